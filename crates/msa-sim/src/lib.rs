@@ -1,0 +1,17 @@
+//! # msa-sim: the deterministic simulation core of MSA Lab
+//!
+//! One plain, synchronous, seeded state machine per topic, with no web dependency. The Leptos app, the
+//! `msa-sim` CLI, the tests and the benchmarks all drive the same code, so a seed gives the same trace
+//! natively and in the browser.
+//!
+//! - [`time`]: logical time in integer microseconds ([`time::SimTime`]); never the wall clock.
+//! - [`rng`]: the one named PRNG ([`rng::SimRng`], xoshiro256++) every random draw goes through.
+//! - [`events`]: an event queue ordered by (time, sequence number), so ties resolve one way.
+//! - [`proxy`]: clients, a reverse proxy that balances exactly as nginx does, and backends.
+//! - [`txn`]: transactions and row locks that behave as PostgreSQL 15 does.
+
+pub mod events;
+pub mod proxy;
+pub mod rng;
+pub mod time;
+pub mod txn;

@@ -1,0 +1,1 @@
+//! Clients, the reverse proxy (nginx semantics) and backends. Built under issue 3.

@@ -1,0 +1,145 @@
+//! The one source of randomness. Every draw in a run comes from one [`SimRng`] seeded once, so the same seed
+//! gives the same run. xoshiro256++ is a named, versioned algorithm (unlike `StdRng`, which may change between
+//! releases) and uses only 64-bit integer arithmetic, which is as fast in wasm32 as natively.
+//! Where a draw needs a logarithm we use `libm`, so that native and wasm builds compute the same bits.
+
+use rand_core::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// A seeded pseudo-random generator with the draws the simulations need.
+#[derive(Clone, Debug)]
+pub struct SimRng {
+    inner: Xoshiro256PlusPlus,
+}
+
+impl SimRng {
+    /// A generator for `seed` (expanded by SplitMix64, as xoshiro's authors recommend).
+    pub fn new(seed: u64) -> Self {
+        SimRng { inner: Xoshiro256PlusPlus::seed_from_u64(seed) }
+    }
+
+    /// An independent stream for a sub-part of the model (say, one client), derived from this one's seed
+    /// and a label, so that adding a draw in one part does not shift the draws of another.
+    pub fn fork(seed: u64, stream: u64) -> Self {
+        SimRng::new(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17))
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.inner.next_u64()
+    }
+
+    /// A uniform integer in `0..n` without modulo bias (Lemire's method). `n == 0` returns 0.
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            return 0;
+        }
+        let threshold = n.wrapping_neg() % n;
+        loop {
+            let m = (self.next_u64() as u128) * (n as u128);
+            if (m as u64) >= threshold {
+                return (m >> 64) as u64;
+            }
+        }
+    }
+
+    /// A uniform float in the open interval (0, 1): never 0, so `ln` of it is finite.
+    pub fn unit_open(&mut self) -> f64 {
+        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
+    /// True with probability `num / den` (integers, so both targets agree exactly).
+    pub fn chance(&mut self, num: u64, den: u64) -> bool {
+        den != 0 && self.below(den) < num
+    }
+
+    /// An exponential draw with the given mean, in whole microseconds (rounded to nearest).
+    pub fn exp_us(&mut self, mean_us: f64) -> u64 {
+        let x = -mean_us * libm::log(self.unit_open());
+        to_us(x)
+    }
+
+    /// A standard normal draw (Box-Muller with `libm`, one value per call for simplicity of replay).
+    pub fn std_normal(&mut self) -> f64 {
+        let u1 = self.unit_open();
+        let u2 = self.unit_open();
+        libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
+    }
+
+    /// A log-normal draw with the given mean and coefficient of variation (sd / mean), in microseconds.
+    pub fn lognormal_us(&mut self, mean_us: f64, cv: f64) -> u64 {
+        let sigma2 = libm::log(1.0 + cv * cv);
+        let mu = libm::log(mean_us) - sigma2 / 2.0;
+        to_us(libm::exp(mu + libm::sqrt(sigma2) * self.std_normal()))
+    }
+}
+
+/// Rounds a non-negative duration to whole microseconds, clamping NaN and negatives to 0 and huge values to a
+/// day, so that no draw can overflow the clock.
+fn to_us(x: f64) -> u64 {
+    const DAY_US: f64 = 86_400.0 * 1e6;
+    if x.is_nan() || x <= 0.0 {
+        0
+    } else if x >= DAY_US {
+        DAY_US as u64
+    } else {
+        libm::round(x) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_stream() {
+        let mut a = SimRng::new(42);
+        let mut b = SimRng::new(42);
+        for _ in 0..1000 {
+            assert_eq!(a.next_u64(), b.next_u64());
+        }
+        assert_ne!(SimRng::new(1).next_u64(), SimRng::new(2).next_u64());
+    }
+
+    #[test]
+    fn pinned_first_values() {
+        // Pinned so that a dependency update that changes the stream is noticed (every trace would change).
+        let mut r = SimRng::new(0);
+        let got: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
+        let mut again = SimRng::new(0);
+        assert_eq!(got, (0..3).map(|_| again.next_u64()).collect::<Vec<_>>());
+        assert_eq!(got[0], PINNED_SEED0_FIRST);
+    }
+    const PINNED_SEED0_FIRST: u64 = 0x53175d61490b23df;
+
+    #[test]
+    fn below_is_in_range_and_roughly_uniform() {
+        let mut r = SimRng::new(7);
+        let mut counts = [0u32; 6];
+        for _ in 0..60_000 {
+            counts[r.below(6) as usize] += 1;
+        }
+        for c in counts {
+            assert!((9_000..11_000).contains(&c), "{counts:?}");
+        }
+        assert_eq!(r.below(0), 0);
+        assert_eq!(r.below(1), 0);
+    }
+
+    #[test]
+    fn exponential_mean_is_close() {
+        let mut r = SimRng::new(3);
+        let n = 200_000;
+        let sum: u64 = (0..n).map(|_| r.exp_us(1000.0)).sum();
+        let mean = sum as f64 / n as f64;
+        assert!((mean - 1000.0).abs() < 10.0, "{mean}");
+    }
+
+    #[test]
+    fn lognormal_mean_is_close() {
+        let mut r = SimRng::new(5);
+        let n = 200_000;
+        let sum: u64 = (0..n).map(|_| r.lognormal_us(1000.0, 0.5)).sum();
+        let mean = sum as f64 / n as f64;
+        assert!((mean - 1000.0).abs() < 10.0, "{mean}");
+    }
+}
