@@ -1,0 +1,24 @@
+//! Turns `content/` into Rust data at build time (see crates/msa-content). Bad content fails the build here,
+//! with the file and line, instead of failing in a learner's browser.
+
+fn main() {
+    println!("cargo:rerun-if-changed=content");
+    println!("cargo:rerun-if-changed=locales");
+    // MSA_CONTENT_DIR lets a test build the app from another course folder; normally it is content/.
+    println!("cargo:rerun-if-env-changed=MSA_CONTENT_DIR");
+    let dir = std::env::var("MSA_CONTENT_DIR").unwrap_or_else(|_| "content".to_string());
+    let root = std::path::Path::new(&dir);
+    match msa_content::load_site(root, msa_content::WIDGETS) {
+        Ok(site) => {
+            let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+            std::fs::write(out.join("lessons.rs"), msa_content::to_rust(&site)).expect("write lessons.rs");
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!("error: {} problem(s) in content/; the site was not built", errors.len());
+            std::process::exit(1);
+        }
+    }
+}

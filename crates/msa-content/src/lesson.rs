@@ -1,0 +1,338 @@
+//! One lesson file: front matter, then Markdown with widget directives.
+
+use crate::{Block, ContentError, KeyKind, Lesson, Link, TocEntry, Widget, WidgetSpec};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::path::Path;
+
+/// Parses and checks one lesson. `lang` and the file name's slug must agree with the front matter. Links to
+/// other lessons are collected in [`Lesson::links`] and checked by [`crate::load_site`], which knows them all.
+pub fn parse_lesson(
+    file: &Path,
+    src: &str,
+    lang: &str,
+    widgets: &[WidgetSpec],
+) -> Result<Lesson, Vec<ContentError>> {
+    let mut errors = Vec::new();
+    let err = |line: usize, msg: String| ContentError::new(file, line, msg);
+
+    let (front, body, body_first_line) = match split_front_matter(src) {
+        Some(parts) => parts,
+        None => return Err(vec![err(1, "a lesson must start with front matter between two `---` lines".into())]),
+    };
+
+    let mut slug = None;
+    let mut title = None;
+    let mut minutes = None;
+    let mut summary = None;
+    for (i, raw) in front.lines().enumerate() {
+        let line_no = i + 2;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            errors.push(err(line_no, format!("front matter line `{line}` is not `key: value`")));
+            continue;
+        };
+        let value = value.trim().to_string();
+        if value.is_empty() {
+            errors.push(err(line_no, format!("front matter key `{}` has no value", key.trim())));
+            continue;
+        }
+        match key.trim() {
+            "slug" => slug = Some(value),
+            "title" => title = Some(value),
+            "summary" => summary = Some(value),
+            "minutes" => match value.parse::<u32>() {
+                Ok(m) if (1..=240).contains(&m) => minutes = Some(m),
+                _ => errors.push(err(line_no, format!("minutes must be a whole number from 1 to 240, not `{value}`"))),
+            },
+            other => errors.push(err(
+                line_no,
+                format!("unknown front matter key `{other}` (expected slug, title, minutes, summary)"),
+            )),
+        }
+    }
+    let file_slug = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+    match &slug {
+        Some(s) if *s != file_slug => {
+            errors.push(err(1, format!("slug `{s}` does not match the file name `{file_slug}.md`")))
+        }
+        None => errors.push(err(1, "front matter is missing `slug`".into())),
+        _ => {}
+    }
+    for (name, missing) in [("title", title.is_none()), ("minutes", minutes.is_none()), ("summary", summary.is_none())] {
+        if missing {
+            errors.push(err(1, format!("front matter is missing `{name}`")));
+        }
+    }
+
+    let line_of = line_index(body, body_first_line);
+    let mut blocks = Vec::new();
+    let mut toc = Vec::new();
+    let mut links = Vec::new();
+    let mut pending: Vec<Event> = Vec::new();
+    let mut heading: Option<(u8, String, String, usize)> = None; // level, id, text so far, line
+    let mut widget: Option<(String, String, usize)> = None; // name, body, line
+
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let line = line_of(range.start);
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_directive(&info) => {
+                let name = info.trim().strip_prefix("widget").unwrap_or_default().trim().to_string();
+                widget = Some((name, String::new(), line));
+            }
+            Event::Text(text) if widget.is_some() => {
+                if let Some((_, body, _)) = widget.as_mut() {
+                    body.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) if widget.is_some() => {
+                let (name, body, line) = widget.take().unwrap_or_default();
+                match parse_widget(&name, &body, line, widgets) {
+                    Ok(w) => {
+                        flush_html(&mut pending, &mut blocks);
+                        blocks.push(Block::Widget(w));
+                    }
+                    Err(msgs) => errors.extend(msgs.into_iter().map(|(l, m)| err(l, m))),
+                }
+            }
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let lvl = heading_number(level);
+                if lvl == 1 {
+                    errors.push(err(line, "a lesson has no `#` heading: its title comes from the front matter".into()));
+                }
+                let id = id.map(|s| s.to_string()).unwrap_or_default();
+                if (lvl == 2 || lvl == 3) && !is_valid_id(&id) {
+                    errors.push(err(
+                        line,
+                        "a `##` or `###` heading needs an id of lowercase letters, digits and dashes, \
+                         the same in every language: `## Health checks {#health-checks}`"
+                            .into(),
+                    ));
+                }
+                if !id.is_empty() && toc.iter().any(|t: &TocEntry| t.id == id) {
+                    errors.push(err(line, format!("heading id `{id}` is used twice")));
+                }
+                heading = Some((lvl, id, String::new(), line));
+                pending.push(Event::Start(Tag::Heading {
+                    level,
+                    id: heading.as_ref().map(|h| CowStr::from(h.1.clone())).filter(|s| !s.is_empty()),
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((lvl, id, text, line)) = heading.take() {
+                    if lvl == 2 || lvl == 3 {
+                        toc.push(TocEntry { level: lvl, id, text: text.trim().to_string(), line });
+                    }
+                }
+                pending.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Text(ref t) | Event::Code(ref t) if heading.is_some() => {
+                if let Some(h) = heading.as_mut() {
+                    h.2.push_str(t);
+                }
+                pending.push(event);
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = match rewrite_link(&dest_url, lang, &file_slug, line) {
+                    Ok((href, link)) => {
+                        if let Some(l) = link {
+                            links.push(l);
+                        }
+                        CowStr::from(href)
+                    }
+                    Err(m) => {
+                        errors.push(err(line, m));
+                        dest_url
+                    }
+                };
+                pending.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+            }
+            Event::Start(Tag::Image { ref dest_url, .. }) if dest_url.contains("://") || dest_url.starts_with("//") => {
+                errors.push(err(line, format!("image `{dest_url}` is on another site: the course is self-contained")));
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                errors.push(err(line, "raw HTML is not allowed in lessons: use Markdown or a widget".into()));
+            }
+            other => pending.push(other),
+        }
+    }
+    if let Some((name, _, line)) = widget {
+        errors.push(err(line, format!("widget `{name}` is never closed")));
+    }
+    flush_html(&mut pending, &mut blocks);
+
+    if errors.is_empty() {
+        Ok(Lesson {
+            slug: slug.unwrap_or_default(),
+            lang: lang.to_string(),
+            title: title.unwrap_or_default(),
+            minutes: minutes.unwrap_or_default(),
+            summary: summary.unwrap_or_default(),
+            toc,
+            blocks,
+            links,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// `---\n<front>\n---\n<body>`: returns (front, body, the 1-based line the body starts on).
+fn split_front_matter(src: &str) -> Option<(&str, &str, usize)> {
+    let rest = src.strip_prefix("---\n").or_else(|| src.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let front = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            let body_first_line = front.lines().count() + 3;
+            return Some((front, body, body_first_line));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Maps a byte offset in the body to its 1-based line number in the file.
+fn line_index(body: &str, first_line: usize) -> impl Fn(usize) -> usize + '_ {
+    let starts: Vec<usize> =
+        std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    move |offset| first_line + starts.partition_point(|&s| s <= offset).saturating_sub(1)
+}
+
+fn is_directive(info: &str) -> bool {
+    let info = info.trim();
+    info == "widget" || info.starts_with("widget ")
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.starts_with('-')
+}
+
+/// Turns an author's link into the href the page uses, and notes which lesson it points at.
+///
+/// Authors write site paths (`/en/sessions`, `/ko/ddd#aggregate`) or `#anchor` for the same lesson. The page
+/// gets them relative to the document's `<base href>` (`en/sessions`), so the same build works from a domain's
+/// root and from a sub-path. Links to other sites pass unchanged.
+fn rewrite_link(dest: &str, lang: &str, slug: &str, line: usize) -> Result<(String, Option<Link>), String> {
+    if dest.starts_with("https://") || dest.starts_with("http://") || dest.starts_with("mailto:") {
+        return Ok((dest.to_string(), None));
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (dest, None),
+    };
+    let (link_lang, link_slug) = if path.is_empty() {
+        (lang.to_string(), slug.to_string())
+    } else {
+        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        match (path.starts_with('/'), parts.as_slice()) {
+            (true, [l, s]) if crate::LANGS.contains(l) && !s.is_empty() => (l.to_string(), s.to_string()),
+            _ => {
+                return Err(format!(
+                    "link `{dest}` is not a lesson: write `/ko/<slug>`, `/en/<slug>#section` or `#section`"
+                ))
+            }
+        }
+    };
+    if anchor.as_deref() == Some("") {
+        return Err(format!("link `{dest}` has an empty #section"));
+    }
+    let href = match &anchor {
+        Some(a) => format!("{link_lang}/{link_slug}#{a}"),
+        None => format!("{link_lang}/{link_slug}"),
+    };
+    Ok((href, Some(Link { lang: link_lang, slug: link_slug, anchor, line })))
+}
+
+/// Checks a directive body against the widget's spec. Errors carry their own line numbers.
+fn parse_widget(
+    name: &str,
+    body: &str,
+    line: usize,
+    widgets: &[WidgetSpec],
+) -> Result<Widget, Vec<(usize, String)>> {
+    let Some(spec) = widgets.iter().find(|w| w.name == name) else {
+        let known: Vec<&str> = widgets.iter().map(|w| w.name).collect();
+        let known = if known.is_empty() { "none yet".to_string() } else { known.join(", ") };
+        return Err(vec![(line, format!("unknown widget `{name}` (known: {known})"))]);
+    };
+    let mut errors = Vec::new();
+    let mut params: Vec<(String, String)> = Vec::new();
+    for (i, raw) in body.lines().enumerate() {
+        let l = line + 1 + i;
+        let text = raw.trim();
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let Some((k, v)) = text.split_once('=') else {
+            errors.push((l, format!("widget `{name}`: `{text}` is not `key = value`")));
+            continue;
+        };
+        let (k, v) = (k.trim(), v.trim());
+        let Some(key) = spec.keys.iter().find(|s| s.name == k) else {
+            let keys: Vec<&str> = spec.keys.iter().map(|s| s.name).collect();
+            errors.push((l, format!("widget `{name}` has no key `{k}` (keys: {})", keys.join(", "))));
+            continue;
+        };
+        if params.iter().any(|(pk, _)| pk == k) {
+            errors.push((l, format!("widget `{name}`: key `{k}` is given twice")));
+            continue;
+        }
+        match key.kind {
+            KeyKind::Text if v.is_empty() => errors.push((l, format!("widget `{name}`: `{k}` is empty"))),
+            KeyKind::Int { min, max } => match v.parse::<i64>() {
+                Ok(n) if (min..=max).contains(&n) => {}
+                _ => errors.push((l, format!("widget `{name}`: `{k}` must be a whole number from {min} to {max}, not `{v}`"))),
+            },
+            KeyKind::OneOf(choices) if !choices.contains(&v) => errors.push((
+                l,
+                format!("widget `{name}`: `{k}` must be one of {}, not `{v}`", choices.join(", ")),
+            )),
+            _ => {}
+        }
+        params.push((k.to_string(), v.to_string()));
+    }
+    for key in spec.keys.iter().filter(|k| k.required) {
+        if !params.iter().any(|(k, _)| k == key.name) {
+            errors.push((line, format!("widget `{name}` needs `{} = ...`", key.name)));
+        }
+    }
+    if errors.is_empty() {
+        Ok(Widget { name: name.to_string(), params, line })
+    } else {
+        Err(errors)
+    }
+}
+
+fn flush_html(pending: &mut Vec<Event>, blocks: &mut Vec<Block>) {
+    if pending.is_empty() {
+        return;
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pending.drain(..));
+    if !html.trim().is_empty() {
+        blocks.push(Block::Html(html));
+    }
+}

@@ -1,0 +1,151 @@
+//! # msa-content: MSA Lab's lessons, checked at build time
+//!
+//! Lessons are Markdown files, one a lesson and language (`content/ko/<slug>.md`, `content/en/<slug>.md`),
+//! ordered by `content/SUMMARY.md` (as mdBook orders its chapters). Each starts with front matter:
+//!
+//! ```text
+//! ---
+//! slug: load-balancing
+//! title: Load balancing behind a reverse proxy
+//! minutes: 25
+//! summary: One sentence for the course map and the page description.
+//! ---
+//! ```
+//!
+//! Widgets are embedded with a fenced directive whose body is `key = value` lines:
+//!
+//! ````text
+//! ```widget lb-sim
+//! preset = notes-8004
+//! ```
+//! ````
+//!
+//! The app's `build.rs` calls [`load_site`] and [`to_rust`]; anything wrong with the content (an unknown widget, a
+//! bad key, a missing translation, a broken link, a section missing in one language) fails the build with the file
+//! and line, so a learner never meets it at run time. Section headings (`##` and `###`) carry explicit ids
+//! (`## Health checks {#health-checks}`) that are the same in both languages, so a language switch can keep the
+//! learner's place and a link to a section works in both.
+
+mod check;
+mod codegen;
+mod lesson;
+mod summary;
+
+pub use check::load_site;
+pub use codegen::to_rust;
+pub use lesson::parse_lesson;
+pub use summary::parse_summary;
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// The languages every lesson is written in, in the order the site offers them.
+pub const LANGS: [&str; 2] = ["ko", "en"];
+
+/// A parsed, checked lesson in one language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lesson {
+    pub slug: String,
+    pub lang: String,
+    pub title: String,
+    pub minutes: u32,
+    pub summary: String,
+    /// `##` and `###` headings in order, for the sidebar.
+    pub toc: Vec<TocEntry>,
+    pub blocks: Vec<Block>,
+    /// Internal links found in the text, checked once every lesson is known.
+    pub links: Vec<Link>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+    pub line: usize,
+}
+
+/// A piece of a lesson's body: prose rendered to HTML at build time, or a widget the app mounts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    Html(String),
+    Widget(Widget),
+}
+
+/// A widget directive: the component's name and its settings, in the order written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Widget {
+    pub name: String,
+    pub params: Vec<(String, String)>,
+    pub line: usize,
+}
+
+/// A link to a lesson of the site (`/en/sessions`, `/ko/ddd#aggregate`, or `#anchor` within the lesson).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub lang: String,
+    pub slug: String,
+    pub anchor: Option<String>,
+    pub line: usize,
+}
+
+/// The whole course: lessons in summary order, each in every language of [`LANGS`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Site {
+    pub lessons: Vec<LessonSet>,
+}
+
+/// One lesson in all its languages, in [`LANGS`] order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonSet {
+    pub slug: String,
+    pub langs: Vec<Lesson>,
+}
+
+/// What a widget directive may say: its name and the keys it takes.
+#[derive(Clone, Copy, Debug)]
+pub struct WidgetSpec {
+    pub name: &'static str,
+    pub keys: &'static [KeySpec],
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct KeySpec {
+    pub name: &'static str,
+    pub required: bool,
+    pub kind: KeyKind,
+}
+
+/// The values a directive key accepts.
+#[derive(Clone, Copy, Debug)]
+pub enum KeyKind {
+    Text,
+    Int { min: i64, max: i64 },
+    OneOf(&'static [&'static str]),
+}
+
+/// Something wrong with the content, with the file and line to fix.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ContentError {
+    pub file: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl ContentError {
+    pub fn new(file: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
+        ContentError { file: file.into(), line, message: message.into() }
+    }
+}
+
+impl fmt::Display for ContentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+    }
+}
+
+impl std::error::Error for ContentError {}
+
+/// The widgets lessons may embed, with the keys each directive takes. The app mounts a component for each
+/// name here; a directive naming anything else fails the build. Widgets are added here as they are built.
+pub const WIDGETS: &[WidgetSpec] = &[];

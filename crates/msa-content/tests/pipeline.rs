@@ -1,0 +1,178 @@
+//! The content pipeline on small courses written for each case, and on the real `content/` folder.
+
+use msa_content::{load_site, parse_lesson, parse_summary, Block, KeyKind, KeySpec, WidgetSpec, LANGS, WIDGETS};
+use std::path::{Path, PathBuf};
+
+const DEMO: WidgetSpec = WidgetSpec {
+    name: "demo",
+    keys: &[
+        KeySpec { name: "preset", required: true, kind: KeyKind::OneOf(&["a", "b"]) },
+        KeySpec { name: "servers", required: false, kind: KeyKind::Int { min: 1, max: 16 } },
+        KeySpec { name: "note", required: false, kind: KeyKind::Text },
+    ],
+};
+
+fn lesson(slug: &str, title: &str, body: &str) -> String {
+    format!("---\nslug: {slug}\ntitle: {title}\nminutes: 10\nsummary: About {slug}.\n---\n{body}")
+}
+
+/// A course in a fresh folder under cargo's per-test temp dir: SUMMARY.md plus `(path, text)` files.
+fn course(name: &str, summary: &str, files: &[(&str, String)]) -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("content-tests").join(name);
+    let _ = std::fs::remove_dir_all(&root);
+    for lang in LANGS {
+        std::fs::create_dir_all(root.join(lang)).unwrap();
+    }
+    std::fs::write(root.join("SUMMARY.md"), summary).unwrap();
+    for (path, text) in files {
+        std::fs::write(root.join(path), text).unwrap();
+    }
+    root
+}
+
+fn errors_of(root: &Path) -> Vec<String> {
+    match load_site(root, &[DEMO]) {
+        Ok(_) => vec![],
+        Err(e) => e.iter().map(|e| e.to_string().replace(&root.display().to_string(), "")).collect(),
+    }
+}
+
+const ONE: &str = "# Course\n1. [One](one.md)\n";
+
+#[test]
+fn a_good_course_parses_into_html_and_widgets_with_toc() {
+    let body = "Intro with a [link](/en/one#b).\n\n## First {#a}\n\nText **bold**.\n\n```widget demo\npreset = a\nservers = 3\n```\n\n### Deeper `code` {#b}\n\n| x | y |\n|---|---|\n| 1 | 2 |\n";
+    let root = course("good", ONE, &[("ko/one.md", lesson("one", "하나", body)), ("en/one.md", lesson("one", "One", body))]);
+    let site = load_site(&root, &[DEMO]).expect("valid course");
+    assert_eq!(site.lessons.len(), 1);
+    let en = &site.lessons[0].langs[1];
+    assert_eq!((en.lang.as_str(), en.title.as_str(), en.minutes), ("en", "One", 10));
+    assert_eq!(
+        en.toc.iter().map(|t| (t.level, t.id.as_str(), t.text.as_str())).collect::<Vec<_>>(),
+        [(2, "a", "First"), (3, "b", "Deeper code")]
+    );
+    assert_eq!(en.blocks.len(), 3, "{:#?}", en.blocks);
+    let Block::Html(first) = &en.blocks[0] else { panic!() };
+    assert!(first.contains(r#"<a href="en/one#b">link</a>"#), "{first}");
+    assert!(first.contains(r#"<h2 id="a">First</h2>"#), "{first}");
+    let Block::Widget(w) = &en.blocks[1] else { panic!() };
+    assert_eq!(w.name, "demo");
+    assert_eq!(w.params, [("preset".to_string(), "a".to_string()), ("servers".to_string(), "3".to_string())]);
+    assert_eq!(w.line, 13, "the directive's line in the file (front matter is 6 lines)");
+    let Block::Html(last) = &en.blocks[2] else { panic!() };
+    assert!(last.contains("<table>") && last.contains(r#"<h3 id="b">"#), "{last}");
+
+    let code = msa_content::to_rust(&site);
+    assert!(code.contains("pub static LESSONS: &[LessonData]"));
+    assert!(code.contains(r#"BlockData::Widget { name: "demo", params: &[("preset", "a"), ("servers", "3"), ] }"#), "{code}");
+}
+
+#[test]
+fn directive_errors_name_the_file_and_line() {
+    let bad = "Text.\n\n```widget demo\nservers = 99\ncolour = red\nnot a pair\n```\n\n```widget nope\n```\n";
+    let root = course("directives", ONE, &[("ko/one.md", lesson("one", "하나", bad)), ("en/one.md", lesson("one", "One", bad))]);
+    let errs = errors_of(&root);
+    for expected in [
+        "/en/one.md:10: widget `demo`: `servers` must be a whole number from 1 to 16, not `99`",
+        "/en/one.md:11: widget `demo` has no key `colour` (keys: preset, servers, note)",
+        "/en/one.md:12: widget `demo`: `not a pair` is not `key = value`",
+        "/en/one.md:9: widget `demo` needs `preset = ...`",
+        "/en/one.md:15: unknown widget `nope` (known: demo)",
+    ] {
+        assert!(errs.iter().any(|e| e == expected), "missing {expected:?} in {errs:#?}");
+    }
+}
+
+#[test]
+fn a_missing_translation_fails_the_build() {
+    let root = course("missing", ONE, &[("ko/one.md", lesson("one", "하나", "Hi.\n"))]);
+    let errs = errors_of(&root);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].starts_with("/SUMMARY.md:2: lesson `one` has no en translation"), "{errs:?}");
+}
+
+#[test]
+fn translations_must_have_the_same_sections_and_widgets() {
+    let ko = "## 가 {#a}\n\n```widget demo\npreset = a\n```\n\n## 나 {#b}\n";
+    let en = "## A {#a}\n\n```widget demo\npreset = b\n```\n\n## C {#c}\n";
+    let root = course("structure", ONE, &[("ko/one.md", lesson("one", "하나", ko)), ("en/one.md", lesson("one", "One", en))]);
+    let errs = errors_of(&root);
+    assert!(errs.iter().any(|e| e.starts_with("/en/one.md:13: sections differ from the ko version at section 2")), "{errs:#?}");
+    assert!(errs.iter().any(|e| e.starts_with("/en/one.md:9: widget 1 differs from the ko version")), "{errs:#?}");
+}
+
+#[test]
+fn broken_links_fail_with_their_line() {
+    let body = "See [two](/en/two).\n\nAnd [a section](/ko/one#nowhere).\n\nAnd [bad](other.html).\n\n## Here {#here}\n";
+    let root = course("links", ONE, &[("ko/one.md", lesson("one", "하나", body)), ("en/one.md", lesson("one", "One", body))]);
+    let errs = errors_of(&root);
+    assert!(errs.contains(&"/en/one.md:11: link `other.html` is not a lesson: write `/ko/<slug>`, `/en/<slug>#section` or `#section`".to_string()), "{errs:#?}");
+    // Links are checked once every lesson parsed; fix the bad one to see them.
+    let body = body.replace("[bad](other.html)", "[ok](#here)");
+    let root = course("links2", ONE, &[("ko/one.md", lesson("one", "하나", &body)), ("en/one.md", lesson("one", "One", &body))]);
+    let errs = errors_of(&root);
+    assert!(errs.contains(&"/en/one.md:7: link to `/en/two`: there is no such lesson".to_string()), "{errs:#?}");
+    assert!(errs.contains(&"/ko/one.md:9: link to `/ko/one#nowhere`: that lesson has no section `nowhere`".to_string()), "{errs:#?}");
+}
+
+#[test]
+fn front_matter_and_heading_rules() {
+    let errs = parse_lesson(Path::new("en/x.md"), "---\nslug: y\ntitle: T\nminutes: 0\ncolour: red\n---\n# H1\n\n## No id\n\n<b>raw</b>\n", "en", &[])
+        .unwrap_err()
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>();
+    for expected in [
+        "en/x.md:1: slug `y` does not match the file name `x.md`",
+        "en/x.md:4: minutes must be a whole number from 1 to 240, not `0`",
+        "en/x.md:5: unknown front matter key `colour` (expected slug, title, minutes, summary)",
+        "en/x.md:1: front matter is missing `summary`",
+        "en/x.md:7: a lesson has no `#` heading: its title comes from the front matter",
+        "en/x.md:11: raw HTML is not allowed in lessons: use Markdown or a widget",
+    ] {
+        assert!(errs.iter().any(|e| e == expected), "missing {expected:?} in {errs:#?}");
+    }
+    assert!(errs.iter().any(|e| e.starts_with("en/x.md:9: a `##` or `###` heading needs an id")), "{errs:#?}");
+    let no_front = parse_lesson(Path::new("en/x.md"), "# Hi\n", "en", &[]).unwrap_err();
+    assert_eq!(no_front[0].line, 1);
+}
+
+#[test]
+fn summary_rules() {
+    let ok = parse_summary(Path::new("S.md"), "# Course\n1. [A](a.md)\n- [B](b-c.md)\n").unwrap();
+    assert_eq!(ok, ["a", "b-c"]);
+    let errs = parse_summary(Path::new("S.md"), "1. [A](a.md)\n2. [A again](a.md)\nstray text\n3. [Bad](Bad.md)\n").unwrap_err();
+    let lines: Vec<usize> = errs.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [2, 3, 4], "{errs:?}");
+}
+
+#[test]
+fn an_unlisted_lesson_file_fails() {
+    let root = course(
+        "unlisted",
+        ONE,
+        &[
+            ("ko/one.md", lesson("one", "하나", "x\n")),
+            ("en/one.md", lesson("one", "One", "x\n")),
+            ("en/stray.md", lesson("stray", "Stray", "x\n")),
+        ],
+    );
+    assert_eq!(errors_of(&root), ["/en/stray.md:1: lesson `stray` is not listed in SUMMARY.md"]);
+}
+
+/// The real course: every lesson of the summary exists in both languages and passes every check with the
+/// widgets the app really has.
+#[test]
+fn the_real_course_is_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let site = load_site(&root, WIDGETS).unwrap_or_else(|errs| {
+        panic!("{}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
+    });
+    assert!(!site.lessons.is_empty());
+    for set in &site.lessons {
+        assert_eq!(set.langs.iter().map(|l| l.lang.as_str()).collect::<Vec<_>>(), LANGS);
+        for l in &set.langs {
+            assert!(l.toc.len() >= 3, "{} ({}) has only {} sections", l.slug, l.lang, l.toc.len());
+        }
+    }
+}

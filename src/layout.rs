@@ -1,0 +1,83 @@
+//! The frame every page shares: skip link, header (home, language switch, theme toggle), main, footer.
+
+use crate::i18n::*;
+use crate::lang;
+use crate::prefs::use_lang_pref;
+use leptos::prelude::*;
+use leptos_meta::Html;
+use leptos_router::components::A;
+use leptos_use::{use_color_mode_with_options, ColorMode, UseColorModeOptions, UseColorModeReturn};
+
+/// The colour theme: follows `prefers-color-scheme` until the learner picks one, then remembers it.
+#[derive(Clone, Copy)]
+pub struct Theme {
+    pub mode: Signal<ColorMode>,
+    pub set_mode: WriteSignal<ColorMode>,
+}
+
+pub fn provide_theme() {
+    let UseColorModeReturn { mode, set_mode, .. } =
+        use_color_mode_with_options(UseColorModeOptions::default().storage_key("msa-lab:theme"));
+    provide_context(Theme { mode, set_mode });
+}
+
+/// One page of the site in `lang`. `switch_href` is where the language switch leads (the same page in the
+/// other language).
+#[component]
+pub fn Shell(
+    /// The page's language.
+    #[prop(into)]
+    lang: Signal<Locale>,
+    /// The same page in the other language.
+    #[prop(into)]
+    switch_href: Signal<String>,
+    children: Children,
+) -> impl IntoView {
+    let pref = use_lang_pref();
+    let theme = expect_context::<Theme>();
+    let is_dark = move || theme.mode.get() == ColorMode::Dark;
+    let toggle_theme = move |_| theme.set_mode.set(if is_dark() { ColorMode::Light } else { ColorMode::Dark });
+    let home_href = move || format!("/{}", lang::code(lang.get()));
+    // Remember the language the learner reads in: a deep link or a switch both count as a choice.
+    Effect::new(move |_| {
+        let code = lang::code(lang.get());
+        if pref.code.get_untracked() != code {
+            pref.set_code.set(code.to_string());
+        }
+    });
+
+    view! {
+        <Html attr:lang=move || lang::code(lang.get()) />
+        <a class="skip-link" href="#main">{move || td_string!(lang.get(), skip_to_content)}</a>
+        <header class="site-header">
+            <A href=home_href attr:class="site-header__home" attr:aria-label=move || td_string!(lang.get(), home_link)>
+                <span class="site-header__logo" aria-hidden="true">"◆"</span>
+                {move || td_string!(lang.get(), site_name)}
+            </A>
+            <nav class="site-header__tools">
+                <A
+                    href=move || switch_href.get()
+                    attr:class="site-header__lang"
+                    attr:hreflang=move || lang::code(lang::other(lang.get()))
+                    attr:lang=move || lang::code(lang::other(lang.get()))
+                    attr:aria-label=move || td_string!(lang.get(), switch_language_label)
+                >
+                    {move || td_string!(lang.get(), switch_language)}
+                </A>
+                <button
+                    type="button"
+                    class="site-header__theme"
+                    aria-pressed=move || is_dark().to_string()
+                    on:click=toggle_theme
+                >
+                    <span aria-hidden="true">{move || if is_dark() { "☾ " } else { "☀ " }}</span>
+                    {move || td_string!(lang.get(), theme_to_dark)}
+                </button>
+            </nav>
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <p>{move || td_string!(lang.get(), footer)}</p>
+        </footer>
+    }
+}

@@ -1,0 +1,53 @@
+//! MSA Lab, the web app: a thin view layer. Lessons come compiled in from `content/` ([`content`]); the
+//! simulations live in the `msa-sim` crate; this crate routes, lays out and draws.
+
+// UI strings from locales/{en,ko}.json with compile-checked keys. The build.rs code generator that replaces
+// this macro pulls the ICU data exporters into every cold build; the macro does the same job for our two
+// plain-string locales.
+#[allow(deprecated)]
+mod locales {
+    leptos_i18n::load_locales!();
+}
+pub use locales::i18n;
+
+pub mod content;
+pub mod lang;
+mod layout;
+pub mod prefs;
+mod routes;
+mod widgets;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Html};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The whole site: meta tags, stored preferences, and the routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    prefs::provide_prefs();
+    layout::provide_theme();
+
+    view! {
+        <Html attr:dir="ltr" />
+        <Router base=router_base()>
+            <Routes fallback=|| view! { <routes::NotFound lang=None /> }>
+                <Route path=path!("/") view=routes::Home />
+                <Route path=path!("/:lang") view=routes::Home />
+                <Route path=path!("/:lang/:lesson") view=routes::LessonPage />
+            </Routes>
+        </Router>
+    }
+}
+
+/// The path the site is served under, read from `<base href>` (trunk writes it from `--public-url`), without
+/// its trailing slash: "" at a domain's root, "/course" under a sub-path. The same build works at either.
+fn router_base() -> String {
+    let base = document().base_uri().ok().flatten().unwrap_or_default();
+    let path = base
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+        .unwrap_or_default();
+    path.trim_end_matches('/').to_string()
+}

@@ -1,0 +1,121 @@
+use crate::content::LESSONS;
+use crate::i18n::*;
+use crate::lang;
+use crate::layout::Shell;
+use crate::prefs::{use_lang_pref, use_progress};
+use crate::routes::NotFound;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// The course map: every lesson with its length and how far the learner has read it. At `/` it speaks the
+/// learner's remembered language (else the browser's); at `/ko` and `/en` the one in the path.
+#[component]
+pub fn Home() -> impl IntoView {
+    let params = use_params_map();
+    let pref = use_lang_pref();
+    let lang_param = Memo::new(move |_| params.with(|p| p.get("lang")));
+    move || match lang_param.get() {
+        None => {
+            let lang = Signal::derive(move || lang::parse(&pref.code.get()).unwrap_or_else(browser_lang));
+            view! { <CourseMap lang /> }.into_any()
+        }
+        Some(code) => match lang::parse(&code) {
+            Some(l) => view! { <CourseMap lang=Signal::stored(l) /> }.into_any(),
+            None => view! { <NotFound lang=None /> }.into_any(),
+        },
+    }
+}
+
+/// The browser's preferred language among those we teach in.
+pub fn browser_lang() -> Locale {
+    let langs: Vec<String> = window()
+        .navigator()
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    lang::from_browser(&langs)
+}
+
+#[component]
+fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
+    let progress = use_progress().progress;
+    let title = move || format!("{} · {}", td_string!(lang.get(), site_name), td_string!(lang.get(), course_heading));
+    let next_lesson = move || {
+        let p = progress.get();
+        let started = LESSONS.iter().any(|l| p.percent(l.slug) > 0);
+        let next = LESSONS.iter().find(|l| !p.is_done(l.slug)).unwrap_or(&LESSONS[0]);
+        (started, format!("/{}/{}", lang::code(lang.get()), next.slug))
+    };
+    view! {
+        <Title text=title />
+        <Meta name="description" content=move || td_string!(lang.get(), tagline) />
+        <Shell lang switch_href=Signal::derive(move || format!("/{}", lang::code(lang::other(lang.get())))) >
+            <section class="hero">
+                <h1>{move || td_string!(lang.get(), site_name)}</h1>
+                <p class="hero__tagline">{move || td_string!(lang.get(), tagline)}</p>
+                <p>
+                    <A href=move || next_lesson().1 attr:class="button button--primary">
+                        {move || if next_lesson().0 {
+                            td_string!(lang.get(), continue_reading).to_string()
+                        } else {
+                            td_string!(lang.get(), start_course).to_string()
+                        }}
+                    </A>
+                </p>
+            </section>
+            <section class="course" aria-labelledby="course-heading">
+                <h2 id="course-heading">{move || td_string!(lang.get(), course_heading)}</h2>
+                <p>{move || td_string!(lang.get(), course_intro)}</p>
+                <ol class="course__list">
+                    {LESSONS
+                        .iter()
+                        .enumerate()
+                        .map(|(i, lesson)| {
+                            let text = move || lesson.text(lang.get());
+                            let pct = move || progress.with(|p| p.percent(lesson.slug));
+                            let status = move || {
+                                let p = pct();
+                                let l = lang.get();
+                                if progress.with(|pr| pr.is_done(lesson.slug)) {
+                                    td!(l, progress_done).into_any()
+                                } else if p == 0 {
+                                    td!(l, progress_new).into_any()
+                                } else {
+                                    td!(l, progress_read, pct = p).into_any()
+                                }
+                            };
+                            view! {
+                                <li class="course__item" class:course__item--done=move || progress.with(|p| p.is_done(lesson.slug))>
+                                    <span class="course__number">{move || td!(lang.get(), lesson_number, n = i + 1)}</span>
+                                    <h3 class="course__title">
+                                        <A href=move || format!("/{}/{}", lang::code(lang.get()), lesson.slug)>
+                                            {move || text().title}
+                                        </A>
+                                    </h3>
+                                    <p class="course__summary">{move || text().summary}</p>
+                                    <p class="course__meta">
+                                        <span>{move || td!(lang.get(), minutes, n = text().minutes)}</span>
+                                        <span class="course__status">{status}</span>
+                                    </p>
+                                    <div
+                                        class="meter"
+                                        role="progressbar"
+                                        aria-label=move || format!("{}: {}", td_string!(lang.get(), progress_label), text().title)
+                                        aria-valuemin="0"
+                                        aria-valuemax="100"
+                                        aria-valuenow=move || pct().to_string()
+                                    >
+                                        <span class="meter__bar" style:width=move || format!("{}%", pct())></span>
+                                    </div>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+            </section>
+        </Shell>
+    }
+}

@@ -1,0 +1,182 @@
+use crate::content::{self, BlockData, LessonData, LESSONS};
+use crate::i18n::*;
+use crate::lang;
+use crate::layout::Shell;
+use crate::prefs::use_progress;
+use crate::routes::NotFound;
+use crate::widgets;
+use leptos::ev;
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, Title};
+use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+use leptos_use::use_event_listener;
+use wasm_bindgen::JsCast;
+
+/// `/:lang/:lesson`: a lesson in one language, or the 404 page when either part names nothing.
+#[component]
+pub fn LessonPage() -> impl IntoView {
+    let params = use_params_map();
+    let found = Memo::new(move |_| {
+        params.with(|p| {
+            let l = lang::parse(&p.get("lang")?)?;
+            let (index, _) = content::find(&p.get("lesson")?)?;
+            Some((l, index))
+        })
+    });
+    let lang_in_path = move || params.with(|p| p.get("lang").and_then(|c| lang::parse(&c)));
+    move || match found.get() {
+        Some((l, index)) => view! { <Lesson lang=l index /> }.into_any(),
+        None => view! { <NotFound lang=lang_in_path() /> }.into_any(),
+    }
+}
+
+#[component]
+fn Lesson(lang: Locale, index: usize) -> impl IntoView {
+    let lesson: &'static LessonData = &LESSONS[index];
+    let text = lesson.text(lang);
+    let code = lang::code(lang);
+    let href = move |l: &LessonData| format!("/{code}/{}", l.slug);
+    let prev = index.checked_sub(1).map(|i| &LESSONS[i]);
+    let next = LESSONS.get(index + 1);
+    let location = use_location();
+    // The switch keeps the lesson and the section: ids are the same in both languages.
+    let switch_href = Signal::derive(move || {
+        format!("/{}/{}{}", lang::code(lang::other(lang)), lesson.slug, location.hash.get())
+    });
+
+    track_reading(lesson.slug);
+    let navigate = use_navigate();
+    let _ = use_event_listener(window(), ev::keydown, move |e: ev::KeyboardEvent| {
+        if e.alt_key() || e.ctrl_key() || e.meta_key() || e.shift_key() || e.default_prevented() || typing_in(&e) {
+            return;
+        }
+        let target = match e.key().as_str() {
+            "ArrowLeft" => prev,
+            "ArrowRight" => next,
+            _ => None,
+        };
+        if let Some(t) = target {
+            e.prevent_default();
+            navigate(&href(t), Default::default());
+        }
+    });
+
+    let open_groups = window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w >= 900.0);
+    let lesson_n = index + 1;
+    view! {
+        <Title text=format!("{} · {}", text.title, td_string!(lang, site_name)) />
+        <Meta name="description" content=text.summary />
+        <Link rel="alternate" hreflang=lang::code(lang::other(lang)) href=format!("{}/{}", lang::code(lang::other(lang)), lesson.slug) />
+        <Shell lang=Signal::stored(lang) switch_href>
+            <div class="lesson-layout">
+                <aside class="sidebar">
+                    <details class="sidebar__group" open=open_groups>
+                        <summary>{td_string!(lang, contents)}</summary>
+                        <nav aria-label=td_string!(lang, contents)>
+                            <ul class="toc">
+                                {text
+                                    .toc
+                                    .iter()
+                                    .map(|t| {
+                                        view! {
+                                            <li class=format!("toc__item toc__item--h{}", t.level)>
+                                                <a href=format!("{code}/{}#{}", lesson.slug, t.id)>{t.text}</a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </nav>
+                    </details>
+                    <details class="sidebar__group" open=open_groups>
+                        <summary>{td_string!(lang, lessons)}</summary>
+                        <nav aria-label=td_string!(lang, lessons)>
+                            <ol class="sidebar__lessons">
+                                {LESSONS
+                                    .iter()
+                                    .map(|l| {
+                                        let current = l.slug == lesson.slug;
+                                        view! {
+                                            <li class:sidebar__lesson--current=current>
+                                                <A href=href(l) attr:aria-current=current.then_some("page")>
+                                                    {l.text(lang).title}
+                                                </A>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ol>
+                        </nav>
+                    </details>
+                </aside>
+                <article class="lesson" lang=code>
+                    <header class="lesson__header">
+                        <p class="lesson__eyebrow">
+                            {td!(lang, lesson_number, n = lesson_n)}
+                            " · "
+                            {td!(lang, minutes, n = text.minutes)}
+                        </p>
+                        <h1>{text.title}</h1>
+                        <p class="lesson__summary">{text.summary}</p>
+                    </header>
+                    {text
+                        .blocks
+                        .iter()
+                        .map(|b| match b {
+                            BlockData::Html(html) => view! { <div class="prose" inner_html=*html></div> }.into_any(),
+                            BlockData::Widget { name, params } => widgets::mount(name, params, lang),
+                        })
+                        .collect_view()}
+                    <nav class="pager" aria-label=td_string!(lang, pager_label)>
+                        {prev.map(|p| view! {
+                            <A href=href(p) attr:class="pager__link pager__link--prev" attr:rel="prev">
+                                <span class="pager__dir">"← " {td_string!(lang, previous)}</span>
+                                <span class="pager__title">{p.text(lang).title}</span>
+                            </A>
+                        })}
+                        {next.map(|n| view! {
+                            <A href=href(n) attr:class="pager__link pager__link--next" attr:rel="next">
+                                <span class="pager__dir">{td_string!(lang, next)} " →"</span>
+                                <span class="pager__title">{n.text(lang).title}</span>
+                            </A>
+                        })}
+                    </nav>
+                    <p class="lesson__hint">{td_string!(lang, keys_hint)}</p>
+                </article>
+            </div>
+        </Shell>
+    }
+}
+
+/// True when a key press belongs to a form control (a slider's arrows, a text field), not to the page.
+fn typing_in(e: &ev::KeyboardEvent) -> bool {
+    let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || el.closest("[contenteditable], [role=slider], [role=radiogroup], [role=tablist], [role=grid], [data-keys]")
+            .ok()
+            .flatten()
+            .is_some()
+}
+
+/// Keeps the furthest point read in this lesson, in steps of 5%, in the learner's stored progress.
+fn track_reading(slug: &'static str) {
+    let store = use_progress();
+    let record = move || {
+        let Some(doc) = document().document_element() else { return };
+        let height = f64::from(doc.scroll_height());
+        let seen = window().scroll_y().unwrap_or(0.0) + window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+        if height <= 0.0 {
+            return;
+        }
+        let pct = ((seen / height * 100.0).clamp(0.0, 100.0) as u8) / 5 * 5;
+        if pct > store.progress.with_untracked(|p| p.percent(slug)) {
+            store.set_progress.update(|p| {
+                p.0.insert(slug.to_string(), pct);
+            });
+        }
+    };
+    let _ = use_event_listener(window(), ev::scroll, move |_| record());
+    // A lesson shorter than the screen is read as soon as it is shown.
+    request_animation_frame(record);
+}

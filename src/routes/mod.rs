@@ -1,0 +1,9 @@
+//! One module per route: the course map, a lesson, and the page for addresses that lead nowhere.
+
+mod home;
+mod lesson;
+mod not_found;
+
+pub use home::Home;
+pub use lesson::LessonPage;
+pub use not_found::NotFound;
