@@ -6,6 +6,7 @@ use crate::prefs::use_lang_pref;
 use leptos::prelude::*;
 use leptos_meta::Html;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 use leptos_use::{use_color_mode_with_options, ColorMode, UseColorModeOptions, UseColorModeReturn};
 
 /// The colour theme: follows `prefers-color-scheme` until the learner picks one, then remembers it.
@@ -38,6 +39,11 @@ pub fn Shell(
     let is_dark = move || theme.mode.get() == ColorMode::Dark;
     let toggle_theme = move |_| theme.set_mode.set(if is_dark() { ColorMode::Light } else { ColorMode::Dark });
     let home_href = move || format!("/{}", lang::code(lang.get()));
+    let location = use_location();
+    let skip_href = move || {
+        location.pathname.track();
+        format!("{}#main", window().location().pathname().unwrap_or_default())
+    };
     // Remember the language the learner reads in: a deep link or a switch both count as a choice.
     Effect::new(move |_| {
         let code = lang::code(lang.get());
@@ -48,7 +54,8 @@ pub fn Shell(
 
     view! {
         <Html attr:lang=move || lang::code(lang.get()) />
-        <a class="skip-link" href="#main">{move || td_string!(lang.get(), skip_to_content)}</a>
+        // rel=external: the browser, not the router, follows this same-page link, so focus moves to <main>.
+        <a class="skip-link" href=skip_href rel="external">{move || td_string!(lang.get(), skip_to_content)}</a>
         <header class="site-header">
             <A href=home_href attr:class="site-header__home" attr:aria-label=move || td_string!(lang.get(), home_link)>
                 <span class="site-header__logo" aria-hidden="true">"◆"</span>
@@ -70,7 +77,7 @@ pub fn Shell(
                     aria-pressed=move || is_dark().to_string()
                     on:click=toggle_theme
                 >
-                    <span aria-hidden="true">{move || if is_dark() { "☾ " } else { "☀ " }}</span>
+                    <span class="site-header__icon" aria-hidden="true">"◐"</span>
                     {move || td_string!(lang.get(), theme_to_dark)}
                 </button>
             </nav>

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what building (and, with --browser, testing) MSA Lab needs, skipping whatever is already installed
+# at the right version, so a warm run costs seconds. Tools go where their installers put them: cargo's into
+# ~/.cargo/bin, npm's into ./node_modules, Debian's system-wide (as root only).
+#
+#   scripts/setup.sh            wasm target, trunk, wasm-bindgen-cli, npm packages (wasm-opt)
+#   scripts/setup.sh --browser  the same, plus Debian's chromium and chromium-driver for the browser suite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+TRUNK_VERSION=0.21.14
+# wasm-bindgen-cli must equal the wasm-bindgen library that Cargo.lock resolved.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  step "installing trunk $TRUNK_VERSION (about 7 minutes on 2 cores, once)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes, once)"
+  # Not --locked: one of its locked dependencies is no longer on the registry.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# wasm-opt comes from npm's binaryen 132: Debian's binaryen 108 produces a wasm that fails to load.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "installing npm packages (binaryen, playwright-core, axe-core)"
+  npm ci --no-audit --no-fund
+fi
+
+if [ "${1:-}" = "--browser" ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+      step "installing Debian's chromium and chromium-driver"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+    else
+      echo "The browser tests need Debian's Chromium. Install it with:" >&2
+      echo "  sudo apt-get update && sudo apt-get install -y chromium chromium-driver" >&2
+      exit 1
+    fi
+  fi
+fi

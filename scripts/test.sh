@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of MSA Lab, installing what is missing first:
+#   native tests of every crate (content pipeline, simulation core, CLI, app helpers),
+#   the simulation core's long runs in release mode and its determinism check in wasm,
+#   the release build (at the domain root and under a sub-path), the first-load size budget,
+#   and the browser suite in headless Chromium.
+# Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --browser
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
+
+step() { printf '\n==> %s\n' "$*"; }
+started=$(date +%s)
+
+step "native tests (all crates)"
+cargo test --workspace --locked
+
+step "release build of the site (dist/)"
+trunk build --release
+
+step "release build under a sub-path (target/dist-sub, served at /msa-lab/)"
+trunk build --release --public-url /msa-lab/ --dist target/dist-sub
+
+step "first-load size budget"
+scripts/budget.sh dist 350
+
+step "browser suite (Playwright + axe in Debian's Chromium)"
+node --test --test-concurrency=1 tests/e2e/
+
+printf '\nall tests passed in %ss\n' "$(( $(date +%s) - started ))"

@@ -1,0 +1,99 @@
+// Shared pieces of the browser suite: Debian's Chromium through playwright-core, the static server, the
+// course's own content as the source of what each page must show, error capture, and axe.
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import assert from 'node:assert/strict';
+import { serve } from './server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+
+export const LANGS = ['ko', 'en'];
+
+/** The course as written in content/: slugs in summary order, with each language's front matter and ids. */
+export function course() {
+  const summary = readFileSync(join(root, 'content', 'SUMMARY.md'), 'utf8');
+  const slugs = [...summary.matchAll(/\]\(([a-z0-9-]+)\.md\)/g)].map((m) => m[1]);
+  return slugs.map((slug) => {
+    const texts = {};
+    for (const lang of LANGS) {
+      const src = readFileSync(join(root, 'content', lang, `${slug}.md`), 'utf8');
+      const front = Object.fromEntries(
+        src.split('\n---\n')[0].split('\n').slice(1).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+      );
+      const ids = [...src.matchAll(/^#{2,3} .*\{#([a-z0-9-]+)\}\s*$/gm)].map((m) => m[1]);
+      texts[lang] = { ...front, ids };
+    }
+    return { slug, texts };
+  });
+}
+
+export const UI = {
+  en: { courseHeading: 'The course', notFound: 'Page not found', switchTo: '한국어로 보기', read: 'Read', dark: 'Dark theme' },
+  ko: { courseHeading: '강의 목록', notFound: '페이지를 찾을 수 없습니다', switchTo: 'Read in English', read: '다 읽음', dark: '어두운 테마' },
+};
+
+export async function startSite() {
+  const root_ = await serve(join(root, 'dist'), 0, '/');
+  const sub = await serve(join(root, 'target', 'dist-sub'), 0, '/msa-lab/');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const url = (s) => `http://127.0.0.1:${s.address().port}`;
+  return {
+    browser,
+    base: url(root_),
+    subBase: `${url(sub)}/msa-lab`,
+    async close() {
+      await browser.close();
+      root_.close();
+      sub.close();
+    },
+  };
+}
+
+/**
+ * A fresh page (own storage) that records console errors, page errors and failed requests, and refuses any
+ * request to another origin: the site must be self-contained.
+ */
+export async function newPage(site, { locale = 'en-US', width = 1280, height = 900, reducedMotion = 'no-preference' } = {}) {
+  const context = await site.browser.newContext({ locale, viewport: { width, height }, reducedMotion });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+  await context.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.hostname !== '127.0.0.1') {
+      problems.push(`third-party request: ${u.href}`);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  page.problems = problems;
+  page.assertClean = () => assert.deepEqual(problems, [], 'the page logged errors');
+  return page;
+}
+
+/** Waits until the app has rendered the page (the wasm has started and <main> has content). */
+export async function ready(page) {
+  await page.waitForSelector('main h1', { timeout: 15000 });
+}
+
+/** Runs axe on the current page and fails with each violation's rule and nodes. */
+export async function assertAccessible(page, label) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  });
+  assert.deepEqual(result, [], `axe violations on ${label}`);
+}

@@ -1,0 +1,249 @@
+// The site as a learner meets it: the course map, every lesson in both languages by deep link, the language
+// switch, the keyboard, reloads, progress, themes, the 404 page, a narrow phone screen and a sub-path deploy.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSite, newPage, ready, assertAccessible, course, LANGS, UI } from './lib.mjs';
+
+const COURSE = course();
+let site;
+
+before(async () => {
+  site = await startSite();
+});
+after(async () => {
+  await site?.close();
+});
+
+test('the course map lists every lesson in order, in the browser language', async () => {
+  for (const [locale, lang] of [['en-US', 'en'], ['ko-KR', 'ko']]) {
+    const page = await newPage(site, { locale });
+    await page.goto(`${site.base}/`);
+    await ready(page);
+    assert.equal(await page.locator('#course-heading').textContent(), UI[lang].courseHeading);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    const titles = await page.locator('.course__title').allTextContents();
+    assert.deepEqual(titles, COURSE.map((l) => l.texts[lang].title));
+    assert.match(await page.title(), /MSA Lab/);
+    await assertAccessible(page, `/ (${lang})`);
+    page.assertClean();
+    await page.context().close();
+  }
+});
+
+test('every lesson opens by deep link in both languages, with its title, sections and no error', async () => {
+  const page = await newPage(site);
+  for (const lesson of COURSE) {
+    for (const lang of LANGS) {
+      const t = lesson.texts[lang];
+      await page.goto(`${site.base}/${lang}/${lesson.slug}`);
+      await ready(page);
+      assert.equal((await page.locator('main h1').textContent()).trim(), t.title, `${lang}/${lesson.slug}`);
+      assert.equal(await page.title(), `${t.title} · MSA Lab`);
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      assert.equal(await page.getAttribute('meta[name=description]', 'content'), t.summary);
+      // Every section heading is on the page with its id, and listed in the table of contents.
+      const ids = await page.locator('.prose :is(h2, h3)[id]').evaluateAll((hs) => hs.map((h) => h.id));
+      assert.deepEqual(ids, t.ids, `${lang}/${lesson.slug} sections`);
+      assert.equal(await page.locator('.toc a').count(), t.ids.length);
+      await assertAccessible(page, `/${lang}/${lesson.slug}`);
+    }
+  }
+  page.assertClean();
+  await page.context().close();
+});
+
+test('the language switch keeps the lesson and the section, and the choice is remembered', async () => {
+  const lesson = COURSE[COURSE.length > 1 ? 1 : 0];
+  const page = await newPage(site, { locale: 'en-US' });
+  const section = lesson.texts.en.ids[1];
+  await page.goto(`${site.base}/en/${lesson.slug}`);
+  await ready(page);
+  await page.click(`.toc a[href$="#${section}"]`);
+  await page.waitForURL(`**/en/${lesson.slug}#${section}`);
+  await page.click('.site-header__lang');
+  await page.waitForURL(`**/ko/${lesson.slug}#${section}`);
+  assert.equal((await page.locator('main h1').textContent()).trim(), lesson.texts.ko.title);
+  assert.equal(await page.locator('.site-header__lang').textContent(), UI.ko.switchTo);
+  // Back to the course map at `/`: it now speaks Korean although the browser prefers English.
+  await page.goto(`${site.base}/`);
+  await ready(page);
+  assert.equal(await page.locator('#course-heading').textContent(), UI.ko.courseHeading);
+  page.assertClean();
+  await page.context().close();
+});
+
+test('← and → move between lessons; the pager links agree', async () => {
+  assert.ok(COURSE.length >= 2, 'the course has at least two lessons to move between');
+  const page = await newPage(site);
+  await page.goto(`${site.base}/en/${COURSE[0].slug}`);
+  await ready(page);
+  assert.equal(await page.locator('.pager__link--prev').count(), 0, 'the first lesson has no previous one');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForTimeout(200);
+  assert.ok(page.url().endsWith(`/en/${COURSE[0].slug}`), 'ArrowLeft on the first lesson stays');
+  for (let i = 1; i < COURSE.length; i++) {
+    await page.keyboard.press('ArrowRight');
+    await page.waitForURL(`**/en/${COURSE[i].slug}`);
+    assert.equal((await page.locator('main h1').textContent()).trim(), COURSE[i].texts.en.title);
+  }
+  assert.equal(await page.locator('.pager__link--next').count(), 0, 'the last lesson has no next one');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForURL(`**/en/${COURSE[COURSE.length - 2].slug}`);
+  await page.click('.pager__link--next');
+  await page.waitForURL(`**/en/${COURSE[COURSE.length - 1].slug}`);
+  // With a modifier the arrows belong to the browser (Alt+← is "back"), not to the lesson pager.
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.waitForTimeout(200);
+  assert.ok(page.url().endsWith(`/en/${COURSE[COURSE.length - 1].slug}`));
+  page.assertClean();
+  await page.context().close();
+});
+
+test('a deep link survives a reload, and links inside lessons navigate within the app', async () => {
+  const lesson = COURSE[0];
+  const page = await newPage(site);
+  await page.goto(`${site.base}/ko/${lesson.slug}`);
+  await ready(page);
+  await page.reload();
+  await ready(page);
+  assert.equal((await page.locator('main h1').textContent()).trim(), lesson.texts.ko.title);
+  // A sidebar link is a client-side navigation: the page does not load again.
+  await page.evaluate(() => { window.__sameDocument = true; });
+  const target = COURSE[COURSE.length - 1];
+  await page.click(`.sidebar__lessons a[href$="/ko/${target.slug}"]`);
+  await page.waitForURL(`**/ko/${target.slug}`);
+  assert.equal(await page.evaluate(() => window.__sameDocument), true);
+  page.assertClean();
+  await page.context().close();
+});
+
+test('unknown addresses show a real 404 page in the right language', async () => {
+  const page = await newPage(site);
+  for (const [path, lang] of [['/en/no-such-lesson', 'en'], ['/ko/no-such-lesson', 'ko'], ['/xx/load-balancing', 'en'], ['/nope', 'en'], ['/en/a/b/c', 'en']]) {
+    await page.goto(`${site.base}${path}`);
+    await ready(page);
+    assert.equal((await page.locator('main h1').textContent()).trim(), UI[lang].notFound, path);
+    assert.match(await page.title(), new RegExp(UI[lang].notFound));
+    assert.equal(await page.getAttribute('meta[name=robots]', 'content'), 'noindex');
+  }
+  await assertAccessible(page, '404');
+  await page.click('.not-found a');
+  await page.waitForSelector('#course-heading');
+  page.assertClean();
+  await page.context().close();
+});
+
+test('reading progress is kept per lesson and survives a reload', async () => {
+  const lesson = COURSE[0];
+  const page = await newPage(site, { height: 700 });
+  await page.goto(`${site.base}/en/`);
+  await ready(page);
+  const card = page.locator('.course__item').first();
+  assert.equal((await card.locator('.course__status').textContent()).trim(), 'Not started');
+  await card.locator('a').click();
+  await page.waitForURL(`**/en/${lesson.slug}`);
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2 - window.innerHeight));
+  await page.waitForTimeout(300);
+  const half = await page.evaluate(() => localStorage.getItem('msa-lab:progress'));
+  assert.match(half, new RegExp(`${lesson.slug}:(4|5)\\d`), `about half read: ${half}`);
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.waitForTimeout(300);
+  await page.goto(`${site.base}/en/`);
+  await ready(page);
+  await page.reload();
+  await ready(page);
+  assert.equal((await page.locator('.course__item').first().locator('.course__status').textContent()).trim(), UI.en.read);
+  assert.equal(await page.locator('.course__item').first().locator('[role=progressbar]').getAttribute('aria-valuenow'), '100');
+  // A corrupted entry is ignored, not fatal.
+  await page.evaluate(() => localStorage.setItem('msa-lab:progress', '{garbage'));
+  await page.reload();
+  await ready(page);
+  assert.equal((await page.locator('.course__item').first().locator('.course__status').textContent()).trim(), 'Not started');
+  await page.context().close();
+});
+
+test('the theme follows the system, can be toggled, and is remembered', async () => {
+  const context = await site.browser.newContext({ colorScheme: 'dark' });
+  const page = await context.newPage();
+  await page.goto(`${site.base}/en/`);
+  await ready(page);
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const darkBg = await bg();
+  assert.notEqual(darkBg, 'rgb(255, 255, 255)', 'dark system scheme gives a dark page');
+  await page.click('.site-header__theme'); // dark (from the system) -> light
+  assert.equal(await bg(), 'rgb(255, 255, 255)');
+  assert.equal(await page.getAttribute('.site-header__theme', 'aria-pressed'), 'false');
+  await page.reload();
+  await ready(page);
+  assert.equal(await bg(), 'rgb(255, 255, 255)', 'the choice outlives a reload');
+  await page.click('.site-header__theme');
+  assert.equal(await bg(), darkBg);
+  assert.equal(await page.getAttribute('.site-header__theme', 'aria-pressed'), 'true');
+  await assertAccessible(page, 'dark theme');
+  await context.close();
+});
+
+test('at 360 px wide nothing overflows sideways and the contents fold away', async () => {
+  const page = await newPage(site, { width: 360, height: 740 });
+  for (const path of ['/en/', '/ko/', ...COURSE.flatMap((l) => LANGS.map((lang) => `/${lang}/${l.slug}`))]) {
+    await page.goto(`${site.base}${path}`);
+    await ready(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${path} overflows by ${overflow}px`);
+  }
+  assert.equal(await page.locator('.sidebar__group[open]').count(), 0, 'sidebar groups start folded on a phone');
+  await page.click('.sidebar__group summary');
+  assert.equal(await page.locator('.sidebar__group[open]').count(), 1);
+  page.assertClean();
+  await page.context().close();
+});
+
+test('the same build works under a sub-path: deep links, assets and navigation stay inside it', async () => {
+  const lesson = COURSE[0];
+  const page = await newPage(site);
+  await page.goto(`${site.subBase}/ko/${lesson.slug}`);
+  await ready(page);
+  assert.equal((await page.locator('main h1').textContent()).trim(), lesson.texts.ko.title);
+  const hrefs = await page.locator('a[href]').evaluateAll((as) => as.map((a) => a.href));
+  for (const h of hrefs.filter((h) => h.startsWith('http://127.0.0.1'))) {
+    assert.ok(new URL(h).pathname.startsWith('/msa-lab/'), `link leaves the sub-path: ${h}`);
+  }
+  await page.click('.site-header__home');
+  await page.waitForURL('**/msa-lab/ko');
+  await ready(page);
+  await page.click('.site-header__lang');
+  await page.waitForURL('**/msa-lab/en');
+  await page.locator('.course__title a').first().click();
+  await page.waitForURL(`**/msa-lab/en/${lesson.slug}`);
+  await page.reload();
+  await ready(page);
+  assert.equal((await page.locator('main h1').textContent()).trim(), lesson.texts.en.title);
+  page.assertClean();
+  await page.context().close();
+});
+
+test('keyboard only: skip link, then every control is reachable and visibly focused', async () => {
+  const page = await newPage(site);
+  await page.goto(`${site.base}/en/${COURSE[0].slug}`);
+  await ready(page);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+  // Tab from the top reaches the language switch and the theme toggle.
+  await page.keyboard.press('Shift+Tab');
+  const reached = new Set();
+  await page.evaluate(() => document.body.focus());
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab');
+    reached.add(await page.evaluate(() => document.activeElement.className));
+  }
+  assert.ok(reached.has('site-header__lang'), [...reached].join(' '));
+  assert.ok(reached.has('site-header__theme'), [...reached].join(' '));
+  await page.focus('.site-header__theme');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getAttribute('.site-header__theme', 'aria-pressed'), 'true');
+  page.assertClean();
+  await page.context().close();
+});
