@@ -7,19 +7,45 @@ use leptos::prelude::*;
 use leptos_meta::Html;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
-use leptos_use::{use_color_mode_with_options, ColorMode, UseColorModeOptions, UseColorModeReturn};
+use codee::string::FromToStringCodec;
+use leptos_use::storage::use_local_storage;
+use leptos_use::use_preferred_dark;
 
-/// The colour theme: follows `prefers-color-scheme` until the learner picks one, then remembers it.
+/// The colour theme: follows the system's `prefers-color-scheme` until the learner picks one, then remembers
+/// it. The choice is `<html data-theme="light|dark">`; with no choice the stylesheet follows the system.
 #[derive(Clone, Copy)]
 pub struct Theme {
-    pub mode: Signal<ColorMode>,
-    pub set_mode: WriteSignal<ColorMode>,
+    choice: Signal<String>,
+    set_choice: WriteSignal<String>,
+    system_dark: Signal<bool>,
+}
+
+impl Theme {
+    pub fn is_dark(self) -> bool {
+        match self.choice.get().as_str() {
+            "dark" => true,
+            "light" => false,
+            _ => self.system_dark.get(),
+        }
+    }
+
+    pub fn toggle(self) {
+        self.set_choice.set(if self.is_dark() { "light" } else { "dark" }.to_string());
+    }
 }
 
 pub fn provide_theme() {
-    let UseColorModeReturn { mode, set_mode, .. } =
-        use_color_mode_with_options(UseColorModeOptions::default().storage_key("msa-lab:theme"));
-    provide_context(Theme { mode, set_mode });
+    let (choice, set_choice, _) = use_local_storage::<String, FromToStringCodec>("msa-lab:theme");
+    let system_dark = use_preferred_dark();
+    // Sync the stored choice to <html> (the outside world); anything but light/dark means "follow the system".
+    Effect::new(move |_| {
+        let Some(html) = document().document_element() else { return };
+        let _ = match choice.get().as_str() {
+            c @ ("light" | "dark") => html.set_attribute("data-theme", c),
+            _ => html.remove_attribute("data-theme"),
+        };
+    });
+    provide_context(Theme { choice, set_choice, system_dark });
 }
 
 /// One page of the site in `lang`. `switch_href` is where the language switch leads (the same page in the
@@ -36,9 +62,9 @@ pub fn Shell(
 ) -> impl IntoView {
     let pref = use_lang_pref();
     let theme = expect_context::<Theme>();
-    let is_dark = move || theme.mode.get() == ColorMode::Dark;
-    let toggle_theme = move |_| theme.set_mode.set(if is_dark() { ColorMode::Light } else { ColorMode::Dark });
-    let home_href = move || format!("/{}", lang::code(lang.get()));
+    let is_dark = move || theme.is_dark();
+    let toggle_theme = move |_| theme.toggle();
+    let home_href = move || crate::href(&format!("/{}", lang::code(lang.get())));
     let location = use_location();
     let skip_href = move || {
         location.pathname.track();
@@ -63,11 +89,10 @@ pub fn Shell(
             </A>
             <nav class="site-header__tools">
                 <A
-                    href=move || switch_href.get()
+                    href=move || crate::href(&switch_href.get())
                     attr:class="site-header__lang"
                     attr:hreflang=move || lang::code(lang::other(lang.get()))
                     attr:lang=move || lang::code(lang::other(lang.get()))
-                    attr:aria-label=move || td_string!(lang.get(), switch_language_label)
                 >
                     {move || td_string!(lang.get(), switch_language)}
                 </A>

@@ -31,7 +31,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Html attr:dir="ltr" />
-        <Router base=router_base()>
+        <Router base=base()>
             <Routes fallback=|| view! { <routes::NotFound lang=None /> }>
                 <Route path=path!("/") view=routes::Home />
                 <Route path=path!("/:lang") view=routes::Home />
@@ -41,13 +41,22 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The path the site is served under, read from `<base href>` (trunk writes it from `--public-url`), without
-/// its trailing slash: "" at a domain's root, "/course" under a sub-path. The same build works at either.
-fn router_base() -> String {
-    let base = document().base_uri().ok().flatten().unwrap_or_default();
-    let path = base
-        .split_once("://")
-        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
-        .unwrap_or_default();
-    path.trim_end_matches('/').to_string()
+/// The path the site is served under, read once from `<base href>` (trunk writes it from `--public-url`),
+/// without its trailing slash: "" at a domain's root, "/course" under a sub-path. The same build works at either.
+pub fn base() -> &'static str {
+    static BASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        let uri = document().base_uri().ok().flatten().unwrap_or_default();
+        let path = uri
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+            .unwrap_or_default();
+        path.trim_end_matches('/').to_string()
+    })
+}
+
+/// The href of a site path (`/en/ddd`) for `<A>`, which leaves absolute paths as they are: with the base in
+/// front. (`use_navigate` adds the base itself, so it takes the bare site path.)
+pub fn href(path: &str) -> String {
+    format!("{}{}", base(), path)
 }

@@ -57,7 +57,7 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                 <h1>{move || td_string!(lang.get(), site_name)}</h1>
                 <p class="hero__tagline">{move || td_string!(lang.get(), tagline)}</p>
                 <p>
-                    <A href=move || next_lesson().1 attr:class="button button--primary">
+                    <A href=move || crate::href(&next_lesson().1) attr:class="button button--primary">
                         {move || if next_lesson().0 {
                             td_string!(lang.get(), continue_reading).to_string()
                         } else {
@@ -91,7 +91,7 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                                 <li class="course__item" class:course__item--done=move || progress.with(|p| p.is_done(lesson.slug))>
                                     <span class="course__number">{move || td!(lang.get(), lesson_number, n = i + 1)}</span>
                                     <h3 class="course__title">
-                                        <A href=move || format!("/{}/{}", lang::code(lang.get()), lesson.slug)>
+                                        <A href=move || crate::href(&format!("/{}/{}", lang::code(lang.get()), lesson.slug))>
                                             {move || text().title}
                                         </A>
                                     </h3>

@@ -99,7 +99,7 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
                                         let current = l.slug == lesson.slug;
                                         view! {
                                             <li class:sidebar__lesson--current=current>
-                                                <A href=href(l) attr:aria-current=current.then_some("page")>
+                                                <A href=crate::href(&href(l)) attr:aria-current=current.then_some("page")>
                                                     {l.text(lang).title}
                                                 </A>
                                             </li>
@@ -130,13 +130,13 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
                         .collect_view()}
                     <nav class="pager" aria-label=td_string!(lang, pager_label)>
                         {prev.map(|p| view! {
-                            <A href=href(p) attr:class="pager__link pager__link--prev" attr:rel="prev">
+                            <A href=crate::href(&href(p)) attr:class="pager__link pager__link--prev" attr:rel="prev">
                                 <span class="pager__dir">"← " {td_string!(lang, previous)}</span>
                                 <span class="pager__title">{p.text(lang).title}</span>
                             </A>
                         })}
                         {next.map(|n| view! {
-                            <A href=href(n) attr:class="pager__link pager__link--next" attr:rel="next">
+                            <A href=crate::href(&href(n)) attr:class="pager__link pager__link--next" attr:rel="next">
                                 <span class="pager__dir">{td_string!(lang, next)} " →"</span>
                                 <span class="pager__title">{n.text(lang).title}</span>
                             </A>

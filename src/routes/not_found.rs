@@ -27,7 +27,7 @@ pub fn NotFound(
                 <h1>{move || td_string!(lang.get(), not_found_title)}</h1>
                 <p>{move || td_string!(lang.get(), not_found_body)}</p>
                 <p>
-                    <A href=move || format!("/{}", lang::code(lang.get()))>
+                    <A href=move || crate::href(&format!("/{}", lang::code(lang.get())))>
                         {move || td_string!(lang.get(), not_found_back)}
                     </A>
                 </p>

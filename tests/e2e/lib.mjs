@@ -16,12 +16,14 @@ export const LANGS = ['ko', 'en'];
 
 /** The course as written in content/: slugs in summary order, with each language's front matter and ids. */
 export function course() {
-  const summary = readFileSync(join(root, 'content', 'SUMMARY.md'), 'utf8');
+  // The same folder the build read (build.rs honours MSA_CONTENT_DIR too).
+  const dir = process.env.MSA_CONTENT_DIR ?? join(root, 'content');
+  const summary = readFileSync(join(dir, 'SUMMARY.md'), 'utf8');
   const slugs = [...summary.matchAll(/\]\(([a-z0-9-]+)\.md\)/g)].map((m) => m[1]);
   return slugs.map((slug) => {
     const texts = {};
     for (const lang of LANGS) {
-      const src = readFileSync(join(root, 'content', lang, `${slug}.md`), 'utf8');
+      const src = readFileSync(join(dir, lang, `${slug}.md`), 'utf8');
       const front = Object.fromEntries(
         src.split('\n---\n')[0].split('\n').slice(1).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
       );
@@ -68,7 +70,8 @@ export async function newPage(site, { locale = 'en-US', width = 1280, height = 9
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+  // A request cut short by the next navigation (ERR_ABORTED) is not a failure of the site.
+  page.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
   await context.route('**/*', (route) => {
     const u = new URL(route.request().url());
     if (u.hostname !== '127.0.0.1') {

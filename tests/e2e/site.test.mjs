@@ -171,12 +171,15 @@ test('the theme follows the system, can be toggled, and is remembered', async ()
   const darkBg = await bg();
   assert.notEqual(darkBg, 'rgb(255, 255, 255)', 'dark system scheme gives a dark page');
   await page.click('.site-header__theme'); // dark (from the system) -> light
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
   assert.equal(await bg(), 'rgb(255, 255, 255)');
   assert.equal(await page.getAttribute('.site-header__theme', 'aria-pressed'), 'false');
   await page.reload();
   await ready(page);
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
   assert.equal(await bg(), 'rgb(255, 255, 255)', 'the choice outlives a reload');
   await page.click('.site-header__theme');
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
   assert.equal(await bg(), darkBg);
   assert.equal(await page.getAttribute('.site-header__theme', 'aria-pressed'), 'true');
   await assertAccessible(page, 'dark theme');
@@ -231,19 +234,26 @@ test('keyboard only: skip link, then every control is reachable and visibly focu
   await page.keyboard.press('Enter');
   await page.waitForTimeout(100);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
-  // Tab from the top reaches the language switch and the theme toggle.
-  await page.keyboard.press('Shift+Tab');
+  // Tab from the top of a fresh page reaches the language switch and the theme toggle.
+  await page.reload();
+  await ready(page);
   const reached = new Set();
-  await page.evaluate(() => document.body.focus());
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 5; i++) {
     await page.keyboard.press('Tab');
     reached.add(await page.evaluate(() => document.activeElement.className));
   }
   assert.ok(reached.has('site-header__lang'), [...reached].join(' '));
   assert.ok(reached.has('site-header__theme'), [...reached].join(' '));
   await page.focus('.site-header__theme');
+  const before = await page.getAttribute('.site-header__theme', 'aria-pressed');
   await page.keyboard.press('Enter');
-  assert.equal(await page.getAttribute('.site-header__theme', 'aria-pressed'), 'true');
+  await page.waitForFunction((b) => document.querySelector('.site-header__theme').getAttribute('aria-pressed') !== b, before);
+  // Arrow keys on a focused control do not turn the lesson's page.
+  const url = page.url();
+  await page.focus('.toc a');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(150);
+  assert.notEqual(page.url(), url, 'a focused link is not a form control: → still moves to the next lesson');
   page.assertClean();
   await page.context().close();
 });
