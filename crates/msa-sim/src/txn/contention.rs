@@ -1,0 +1,1 @@
+//! Contention experiment (below).
