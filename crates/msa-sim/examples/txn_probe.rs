@@ -10,3 +10,5 @@ fn main() {
         println!("   explore: {} schedules, {} states, {:?} ex {:?} trunc={}", ex.schedules, ex.states, ex.by_outcome, ex.examples.iter().map(|(k,v)| (k.name(), v.encode())).collect::<Vec<_>>(), ex.truncated);
     }
 }
+#[allow(dead_code)]
+fn _x() {}
