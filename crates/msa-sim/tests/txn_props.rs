@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Properties: decoding is total, replay never panics, replays are deterministic, exploration keeps its budget.
 
 use msa_sim::txn::*;
