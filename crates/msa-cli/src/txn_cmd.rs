@@ -405,7 +405,9 @@ fn run_explore(name: &str, sc: &Scenario, o: &Opts) -> Result<(), UsageError> {
 
 fn run_contention(o: &Opts) -> Result<(), UsageError> {
     if o.scenario.is_some() || o.explore || o.schedule.is_some() {
-        return Err(UsageError("txn: --contention takes --strategy, --clients, --hot-rows, --ops, --seed, --sweep".into()));
+        return Err(UsageError(
+            "txn: --contention takes --strategy, --clients, --hot-rows, --ops, --seed, --sweep".into(),
+        ));
     }
     let mut cfg = ContentionConfig::default();
     let to_u32 = |what: &str, v: u64| u32::try_from(v).map_err(|_| UsageError(format!("txn: {what} is too large")));
@@ -430,8 +432,14 @@ fn run_contention(o: &Opts) -> Result<(), UsageError> {
             println!("{}", serde_json::to_string_pretty(&sw).unwrap_or_default());
             return Ok(());
         }
-        println!("{} clients x {} ops, {} db workers; throughput in committed ops/s", cfg.clients, cfg.ops_per_client, cfg.db_workers);
-        println!("{:>9} {:>12} {:>12} {:>9} {:>12}  winner", "hot rows", "pessimistic", "optimistic", "retries", "atomic");
+        println!(
+            "{} clients x {} ops, {} db workers; throughput in committed ops/s",
+            cfg.clients, cfg.ops_per_client, cfg.db_workers
+        );
+        println!(
+            "{:>9} {:>12} {:>12} {:>9} {:>12}  winner",
+            "hot rows", "pessimistic", "optimistic", "retries", "atomic"
+        );
         for p in &sw.points {
             println!(
                 "{:>9} {:>12.0} {:>12.0} {:>9} {:>12.0}  {}",
@@ -450,10 +458,13 @@ fn run_contention(o: &Opts) -> Result<(), UsageError> {
         return Ok(());
     }
     let Some(s) = o.strategy.as_deref() else {
-        return Err(UsageError("txn: --contention needs --strategy <pessimistic|optimistic|atomic> (or --sweep)".into()));
+        return Err(UsageError(
+            "txn: --contention needs --strategy <pessimistic|optimistic|atomic> (or --sweep)".into(),
+        ));
     };
-    cfg.locking = Locking::from_name(s)
-        .ok_or_else(|| UsageError(format!("txn: unknown --strategy {s:?} for --contention: pessimistic, optimistic or atomic")))?;
+    cfg.locking = Locking::from_name(s).ok_or_else(|| {
+        UsageError(format!("txn: unknown --strategy {s:?} for --contention: pessimistic, optimistic or atomic"))
+    })?;
     let r = contention::run_contention(&cfg).map_err(|e| UsageError(format!("txn: {e:?}")))?;
     if o.json {
         println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());

@@ -23,7 +23,8 @@ fn counts(e: &Exploration) -> Vec<(&'static str, u64)> {
 
 #[test]
 fn pinned_counts_per_preset() {
-    let want: [(&str, u64, &[(&str, u64)]); 9] = [
+    type Want<'a> = (&'a str, u64, &'a [(&'a str, u64)]);
+    let want: [Want; 9] = [
         ("lost-update", 50, &[("lost-update", 40), ("correct", 10)]),
         ("oversell", 92, &[("oversold", 80), ("correct", 12)]),
         ("atomic", 14, &[("correct", 14)]),

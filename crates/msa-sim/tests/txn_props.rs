@@ -1,6 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Properties: decoding is total, replay never panics, replays are deterministic, exploration keeps its budget.
 
+use msa_sim::txn::Strategy;
 use msa_sim::txn::*;
 use proptest::prelude::*;
 

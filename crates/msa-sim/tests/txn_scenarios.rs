@@ -36,7 +36,17 @@ fn every_preset_and_strategy_builds_and_runs_serially_correct() {
     let names: Vec<_> = PRESETS.iter().map(|p| p.name).collect();
     assert_eq!(
         names,
-        ["lost-update", "oversell", "atomic", "for-update", "optimistic", "deadlock", "repeatable-read", "app-mutex", "db-lock"]
+        [
+            "lost-update",
+            "oversell",
+            "atomic",
+            "for-update",
+            "optimistic",
+            "deadlock",
+            "repeatable-read",
+            "app-mutex",
+            "db-lock"
+        ]
     );
     for story in Story::ALL {
         for &strategy in story.strategies() {

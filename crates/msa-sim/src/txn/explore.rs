@@ -215,8 +215,7 @@ fn dfs(sc: &Scenario, st: &State, path: &mut Vec<TxnId>, budget: Budget, ex: &mu
     for t in 0..sc.n_txns() as TxnId {
         let Ok(action) = sc.action_for(st, t) else { continue };
         any = true;
-        if ex.schedules >= budget.max_schedules || ex.states >= budget.max_states || path.len() >= sc.max_run_len()
-        {
+        if ex.schedules >= budget.max_schedules || ex.states >= budget.max_states || path.len() >= sc.max_run_len() {
             ex.truncated = true;
             return;
         }

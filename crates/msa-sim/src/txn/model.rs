@@ -75,9 +75,7 @@ impl SqlError {
     /// `relation` is the table name, used by 55P03 only.
     pub fn message(self, relation: &str) -> String {
         match self {
-            SqlError::SerializationFailure => {
-                "ERROR:  could not serialize access due to concurrent update".to_string()
-            }
+            SqlError::SerializationFailure => "ERROR:  could not serialize access due to concurrent update".to_string(),
             SqlError::DeadlockDetected => "ERROR:  deadlock detected".to_string(),
             SqlError::LockNotAvailable => {
                 format!("ERROR:  could not obtain lock on row in relation \"{relation}\"")
@@ -155,21 +153,37 @@ pub enum Step {
     /// `BEGIN` (with the scenario's isolation level).
     Begin,
     /// `SELECT v[, version] FROM t WHERE id = ? [FOR UPDATE [NOWAIT]]` into the app's `x` (and `seen`).
-    Select { row: RowId, lock: LockClause, with_version: bool },
+    Select {
+        row: RowId,
+        lock: LockClause,
+        with_version: bool,
+    },
     /// Application code between statements.
-    Compute { compute: Compute },
+    Compute {
+        compute: Compute,
+    },
     /// `UPDATE t SET v = ... WHERE id = ? [AND ...]`; the row count goes to the app's `rows`.
-    Update { row: RowId, set: SetExpr, guard: Guard },
+    Update {
+        row: RowId,
+        set: SetExpr,
+        guard: Guard,
+    },
     /// Application code reacting to `UPDATE 0`.
-    IfNoRows { then: OnZero },
+    IfNoRows {
+        then: OnZero,
+    },
     /// `INSERT INTO orders (item_id) VALUES (?)`: never conflicts, becomes visible at commit.
     InsertOrder,
     Commit,
     Rollback,
     /// `mutex.lock()` on an app server's in-process mutex.
-    MutexLock { mutex: MutexId },
+    MutexLock {
+        mutex: MutexId,
+    },
     /// `mutex.unlock()`.
-    MutexUnlock { mutex: MutexId },
+    MutexUnlock {
+        mutex: MutexId,
+    },
 }
 
 /// The Deadlock Empire split of a statement: reads, computations and writes.
@@ -344,10 +358,17 @@ pub enum Phase {
     Ready,
     /// Its current step waits for a lock; `since` orders waits (the deadlock check of the earliest waiter fires
     /// first, deadlock_timeout after it began waiting).
-    Waiting { on: WaitOn, since: u16 },
+    Waiting {
+        on: WaitOn,
+        since: u16,
+    },
     /// An error aborted the transaction (its locks are already released); the app must ROLLBACK next.
-    Aborted { error: SqlError },
-    Done { ending: Ending },
+    Aborted {
+        error: SqlError,
+    },
+    Done {
+        ending: Ending,
+    },
 }
 
 /// One transaction's run-time state: program counter, the app's local variables, snapshot, phase.
@@ -472,31 +493,81 @@ pub struct NotEnabled {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "event")]
 pub enum Event {
-    Began { txn: TxnId },
+    Began {
+        txn: TxnId,
+    },
     /// A REPEATABLE READ snapshot was taken (at the first statement).
-    Snapshot { txn: TxnId },
+    Snapshot {
+        txn: TxnId,
+    },
     /// A SELECT returned a row version.
-    Read { txn: TxnId, row: RowId, value: i64, version: u32 },
+    Read {
+        txn: TxnId,
+        row: RowId,
+        value: i64,
+        version: u32,
+    },
     /// A row lock was taken (FOR UPDATE or UPDATE).
-    Locked { txn: TxnId, row: RowId },
+    Locked {
+        txn: TxnId,
+        row: RowId,
+    },
     /// The step blocks: it waits for `on`, held by `holder`.
-    Waits { txn: TxnId, on: WaitOn, holder: Option<TxnId> },
+    Waits {
+        txn: TxnId,
+        on: WaitOn,
+        holder: Option<TxnId>,
+    },
     /// The lock was released and handed to this waiter; its statement goes on (READ COMMITTED re-reads the row's
     /// newest version here and re-checks the WHERE clause).
-    Resumed { txn: TxnId, on: WaitOn },
+    Resumed {
+        txn: TxnId,
+        on: WaitOn,
+    },
     /// The app computed `new`.
-    Computed { txn: TxnId, new: i64 },
+    Computed {
+        txn: TxnId,
+        new: i64,
+    },
     /// An UPDATE finished with this command tag count (`UPDATE 0` or `UPDATE 1`); `value` is what it wrote.
-    Updated { txn: TxnId, row: RowId, count: u8, value: Option<i64> },
-    Inserted { txn: TxnId },
-    Committed { txn: TxnId },
-    RolledBack { txn: TxnId },
-    Error { txn: TxnId, error: SqlError },
-    SoldOut { txn: TxnId },
-    Retry { txn: TxnId, attempt: u8 },
-    MutexLocked { txn: TxnId, mutex: MutexId },
-    MutexUnlocked { txn: TxnId, mutex: MutexId },
-    Finished { txn: TxnId, ending: Ending },
+    Updated {
+        txn: TxnId,
+        row: RowId,
+        count: u8,
+        value: Option<i64>,
+    },
+    Inserted {
+        txn: TxnId,
+    },
+    Committed {
+        txn: TxnId,
+    },
+    RolledBack {
+        txn: TxnId,
+    },
+    Error {
+        txn: TxnId,
+        error: SqlError,
+    },
+    SoldOut {
+        txn: TxnId,
+    },
+    Retry {
+        txn: TxnId,
+        attempt: u8,
+    },
+    MutexLocked {
+        txn: TxnId,
+        mutex: MutexId,
+    },
+    MutexUnlocked {
+        txn: TxnId,
+        mutex: MutexId,
+    },
+    Finished {
+        txn: TxnId,
+        ending: Ending,
+    },
 }
 
 /// Where events go: a `Vec<Event>` for views, `()` to throw them away (exploration).
@@ -764,7 +835,8 @@ impl Scenario {
                 }
                 // A locking read returns the newest committed version (after a wait: the one the holder
                 // committed); under REPEATABLE READ the check above made sure it is the snapshot's.
-                let img = if lock != LockClause::None { self.locked_view(st, t, row) } else { self.visible(st, t, row) };
+                let img =
+                    if lock != LockClause::None { self.locked_view(st, t, row) } else { self.visible(st, t, row) };
                 let ts = &mut st.txns[ti];
                 ts.x = Some(img.value);
                 if with_version {
@@ -1166,4 +1238,52 @@ pub fn no_serialization_failure(sc: &Scenario, st: &State) -> bool {
 
 pub fn no_stuck(sc: &Scenario, st: &State) -> bool {
     sc.is_finished(st)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::txn::scenarios::{build, Story, Strategy};
+
+    #[test]
+    fn fifo_keeps_order_and_bounds() {
+        let mut f = Fifo::default();
+        for t in [2, 0, 2, 1, 0] {
+            f.push(t);
+        }
+        assert_eq!(f.as_slice(), &[2, 0, 1]);
+        f.remove(0);
+        assert_eq!(f.pop_front(), Some(2));
+        assert_eq!(f.pop_front(), Some(1));
+        assert_eq!(f.pop_front(), None);
+    }
+
+    #[test]
+    fn a_disabled_action_is_rejected_without_change() {
+        let sc = build(Story::Counter, Strategy::NoLock, 2).unwrap();
+        let st = sc.init_state();
+        for a in [Action::Rollback(0), Action::DeadlockCheck(1), Action::Step(2), Action::Step(200)] {
+            let mut s = st;
+            assert!(sc.apply(&mut s, a, &mut ()).is_err(), "{a:?}");
+            assert_eq!(s, st);
+        }
+    }
+
+    #[test]
+    fn state_is_small_and_copy() {
+        // Cloning is a memcpy; keep it small so exploration and undo histories stay cheap.
+        assert!(std::mem::size_of::<State>() <= 512, "{}", std::mem::size_of::<State>());
+    }
+
+    #[test]
+    fn deadlock_victim_is_the_earliest_waiter() {
+        let sc = build(Story::Transfer, Strategy::NoLock, 2).unwrap();
+        let mut st = sc.init_state();
+        for t in [0, 1, 0, 1, 1, 0] {
+            sc.apply(&mut st, Action::Step(t), &mut ()).unwrap();
+        }
+        // T2 began waiting first this time.
+        assert_eq!(sc.deadlock_victim(&st), Some(1));
+        assert_eq!(sc.actions(&st), vec![Action::DeadlockCheck(1)]);
+    }
 }

@@ -132,7 +132,13 @@ pub const PRESETS: [Preset; 9] = [
     // T2's UPDATE v = v + 1 waits, then re-reads T1's committed 1 (EvalPlanQual) and writes 2.
     Preset { name: "atomic", story: Story::Counter, strategy: Strategy::Atomic, clients: 2, showcase: "121212" },
     // T2 blocks at its SELECT ... FOR UPDATE until T1 commits, then reads 1: final 2.
-    Preset { name: "for-update", story: Story::Counter, strategy: Strategy::ForUpdate, clients: 2, showcase: "12121122" },
+    Preset {
+        name: "for-update",
+        story: Story::Counter,
+        strategy: Strategy::ForUpdate,
+        clients: 2,
+        showcase: "12121122",
+    },
     // T2's UPDATE waits, re-checks version = 1 on T1's version 2: UPDATE 0, so T2 retries and writes 2.
     Preset {
         name: "optimistic",
@@ -186,9 +192,15 @@ impl Preset {
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum BuildError {
     /// The story does not offer this strategy (see [`Story::strategies`]).
-    UnsupportedStrategy { story: Story, strategy: Strategy },
+    UnsupportedStrategy {
+        story: Story,
+        strategy: Strategy,
+    },
     /// Clients must be 1..=3.
-    BadClients { got: usize, max: usize },
+    BadClients {
+        got: usize,
+        max: usize,
+    },
     Invalid(ScenarioError),
 }
 
@@ -225,15 +237,7 @@ pub fn build(story: Story, strategy: Strategy, clients: usize) -> Result<Scenari
             (vec![counter_row()], (0..clients).map(|i| app_server_txn(strategy, (i % 2) as u8)).collect())
         }
     };
-    let sc = Scenario {
-        story,
-        strategy,
-        isolation,
-        expansion: Expansion::Statements,
-        max_attempts,
-        rows,
-        txns,
-    };
+    let sc = Scenario { story, strategy, isolation, expansion: Expansion::Statements, max_attempts, rows, txns };
     sc.validate().map_err(BuildError::Invalid)?;
     Ok(sc)
 }
@@ -343,7 +347,9 @@ impl Scenario {
     /// The SQL (or app code) of one step, as the learner reads it. SQL is language-neutral; app code is
     /// pseudo-Rust. Comments after `--` are part of PostgreSQL syntax and name variables, not prose.
     pub fn step_sql(&self, step: Step) -> String {
-        let row = |r: RowId| self.rows.get(r as usize).copied().unwrap_or(RowDef { table: "t", id: 0, column: "v", initial: 0 });
+        let row = |r: RowId| {
+            self.rows.get(r as usize).copied().unwrap_or(RowDef { table: "t", id: 0, column: "v", initial: 0 })
+        };
         match step {
             Step::Begin => match self.isolation {
                 Isolation::ReadCommitted => "BEGIN;".into(),

@@ -89,9 +89,14 @@ impl fmt::Display for Schedule {
 pub enum ReplayError {
     Decode(DecodeError),
     /// Action `pos` (0-based) names a transaction that cannot move then.
-    NotEnabled { pos: usize, error: NotEnabled },
+    NotEnabled {
+        pos: usize,
+        error: NotEnabled,
+    },
     /// The run finished before action `pos`.
-    AfterEnd { pos: usize },
+    AfterEnd {
+        pos: usize,
+    },
 }
 
 impl From<DecodeError> for ReplayError {
