@@ -1,1 +1,0 @@
-//! Transactions and row locks (PostgreSQL 15 semantics). Built under issue 4.
