@@ -74,6 +74,8 @@ pub fn parse_lesson(
     let mut pending: Vec<Event> = Vec::new();
     let mut heading: Option<(u8, String, String, usize)> = None; // level, id, text so far, line
     let mut widget: Option<(String, String, usize)> = None; // name, body, line
+    let mut in_table_head = false;
+    let mut head_cell: Option<(String, usize)> = None; // text so far, line
 
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_HEADING_ATTRIBUTES
@@ -157,6 +159,33 @@ pub fn parse_lesson(
             }
             Event::Start(Tag::Image { ref dest_url, .. }) if dest_url.contains("://") || dest_url.starts_with("//") => {
                 errors.push(err(line, format!("image `{dest_url}` is on another site: the course is self-contained")));
+            }
+            // A table's header cells name its columns for screen readers: none may be empty.
+            Event::Start(Tag::TableHead) => {
+                in_table_head = true;
+                pending.push(event);
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_table_head = false;
+                pending.push(event);
+            }
+            Event::Start(Tag::TableCell) if in_table_head => {
+                head_cell = Some((String::new(), line));
+                pending.push(event);
+            }
+            Event::End(TagEnd::TableCell) if in_table_head => {
+                if let Some((text, l)) = head_cell.take() {
+                    if text.trim().is_empty() {
+                        errors.push(err(l, "a table's header cell is empty: name the column".into()));
+                    }
+                }
+                pending.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) if head_cell.is_some() => {
+                if let Some(c) = head_cell.as_mut() {
+                    c.0.push_str(t);
+                }
+                pending.push(event);
             }
             Event::Html(_) | Event::InlineHtml(_) => {
                 errors.push(err(line, "raw HTML is not allowed in lessons: use Markdown or a widget".into()));

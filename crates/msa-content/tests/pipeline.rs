@@ -133,6 +133,8 @@ fn front_matter_and_heading_rules() {
         assert!(errs.iter().any(|e| e == expected), "missing {expected:?} in {errs:#?}");
     }
     assert!(errs.iter().any(|e| e.starts_with("en/x.md:9: a `##` or `###` heading needs an id")), "{errs:#?}");
+    let table = parse_lesson(Path::new("en/t.md"), "---\nslug: t\ntitle: T\nminutes: 1\nsummary: S.\n---\n\n| | A |\n|---|---|\n| x | y |\n", "en", &[]).unwrap_err();
+    assert_eq!(table[0].to_string(), "en/t.md:8: a table's header cell is empty: name the column");
     let no_front = parse_lesson(Path::new("en/x.md"), "# Hi\n", "en", &[]).unwrap_err();
     assert_eq!(no_front[0].line, 1);
 }
