@@ -353,7 +353,20 @@ impl Engine {
             self.now = self.now.max(s.at);
             self.handle(s.event);
         }
+        self.prune_timeouts();
         true
+    }
+
+    /// Drops timeouts of attempts that already ended from the front of the FIFO, so a finished run does not
+    /// idle on until the last of them (at most the FIFO's length; each entry is dropped once).
+    fn prune_timeouts(&mut self) {
+        while let Some(t) = self.timeouts.front() {
+            let live = self.requests.get(&t.req).is_some_and(|r| r.attempt == t.attempt && r.phase != Phase::ProxyQueue);
+            if live {
+                break;
+            }
+            self.timeouts.pop_front();
+        }
     }
 
     /// Handles every event up to and including time `t` (at most [`MAX_EVENTS_PER_CALL`]); when they are all

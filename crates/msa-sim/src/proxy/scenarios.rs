@@ -15,7 +15,7 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("uneven-round-robin", "round robin over two fast servers and one four times slower: the slow one drowns"),
     ("uneven-least-conn", "the same servers under least_conn: the slow one gets fewer requests"),
     ("uneven-peak-ewma", "the same servers under peak-EWMA (NOT an nginx algorithm: Finagle / Linkerd)"),
-    ("passive-checks-death", "s2 crashes at 10 s and comes back at 20 s; nginx's passive checks (max_fails=1 fail_timeout=10s)"),
+    ("passive-checks-death", "s2 crashes at 10 s and comes back at 25 s; nginx's passive checks (max_fails=1 fail_timeout=10s)"),
     ("active-checks-death", "the same death, found by HAProxy-style active checks (inter 2s fall 3 rise 2), max_fails=0"),
     ("hang-timeout", "s2 hangs at 10 s (accepts, never answers) until 20 s: timeouts, 504s and retries"),
     ("post-retry", "s2 answers 500 to 30% (retried for GET only), s3 crashes at 10 s (refused POSTs are retried)"),
@@ -54,10 +54,10 @@ pub fn preset(name: &str) -> Option<Config> {
             c.servers[2].speed = 0.25;
         }
         "passive-checks-death" => {
-            c.faults = crash_revive("s2", 10, 20);
+            c.faults = crash_revive("s2", 10, 25);
         }
         "active-checks-death" => {
-            c.faults = crash_revive("s2", 10, 20);
+            c.faults = crash_revive("s2", 10, 25);
             c.health_check = Some(HealthCheck::default());
             for s in &mut c.servers {
                 s.max_fails = 0;
