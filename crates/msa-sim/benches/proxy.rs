@@ -1,6 +1,8 @@
 //! Events per second of the proxy engine with 16 backends, under least_conn and random two least_conn.
 //! Figures, not timed tests: `cargo bench -p msa-sim --bench proxy`.
 
+#![allow(clippy::field_reassign_with_default)] // configs are built by editing the defaults, field by field
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use msa_sim::proxy::balancer::Algorithm;
 use msa_sim::proxy::config::*;

@@ -2,6 +2,8 @@
 //! does not validate is refused with a typed error (also by `Engine::new`); the same seed gives the same trace;
 //! a checkpoint (a clone) and a rewind continue exactly as the original; URL decoding never panics.
 
+#![allow(clippy::field_reassign_with_default)] // configs are built by editing the defaults, field by field
+
 use msa_sim::proxy::balancer::Algorithm;
 use msa_sim::proxy::config::*;
 use msa_sim::proxy::{Checkpoints, Command, Engine};

@@ -15,7 +15,7 @@ pub const UPSTREAM_NAME: &str = "backend";
 
 /// nginx's time syntax: whole seconds as `10s`, otherwise `1500ms`.
 fn ngx_time(ms: u64) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
