@@ -82,6 +82,23 @@ impl<E> EventQueue<E> {
     }
 }
 
+/// Added for the proxy engine (issue 3): side queues that keep their own events in (time, seq) order (all
+/// timeouts of one length fire in the order they were set, so a FIFO holds them) draw sequence numbers from the
+/// same counter, so ties between them and this queue still resolve one way.
+impl<E> EventQueue<E> {
+    /// Reserves the next sequence number without scheduling anything.
+    pub fn take_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        seq
+    }
+
+    /// (time, sequence number) of the earliest event, if any.
+    pub fn peek_key(&self) -> Option<(SimTime, u64)> {
+        self.heap.peek().map(|Reverse(s)| (s.at, s.seq))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,1 +1,0 @@
-//! Clients, the reverse proxy (nginx semantics) and backends. Built under issue 3.
