@@ -16,6 +16,13 @@ started=$(date +%s)
 step "native tests (all crates)"
 cargo test --workspace --locked
 
+step "simulation core, optimised: the 1M-request theory checks (Erlang C, M/M/1, supermarket model)"
+cargo test --profile sim-test -p msa-sim --locked
+
+step "simulation core in wasm (node): the same seeds give the same traces and counts as natively"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --profile sim-test -p msa-sim --target wasm32-unknown-unknown --locked --test proxy_wasm --test txn_wasm
+
 step "release build of the site (dist/)"
 trunk build --release
 
