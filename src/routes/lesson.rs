@@ -46,6 +46,13 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
     });
 
     track_reading(lesson.slug);
+    // A deep link to a section (`/en/sessions#jwt`): the browser looked for the id before the lesson existed.
+    request_animation_frame(move || {
+        let hash = window().location().hash().unwrap_or_default();
+        if let Some(el) = hash.strip_prefix('#').and_then(|id| document().get_element_by_id(id)) {
+            el.scroll_into_view();
+        }
+    });
     let navigate = use_navigate();
     let _ = use_event_listener(window(), ev::keydown, move |e: ev::KeyboardEvent| {
         if e.alt_key() || e.ctrl_key() || e.meta_key() || e.shift_key() || e.default_prevented() || typing_in(&e) {
