@@ -1,6 +1,6 @@
 //! The whole course: every lesson of the summary in every language, checked against each other.
 
-use crate::{parse_lesson, parse_summary, Block, ContentError, Lesson, LessonSet, Site, WidgetSpec, LANGS};
+use crate::{parse_glossary, parse_lesson, parse_summary, Block, ContentError, Known, Lesson, LessonSet, Site, Term, WidgetSpec, LANGS};
 use std::path::Path;
 
 /// Reads `root/SUMMARY.md` and `root/<lang>/<slug>.md` for every lesson and language, and checks that:
@@ -12,6 +12,12 @@ pub fn load_site(root: &Path, widgets: &[WidgetSpec]) -> Result<Site, Vec<Conten
     let summary_src = std::fs::read_to_string(&summary_path)
         .map_err(|e| vec![ContentError::new(&summary_path, 1, format!("cannot read the summary: {e}"))])?;
     let slugs = parse_summary(&summary_path, &summary_src)?;
+    let glossary_path = root.join("glossary.md");
+    let glossary: Vec<Term> = match std::fs::read_to_string(&glossary_path) {
+        Ok(src) => parse_glossary(&glossary_path, &src)?,
+        Err(_) => Vec::new(),
+    };
+    let known = Known { widgets, glossary: &glossary };
 
     let mut errors = Vec::new();
     let mut lessons = Vec::new();
@@ -20,7 +26,7 @@ pub fn load_site(root: &Path, widgets: &[WidgetSpec]) -> Result<Site, Vec<Conten
         for lang in LANGS {
             let path = root.join(lang).join(format!("{slug}.md"));
             match std::fs::read_to_string(&path) {
-                Ok(src) => match parse_lesson(&path, &src, lang, widgets) {
+                Ok(src) => match parse_lesson(&path, &src, lang, &known) {
                     Ok(lesson) => langs.push(lesson),
                     Err(e) => errors.extend(e),
                 },
@@ -57,8 +63,17 @@ pub fn load_site(root: &Path, widgets: &[WidgetSpec]) -> Result<Site, Vec<Conten
     if errors.is_empty() {
         errors.extend(check_links(root, &lessons));
     }
+    // Every term is linked from some lesson in every language: the glossary holds what the course teaches.
+    for t in &glossary {
+        for lang in LANGS {
+            let used = lessons.iter().flat_map(|s| &s.langs).any(|l| l.lang == lang && l.terms.iter().any(|(id, _)| *id == t.id));
+            if !used {
+                errors.push(ContentError::new(&glossary_path, t.line, format!("term `{}` is linked from no {lang} lesson", t.id)));
+            }
+        }
+    }
     if errors.is_empty() {
-        Ok(Site { lessons })
+        Ok(Site { lessons, glossary })
     } else {
         errors.sort();
         errors.dedup();
@@ -81,11 +96,21 @@ fn compare_translations(root: &Path, langs: &[Lesson]) -> Vec<ContentError> {
     let mut errors = Vec::new();
     let first = &langs[0];
     let ids = |l: &Lesson| l.toc.iter().map(|t| (t.level, t.id.clone())).collect::<Vec<_>>();
+    // Widgets and quizzes in order: a widget by its settings, a quiz by its id and its right answer's place.
     let widgets = |l: &Lesson| {
         l.blocks
             .iter()
             .filter_map(|b| match b {
                 Block::Widget(w) => Some((w.name.clone(), w.params.clone(), w.line)),
+                Block::Quiz(q) => Some((
+                    "quiz".to_string(),
+                    vec![
+                        ("id".to_string(), q.id.clone()),
+                        ("options".to_string(), q.options.len().to_string()),
+                        ("right".to_string(), q.options.iter().position(|o| o.correct).unwrap_or(0).to_string()),
+                    ],
+                    q.line,
+                )),
                 Block::Html(_) => None,
             })
             .collect::<Vec<_>>()
@@ -122,7 +147,7 @@ fn compare_translations(root: &Path, langs: &[Lesson]) -> Vec<ContentError> {
                     path_of(root, other),
                     line,
                     format!(
-                        "widget {} differs from the {} version: {:?} vs {:?}",
+                        "directive {} (widget or quiz) differs from the {} version: {:?} vs {:?}",
                         i + 1,
                         first.lang,
                         wa.get(i).map(|w| (&w.0, &w.1)),

@@ -29,6 +29,13 @@ pub fn to_rust(site: &Site) -> String {
                     Block::Html(h) => {
                         let _ = writeln!(out, "                    BlockData::Html({h:?}),");
                     }
+                    Block::Quiz(q) => {
+                        let _ = write!(out, "                    BlockData::Quiz(QuizData {{ id: {:?}, question: {:?}, options: &[", q.id, q.question);
+                        for o in &q.options {
+                            let _ = write!(out, "QuizOptionData {{ text: {:?}, correct: {}, why: {:?} }}, ", o.text, o.correct, o.why);
+                        }
+                        out.push_str("] }),\n");
+                    }
                     Block::Widget(w) => {
                         let _ = write!(out, "                    BlockData::Widget {{ name: {:?}, params: &[", w.name);
                         for (k, v) in &w.params {
@@ -41,6 +48,21 @@ pub fn to_rust(site: &Site) -> String {
             out.push_str("                ] },\n");
         }
         out.push_str("        ],\n    },\n");
+    }
+    out.push_str("];\n");
+    out.push_str("pub static GLOSSARY: &[TermData] = &[\n");
+    for t in &site.glossary {
+        let used: Vec<&str> = site
+            .lessons
+            .iter()
+            .filter(|s| s.langs.iter().any(|l| l.terms.iter().any(|(id, _)| *id == t.id)))
+            .map(|s| s.slug.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "    TermData {{ id: {:?}, names: {:?}, definitions: {:?}, used_in: &{:?} }},",
+            t.id, t.names, t.definitions, used
+        );
     }
     out.push_str("];\n");
     out

@@ -1,17 +1,14 @@
 //! One lesson file: front matter, then Markdown with widget directives.
 
-use crate::{Block, ContentError, KeyKind, Lesson, Link, TocEntry, Widget, WidgetSpec};
+use crate::quiz;
+use crate::{Block, ContentError, KeyKind, Known, Lesson, Link, TocEntry, Widget, WidgetSpec};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::path::Path;
 
 /// Parses and checks one lesson. `lang` and the file name's slug must agree with the front matter. Links to
-/// other lessons are collected in [`Lesson::links`] and checked by [`crate::load_site`], which knows them all.
-pub fn parse_lesson(
-    file: &Path,
-    src: &str,
-    lang: &str,
-    widgets: &[WidgetSpec],
-) -> Result<Lesson, Vec<ContentError>> {
+/// other lessons are collected in [`Lesson::links`] and checked by [`crate::load_site`], which knows them all;
+/// widget directives and glossary links are checked here against `known`.
+pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result<Lesson, Vec<ContentError>> {
     let mut errors = Vec::new();
     let err = |line: usize, msg: String| ContentError::new(file, line, msg);
 
@@ -73,7 +70,9 @@ pub fn parse_lesson(
     let mut links = Vec::new();
     let mut pending: Vec<Event> = Vec::new();
     let mut heading: Option<(u8, String, String, usize)> = None; // level, id, text so far, line
-    let mut widget: Option<(String, String, usize)> = None; // name, body, line
+    let mut terms = Vec::new();
+    // An open fenced directive: (is a quiz, widget name, body, line of the opening fence).
+    let mut fence: Option<(bool, String, String, usize)> = None;
     let mut in_table_head = false;
     let mut head_cell: Option<(String, usize)> = None; // text so far, line
 
@@ -86,19 +85,27 @@ pub fn parse_lesson(
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_directive(&info) => {
                 let name = info.trim().strip_prefix("widget").unwrap_or_default().trim().to_string();
-                widget = Some((name, String::new(), line));
+                fence = Some((false, name, String::new(), line));
             }
-            Event::Text(text) if widget.is_some() => {
-                if let Some((_, body, _)) = widget.as_mut() {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "quiz" => {
+                fence = Some((true, String::new(), String::new(), line));
+            }
+            Event::Text(text) if fence.is_some() => {
+                if let Some((_, _, body, _)) = fence.as_mut() {
                     body.push_str(&text);
                 }
             }
-            Event::End(TagEnd::CodeBlock) if widget.is_some() => {
-                let (name, body, line) = widget.take().unwrap_or_default();
-                match parse_widget(&name, &body, line, widgets) {
-                    Ok(w) => {
+            Event::End(TagEnd::CodeBlock) if fence.is_some() => {
+                let (is_quiz, name, body, line) = fence.take().unwrap_or_default();
+                let block = if is_quiz {
+                    quiz::parse_quiz(&body, line + 1).map(Block::Quiz)
+                } else {
+                    parse_widget(&name, &body, line, known.widgets).map(Block::Widget)
+                };
+                match block {
+                    Ok(b) => {
                         flush_html(&mut pending, &mut blocks);
-                        blocks.push(Block::Widget(w));
+                        blocks.push(b);
                     }
                     Err(msgs) => errors.extend(msgs.into_iter().map(|(l, m)| err(l, m))),
                 }
@@ -141,6 +148,21 @@ pub fn parse_lesson(
                     h.2.push_str(t);
                 }
                 pending.push(event);
+            }
+            // A glossary term: links to the glossary page, with the definition as its tooltip.
+            Event::Start(Tag::Link { link_type, dest_url, id, .. }) if dest_url.starts_with("glossary:") => {
+                let term_id = dest_url.trim_start_matches("glossary:");
+                let li = crate::LANGS.iter().position(|l| *l == lang).unwrap_or(0);
+                let title = match known.glossary.iter().find(|t| t.id == term_id) {
+                    Some(t) => CowStr::from(t.definitions.get(li).cloned().unwrap_or_default()),
+                    None => {
+                        errors.push(err(line, format!("glossary link to `{term_id}`: content/glossary.md has no such term")));
+                        CowStr::from("")
+                    }
+                };
+                terms.push((term_id.to_string(), line));
+                let href = CowStr::from(format!("{lang}/glossary#{term_id}"));
+                pending.push(Event::Start(Tag::Link { link_type, dest_url: href, title, id }));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest = match rewrite_link(&dest_url, lang, &file_slug, line) {
@@ -193,8 +215,8 @@ pub fn parse_lesson(
             other => pending.push(other),
         }
     }
-    if let Some((name, _, line)) = widget {
-        errors.push(err(line, format!("widget `{name}` is never closed")));
+    if let Some((_, name, _, line)) = fence {
+        errors.push(err(line, format!("directive `{name}` is never closed")));
     }
     flush_html(&mut pending, &mut blocks);
 
@@ -208,6 +230,7 @@ pub fn parse_lesson(
             toc,
             blocks,
             links,
+            terms,
         })
     } else {
         Err(errors)

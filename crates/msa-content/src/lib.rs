@@ -28,12 +28,16 @@
 
 mod check;
 mod codegen;
+mod glossary;
 mod lesson;
+mod quiz;
 mod summary;
 
 pub use check::load_site;
 pub use codegen::to_rust;
+pub use glossary::parse_glossary;
 pub use lesson::parse_lesson;
+pub use quiz::parse_quiz;
 pub use summary::parse_summary;
 
 use std::fmt;
@@ -55,6 +59,8 @@ pub struct Lesson {
     pub blocks: Vec<Block>,
     /// Internal links found in the text, checked once every lesson is known.
     pub links: Vec<Link>,
+    /// Glossary terms linked from the text (`[애그리거트](glossary:aggregate)`): id and line.
+    pub terms: Vec<(String, usize)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,6 +76,44 @@ pub struct TocEntry {
 pub enum Block {
     Html(String),
     Widget(Widget),
+    Quiz(Quiz),
+}
+
+/// A question checked in the page: exactly one option is right, and every option explains itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quiz {
+    /// Stable across languages: the learner's answer is stored under it.
+    pub id: String,
+    /// Inline HTML (rendered from Markdown at build time).
+    pub question: String,
+    pub options: Vec<QuizOption>,
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuizOption {
+    pub text: String,
+    pub correct: bool,
+    /// Why this option is right or wrong (inline HTML).
+    pub why: String,
+}
+
+/// A glossary entry: one concept, named and defined in every language of [`LANGS`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Term {
+    pub id: String,
+    /// In [`LANGS`] order.
+    pub names: Vec<String>,
+    /// In [`LANGS`] order (plain text: it is also the link's tooltip).
+    pub definitions: Vec<String>,
+    pub line: usize,
+}
+
+/// What lessons may refer to: the widgets the app has and the glossary's terms.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Known<'a> {
+    pub widgets: &'a [WidgetSpec],
+    pub glossary: &'a [Term],
 }
 
 /// A widget directive: the component's name and its settings, in the order written.
@@ -93,6 +137,7 @@ pub struct Link {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Site {
     pub lessons: Vec<LessonSet>,
+    pub glossary: Vec<Term>,
 }
 
 /// One lesson in all its languages, in [`LANGS`] order.

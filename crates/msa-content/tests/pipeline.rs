@@ -1,6 +1,6 @@
 //! The content pipeline on small courses written for each case, and on the real `content/` folder.
 
-use msa_content::{load_site, parse_lesson, parse_summary, Block, KeyKind, KeySpec, WidgetSpec, LANGS, WIDGETS};
+use msa_content::{load_site, parse_glossary, parse_lesson, parse_quiz, parse_summary, Block, KeyKind, KeySpec, Known, WidgetSpec, LANGS, WIDGETS};
 use std::path::{Path, PathBuf};
 
 const DEMO: WidgetSpec = WidgetSpec {
@@ -98,7 +98,7 @@ fn translations_must_have_the_same_sections_and_widgets() {
     let root = course("structure", ONE, &[("ko/one.md", lesson("one", "하나", ko)), ("en/one.md", lesson("one", "One", en))]);
     let errs = errors_of(&root);
     assert!(errs.iter().any(|e| e.starts_with("/en/one.md:13: sections differ from the ko version at section 2")), "{errs:#?}");
-    assert!(errs.iter().any(|e| e.starts_with("/en/one.md:9: widget 1 differs from the ko version")), "{errs:#?}");
+    assert!(errs.iter().any(|e| e.starts_with("/en/one.md:9: directive 1 (widget or quiz) differs from the ko version")), "{errs:#?}");
 }
 
 #[test]
@@ -117,7 +117,7 @@ fn broken_links_fail_with_their_line() {
 
 #[test]
 fn front_matter_and_heading_rules() {
-    let errs = parse_lesson(Path::new("en/x.md"), "---\nslug: y\ntitle: T\nminutes: 0\ncolour: red\n---\n# H1\n\n## No id\n\n<b>raw</b>\n", "en", &[])
+    let errs = parse_lesson(Path::new("en/x.md"), "---\nslug: y\ntitle: T\nminutes: 0\ncolour: red\n---\n# H1\n\n## No id\n\n<b>raw</b>\n", "en", &Known::default())
         .unwrap_err()
         .iter()
         .map(|e| e.to_string())
@@ -133,9 +133,9 @@ fn front_matter_and_heading_rules() {
         assert!(errs.iter().any(|e| e == expected), "missing {expected:?} in {errs:#?}");
     }
     assert!(errs.iter().any(|e| e.starts_with("en/x.md:9: a `##` or `###` heading needs an id")), "{errs:#?}");
-    let table = parse_lesson(Path::new("en/t.md"), "---\nslug: t\ntitle: T\nminutes: 1\nsummary: S.\n---\n\n| | A |\n|---|---|\n| x | y |\n", "en", &[]).unwrap_err();
+    let table = parse_lesson(Path::new("en/t.md"), "---\nslug: t\ntitle: T\nminutes: 1\nsummary: S.\n---\n\n| | A |\n|---|---|\n| x | y |\n", "en", &Known::default()).unwrap_err();
     assert_eq!(table[0].to_string(), "en/t.md:8: a table's header cell is empty: name the column");
-    let no_front = parse_lesson(Path::new("en/x.md"), "# Hi\n", "en", &[]).unwrap_err();
+    let no_front = parse_lesson(Path::new("en/x.md"), "# Hi\n", "en", &Known::default()).unwrap_err();
     assert_eq!(no_front[0].line, 1);
 }
 
@@ -160,6 +160,63 @@ fn an_unlisted_lesson_file_fails() {
         ],
     );
     assert_eq!(errors_of(&root), ["/en/stray.md:1: lesson `stray` is not listed in SUMMARY.md"]);
+}
+
+const QUIZ: &str = "```quiz\nid: q1\nquestion: Which is **right**?\n- `wrong`\n  why: Because.\n+ right\n  why: Indeed.\n```\n";
+
+#[test]
+fn quizzes_parse_and_must_match_across_languages() {
+    let root = course("quiz", ONE, &[("ko/one.md", lesson("one", "하나", QUIZ)), ("en/one.md", lesson("one", "One", QUIZ))]);
+    let site = load_site(&root, &[DEMO]).expect("valid");
+    let Block::Quiz(q) = &site.lessons[0].langs[1].blocks[0] else { panic!("{:?}", site.lessons[0].langs[1].blocks) };
+    assert_eq!(q.id, "q1");
+    assert_eq!(q.question, "Which is <strong>right</strong>?");
+    assert_eq!(q.options.iter().map(|o| (o.text.as_str(), o.correct, o.why.as_str())).collect::<Vec<_>>(), [("<code>wrong</code>", false, "Because."), ("right", true, "Indeed.")]);
+    let code = msa_content::to_rust(&site);
+    assert!(code.contains(r#"BlockData::Quiz(QuizData { id: "q1""#), "{code}");
+    // The right answer moved in one language: a different question.
+    let swapped = QUIZ.replace("- `wrong`", "+ `wrong`").replace("+ right", "- right");
+    let root = course("quiz2", ONE, &[("ko/one.md", lesson("one", "하나", QUIZ)), ("en/one.md", lesson("one", "One", &swapped))]);
+    let errs = errors_of(&root);
+    assert!(errs.iter().any(|e| e.starts_with("/en/one.md:7: directive 1 (widget or quiz) differs from the ko version")), "{errs:#?}");
+}
+
+#[test]
+fn quiz_errors_name_their_lines() {
+    let errs = parse_quiz("question: Q?\n+ a\n  why: yes\n+ b\n- c\n  why: no\n  why: twice\nnonsense\n", 10).unwrap_err();
+    let got: Vec<String> = errs.iter().map(|(l, m)| format!("{l}: {m}")).collect();
+    for expected in [
+        "16: one `why:` per option",
+        "17: `nonsense` is not `id:`, `question:`, `+ right option`, `- wrong option` or `why:`",
+        "9: the quiz needs `id: ...`",
+        "9: exactly one option is right (`+`), not 2",
+        "13: every option needs a `why:` line explaining it",
+    ] {
+        assert!(got.iter().any(|g| g == expected), "missing {expected:?} in {got:#?}");
+    }
+    assert!(parse_quiz("id: x\nquestion: [a link](/en/one)\n+ a\n  why: b\n- c\n  why: d\n", 1).is_err());
+    assert!(parse_quiz("id: x\nquestion: Q\n+ only one\n  why: b\n", 1).is_err(), "a quiz has at least two options");
+}
+
+#[test]
+fn glossary_links_resolve_and_every_term_is_used() {
+    let glossary = "# Glossary\n\n## lock\nko: 락\nen: lock\nko-def: 잠금.\nen-def: A lock.\n\n## unused\nko: 미사용\nen: unused\nko-def: 안 씀.\nen-def: Not used.\n";
+    let body = "A [lock](glossary:lock) and a [ghost](glossary:ghost).\n";
+    let root = course("glossary", ONE, &[("ko/one.md", lesson("one", "하나", "[락](glossary:lock)\n")), ("en/one.md", lesson("one", "One", body)), ("glossary.md", glossary.to_string())]);
+    let errs = errors_of(&root);
+    assert!(errs.contains(&"/en/one.md:7: glossary link to `ghost`: content/glossary.md has no such term".to_string()), "{errs:#?}");
+    let root = course("glossary2", ONE, &[("ko/one.md", lesson("one", "하나", "[락](glossary:lock)\n")), ("en/one.md", lesson("one", "One", "A [lock](glossary:lock).\n")), ("glossary.md", glossary.to_string())]);
+    let errs = errors_of(&root);
+    assert_eq!(errs, ["/glossary.md:9: term `unused` is linked from no en lesson", "/glossary.md:9: term `unused` is linked from no ko lesson"]);
+    let root = course("glossary3", ONE, &[("ko/one.md", lesson("one", "하나", "[락](glossary:lock)\n")), ("en/one.md", lesson("one", "One", "A [lock](glossary:lock).\n")), ("glossary.md", glossary.split("## unused").next().unwrap().to_string())]);
+    let site = load_site(&root, &[DEMO]).expect("valid");
+    let Block::Html(h) = &site.lessons[0].langs[1].blocks[0] else { panic!() };
+    assert!(h.contains(r#"<a href="en/glossary#lock" title="A lock.">lock</a>"#), "{h}");
+    assert!(msa_content::to_rust(&site).contains(r#"TermData { id: "lock", names: ["락", "lock"], definitions: ["잠금.", "A lock."], used_in: &["one"] }"#));
+    let bad = parse_glossary(Path::new("g.md"), "## x\nko: 엑스\nfr: x\n").unwrap_err();
+    let lines: Vec<String> = bad.iter().map(|e| e.to_string()).collect();
+    assert!(lines.contains(&"g.md:3: unknown key `fr`".to_string()), "{lines:?}");
+    assert!(lines.contains(&"g.md:1: term `x` has no `en:` name".to_string()), "{lines:?}");
 }
 
 /// The real course: every lesson of the summary exists in both languages and passes every check with the
