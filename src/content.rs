@@ -29,6 +29,31 @@ pub enum BlockData {
     Html(&'static str),
     /// A widget directive: the component's name and its settings.
     Widget { name: &'static str, params: &'static [(&'static str, &'static str)] },
+    /// A question checked in the page.
+    Quiz(QuizData),
+}
+
+pub struct QuizData {
+    /// The same in both languages: answers are stored under it.
+    pub id: &'static str,
+    /// Inline HTML.
+    pub question: &'static str,
+    pub options: &'static [QuizOptionData],
+}
+
+pub struct QuizOptionData {
+    pub text: &'static str,
+    pub correct: bool,
+    pub why: &'static str,
+}
+
+/// A glossary entry, named and defined in both languages (Korean, then English).
+pub struct TermData {
+    pub id: &'static str,
+    pub names: [&'static str; 2],
+    pub definitions: [&'static str; 2],
+    /// Slugs of the lessons that link the term, in course order.
+    pub used_in: &'static [&'static str],
 }
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
@@ -39,10 +64,20 @@ impl LessonData {
     }
 }
 
-fn lang_index(lang: Locale) -> usize {
+pub fn lang_index(lang: Locale) -> usize {
     match lang {
         Locale::ko => 0,
         Locale::en => 1,
+    }
+}
+
+impl LessonData {
+    /// The lesson's questions (the same ids in both languages).
+    pub fn quizzes(&self) -> impl Iterator<Item = &'static QuizData> {
+        self.texts[0].blocks.iter().filter_map(|b| match b {
+            BlockData::Quiz(q) => Some(q),
+            _ => None,
+        })
     }
 }
 

@@ -8,9 +8,13 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-/// How far the learner has read each lesson, in percent, by slug. Stored as `slug:pct,slug:pct`.
+/// A small map from ids (lesson slugs, question ids) to a number, stored as `id:n,id:n`: how far each lesson
+/// was read (percent), or which option the learner chose for each question.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Progress(pub BTreeMap<String, u8>);
+
+/// Answers to the lessons' questions: question id to the chosen option's index.
+pub type Answers = Progress;
 
 impl Progress {
     pub fn percent(&self, slug: &str) -> u8 {
@@ -39,7 +43,7 @@ impl FromStr for Progress {
         for part in s.split(',').filter(|p| !p.is_empty()) {
             let (slug, pct) = part.split_once(':').ok_or(())?;
             let pct: u8 = pct.parse().map_err(|_| ())?;
-            if pct > 100 || slug.is_empty() || slug.len() > 64 {
+            if pct > 100 || slug.is_empty() || slug.len() > 64 || !slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                 return Err(());
             }
             map.insert(slug.to_string(), pct);
@@ -55,6 +59,13 @@ pub struct ProgressStore {
     pub set_progress: WriteSignal<Progress>,
 }
 
+/// The remembered answers to every question, shared by the quizzes and the course map.
+#[derive(Clone, Copy)]
+pub struct AnswerStore {
+    pub answers: Signal<Answers>,
+    pub set_answers: WriteSignal<Answers>,
+}
+
 /// The remembered language choice: `ko`, `en`, or empty when the learner never chose.
 #[derive(Clone, Copy)]
 pub struct LangPref {
@@ -65,12 +76,18 @@ pub struct LangPref {
 pub fn provide_prefs() {
     let (progress, set_progress, _) = use_local_storage::<Progress, FromToStringCodec>("msa-lab:progress");
     provide_context(ProgressStore { progress, set_progress });
+    let (answers, set_answers, _) = use_local_storage::<Answers, FromToStringCodec>("msa-lab:answers");
+    provide_context(AnswerStore { answers, set_answers });
     let (code, set_code, _) = use_local_storage::<String, FromToStringCodec>("msa-lab:lang");
     provide_context(LangPref { code, set_code });
 }
 
 pub fn use_progress() -> ProgressStore {
     expect_context::<ProgressStore>()
+}
+
+pub fn use_answers() -> AnswerStore {
+    expect_context::<AnswerStore>()
 }
 
 pub fn use_lang_pref() -> LangPref {
@@ -88,7 +105,7 @@ mod tests {
         assert!(p.is_done("sessions"));
         assert_eq!(p.to_string(), "ddd:40,sessions:100");
         assert_eq!("".parse::<Progress>(), Ok(Progress::default()));
-        for bad in ["ddd", "ddd:x", "ddd:101", ":5", "{\"json\":1}"] {
+        for bad in ["ddd", "ddd:x", "ddd:101", ":5", "{\"json\":1}", "a b:1"] {
             assert!(bad.parse::<Progress>().is_err(), "{bad}");
         }
     }

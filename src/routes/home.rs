@@ -2,7 +2,7 @@ use crate::content::LESSONS;
 use crate::i18n::*;
 use crate::lang;
 use crate::layout::Shell;
-use crate::prefs::{use_lang_pref, use_progress};
+use crate::prefs::{use_answers, use_lang_pref, use_progress};
 use crate::routes::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -42,6 +42,7 @@ pub fn browser_lang() -> Locale {
 #[component]
 fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
     let progress = use_progress().progress;
+    let answers = use_answers().answers;
     let title = move || format!("{} · {}", td_string!(lang.get(), site_name), td_string!(lang.get(), course_heading));
     let next_lesson = move || {
         let p = progress.get();
@@ -87,6 +88,12 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                                     td!(l, progress_read, pct = p).into_any()
                                 }
                             };
+                            let total = lesson.quizzes().count();
+                                let right = move || answers.with(|a| {
+                                    lesson.quizzes().filter(|q| {
+                                        a.0.get(q.id).is_some_and(|&i| q.options.get(usize::from(i)).is_some_and(|o| o.correct))
+                                    }).count()
+                                });
                             view! {
                                 <li class="course__item" class:course__item--done=move || progress.with(|p| p.is_done(lesson.slug))>
                                     <span class="course__number">{move || td!(lang.get(), lesson_number, n = i + 1)}</span>
@@ -100,6 +107,9 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                                         <span>{move || td!(lang.get(), minutes, n = text().minutes)}</span>
                                         <span class="course__status">{status}</span>
                                     </p>
+                                    {(total > 0).then(|| view! {
+                                        <p class="course__quiz">{move || td!(lang.get(), quiz_score, right = right(), total = total)}</p>
+                                    })}
                                     <div
                                         class="meter"
                                         role="progressbar"
@@ -115,6 +125,11 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                         })
                         .collect_view()}
                 </ol>
+                <p class="course__glossary">
+                    <A href=move || crate::href(&format!("/{}/glossary", lang::code(lang.get())))>
+                        {move || td_string!(lang.get(), glossary)}
+                    </A>
+                </p>
             </section>
         </Shell>
     }

@@ -5,6 +5,7 @@ use crate::layout::Shell;
 use crate::prefs::use_progress;
 use crate::routes::NotFound;
 use crate::widgets;
+use crate::widgets::quiz::Quiz;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
@@ -25,9 +26,11 @@ pub fn LessonPage() -> impl IntoView {
         })
     });
     let lang_in_path = move || params.with(|p| p.get("lang").and_then(|c| lang::parse(&c)));
-    move || match found.get() {
-        Some((l, index)) => view! { <Lesson lang=l index /> }.into_any(),
-        None => view! { <NotFound lang=lang_in_path() /> }.into_any(),
+    let glossary = move || params.with(|p| p.get("lesson").as_deref() == Some("glossary"));
+    move || match (found.get(), lang_in_path(), glossary()) {
+        (Some((l, index)), _, _) => view! { <Lesson lang=l index /> }.into_any(),
+        (None, Some(l), true) => view! { <crate::routes::Glossary lang=l /> }.into_any(),
+        (None, l, _) => view! { <NotFound lang=l /> }.into_any(),
     }
 }
 
@@ -114,6 +117,9 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ol>
+                            <p class="sidebar__extra">
+                                <A href=crate::href(&format!("/{code}/glossary"))>{td_string!(lang, glossary)}</A>
+                            </p>
                         </nav>
                     </details>
                 </aside>
@@ -127,14 +133,20 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
                         <h1>{text.title}</h1>
                         <p class="lesson__summary">{text.summary}</p>
                     </header>
-                    {text
-                        .blocks
-                        .iter()
-                        .map(|b| match b {
-                            BlockData::Html(html) => view! { <div class="prose" inner_html=*html></div> }.into_any(),
-                            BlockData::Widget { name, params } => widgets::mount(name, params, lang),
-                        })
-                        .collect_view()}
+                    {
+                        let mut question = 0;
+                        text.blocks
+                            .iter()
+                            .map(|b| match b {
+                                BlockData::Html(html) => view! { <div class="prose" inner_html=*html></div> }.into_any(),
+                                BlockData::Widget { name, params } => widgets::mount(name, params, lang),
+                                BlockData::Quiz(quiz) => {
+                                    question += 1;
+                                    view! { <Quiz quiz number=question lang /> }.into_any()
+                                }
+                            })
+                            .collect_view()
+                    }
                     <nav class="pager" aria-label=td_string!(lang, pager_label)>
                         {prev.map(|p| view! {
                             <A href=crate::href(&href(p)) attr:class="pager__link pager__link--prev" attr:rel="prev">

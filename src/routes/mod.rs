@@ -1,9 +1,11 @@
 //! One module per route: the course map, a lesson, and the page for addresses that lead nowhere.
 
+mod glossary;
 mod home;
 mod lesson;
 mod not_found;
 
+pub use glossary::Glossary;
 pub use home::Home;
 pub use lesson::LessonPage;
 pub use not_found::NotFound;

@@ -1,6 +1,8 @@
 //! Interactive widgets, one folder each, mounted where a lesson's ```` ```widget name ```` directive stands.
 //! Names and keys are declared (and checked at build time) in `msa_content::WIDGETS`.
 
+pub mod quiz;
+
 use crate::i18n::Locale;
 use leptos::prelude::*;
 

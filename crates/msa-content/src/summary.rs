@@ -29,6 +29,7 @@ pub fn parse_summary(file: &Path, src: &str) -> Result<Vec<String>, Vec<ContentE
             .and_then(|(_, rest)| rest.strip_suffix(')'))
             .and_then(|t| t.strip_suffix(".md"));
         match target {
+            Some("glossary") => errors.push(ContentError::new(file, i + 1, "`glossary` is the glossary page's address, not a lesson slug")),
             Some(slug) if is_slug(slug) => {
                 if slugs.iter().any(|s| s == slug) {
                     errors.push(ContentError::new(file, i + 1, format!("lesson `{slug}` is listed twice")));
