@@ -40,7 +40,6 @@ enum Ev {
     AtBackend { req: u64, attempt: u32, server: usize },
     ServiceDone { server: usize, job: u64 },
     AtProxy { req: u64, attempt: u32, server: usize, reply: Reply },
-    QueueTimeout { req: u64, gen: u32 },
     Probe { server: usize },
     ProbeDone { server: usize, ok: bool },
     Fault { index: usize },
@@ -54,6 +53,16 @@ struct TimeoutEntry {
     seq: u64,
     req: u64,
     attempt: u32,
+}
+
+/// A proxy-queue deadline (`timeout queue`). All have the same length too: a second FIFO. Entries whose request
+/// has left the queue still fire (as no-ops), exactly as they did when they were heap events.
+#[derive(Clone, Debug)]
+struct QueueTimeoutEntry {
+    at: SimTime,
+    seq: u64,
+    req: u64,
+    gen: u32,
 }
 
 /// Where an in-flight request is, for drawing it.
@@ -211,6 +220,7 @@ pub struct Engine {
     now: SimTime,
     queue: EventQueue<Ev>,
     timeouts: VecDeque<TimeoutEntry>,
+    queue_timeouts: VecDeque<QueueTimeoutEntry>,
     upstream: Upstream,
     backends: Vec<Backend>,
     requests: BTreeMap<u64, Request>,
@@ -247,6 +257,7 @@ impl Engine {
             now: SimTime::ZERO,
             queue: EventQueue::new(),
             timeouts: VecDeque::new(),
+            queue_timeouts: VecDeque::new(),
             upstream,
             backends,
             requests: BTreeMap::new(),
@@ -320,38 +331,43 @@ impl Engine {
 
     /// True when no event is left.
     pub fn is_finished(&self) -> bool {
-        self.queue.is_empty() && self.timeouts.is_empty()
+        self.queue.is_empty() && self.timeouts.is_empty() && self.queue_timeouts.is_empty()
     }
 
     /// The time of the next event, if any.
     pub fn next_event_time(&self) -> Option<SimTime> {
-        match (self.queue.peek_key(), self.timeouts.front()) {
-            (None, None) => None,
-            (Some((t, _)), None) => Some(t),
-            (None, Some(e)) => Some(e.at),
-            (Some((t, _)), Some(e)) => Some(t.min(e.at)),
-        }
+        let heap = self.queue.peek_key().map(|(t, _)| t);
+        let fifo = self.timeouts.front().map(|e| e.at);
+        let qfifo = self.queue_timeouts.front().map(|e| e.at);
+        [heap, fifo, qfifo].into_iter().flatten().min()
     }
 
     /// Handles one event. False if there was none.
     pub fn step(&mut self) -> bool {
+        // Three streams, each in (time, seq) order: the heap, the attempt timeouts, the queue timeouts. The
+        // earliest (time, seq) goes first; sequence numbers come from one counter, so there are no ties.
+        const NONE: (SimTime, u64) = (SimTime(u64::MAX), u64::MAX);
         let heap = self.queue.peek_key();
         let fifo = self.timeouts.front().map(|e| (e.at, e.seq));
-        let from_fifo = match (heap, fifo) {
-            (None, None) => return false,
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            (Some(h), Some(f)) => f < h,
-        };
+        let qfifo = self.queue_timeouts.front().map(|e| (e.at, e.seq));
+        if heap.is_none() && fifo.is_none() && qfifo.is_none() {
+            return false;
+        }
+        let (h, f, q) = (heap.unwrap_or(NONE), fifo.unwrap_or(NONE), qfifo.unwrap_or(NONE));
         self.events += 1;
-        if from_fifo {
+        if heap.is_some() && h < f && h < q {
+            if let Some(s) = self.queue.pop() {
+                self.now = self.now.max(s.at);
+                self.handle(s.event);
+            }
+        } else if fifo.is_some() && f < q {
             if let Some(t) = self.timeouts.pop_front() {
                 self.now = self.now.max(t.at);
                 self.on_timeout(t.req, t.attempt);
             }
-        } else if let Some(s) = self.queue.pop() {
-            self.now = self.now.max(s.at);
-            self.handle(s.event);
+        } else if let Some(t) = self.queue_timeouts.pop_front() {
+            self.now = self.now.max(t.at);
+            self.on_queue_timeout(t.req, t.gen);
         }
         self.prune_timeouts();
         true
@@ -659,7 +675,8 @@ impl Engine {
         set_phase(r, Phase::ProxyQueue, now, now);
         self.proxy_queue.push_back(id);
         self.log.push(now, LogKind::Queued { req: id });
-        self.queue.push(now + q.timeout_ms * 1000, Ev::QueueTimeout { req: id, gen });
+        let seq = self.queue.take_seq();
+        self.queue_timeouts.push_back(QueueTimeoutEntry { at: now + q.timeout_ms * 1000, seq, req: id, gen });
     }
 
     /// Sends queued requests while a server can take them (after a connection was freed, a server came back).
@@ -1141,7 +1158,6 @@ impl Engine {
             Ev::AtBackend { req, attempt, server } => self.on_at_backend(req, attempt, server),
             Ev::ServiceDone { server, job } => self.on_service_done(server, job),
             Ev::AtProxy { req, attempt, server, reply } => self.on_at_proxy(req, attempt, server, reply),
-            Ev::QueueTimeout { req, gen } => self.on_queue_timeout(req, gen),
             Ev::Probe { server } => self.on_probe(server),
             Ev::ProbeDone { server, ok } => self.on_probe_done(server, ok),
             Ev::Fault { index } => {
