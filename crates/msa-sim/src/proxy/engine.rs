@@ -37,9 +37,9 @@ enum Reply {
 #[derive(Clone, Debug)]
 enum Ev {
     Arrival,
-    AtBackend { req: u64, attempt: u32, server: usize },
+    AtBackend { req: Rid, attempt: u32, server: usize },
     ServiceDone { server: usize, job: u64 },
-    AtProxy { req: u64, attempt: u32, server: usize, reply: Reply },
+    AtProxy { req: Rid, attempt: u32, server: usize, reply: Reply },
     Probe { server: usize },
     ProbeDone { server: usize, ok: bool },
     Fault { index: usize },
@@ -51,7 +51,7 @@ enum Ev {
 struct TimeoutEntry {
     at: SimTime,
     seq: u64,
-    req: u64,
+    req: Rid,
     attempt: u32,
 }
 
@@ -61,7 +61,7 @@ struct TimeoutEntry {
 struct QueueTimeoutEntry {
     at: SimTime,
     seq: u64,
-    req: u64,
+    req: Rid,
     gen: u32,
 }
 
@@ -106,9 +106,98 @@ struct Request {
     wait_us: u64,
 }
 
+/// An in-flight request as events and queues name it: its id (logs, order) and its slot in the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Rid {
+    id: u64,
+    slot: u32,
+}
+
+/// The in-flight requests: a slot array with a free list (O(1) insert, lookup, remove, no allocation once warm).
+/// A [`Rid`] finds its slot directly; the slot's id must match, so a handle to a finished request (whose slot
+/// may hold another one since) finds nothing, as a lookup by id in a map would.
+#[derive(Clone, Debug, Default)]
+struct RequestTable {
+    slots: Vec<Option<(u64, Request)>>,
+    free: Vec<u32>,
+    len: usize,
+    /// Handles in id order, for views (the first [`SNAPSHOT_REQUESTS_MAX`] by id). Finished ones are dropped from
+    /// the front at once and from the rest when they outnumber the live ones (amortised O(1)).
+    order: VecDeque<Rid>,
+}
+
+impl RequestTable {
+    fn insert(&mut self, id: u64, r: Request) -> Rid {
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Some((id, r));
+                slot
+            }
+            None => {
+                self.slots.push(Some((id, r)));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.len += 1;
+        let rid = Rid { id, slot };
+        self.order.push_back(rid);
+        rid
+    }
+
+    #[inline]
+    fn get(&self, rid: Rid) -> Option<&Request> {
+        match self.slots.get(rid.slot as usize) {
+            Some(Some((id, r))) if *id == rid.id => Some(r),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn get_mut(&mut self, rid: Rid) -> Option<&mut Request> {
+        match self.slots.get_mut(rid.slot as usize) {
+            Some(Some((id, r))) if *id == rid.id => Some(r),
+            _ => None,
+        }
+    }
+
+    fn remove(&mut self, rid: Rid) -> Option<Request> {
+        let cell = self.slots.get_mut(rid.slot as usize)?;
+        if !matches!(cell, Some((id, _)) if *id == rid.id) {
+            return None;
+        }
+        let (_, r) = cell.take()?;
+        self.free.push(rid.slot);
+        self.len -= 1;
+        while let Some(&front) = self.order.front() {
+            if self.get(front).is_some() {
+                break;
+            }
+            self.order.pop_front();
+        }
+        if self.order.len() > 2 * self.len + 64 {
+            let slots = &self.slots;
+            self.order.retain(|&h| matches!(slots.get(h.slot as usize), Some(Some((id, _))) if *id == h.id));
+        }
+        Some(r)
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Live requests in id order.
+    fn iter(&self) -> impl Iterator<Item = (u64, &Request)> + '_ {
+        self.order.iter().filter_map(move |&h| self.get(h).map(|r| (h.id, r)))
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Job {
-    req: u64,
+    req: Rid,
     attempt: u32,
     started: SimTime,
     /// When service ends; None while the backend hangs.
@@ -223,8 +312,8 @@ pub struct Engine {
     queue_timeouts: VecDeque<QueueTimeoutEntry>,
     upstream: Upstream,
     backends: Vec<Backend>,
-    requests: BTreeMap<u64, Request>,
-    proxy_queue: VecDeque<u64>,
+    requests: RequestTable,
+    proxy_queue: VecDeque<Rid>,
     sessions: Vec<SessionState>,
     next_req: u64,
     next_job: u64,
@@ -260,7 +349,7 @@ impl Engine {
             queue_timeouts: VecDeque::new(),
             upstream,
             backends,
-            requests: BTreeMap::new(),
+            requests: RequestTable::default(),
             proxy_queue: VecDeque::new(),
             sessions,
             next_req: 0,
@@ -377,7 +466,7 @@ impl Engine {
     /// idle on until the last of them (at most the FIFO's length; each entry is dropped once).
     fn prune_timeouts(&mut self) {
         while let Some(t) = self.timeouts.front() {
-            let live = self.requests.get(&t.req).is_some_and(|r| r.attempt == t.attempt && r.phase != Phase::ProxyQueue);
+            let live = self.requests.get(t.req).is_some_and(|r| r.attempt == t.attempt && r.phase != Phase::ProxyQueue);
             if live {
                 break;
             }
@@ -547,7 +636,7 @@ impl Engine {
     }
 
     fn on_arrival(&mut self) {
-        let id = self.next_req;
+        let req_id = self.next_req;
         self.next_req += 1;
         self.arrivals += 1;
         let c = &self.cfg.clients;
@@ -557,9 +646,9 @@ impl Engine {
         let key = self.rng_request.below(c.keys as u64) as u32;
         self.metrics.totals.sent += 1;
         self.metrics.totals.in_flight += 1;
-        self.log.push(self.now, LogKind::Arrived { req: id, client, post });
-        self.requests.insert(
-            id,
+        self.log.push(self.now, LogKind::Arrived { req: req_id, client, post });
+        let id = self.requests.insert(
+            req_id,
             Request {
                 client,
                 post,
@@ -597,11 +686,11 @@ impl Engine {
 
     /// Picks a server for the request's next attempt and sends it. nginx: `ngx_http_upstream_connect` ->
     /// `peer.get`.
-    fn try_attempt(&mut self, id: u64) -> Attempt {
+    fn try_attempt(&mut self, id: Rid) -> Attempt {
         let now = self.now;
         let now_s = now.as_whole_secs();
         let queue_on = self.cfg.proxy.queue.is_some();
-        let Some(r) = self.requests.get_mut(&id) else {
+        let Some(r) = self.requests.get_mut(id) else {
             return Attempt::NoLive;
         };
         if r.attempt == 0 && r.tries_left == 0 {
@@ -647,14 +736,14 @@ impl Engine {
         if let Some(st) = self.metrics.backends.get_mut(server) {
             st.attempts += 1;
         }
-        self.log.push(now, LogKind::Sent { req: id, server, attempt });
+        self.log.push(now, LogKind::Sent { req: id.id, server, attempt });
         self.queue.push(now + net, Ev::AtBackend { req: id, attempt, server });
         let seq = self.queue.take_seq();
         self.timeouts.push_back(TimeoutEntry { at: now + self.cfg.proxy.timeout_ms * 1000, seq, req: id, attempt });
         Attempt::Sent
     }
 
-    fn enqueue(&mut self, id: u64) {
+    fn enqueue(&mut self, id: Rid) {
         let Some(q) = self.cfg.proxy.queue else {
             self.no_live(id);
             return;
@@ -664,7 +753,7 @@ impl Engine {
             return;
         }
         let now = self.now;
-        let Some(r) = self.requests.get_mut(&id) else { return };
+        let Some(r) = self.requests.get_mut(id) else { return };
         if !r.waited {
             r.waited = true;
             self.metrics.totals.queued += 1;
@@ -674,7 +763,7 @@ impl Engine {
         let gen = r.queue_gen;
         set_phase(r, Phase::ProxyQueue, now, now);
         self.proxy_queue.push_back(id);
-        self.log.push(now, LogKind::Queued { req: id });
+        self.log.push(now, LogKind::Queued { req: id.id });
         let seq = self.queue.take_seq();
         self.queue_timeouts.push_back(QueueTimeoutEntry { at: now + q.timeout_ms * 1000, seq, req: id, gen });
     }
@@ -690,7 +779,7 @@ impl Engine {
                 Attempt::Sent => {
                     self.proxy_queue.pop_front();
                     let now = self.now;
-                    if let Some(r) = self.requests.get_mut(&id) {
+                    if let Some(r) = self.requests.get_mut(id) {
                         r.wait_us += now.since(r.queued_at);
                     }
                 }
@@ -702,8 +791,8 @@ impl Engine {
         }
     }
 
-    fn on_queue_timeout(&mut self, id: u64, gen: u32) {
-        let Some(r) = self.requests.get(&id) else { return };
+    fn on_queue_timeout(&mut self, id: Rid, gen: u32) {
+        let Some(r) = self.requests.get(id) else { return };
         if r.phase != Phase::ProxyQueue || r.queue_gen != gen {
             return;
         }
@@ -711,14 +800,14 @@ impl Engine {
         if let Some(pos) = self.proxy_queue.iter().position(|&x| x == id) {
             self.proxy_queue.remove(pos);
         }
-        if let Some(r) = self.requests.get_mut(&id) {
+        if let Some(r) = self.requests.get_mut(id) {
             r.wait_us += self.now.since(r.queued_at);
         }
         self.drop_request(id, false);
     }
 
-    fn on_timeout(&mut self, id: u64, attempt: u32) {
-        let Some(r) = self.requests.get(&id) else { return };
+    fn on_timeout(&mut self, id: Rid, attempt: u32) {
+        let Some(r) = self.requests.get(id) else { return };
         if r.attempt != attempt || r.phase == Phase::ProxyQueue {
             return;
         }
@@ -730,8 +819,8 @@ impl Engine {
         self.attempt_failed(id, server, AttemptFailure::Timeout);
     }
 
-    fn on_at_proxy(&mut self, id: u64, attempt: u32, server: usize, reply: Reply) {
-        let Some(r) = self.requests.get(&id) else { return };
+    fn on_at_proxy(&mut self, id: Rid, attempt: u32, server: usize, reply: Reply) {
+        let Some(r) = self.requests.get(id) else { return };
         if r.attempt != attempt || r.server != Some(server) || r.phase == Phase::ProxyQueue {
             return; // the proxy gave up on this attempt already
         }
@@ -744,15 +833,15 @@ impl Engine {
         }
     }
 
-    fn rtt(&self, id: u64) -> Option<u64> {
+    fn rtt(&self, id: Rid) -> Option<u64> {
         if self.cfg.algorithm == Algorithm::PeakEwma {
-            self.requests.get(&id).map(|r| self.now.since(r.attempt_start))
+            self.requests.get(id).map(|r| self.now.since(r.attempt_start))
         } else {
             None
         }
     }
 
-    fn succeed(&mut self, id: u64, server: usize) {
+    fn succeed(&mut self, id: Rid, server: usize) {
         let now = self.now;
         let rtt = self.rtt(id);
         self.upstream.free(server, FreeState::Ok, now.as_whole_secs(), now.as_us(), rtt);
@@ -766,11 +855,11 @@ impl Engine {
 
     /// A failed attempt, as `ngx_http_upstream_next` (errors, timeouts) and `ngx_http_upstream_test_next` (HTTP
     /// statuses) handle it.
-    fn attempt_failed(&mut self, id: u64, server: usize, why: AttemptFailure) {
+    fn attempt_failed(&mut self, id: Rid, server: usize, why: AttemptFailure) {
         let now = self.now;
         let rtt = self.rtt(id);
         let nu = self.cfg.proxy.next_upstream;
-        let Some(r) = self.requests.get(&id) else { return };
+        let Some(r) = self.requests.get(id) else { return };
         let listed = match why {
             AttemptFailure::Refused | AttemptFailure::Reset => nu.error,
             AttemptFailure::Timeout => nu.timeout,
@@ -786,7 +875,7 @@ impl Engine {
             // test_next declines: the backend's answer goes to the client, and the peer is freed with state 0
             // (a success for the passive checks).
             self.upstream.free(server, FreeState::Ok, now.as_whole_secs(), now.as_us(), rtt);
-            self.log.push(now, LogKind::AttemptFailed { req: id, server, why, retry: false });
+            self.log.push(now, LogKind::AttemptFailed { req: id.id, server, why, retry: false });
             self.answer(id, if why == AttemptFailure::Http503 { 503 } else { 500 });
             self.drain_proxy_queue();
             return;
@@ -800,10 +889,10 @@ impl Engine {
             }
         }
         let retry = retry && !report.single;
-        if let Some(r) = self.requests.get_mut(&id) {
+        if let Some(r) = self.requests.get_mut(id) {
             r.tries_left = if report.single { 0 } else { r.tries_left.saturating_sub(1) };
         }
-        self.log.push(now, LogKind::AttemptFailed { req: id, server, why, retry });
+        self.log.push(now, LogKind::AttemptFailed { req: id.id, server, why, retry });
         if report.disabled {
             self.log.push(now, LogKind::Disabled { server });
         }
@@ -820,14 +909,14 @@ impl Engine {
     }
 
     /// "no live upstreams": nginx answers 502 without connecting anywhere.
-    fn no_live(&mut self, id: u64) {
+    fn no_live(&mut self, id: Rid) {
         self.metrics.totals.errors.no_live += 1;
-        self.log.push(self.now, LogKind::NoLive { req: id });
+        self.log.push(self.now, LogKind::NoLive { req: id.id });
         self.answer(id, 502);
     }
 
-    fn answer(&mut self, id: u64, status: u16) {
-        let Some(r) = self.requests.remove(&id) else { return };
+    fn answer(&mut self, id: Rid, status: u16) {
+        let Some(r) = self.requests.remove(id) else { return };
         let now = self.now;
         let latency = now.since(r.sent_at);
         let t = &mut self.metrics.totals;
@@ -839,7 +928,7 @@ impl Engine {
             503 => t.http_error(503),
             _ => t.http_error(504),
         }
-        self.log.push(now, LogKind::Answered { req: id, status, latency_us: latency });
+        self.log.push(now, LogKind::Answered { req: id.id, status, latency_us: latency });
         if r.sent_at >= SimTime::from_ms(self.cfg.warmup_ms) {
             if status == 200 {
                 self.metrics.latency.record(latency);
@@ -848,8 +937,8 @@ impl Engine {
         }
     }
 
-    fn drop_request(&mut self, id: u64, full: bool) {
-        let Some(r) = self.requests.remove(&id) else { return };
+    fn drop_request(&mut self, id: Rid, full: bool) {
+        let Some(r) = self.requests.remove(id) else { return };
         let t = &mut self.metrics.totals;
         t.in_flight -= 1;
         t.dropped += 1;
@@ -858,7 +947,7 @@ impl Engine {
         } else {
             t.errors.queue_timeout += 1;
         }
-        self.log.push(self.now, LogKind::Dropped { req: id, full });
+        self.log.push(self.now, LogKind::Dropped { req: id.id, full });
         if r.sent_at >= SimTime::from_ms(self.cfg.warmup_ms) {
             self.measure_wait(&r);
         }
@@ -874,11 +963,11 @@ impl Engine {
     }
 
     /// Server-local sessions: a request served by a server that does not hold its client's session loses it.
-    fn check_session(&mut self, id: u64, server: usize) {
+    fn check_session(&mut self, id: Rid, server: usize) {
         if self.sessions.is_empty() {
             return;
         }
-        let Some(r) = self.requests.get(&id) else { return };
+        let Some(r) = self.requests.get(id) else { return };
         let client = r.client;
         let Some(s) = self.sessions.get_mut(client as usize) else { return };
         let lost = match *s {
@@ -889,29 +978,29 @@ impl Engine {
         *s = SessionState::At(server);
         if lost {
             self.metrics.totals.sessions_lost += 1;
-            self.log.push(self.now, LogKind::SessionLost { req: id, client, server });
+            self.log.push(self.now, LogKind::SessionLost { req: id.id, client, server });
         }
     }
 
     // ----- the backends -----
 
-    fn on_at_backend(&mut self, id: u64, attempt: u32, server: usize) {
+    fn on_at_backend(&mut self, id: Rid, attempt: u32, server: usize) {
         let now = self.now;
         let net = self.cfg.proxy.net_latency_us;
-        let current = self.requests.get(&id).is_some_and(|r| r.attempt == attempt && r.server == Some(server));
+        let current = self.requests.get(id).is_some_and(|r| r.attempt == attempt && r.server == Some(server));
         let Some(b) = self.backends.get_mut(server) else { return };
         if b.crashed {
             // connect() refused: nothing was sent.
             self.queue.push(now + net, Ev::AtProxy { req: id, attempt, server, reply: Reply::Refused });
             if current {
-                if let Some(r) = self.requests.get_mut(&id) {
+                if let Some(r) = self.requests.get_mut(id) {
                     set_phase(r, Phase::ToProxy, now, now + net);
                 }
             }
             return;
         }
         if current {
-            if let Some(r) = self.requests.get_mut(&id) {
+            if let Some(r) = self.requests.get_mut(id) {
                 r.request_sent = true;
             }
         }
@@ -927,7 +1016,7 @@ impl Engine {
                 st.max_queue = st.max_queue.max(ql);
             }
             if current {
-                if let Some(r) = self.requests.get_mut(&id) {
+                if let Some(r) = self.requests.get_mut(id) {
                     set_phase(r, Phase::BackendQueue, now, now);
                 }
             }
@@ -940,12 +1029,12 @@ impl Engine {
     }
 
     /// Sends a backend's answer back to the proxy (only if the proxy still waits for this attempt).
-    fn reply(&mut self, server: usize, id: u64, attempt: u32, reply: Reply, current: bool) {
+    fn reply(&mut self, server: usize, id: Rid, attempt: u32, reply: Reply, current: bool) {
         let now = self.now;
         let net = self.cfg.proxy.net_latency_us;
         if current {
             self.queue.push(now + net, Ev::AtProxy { req: id, attempt, server, reply });
-            if let Some(r) = self.requests.get_mut(&id) {
+            if let Some(r) = self.requests.get_mut(id) {
                 set_phase(r, Phase::ToProxy, now, now + net);
             }
         } else if let Some(st) = self.metrics.backends.get_mut(server) {
@@ -980,7 +1069,7 @@ impl Engine {
         };
         let (req, attempt) = (job.req, job.attempt);
         b.in_service.insert(jid, job);
-        if let Some(r) = self.requests.get_mut(&req) {
+        if let Some(r) = self.requests.get_mut(req) {
             if r.attempt == attempt && r.server == Some(server) {
                 set_phase(r, phase, now, end);
             }
@@ -1005,7 +1094,7 @@ impl Engine {
                 st.http_500 += 1;
             }
         }
-        let current = self.requests.get(&job.req).is_some_and(|r| r.attempt == job.attempt && r.server == Some(server));
+        let current = self.requests.get(job.req).is_some_and(|r| r.attempt == job.attempt && r.server == Some(server));
         self.reply(server, job.req, job.attempt, Reply::Status(status), current);
         if let Some((_, next)) = next {
             self.start_service(server, next);
@@ -1029,7 +1118,7 @@ impl Engine {
                     .chain(std::mem::take(&mut b.queue).into_iter().map(|(_, j)| j))
                     .collect();
                 for j in jobs {
-                    let current = self.requests.get(&j.req).is_some_and(|r| r.attempt == j.attempt && r.server == Some(server));
+                    let current = self.requests.get(j.req).is_some_and(|r| r.attempt == j.attempt && r.server == Some(server));
                     self.reply(server, j.req, j.attempt, Reply::Reset, current);
                 }
                 for s in self.sessions.iter_mut() {
@@ -1046,7 +1135,7 @@ impl Engine {
                     stalled.push((j.req, j.attempt));
                 }
                 for (req, attempt) in stalled {
-                    if let Some(r) = self.requests.get_mut(&req) {
+                    if let Some(r) = self.requests.get_mut(req) {
                         if r.attempt == attempt && r.server == Some(server) {
                             set_phase(r, Phase::Stalled, now, now);
                         }
@@ -1073,7 +1162,7 @@ impl Engine {
                     }
                     for (jid, end, req, attempt) in resumed {
                         self.queue.push(end, Ev::ServiceDone { server, job: jid });
-                        if let Some(r) = self.requests.get_mut(&req) {
+                        if let Some(r) = self.requests.get_mut(req) {
                             if r.attempt == attempt && r.server == Some(server) {
                                 set_phase(r, Phase::Service, now, end);
                             }
@@ -1214,7 +1303,7 @@ impl Engine {
             .requests
             .iter()
             .take(SNAPSHOT_REQUESTS_MAX)
-            .map(|(&id, r)| {
+            .map(|(id, r)| {
                 let progress = if r.phase_end > r.phase_start {
                     now.since(r.phase_start) as f64 / r.phase_end.since(r.phase_start) as f64
                 } else {
