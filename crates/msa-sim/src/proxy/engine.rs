@@ -19,7 +19,7 @@ use crate::events::EventQueue;
 use crate::rng::SimRng;
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt::Write as _;
 
 /// The most events one call of `run_until` / `run_for` handles (bounded work per call for the UI thread).
@@ -38,7 +38,7 @@ enum Reply {
 enum Ev {
     Arrival,
     AtBackend { req: Rid, attempt: u32, server: usize },
-    ServiceDone { server: usize, job: u64 },
+    ServiceDone { server: usize, slot: u32, job: u64 },
     AtProxy { req: Rid, attempt: u32, server: usize, reply: Reply },
     Probe { server: usize },
     ProbeDone { server: usize, ok: bool },
@@ -213,7 +213,10 @@ struct Backend {
     slow: f64,
     error_permille: u32,
     busy: u32,
-    in_service: BTreeMap<u64, Job>,
+    /// Jobs being served: a slot array (an `Ev::ServiceDone` names its slot and job id) with a free list. Where
+    /// order matters (a crash, a revive) the jobs are taken in job id order, as the map they replace kept them.
+    in_service: Vec<Option<(u64, Job)>>,
+    in_service_free: Vec<u32>,
     queue: VecDeque<(u64, Job)>,
     rng: SimRng,
     removed: bool,
@@ -230,7 +233,8 @@ impl Backend {
             slow: 1.0,
             error_permille: 0,
             busy: 0,
-            in_service: BTreeMap::new(),
+            in_service: Vec::new(),
+            in_service_free: Vec::new(),
             queue: VecDeque::new(),
             // One stream per backend, so adding a server does not shift the others' service times.
             rng: SimRng::fork(seed, 100 + index as u64),
@@ -238,6 +242,27 @@ impl Backend {
             check_ok_streak: 0,
             check_fail_streak: 0,
         }
+    }
+
+    fn insert_job(&mut self, jid: u64, job: Job) -> u32 {
+        match self.in_service_free.pop() {
+            Some(slot) => {
+                self.in_service[slot as usize] = Some((jid, job));
+                slot
+            }
+            None => {
+                self.in_service.push(Some((jid, job)));
+                (self.in_service.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Slots of the jobs in service, in job id order.
+    fn jobs_in_order(&self) -> Vec<u32> {
+        let mut v: Vec<(u64, u32)> =
+            self.in_service.iter().enumerate().filter_map(|(i, j)| j.as_ref().map(|(jid, _)| (*jid, i as u32))).collect();
+        v.sort_unstable();
+        v.into_iter().map(|(_, slot)| slot).collect()
     }
 
     /// A service time: the distribution's draw with its mean scaled by the slow fault and the speed factor.
@@ -1064,11 +1089,13 @@ impl Engine {
         } else {
             let end = now + b.draw_service_us(extra);
             job.end = Some(end);
-            self.queue.push(end, Ev::ServiceDone { server, job: jid });
             (Phase::Service, end)
         };
-        let (req, attempt) = (job.req, job.attempt);
-        b.in_service.insert(jid, job);
+        let (req, attempt, hung) = (job.req, job.attempt, job.end.is_none());
+        let slot = b.insert_job(jid, job);
+        if !hung {
+            self.queue.push(end, Ev::ServiceDone { server, slot, job: jid });
+        }
         if let Some(r) = self.requests.get_mut(req) {
             if r.attempt == attempt && r.server == Some(server) {
                 set_phase(r, phase, now, end);
@@ -1076,14 +1103,16 @@ impl Engine {
         }
     }
 
-    fn on_service_done(&mut self, server: usize, jid: u64) {
+    fn on_service_done(&mut self, server: usize, slot: u32, jid: u64) {
         let now = self.now;
         let Some(b) = self.backends.get_mut(server) else { return };
-        match b.in_service.get(&jid) {
-            Some(j) if j.end == Some(now) => {}
+        let Some(cell) = b.in_service.get_mut(slot as usize) else { return };
+        match cell {
+            Some((id, j)) if *id == jid && j.end == Some(now) => {}
             _ => return, // lost to a crash, or frozen by a hang since
         }
-        let Some(job) = b.in_service.remove(&jid) else { return };
+        let Some((_, job)) = cell.take() else { return };
+        b.in_service_free.push(slot);
         b.busy -= 1;
         let status = if b.error_permille > 0 && b.rng.chance(b.error_permille as u64, 1000) { 500 } else { 200 };
         let next = b.queue.pop_front();
@@ -1113,8 +1142,12 @@ impl Engine {
                 }
                 b.crashed = true;
                 b.busy = 0;
-                let jobs: Vec<Job> = std::mem::take(&mut b.in_service)
-                    .into_values()
+                let order = b.jobs_in_order();
+                let mut in_service = std::mem::take(&mut b.in_service);
+                b.in_service_free.clear();
+                let jobs: Vec<Job> = order
+                    .into_iter()
+                    .filter_map(|slot| in_service[slot as usize].take().map(|(_, j)| j))
                     .chain(std::mem::take(&mut b.queue).into_iter().map(|(_, j)| j))
                     .collect();
                 for j in jobs {
@@ -1130,7 +1163,7 @@ impl Engine {
             Fault::Hang => {
                 b.hung = true;
                 let mut stalled = Vec::new();
-                for j in b.in_service.values_mut() {
+                for (_, j) in b.in_service.iter_mut().flatten() {
                     j.end = None;
                     stalled.push((j.req, j.attempt));
                 }
@@ -1152,16 +1185,17 @@ impl Engine {
                     b.hung = false;
                     // Frozen jobs start over.
                     let mut resumed = Vec::new();
-                    for (&jid, j) in b.in_service.iter_mut() {
+                    for slot in b.jobs_in_order() {
+                        let Some((jid, j)) = &mut b.in_service[slot as usize] else { continue };
                         if j.end.is_none() {
                             j.started = now;
                             let end = now + b_draw(&mut b.rng, &b.cfg, b.slow, extra);
                             j.end = Some(end);
-                            resumed.push((jid, end, j.req, j.attempt));
+                            resumed.push((slot, *jid, end, j.req, j.attempt));
                         }
                     }
-                    for (jid, end, req, attempt) in resumed {
-                        self.queue.push(end, Ev::ServiceDone { server, job: jid });
+                    for (slot, jid, end, req, attempt) in resumed {
+                        self.queue.push(end, Ev::ServiceDone { server, slot, job: jid });
                         if let Some(r) = self.requests.get_mut(req) {
                             if r.attempt == attempt && r.server == Some(server) {
                                 set_phase(r, Phase::Service, now, end);
@@ -1245,7 +1279,7 @@ impl Engine {
         match ev {
             Ev::Arrival => self.on_arrival(),
             Ev::AtBackend { req, attempt, server } => self.on_at_backend(req, attempt, server),
-            Ev::ServiceDone { server, job } => self.on_service_done(server, job),
+            Ev::ServiceDone { server, slot, job } => self.on_service_done(server, slot, job),
             Ev::AtProxy { req, attempt, server, reply } => self.on_at_proxy(req, attempt, server, reply),
             Ev::Probe { server } => self.on_probe(server),
             Ev::ProbeDone { server, ok } => self.on_probe_done(server, ok),
