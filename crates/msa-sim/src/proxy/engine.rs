@@ -15,7 +15,7 @@ use super::balancer::{Algorithm, FreeState, PickInput, PickState, Upstream, MAX_
 use super::config::*;
 use super::log::{AttemptFailure, EventLog, LogKind};
 use super::metrics::{BackendStats, LatencySummary, Metrics, Sample};
-use crate::events::EventQueue;
+use crate::events::{EventQueue, Scheduled};
 use crate::rng::SimRng;
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
@@ -44,6 +44,15 @@ enum Ev {
     ProbeDone { server: usize, ok: bool },
     Fault { index: usize },
     Tick,
+}
+
+/// Where the next event comes from (see [`Engine::step`]).
+#[derive(Clone, Copy)]
+enum Source {
+    Heap,
+    Immediate,
+    Timeouts,
+    QueueTimeouts,
 }
 
 /// An attempt's timeout. All have the same length, so they fire in the order they were set: a FIFO is enough.
@@ -333,6 +342,8 @@ pub struct Engine {
     cfg: Config,
     now: SimTime,
     queue: EventQueue<Ev>,
+    /// Events scheduled for the instant they were scheduled at, in (time, seq) order ([`Engine::schedule`]).
+    immediate: VecDeque<Scheduled<Ev>>,
     timeouts: VecDeque<TimeoutEntry>,
     queue_timeouts: VecDeque<QueueTimeoutEntry>,
     upstream: Upstream,
@@ -370,6 +381,7 @@ impl Engine {
         let mut e = Engine {
             now: SimTime::ZERO,
             queue: EventQueue::new(),
+            immediate: VecDeque::new(),
             timeouts: VecDeque::new(),
             queue_timeouts: VecDeque::new(),
             upstream,
@@ -445,7 +457,7 @@ impl Engine {
 
     /// True when no event is left.
     pub fn is_finished(&self) -> bool {
-        self.queue.is_empty() && self.timeouts.is_empty() && self.queue_timeouts.is_empty()
+        self.queue.is_empty() && self.immediate.is_empty() && self.timeouts.is_empty() && self.queue_timeouts.is_empty()
     }
 
     /// The time of the next event, if any.
@@ -453,35 +465,71 @@ impl Engine {
         let heap = self.queue.peek_key().map(|(t, _)| t);
         let fifo = self.timeouts.front().map(|e| e.at);
         let qfifo = self.queue_timeouts.front().map(|e| e.at);
-        [heap, fifo, qfifo].into_iter().flatten().min()
+        let now = self.immediate.front().map(|e| e.at);
+        [heap, fifo, qfifo, now].into_iter().flatten().min()
+    }
+
+    /// Schedules `ev` at `at` (never before now). An event for the current instant (no network latency, an empty
+    /// draw) skips the heap: it goes to a FIFO whose entries are all in (time, seq) order, since the clock only
+    /// moves forward. The sequence number is the heap's next one either way, so the firing order is the same.
+    #[inline]
+    fn schedule(&mut self, at: SimTime, ev: Ev) {
+        if at == self.now {
+            let seq = self.queue.take_seq();
+            self.immediate.push_back(Scheduled { at, seq, event: ev });
+        } else {
+            self.queue.push(at, ev);
+        }
     }
 
     /// Handles one event. False if there was none.
     pub fn step(&mut self) -> bool {
-        // Three streams, each in (time, seq) order: the heap, the attempt timeouts, the queue timeouts. The
-        // earliest (time, seq) goes first; sequence numbers come from one counter, so there are no ties.
-        const NONE: (SimTime, u64) = (SimTime(u64::MAX), u64::MAX);
-        let heap = self.queue.peek_key();
-        let fifo = self.timeouts.front().map(|e| (e.at, e.seq));
-        let qfifo = self.queue_timeouts.front().map(|e| (e.at, e.seq));
-        if heap.is_none() && fifo.is_none() && qfifo.is_none() {
+        // Four streams, each in (time, seq) order: the heap, events for the current instant, the attempt timeouts,
+        // the queue timeouts. The earliest (time, seq) goes first; sequence numbers come from one counter, so there
+        // are no ties.
+        let mut best: Option<(SimTime, u64)> = None;
+        let mut from = Source::Heap;
+        let mut consider = |key: Option<(SimTime, u64)>, src: Source| {
+            if let Some(k) = key {
+                if best.is_none_or(|b| k < b) {
+                    best = Some(k);
+                    from = src;
+                }
+            }
+        };
+        consider(self.immediate.front().map(|e| (e.at, e.seq)), Source::Immediate);
+        consider(self.queue.peek_key(), Source::Heap);
+        consider(self.timeouts.front().map(|e| (e.at, e.seq)), Source::Timeouts);
+        consider(self.queue_timeouts.front().map(|e| (e.at, e.seq)), Source::QueueTimeouts);
+        if best.is_none() {
             return false;
         }
-        let (h, f, q) = (heap.unwrap_or(NONE), fifo.unwrap_or(NONE), qfifo.unwrap_or(NONE));
         self.events += 1;
-        if heap.is_some() && h < f && h < q {
-            if let Some(s) = self.queue.pop() {
-                self.now = self.now.max(s.at);
-                self.handle(s.event);
+        match from {
+            Source::Immediate => {
+                if let Some(s) = self.immediate.pop_front() {
+                    self.now = self.now.max(s.at);
+                    self.handle(s.event);
+                }
             }
-        } else if fifo.is_some() && f < q {
-            if let Some(t) = self.timeouts.pop_front() {
-                self.now = self.now.max(t.at);
-                self.on_timeout(t.req, t.attempt);
+            Source::Heap => {
+                if let Some(s) = self.queue.pop() {
+                    self.now = self.now.max(s.at);
+                    self.handle(s.event);
+                }
             }
-        } else if let Some(t) = self.queue_timeouts.pop_front() {
-            self.now = self.now.max(t.at);
-            self.on_queue_timeout(t.req, t.gen);
+            Source::Timeouts => {
+                if let Some(t) = self.timeouts.pop_front() {
+                    self.now = self.now.max(t.at);
+                    self.on_timeout(t.req, t.attempt);
+                }
+            }
+            Source::QueueTimeouts => {
+                if let Some(t) = self.queue_timeouts.pop_front() {
+                    self.now = self.now.max(t.at);
+                    self.on_queue_timeout(t.req, t.gen);
+                }
+            }
         }
         self.prune_timeouts();
         true
@@ -586,7 +634,7 @@ impl Engine {
                 self.metrics.backends.push(BackendStats::default());
                 self.log.push(self.now, LogKind::Added { server: i });
                 if let Some(hc) = self.cfg.health_check {
-                    self.queue.push(self.now + hc.interval_ms * 1000, Ev::Probe { server: i });
+                    self.schedule(self.now + hc.interval_ms * 1000, Ev::Probe { server: i });
                 }
                 self.drain_proxy_queue();
             }
@@ -657,7 +705,7 @@ impl Engine {
             return;
         }
         self.last_arrival = at;
-        self.queue.push(at, Ev::Arrival);
+        self.schedule(at, Ev::Arrival);
     }
 
     fn on_arrival(&mut self) {
@@ -762,7 +810,7 @@ impl Engine {
             st.attempts += 1;
         }
         self.log.push(now, LogKind::Sent { req: id.id, server, attempt });
-        self.queue.push(now + net, Ev::AtBackend { req: id, attempt, server });
+        self.schedule(now + net, Ev::AtBackend { req: id, attempt, server });
         let seq = self.queue.take_seq();
         self.timeouts.push_back(TimeoutEntry { at: now + self.cfg.proxy.timeout_ms * 1000, seq, req: id, attempt });
         Attempt::Sent
@@ -1016,7 +1064,7 @@ impl Engine {
         let Some(b) = self.backends.get_mut(server) else { return };
         if b.crashed {
             // connect() refused: nothing was sent.
-            self.queue.push(now + net, Ev::AtProxy { req: id, attempt, server, reply: Reply::Refused });
+            self.schedule(now + net, Ev::AtProxy { req: id, attempt, server, reply: Reply::Refused });
             if current {
                 if let Some(r) = self.requests.get_mut(id) {
                     set_phase(r, Phase::ToProxy, now, now + net);
@@ -1058,7 +1106,7 @@ impl Engine {
         let now = self.now;
         let net = self.cfg.proxy.net_latency_us;
         if current {
-            self.queue.push(now + net, Ev::AtProxy { req: id, attempt, server, reply });
+            self.schedule(now + net, Ev::AtProxy { req: id, attempt, server, reply });
             if let Some(r) = self.requests.get_mut(id) {
                 set_phase(r, Phase::ToProxy, now, now + net);
             }
@@ -1094,7 +1142,7 @@ impl Engine {
         let (req, attempt, hung) = (job.req, job.attempt, job.end.is_none());
         let slot = b.insert_job(jid, job);
         if !hung {
-            self.queue.push(end, Ev::ServiceDone { server, slot, job: jid });
+            self.schedule(end, Ev::ServiceDone { server, slot, job: jid });
         }
         if let Some(r) = self.requests.get_mut(req) {
             if r.attempt == attempt && r.server == Some(server) {
@@ -1195,7 +1243,7 @@ impl Engine {
                         }
                     }
                     for (slot, jid, end, req, attempt) in resumed {
-                        self.queue.push(end, Ev::ServiceDone { server, slot, job: jid });
+                        self.schedule(end, Ev::ServiceDone { server, slot, job: jid });
                         if let Some(r) = self.requests.get_mut(req) {
                             if r.attempt == attempt && r.server == Some(server) {
                                 set_phase(r, Phase::Service, now, end);
@@ -1226,9 +1274,9 @@ impl Engine {
         } else {
             (true, now + rtt)
         };
-        self.queue.push(at, Ev::ProbeDone { server, ok });
+        self.schedule(at, Ev::ProbeDone { server, ok });
         if self.active() {
-            self.queue.push(now + hc.interval_ms * 1000, Ev::Probe { server });
+            self.schedule(now + hc.interval_ms * 1000, Ev::Probe { server });
         }
     }
 
@@ -1271,7 +1319,7 @@ impl Engine {
         };
         self.metrics.push_sample(s);
         if self.active() {
-            self.queue.push(self.now + 1_000_000, Ev::Tick);
+            self.schedule(self.now + 1_000_000, Ev::Tick);
         }
     }
 
