@@ -15,11 +15,11 @@ use super::balancer::{Algorithm, FreeState, PickInput, PickState, Upstream, MAX_
 use super::config::*;
 use super::log::{AttemptFailure, EventLog, LogKind};
 use super::metrics::{BackendStats, LatencySummary, Metrics, Sample};
-use crate::events::EventQueue;
+use crate::events::{EventQueue, Scheduled};
 use crate::rng::SimRng;
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt::Write as _;
 
 /// The most events one call of `run_until` / `run_for` handles (bounded work per call for the UI thread).
@@ -37,14 +37,22 @@ enum Reply {
 #[derive(Clone, Debug)]
 enum Ev {
     Arrival,
-    AtBackend { req: u64, attempt: u32, server: usize },
-    ServiceDone { server: usize, job: u64 },
-    AtProxy { req: u64, attempt: u32, server: usize, reply: Reply },
-    QueueTimeout { req: u64, gen: u32 },
+    AtBackend { req: Rid, attempt: u32, server: usize },
+    ServiceDone { server: usize, slot: u32, job: u64 },
+    AtProxy { req: Rid, attempt: u32, server: usize, reply: Reply },
     Probe { server: usize },
     ProbeDone { server: usize, ok: bool },
     Fault { index: usize },
     Tick,
+}
+
+/// Where the next event comes from (see [`Engine::step`]).
+#[derive(Clone, Copy)]
+enum Source {
+    Heap,
+    Immediate,
+    Timeouts,
+    QueueTimeouts,
 }
 
 /// An attempt's timeout. All have the same length, so they fire in the order they were set: a FIFO is enough.
@@ -52,8 +60,18 @@ enum Ev {
 struct TimeoutEntry {
     at: SimTime,
     seq: u64,
-    req: u64,
+    req: Rid,
     attempt: u32,
+}
+
+/// A proxy-queue deadline (`timeout queue`). All have the same length too: a second FIFO. Entries whose request
+/// has left the queue still fire (as no-ops), exactly as they did when they were heap events.
+#[derive(Clone, Debug)]
+struct QueueTimeoutEntry {
+    at: SimTime,
+    seq: u64,
+    req: Rid,
+    gen: u32,
 }
 
 /// Where an in-flight request is, for drawing it.
@@ -97,9 +115,98 @@ struct Request {
     wait_us: u64,
 }
 
+/// An in-flight request as events and queues name it: its id (logs, order) and its slot in the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Rid {
+    id: u64,
+    slot: u32,
+}
+
+/// The in-flight requests: a slot array with a free list (O(1) insert, lookup, remove, no allocation once warm).
+/// A [`Rid`] finds its slot directly; the slot's id must match, so a handle to a finished request (whose slot
+/// may hold another one since) finds nothing, as a lookup by id in a map would.
+#[derive(Clone, Debug, Default)]
+struct RequestTable {
+    slots: Vec<Option<(u64, Request)>>,
+    free: Vec<u32>,
+    len: usize,
+    /// Handles in id order, for views (the first [`SNAPSHOT_REQUESTS_MAX`] by id). Finished ones are dropped from
+    /// the front at once and from the rest when they outnumber the live ones (amortised O(1)).
+    order: VecDeque<Rid>,
+}
+
+impl RequestTable {
+    fn insert(&mut self, id: u64, r: Request) -> Rid {
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Some((id, r));
+                slot
+            }
+            None => {
+                self.slots.push(Some((id, r)));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.len += 1;
+        let rid = Rid { id, slot };
+        self.order.push_back(rid);
+        rid
+    }
+
+    #[inline]
+    fn get(&self, rid: Rid) -> Option<&Request> {
+        match self.slots.get(rid.slot as usize) {
+            Some(Some((id, r))) if *id == rid.id => Some(r),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn get_mut(&mut self, rid: Rid) -> Option<&mut Request> {
+        match self.slots.get_mut(rid.slot as usize) {
+            Some(Some((id, r))) if *id == rid.id => Some(r),
+            _ => None,
+        }
+    }
+
+    fn remove(&mut self, rid: Rid) -> Option<Request> {
+        let cell = self.slots.get_mut(rid.slot as usize)?;
+        if !matches!(cell, Some((id, _)) if *id == rid.id) {
+            return None;
+        }
+        let (_, r) = cell.take()?;
+        self.free.push(rid.slot);
+        self.len -= 1;
+        while let Some(&front) = self.order.front() {
+            if self.get(front).is_some() {
+                break;
+            }
+            self.order.pop_front();
+        }
+        if self.order.len() > 2 * self.len + 64 {
+            let slots = &self.slots;
+            self.order.retain(|&h| matches!(slots.get(h.slot as usize), Some(Some((id, _))) if *id == h.id));
+        }
+        Some(r)
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Live requests in id order.
+    fn iter(&self) -> impl Iterator<Item = (u64, &Request)> + '_ {
+        self.order.iter().filter_map(move |&h| self.get(h).map(|r| (h.id, r)))
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Job {
-    req: u64,
+    req: Rid,
     attempt: u32,
     started: SimTime,
     /// When service ends; None while the backend hangs.
@@ -115,7 +222,10 @@ struct Backend {
     slow: f64,
     error_permille: u32,
     busy: u32,
-    in_service: BTreeMap<u64, Job>,
+    /// Jobs being served: a slot array (an `Ev::ServiceDone` names its slot and job id) with a free list. Where
+    /// order matters (a crash, a revive) the jobs are taken in job id order, as the map they replace kept them.
+    in_service: Vec<Option<(u64, Job)>>,
+    in_service_free: Vec<u32>,
     queue: VecDeque<(u64, Job)>,
     rng: SimRng,
     removed: bool,
@@ -132,7 +242,8 @@ impl Backend {
             slow: 1.0,
             error_permille: 0,
             busy: 0,
-            in_service: BTreeMap::new(),
+            in_service: Vec::new(),
+            in_service_free: Vec::new(),
             queue: VecDeque::new(),
             // One stream per backend, so adding a server does not shift the others' service times.
             rng: SimRng::fork(seed, 100 + index as u64),
@@ -140,6 +251,27 @@ impl Backend {
             check_ok_streak: 0,
             check_fail_streak: 0,
         }
+    }
+
+    fn insert_job(&mut self, jid: u64, job: Job) -> u32 {
+        match self.in_service_free.pop() {
+            Some(slot) => {
+                self.in_service[slot as usize] = Some((jid, job));
+                slot
+            }
+            None => {
+                self.in_service.push(Some((jid, job)));
+                (self.in_service.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Slots of the jobs in service, in job id order.
+    fn jobs_in_order(&self) -> Vec<u32> {
+        let mut v: Vec<(u64, u32)> =
+            self.in_service.iter().enumerate().filter_map(|(i, j)| j.as_ref().map(|(jid, _)| (*jid, i as u32))).collect();
+        v.sort_unstable();
+        v.into_iter().map(|(_, slot)| slot).collect()
     }
 
     /// A service time: the distribution's draw with its mean scaled by the slow fault and the speed factor.
@@ -210,11 +342,14 @@ pub struct Engine {
     cfg: Config,
     now: SimTime,
     queue: EventQueue<Ev>,
+    /// Events scheduled for the instant they were scheduled at, in (time, seq) order ([`Engine::schedule`]).
+    immediate: VecDeque<Scheduled<Ev>>,
     timeouts: VecDeque<TimeoutEntry>,
+    queue_timeouts: VecDeque<QueueTimeoutEntry>,
     upstream: Upstream,
     backends: Vec<Backend>,
-    requests: BTreeMap<u64, Request>,
-    proxy_queue: VecDeque<u64>,
+    requests: RequestTable,
+    proxy_queue: VecDeque<Rid>,
     sessions: Vec<SessionState>,
     next_req: u64,
     next_job: u64,
@@ -246,10 +381,12 @@ impl Engine {
         let mut e = Engine {
             now: SimTime::ZERO,
             queue: EventQueue::new(),
+            immediate: VecDeque::new(),
             timeouts: VecDeque::new(),
+            queue_timeouts: VecDeque::new(),
             upstream,
             backends,
-            requests: BTreeMap::new(),
+            requests: RequestTable::default(),
             proxy_queue: VecDeque::new(),
             sessions,
             next_req: 0,
@@ -320,38 +457,79 @@ impl Engine {
 
     /// True when no event is left.
     pub fn is_finished(&self) -> bool {
-        self.queue.is_empty() && self.timeouts.is_empty()
+        self.queue.is_empty() && self.immediate.is_empty() && self.timeouts.is_empty() && self.queue_timeouts.is_empty()
     }
 
     /// The time of the next event, if any.
     pub fn next_event_time(&self) -> Option<SimTime> {
-        match (self.queue.peek_key(), self.timeouts.front()) {
-            (None, None) => None,
-            (Some((t, _)), None) => Some(t),
-            (None, Some(e)) => Some(e.at),
-            (Some((t, _)), Some(e)) => Some(t.min(e.at)),
+        let heap = self.queue.peek_key().map(|(t, _)| t);
+        let fifo = self.timeouts.front().map(|e| e.at);
+        let qfifo = self.queue_timeouts.front().map(|e| e.at);
+        let now = self.immediate.front().map(|e| e.at);
+        [heap, fifo, qfifo, now].into_iter().flatten().min()
+    }
+
+    /// Schedules `ev` at `at` (never before now). An event for the current instant (no network latency, an empty
+    /// draw) skips the heap: it goes to a FIFO whose entries are all in (time, seq) order, since the clock only
+    /// moves forward. The sequence number is the heap's next one either way, so the firing order is the same.
+    #[inline]
+    fn schedule(&mut self, at: SimTime, ev: Ev) {
+        if at == self.now {
+            let seq = self.queue.take_seq();
+            self.immediate.push_back(Scheduled { at, seq, event: ev });
+        } else {
+            self.queue.push(at, ev);
         }
     }
 
     /// Handles one event. False if there was none.
     pub fn step(&mut self) -> bool {
-        let heap = self.queue.peek_key();
-        let fifo = self.timeouts.front().map(|e| (e.at, e.seq));
-        let from_fifo = match (heap, fifo) {
-            (None, None) => return false,
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            (Some(h), Some(f)) => f < h,
-        };
-        self.events += 1;
-        if from_fifo {
-            if let Some(t) = self.timeouts.pop_front() {
-                self.now = self.now.max(t.at);
-                self.on_timeout(t.req, t.attempt);
+        // Four streams, each in (time, seq) order: the heap, events for the current instant, the attempt timeouts,
+        // the queue timeouts. The earliest (time, seq) goes first; sequence numbers come from one counter, so there
+        // are no ties.
+        let mut best: Option<(SimTime, u64)> = None;
+        let mut from = Source::Heap;
+        let mut consider = |key: Option<(SimTime, u64)>, src: Source| {
+            if let Some(k) = key {
+                if best.is_none_or(|b| k < b) {
+                    best = Some(k);
+                    from = src;
+                }
             }
-        } else if let Some(s) = self.queue.pop() {
-            self.now = self.now.max(s.at);
-            self.handle(s.event);
+        };
+        consider(self.immediate.front().map(|e| (e.at, e.seq)), Source::Immediate);
+        consider(self.queue.peek_key(), Source::Heap);
+        consider(self.timeouts.front().map(|e| (e.at, e.seq)), Source::Timeouts);
+        consider(self.queue_timeouts.front().map(|e| (e.at, e.seq)), Source::QueueTimeouts);
+        if best.is_none() {
+            return false;
+        }
+        self.events += 1;
+        match from {
+            Source::Immediate => {
+                if let Some(s) = self.immediate.pop_front() {
+                    self.now = self.now.max(s.at);
+                    self.handle(s.event);
+                }
+            }
+            Source::Heap => {
+                if let Some(s) = self.queue.pop() {
+                    self.now = self.now.max(s.at);
+                    self.handle(s.event);
+                }
+            }
+            Source::Timeouts => {
+                if let Some(t) = self.timeouts.pop_front() {
+                    self.now = self.now.max(t.at);
+                    self.on_timeout(t.req, t.attempt);
+                }
+            }
+            Source::QueueTimeouts => {
+                if let Some(t) = self.queue_timeouts.pop_front() {
+                    self.now = self.now.max(t.at);
+                    self.on_queue_timeout(t.req, t.gen);
+                }
+            }
         }
         self.prune_timeouts();
         true
@@ -361,7 +539,7 @@ impl Engine {
     /// idle on until the last of them (at most the FIFO's length; each entry is dropped once).
     fn prune_timeouts(&mut self) {
         while let Some(t) = self.timeouts.front() {
-            let live = self.requests.get(&t.req).is_some_and(|r| r.attempt == t.attempt && r.phase != Phase::ProxyQueue);
+            let live = self.requests.get(t.req).is_some_and(|r| r.attempt == t.attempt && r.phase != Phase::ProxyQueue);
             if live {
                 break;
             }
@@ -456,7 +634,7 @@ impl Engine {
                 self.metrics.backends.push(BackendStats::default());
                 self.log.push(self.now, LogKind::Added { server: i });
                 if let Some(hc) = self.cfg.health_check {
-                    self.queue.push(self.now + hc.interval_ms * 1000, Ev::Probe { server: i });
+                    self.schedule(self.now + hc.interval_ms * 1000, Ev::Probe { server: i });
                 }
                 self.drain_proxy_queue();
             }
@@ -527,11 +705,11 @@ impl Engine {
             return;
         }
         self.last_arrival = at;
-        self.queue.push(at, Ev::Arrival);
+        self.schedule(at, Ev::Arrival);
     }
 
     fn on_arrival(&mut self) {
-        let id = self.next_req;
+        let req_id = self.next_req;
         self.next_req += 1;
         self.arrivals += 1;
         let c = &self.cfg.clients;
@@ -541,9 +719,9 @@ impl Engine {
         let key = self.rng_request.below(c.keys as u64) as u32;
         self.metrics.totals.sent += 1;
         self.metrics.totals.in_flight += 1;
-        self.log.push(self.now, LogKind::Arrived { req: id, client, post });
-        self.requests.insert(
-            id,
+        self.log.push(self.now, LogKind::Arrived { req: req_id, client, post });
+        let id = self.requests.insert(
+            req_id,
             Request {
                 client,
                 post,
@@ -581,11 +759,11 @@ impl Engine {
 
     /// Picks a server for the request's next attempt and sends it. nginx: `ngx_http_upstream_connect` ->
     /// `peer.get`.
-    fn try_attempt(&mut self, id: u64) -> Attempt {
+    fn try_attempt(&mut self, id: Rid) -> Attempt {
         let now = self.now;
         let now_s = now.as_whole_secs();
         let queue_on = self.cfg.proxy.queue.is_some();
-        let Some(r) = self.requests.get_mut(&id) else {
+        let Some(r) = self.requests.get_mut(id) else {
             return Attempt::NoLive;
         };
         if r.attempt == 0 && r.tries_left == 0 {
@@ -631,14 +809,14 @@ impl Engine {
         if let Some(st) = self.metrics.backends.get_mut(server) {
             st.attempts += 1;
         }
-        self.log.push(now, LogKind::Sent { req: id, server, attempt });
-        self.queue.push(now + net, Ev::AtBackend { req: id, attempt, server });
+        self.log.push(now, LogKind::Sent { req: id.id, server, attempt });
+        self.schedule(now + net, Ev::AtBackend { req: id, attempt, server });
         let seq = self.queue.take_seq();
         self.timeouts.push_back(TimeoutEntry { at: now + self.cfg.proxy.timeout_ms * 1000, seq, req: id, attempt });
         Attempt::Sent
     }
 
-    fn enqueue(&mut self, id: u64) {
+    fn enqueue(&mut self, id: Rid) {
         let Some(q) = self.cfg.proxy.queue else {
             self.no_live(id);
             return;
@@ -648,7 +826,7 @@ impl Engine {
             return;
         }
         let now = self.now;
-        let Some(r) = self.requests.get_mut(&id) else { return };
+        let Some(r) = self.requests.get_mut(id) else { return };
         if !r.waited {
             r.waited = true;
             self.metrics.totals.queued += 1;
@@ -658,8 +836,9 @@ impl Engine {
         let gen = r.queue_gen;
         set_phase(r, Phase::ProxyQueue, now, now);
         self.proxy_queue.push_back(id);
-        self.log.push(now, LogKind::Queued { req: id });
-        self.queue.push(now + q.timeout_ms * 1000, Ev::QueueTimeout { req: id, gen });
+        self.log.push(now, LogKind::Queued { req: id.id });
+        let seq = self.queue.take_seq();
+        self.queue_timeouts.push_back(QueueTimeoutEntry { at: now + q.timeout_ms * 1000, seq, req: id, gen });
     }
 
     /// Sends queued requests while a server can take them (after a connection was freed, a server came back).
@@ -673,7 +852,7 @@ impl Engine {
                 Attempt::Sent => {
                     self.proxy_queue.pop_front();
                     let now = self.now;
-                    if let Some(r) = self.requests.get_mut(&id) {
+                    if let Some(r) = self.requests.get_mut(id) {
                         r.wait_us += now.since(r.queued_at);
                     }
                 }
@@ -685,8 +864,8 @@ impl Engine {
         }
     }
 
-    fn on_queue_timeout(&mut self, id: u64, gen: u32) {
-        let Some(r) = self.requests.get(&id) else { return };
+    fn on_queue_timeout(&mut self, id: Rid, gen: u32) {
+        let Some(r) = self.requests.get(id) else { return };
         if r.phase != Phase::ProxyQueue || r.queue_gen != gen {
             return;
         }
@@ -694,14 +873,14 @@ impl Engine {
         if let Some(pos) = self.proxy_queue.iter().position(|&x| x == id) {
             self.proxy_queue.remove(pos);
         }
-        if let Some(r) = self.requests.get_mut(&id) {
+        if let Some(r) = self.requests.get_mut(id) {
             r.wait_us += self.now.since(r.queued_at);
         }
         self.drop_request(id, false);
     }
 
-    fn on_timeout(&mut self, id: u64, attempt: u32) {
-        let Some(r) = self.requests.get(&id) else { return };
+    fn on_timeout(&mut self, id: Rid, attempt: u32) {
+        let Some(r) = self.requests.get(id) else { return };
         if r.attempt != attempt || r.phase == Phase::ProxyQueue {
             return;
         }
@@ -713,8 +892,8 @@ impl Engine {
         self.attempt_failed(id, server, AttemptFailure::Timeout);
     }
 
-    fn on_at_proxy(&mut self, id: u64, attempt: u32, server: usize, reply: Reply) {
-        let Some(r) = self.requests.get(&id) else { return };
+    fn on_at_proxy(&mut self, id: Rid, attempt: u32, server: usize, reply: Reply) {
+        let Some(r) = self.requests.get(id) else { return };
         if r.attempt != attempt || r.server != Some(server) || r.phase == Phase::ProxyQueue {
             return; // the proxy gave up on this attempt already
         }
@@ -727,15 +906,15 @@ impl Engine {
         }
     }
 
-    fn rtt(&self, id: u64) -> Option<u64> {
+    fn rtt(&self, id: Rid) -> Option<u64> {
         if self.cfg.algorithm == Algorithm::PeakEwma {
-            self.requests.get(&id).map(|r| self.now.since(r.attempt_start))
+            self.requests.get(id).map(|r| self.now.since(r.attempt_start))
         } else {
             None
         }
     }
 
-    fn succeed(&mut self, id: u64, server: usize) {
+    fn succeed(&mut self, id: Rid, server: usize) {
         let now = self.now;
         let rtt = self.rtt(id);
         self.upstream.free(server, FreeState::Ok, now.as_whole_secs(), now.as_us(), rtt);
@@ -749,11 +928,11 @@ impl Engine {
 
     /// A failed attempt, as `ngx_http_upstream_next` (errors, timeouts) and `ngx_http_upstream_test_next` (HTTP
     /// statuses) handle it.
-    fn attempt_failed(&mut self, id: u64, server: usize, why: AttemptFailure) {
+    fn attempt_failed(&mut self, id: Rid, server: usize, why: AttemptFailure) {
         let now = self.now;
         let rtt = self.rtt(id);
         let nu = self.cfg.proxy.next_upstream;
-        let Some(r) = self.requests.get(&id) else { return };
+        let Some(r) = self.requests.get(id) else { return };
         let listed = match why {
             AttemptFailure::Refused | AttemptFailure::Reset => nu.error,
             AttemptFailure::Timeout => nu.timeout,
@@ -769,7 +948,7 @@ impl Engine {
             // test_next declines: the backend's answer goes to the client, and the peer is freed with state 0
             // (a success for the passive checks).
             self.upstream.free(server, FreeState::Ok, now.as_whole_secs(), now.as_us(), rtt);
-            self.log.push(now, LogKind::AttemptFailed { req: id, server, why, retry: false });
+            self.log.push(now, LogKind::AttemptFailed { req: id.id, server, why, retry: false });
             self.answer(id, if why == AttemptFailure::Http503 { 503 } else { 500 });
             self.drain_proxy_queue();
             return;
@@ -783,10 +962,10 @@ impl Engine {
             }
         }
         let retry = retry && !report.single;
-        if let Some(r) = self.requests.get_mut(&id) {
+        if let Some(r) = self.requests.get_mut(id) {
             r.tries_left = if report.single { 0 } else { r.tries_left.saturating_sub(1) };
         }
-        self.log.push(now, LogKind::AttemptFailed { req: id, server, why, retry });
+        self.log.push(now, LogKind::AttemptFailed { req: id.id, server, why, retry });
         if report.disabled {
             self.log.push(now, LogKind::Disabled { server });
         }
@@ -803,14 +982,14 @@ impl Engine {
     }
 
     /// "no live upstreams": nginx answers 502 without connecting anywhere.
-    fn no_live(&mut self, id: u64) {
+    fn no_live(&mut self, id: Rid) {
         self.metrics.totals.errors.no_live += 1;
-        self.log.push(self.now, LogKind::NoLive { req: id });
+        self.log.push(self.now, LogKind::NoLive { req: id.id });
         self.answer(id, 502);
     }
 
-    fn answer(&mut self, id: u64, status: u16) {
-        let Some(r) = self.requests.remove(&id) else { return };
+    fn answer(&mut self, id: Rid, status: u16) {
+        let Some(r) = self.requests.remove(id) else { return };
         let now = self.now;
         let latency = now.since(r.sent_at);
         let t = &mut self.metrics.totals;
@@ -822,7 +1001,7 @@ impl Engine {
             503 => t.http_error(503),
             _ => t.http_error(504),
         }
-        self.log.push(now, LogKind::Answered { req: id, status, latency_us: latency });
+        self.log.push(now, LogKind::Answered { req: id.id, status, latency_us: latency });
         if r.sent_at >= SimTime::from_ms(self.cfg.warmup_ms) {
             if status == 200 {
                 self.metrics.latency.record(latency);
@@ -831,8 +1010,8 @@ impl Engine {
         }
     }
 
-    fn drop_request(&mut self, id: u64, full: bool) {
-        let Some(r) = self.requests.remove(&id) else { return };
+    fn drop_request(&mut self, id: Rid, full: bool) {
+        let Some(r) = self.requests.remove(id) else { return };
         let t = &mut self.metrics.totals;
         t.in_flight -= 1;
         t.dropped += 1;
@@ -841,7 +1020,7 @@ impl Engine {
         } else {
             t.errors.queue_timeout += 1;
         }
-        self.log.push(self.now, LogKind::Dropped { req: id, full });
+        self.log.push(self.now, LogKind::Dropped { req: id.id, full });
         if r.sent_at >= SimTime::from_ms(self.cfg.warmup_ms) {
             self.measure_wait(&r);
         }
@@ -857,11 +1036,11 @@ impl Engine {
     }
 
     /// Server-local sessions: a request served by a server that does not hold its client's session loses it.
-    fn check_session(&mut self, id: u64, server: usize) {
+    fn check_session(&mut self, id: Rid, server: usize) {
         if self.sessions.is_empty() {
             return;
         }
-        let Some(r) = self.requests.get(&id) else { return };
+        let Some(r) = self.requests.get(id) else { return };
         let client = r.client;
         let Some(s) = self.sessions.get_mut(client as usize) else { return };
         let lost = match *s {
@@ -872,29 +1051,29 @@ impl Engine {
         *s = SessionState::At(server);
         if lost {
             self.metrics.totals.sessions_lost += 1;
-            self.log.push(self.now, LogKind::SessionLost { req: id, client, server });
+            self.log.push(self.now, LogKind::SessionLost { req: id.id, client, server });
         }
     }
 
     // ----- the backends -----
 
-    fn on_at_backend(&mut self, id: u64, attempt: u32, server: usize) {
+    fn on_at_backend(&mut self, id: Rid, attempt: u32, server: usize) {
         let now = self.now;
         let net = self.cfg.proxy.net_latency_us;
-        let current = self.requests.get(&id).is_some_and(|r| r.attempt == attempt && r.server == Some(server));
+        let current = self.requests.get(id).is_some_and(|r| r.attempt == attempt && r.server == Some(server));
         let Some(b) = self.backends.get_mut(server) else { return };
         if b.crashed {
             // connect() refused: nothing was sent.
-            self.queue.push(now + net, Ev::AtProxy { req: id, attempt, server, reply: Reply::Refused });
+            self.schedule(now + net, Ev::AtProxy { req: id, attempt, server, reply: Reply::Refused });
             if current {
-                if let Some(r) = self.requests.get_mut(&id) {
+                if let Some(r) = self.requests.get_mut(id) {
                     set_phase(r, Phase::ToProxy, now, now + net);
                 }
             }
             return;
         }
         if current {
-            if let Some(r) = self.requests.get_mut(&id) {
+            if let Some(r) = self.requests.get_mut(id) {
                 r.request_sent = true;
             }
         }
@@ -910,7 +1089,7 @@ impl Engine {
                 st.max_queue = st.max_queue.max(ql);
             }
             if current {
-                if let Some(r) = self.requests.get_mut(&id) {
+                if let Some(r) = self.requests.get_mut(id) {
                     set_phase(r, Phase::BackendQueue, now, now);
                 }
             }
@@ -923,12 +1102,12 @@ impl Engine {
     }
 
     /// Sends a backend's answer back to the proxy (only if the proxy still waits for this attempt).
-    fn reply(&mut self, server: usize, id: u64, attempt: u32, reply: Reply, current: bool) {
+    fn reply(&mut self, server: usize, id: Rid, attempt: u32, reply: Reply, current: bool) {
         let now = self.now;
         let net = self.cfg.proxy.net_latency_us;
         if current {
-            self.queue.push(now + net, Ev::AtProxy { req: id, attempt, server, reply });
-            if let Some(r) = self.requests.get_mut(&id) {
+            self.schedule(now + net, Ev::AtProxy { req: id, attempt, server, reply });
+            if let Some(r) = self.requests.get_mut(id) {
                 set_phase(r, Phase::ToProxy, now, now + net);
             }
         } else if let Some(st) = self.metrics.backends.get_mut(server) {
@@ -958,26 +1137,30 @@ impl Engine {
         } else {
             let end = now + b.draw_service_us(extra);
             job.end = Some(end);
-            self.queue.push(end, Ev::ServiceDone { server, job: jid });
             (Phase::Service, end)
         };
-        let (req, attempt) = (job.req, job.attempt);
-        b.in_service.insert(jid, job);
-        if let Some(r) = self.requests.get_mut(&req) {
+        let (req, attempt, hung) = (job.req, job.attempt, job.end.is_none());
+        let slot = b.insert_job(jid, job);
+        if !hung {
+            self.schedule(end, Ev::ServiceDone { server, slot, job: jid });
+        }
+        if let Some(r) = self.requests.get_mut(req) {
             if r.attempt == attempt && r.server == Some(server) {
                 set_phase(r, phase, now, end);
             }
         }
     }
 
-    fn on_service_done(&mut self, server: usize, jid: u64) {
+    fn on_service_done(&mut self, server: usize, slot: u32, jid: u64) {
         let now = self.now;
         let Some(b) = self.backends.get_mut(server) else { return };
-        match b.in_service.get(&jid) {
-            Some(j) if j.end == Some(now) => {}
+        let Some(cell) = b.in_service.get_mut(slot as usize) else { return };
+        match cell {
+            Some((id, j)) if *id == jid && j.end == Some(now) => {}
             _ => return, // lost to a crash, or frozen by a hang since
         }
-        let Some(job) = b.in_service.remove(&jid) else { return };
+        let Some((_, job)) = cell.take() else { return };
+        b.in_service_free.push(slot);
         b.busy -= 1;
         let status = if b.error_permille > 0 && b.rng.chance(b.error_permille as u64, 1000) { 500 } else { 200 };
         let next = b.queue.pop_front();
@@ -988,7 +1171,7 @@ impl Engine {
                 st.http_500 += 1;
             }
         }
-        let current = self.requests.get(&job.req).is_some_and(|r| r.attempt == job.attempt && r.server == Some(server));
+        let current = self.requests.get(job.req).is_some_and(|r| r.attempt == job.attempt && r.server == Some(server));
         self.reply(server, job.req, job.attempt, Reply::Status(status), current);
         if let Some((_, next)) = next {
             self.start_service(server, next);
@@ -1007,12 +1190,16 @@ impl Engine {
                 }
                 b.crashed = true;
                 b.busy = 0;
-                let jobs: Vec<Job> = std::mem::take(&mut b.in_service)
-                    .into_values()
+                let order = b.jobs_in_order();
+                let mut in_service = std::mem::take(&mut b.in_service);
+                b.in_service_free.clear();
+                let jobs: Vec<Job> = order
+                    .into_iter()
+                    .filter_map(|slot| in_service[slot as usize].take().map(|(_, j)| j))
                     .chain(std::mem::take(&mut b.queue).into_iter().map(|(_, j)| j))
                     .collect();
                 for j in jobs {
-                    let current = self.requests.get(&j.req).is_some_and(|r| r.attempt == j.attempt && r.server == Some(server));
+                    let current = self.requests.get(j.req).is_some_and(|r| r.attempt == j.attempt && r.server == Some(server));
                     self.reply(server, j.req, j.attempt, Reply::Reset, current);
                 }
                 for s in self.sessions.iter_mut() {
@@ -1024,12 +1211,12 @@ impl Engine {
             Fault::Hang => {
                 b.hung = true;
                 let mut stalled = Vec::new();
-                for j in b.in_service.values_mut() {
+                for (_, j) in b.in_service.iter_mut().flatten() {
                     j.end = None;
                     stalled.push((j.req, j.attempt));
                 }
                 for (req, attempt) in stalled {
-                    if let Some(r) = self.requests.get_mut(&req) {
+                    if let Some(r) = self.requests.get_mut(req) {
                         if r.attempt == attempt && r.server == Some(server) {
                             set_phase(r, Phase::Stalled, now, now);
                         }
@@ -1046,17 +1233,18 @@ impl Engine {
                     b.hung = false;
                     // Frozen jobs start over.
                     let mut resumed = Vec::new();
-                    for (&jid, j) in b.in_service.iter_mut() {
+                    for slot in b.jobs_in_order() {
+                        let Some((jid, j)) = &mut b.in_service[slot as usize] else { continue };
                         if j.end.is_none() {
                             j.started = now;
                             let end = now + b_draw(&mut b.rng, &b.cfg, b.slow, extra);
                             j.end = Some(end);
-                            resumed.push((jid, end, j.req, j.attempt));
+                            resumed.push((slot, *jid, end, j.req, j.attempt));
                         }
                     }
-                    for (jid, end, req, attempt) in resumed {
-                        self.queue.push(end, Ev::ServiceDone { server, job: jid });
-                        if let Some(r) = self.requests.get_mut(&req) {
+                    for (slot, jid, end, req, attempt) in resumed {
+                        self.schedule(end, Ev::ServiceDone { server, slot, job: jid });
+                        if let Some(r) = self.requests.get_mut(req) {
                             if r.attempt == attempt && r.server == Some(server) {
                                 set_phase(r, Phase::Service, now, end);
                             }
@@ -1086,9 +1274,9 @@ impl Engine {
         } else {
             (true, now + rtt)
         };
-        self.queue.push(at, Ev::ProbeDone { server, ok });
+        self.schedule(at, Ev::ProbeDone { server, ok });
         if self.active() {
-            self.queue.push(now + hc.interval_ms * 1000, Ev::Probe { server });
+            self.schedule(now + hc.interval_ms * 1000, Ev::Probe { server });
         }
     }
 
@@ -1131,7 +1319,7 @@ impl Engine {
         };
         self.metrics.push_sample(s);
         if self.active() {
-            self.queue.push(self.now + 1_000_000, Ev::Tick);
+            self.schedule(self.now + 1_000_000, Ev::Tick);
         }
     }
 
@@ -1139,9 +1327,8 @@ impl Engine {
         match ev {
             Ev::Arrival => self.on_arrival(),
             Ev::AtBackend { req, attempt, server } => self.on_at_backend(req, attempt, server),
-            Ev::ServiceDone { server, job } => self.on_service_done(server, job),
+            Ev::ServiceDone { server, slot, job } => self.on_service_done(server, slot, job),
             Ev::AtProxy { req, attempt, server, reply } => self.on_at_proxy(req, attempt, server, reply),
-            Ev::QueueTimeout { req, gen } => self.on_queue_timeout(req, gen),
             Ev::Probe { server } => self.on_probe(server),
             Ev::ProbeDone { server, ok } => self.on_probe_done(server, ok),
             Ev::Fault { index } => {
@@ -1198,7 +1385,7 @@ impl Engine {
             .requests
             .iter()
             .take(SNAPSHOT_REQUESTS_MAX)
-            .map(|(&id, r)| {
+            .map(|(id, r)| {
                 let progress = if r.phase_end > r.phase_start {
                     now.since(r.phase_start) as f64 / r.phase_end.since(r.phase_start) as f64
                 } else {
