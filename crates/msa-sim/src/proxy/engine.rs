@@ -535,7 +535,7 @@ impl Engine {
         true
     }
 
-    /// Drops timeouts of attempts that already ended from the front of the FIFO, so a finished run does not
+    /// Drops timeouts of attempts that already ended from the front of the FIFOs, so a finished run does not
     /// idle on until the last of them (at most the FIFO's length; each entry is dropped once).
     fn prune_timeouts(&mut self) {
         while let Some(t) = self.timeouts.front() {
@@ -544,6 +544,16 @@ impl Engine {
                 break;
             }
             self.timeouts.pop_front();
+        }
+        // The same for proxy-queue deadlines of requests that already left the queue: without this a run idles on
+        // to the last deadline (an hour later, for `timeout queue 3600s`), and its throughput and utilization are
+        // measured over that idle hour.
+        while let Some(t) = self.queue_timeouts.front() {
+            let live = self.requests.get(t.req).is_some_and(|r| r.phase == Phase::ProxyQueue && r.queue_gen == t.gen);
+            if live {
+                break;
+            }
+            self.queue_timeouts.pop_front();
         }
     }
 
