@@ -3,11 +3,19 @@
 
 use crate::i18n::Locale;
 
-/// One lesson in every language.
+/// One lesson in every language: what every page needs (titles, sections, question keys). The body is fetched
+/// when the lesson opens ([`load_body`]).
 pub struct LessonData {
     pub slug: &'static str,
+    /// The lesson's questions: id and the right option's index (the same in both languages).
+    pub quizzes: &'static [QuizKey],
     /// In `msa_content::LANGS` order: Korean, then English.
     pub texts: [LessonText; 2],
+}
+
+pub struct QuizKey {
+    pub id: &'static str,
+    pub right: usize,
 }
 
 pub struct LessonText {
@@ -15,36 +23,12 @@ pub struct LessonText {
     pub minutes: u32,
     pub summary: &'static str,
     pub toc: &'static [TocItem],
-    pub blocks: &'static [BlockData],
 }
 
 pub struct TocItem {
     pub level: u8,
     pub id: &'static str,
     pub text: &'static str,
-}
-
-pub enum BlockData {
-    /// Prose, rendered from Markdown at build time (no raw HTML is allowed in the sources).
-    Html(&'static str),
-    /// A widget directive: the component's name and its settings.
-    Widget { name: &'static str, params: &'static [(&'static str, &'static str)] },
-    /// A question checked in the page.
-    Quiz(QuizData),
-}
-
-pub struct QuizData {
-    /// The same in both languages: answers are stored under it.
-    pub id: &'static str,
-    /// Inline HTML.
-    pub question: &'static str,
-    pub options: &'static [QuizOptionData],
-}
-
-pub struct QuizOptionData {
-    pub text: &'static str,
-    pub correct: bool,
-    pub why: &'static str,
 }
 
 /// A glossary entry, named and defined in both languages (Korean, then English).
@@ -71,17 +55,42 @@ pub fn lang_index(lang: Locale) -> usize {
     }
 }
 
-impl LessonData {
-    /// The lesson's questions (the same ids in both languages).
-    pub fn quizzes(&self) -> impl Iterator<Item = &'static QuizData> {
-        self.texts[0].blocks.iter().filter_map(|b| match b {
-            BlockData::Quiz(q) => Some(q),
-            _ => None,
-        })
-    }
-}
-
 /// The lesson with this slug and its place in the course (0-based).
 pub fn find(slug: &str) -> Option<(usize, &'static LessonData)> {
     LESSONS.iter().enumerate().find(|(_, l)| l.slug == slug)
+}
+
+/// A lesson body: the blocks of one lesson in one language, decoded from `lessons/<lang>/<slug>.txt`.
+pub type Body = &'static [lesson_format::Block<'static>];
+
+/// Why a lesson body could not be shown.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadError {
+    /// No answer, or an error status (offline, the file missing on the host).
+    Network(String),
+    /// An answer that is not a lesson body (a host's fallback page, a file from another version of the site).
+    Format(lesson_format::DecodeError),
+}
+
+thread_local! {
+    static BODIES: std::cell::RefCell<std::collections::BTreeMap<(usize, &'static str), Body>> =
+        Default::default();
+}
+
+/// Fetches and decodes a lesson's body, once per session: the text is kept for the page's lifetime (at most one
+/// per lesson and language) so the blocks can borrow from it like the compiled-in data.
+pub async fn load_body(lang: Locale, slug: &'static str) -> Result<Body, LoadError> {
+    if let Some(b) = BODIES.with(|m| m.borrow().get(&(lang_index(lang), slug)).copied()) {
+        return Ok(b);
+    }
+    let url = format!("{}/lessons/{}/{slug}.txt", crate::base(), crate::lang::code(lang));
+    let response = gloo_net::http::Request::get(&url).send().await.map_err(|e| LoadError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(LoadError::Network(format!("HTTP {}", response.status())));
+    }
+    let text = response.text().await.map_err(|e| LoadError::Network(e.to_string()))?;
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    let blocks: Body = Box::leak(lesson_format::decode(text).map_err(LoadError::Format)?.into_boxed_slice());
+    BODIES.with(|m| m.borrow_mut().insert((lang_index(lang), slug), blocks));
+    Ok(blocks)
 }

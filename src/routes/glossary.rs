@@ -18,12 +18,7 @@ pub fn Glossary(lang: Locale) -> impl IntoView {
     terms.sort_by_key(|t| t.names[li].to_lowercase());
     let location = use_location();
     let switch_href = Signal::derive(move || format!("/{}/glossary{}", lang::code(other), location.hash.get()));
-    request_animation_frame(move || {
-        let hash = window().location().hash().unwrap_or_default();
-        if let Some(el) = hash.strip_prefix('#').and_then(|id| document().get_element_by_id(id)) {
-            el.scroll_into_view();
-        }
-    });
+    request_animation_frame(crate::routes::scroll_to_hash);
     view! {
         <Title text=format!("{} · {}", td_string!(lang, glossary), td_string!(lang, site_name)) />
         <Meta name="description" content=td_string!(lang, glossary_intro) />

@@ -88,11 +88,9 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                                     td!(l, progress_read, pct = p).into_any()
                                 }
                             };
-                            let total = lesson.quizzes().count();
+                            let total = lesson.quizzes.len();
                                 let right = move || answers.with(|a| {
-                                    lesson.quizzes().filter(|q| {
-                                        a.0.get(q.id).is_some_and(|&i| q.options.get(usize::from(i)).is_some_and(|o| o.correct))
-                                    }).count()
+                                    lesson.quizzes.iter().filter(|q| a.0.get(q.id).is_some_and(|&i| usize::from(i) == q.right)).count()
                                 });
                             view! {
                                 <li class="course__item" class:course__item--done=move || progress.with(|p| p.is_done(lesson.slug))>

@@ -1,4 +1,4 @@
-use crate::content::{self, BlockData, LessonData, LESSONS};
+use crate::content::{self, LessonData, LoadError, LESSONS};
 use crate::i18n::*;
 use crate::lang;
 use crate::layout::Shell;
@@ -49,13 +49,7 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
     });
 
     track_reading(lesson.slug);
-    // A deep link to a section (`/en/sessions#jwt`): the browser looked for the id before the lesson existed.
-    request_animation_frame(move || {
-        let hash = window().location().hash().unwrap_or_default();
-        if let Some(el) = hash.strip_prefix('#').and_then(|id| document().get_element_by_id(id)) {
-            el.scroll_into_view();
-        }
-    });
+
     let navigate = use_navigate();
     let _ = use_event_listener(window(), ev::keydown, move |e: ev::KeyboardEvent| {
         if e.alt_key() || e.ctrl_key() || e.meta_key() || e.shift_key() || e.default_prevented() || typing_in(&e) {
@@ -133,20 +127,7 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
                         <h1>{text.title}</h1>
                         <p class="lesson__summary">{text.summary}</p>
                     </header>
-                    {
-                        let mut question = 0;
-                        text.blocks
-                            .iter()
-                            .map(|b| match b {
-                                BlockData::Html(html) => view! { <div class="prose" inner_html=*html></div> }.into_any(),
-                                BlockData::Widget { name, params } => widgets::mount(name, params, lang),
-                                BlockData::Quiz(quiz) => {
-                                    question += 1;
-                                    view! { <Quiz quiz number=question lang /> }.into_any()
-                                }
-                            })
-                            .collect_view()
-                    }
+                    <LessonBody lang slug=lesson.slug />
                     <nav class="pager" aria-label=td_string!(lang, pager_label)>
                         {prev.map(|p| view! {
                             <A href=crate::href(&href(p)) attr:class="pager__link pager__link--prev" attr:rel="prev">
@@ -165,6 +146,58 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
                 </article>
             </div>
         </Shell>
+    }
+}
+
+/// The lesson's body, fetched on first view (see `content::load_body`): while it loads the region is marked busy;
+/// if it cannot load, the learner reads why and can try again.
+#[component]
+fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
+    let body = LocalResource::new(move || content::load_body(lang, slug));
+    view! {
+        <div class="lesson__body" aria-busy=move || body.get().is_none().to_string() aria-live="polite">
+            {move || match body.get() {
+                None => view! { <p class="lesson__loading">{td_string!(lang, loading)}</p> }.into_any(),
+                Some(Err(e)) => {
+                    let detail = match e {
+                        LoadError::Network(m) => m,
+                        LoadError::Format(f) => f.to_string(),
+                    };
+                    view! {
+                        <div class="lesson__error" role="alert">
+                            <p>{td_string!(lang, load_failed)}</p>
+                            <p class="lesson__error-detail">{detail}</p>
+                            <button type="button" class="button" on:click=move |_| body.refetch()>{td_string!(lang, load_retry)}</button>
+                        </div>
+                    }.into_any()
+                }
+                Some(Ok(blocks)) => {
+                    let mut question = 0;
+                    let view = blocks
+                        .iter()
+                        .map(|b| match b {
+                            lesson_format::Block::Html(html) => view! { <div class="prose" inner_html=*html></div> }.into_any(),
+                            lesson_format::Block::Widget { name, params } => widgets::mount(name, params, lang),
+                            lesson_format::Block::Quiz(quiz) => {
+                                question += 1;
+                                view! { <Quiz quiz number=question lang /> }.into_any()
+                            }
+                        })
+                        .collect_view();
+                    // A deep link to a section (`/en/sessions#jwt`): scroll once the section exists.
+                    request_animation_frame(scroll_to_hash);
+                    view.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// Scrolls to the element the URL's `#fragment` names, if it exists.
+pub fn scroll_to_hash() {
+    let hash = window().location().hash().unwrap_or_default();
+    if let Some(el) = hash.strip_prefix('#').and_then(|id| document().get_element_by_id(id)) {
+        el.scroll_into_view();
     }
 }
 

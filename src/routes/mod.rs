@@ -7,5 +7,5 @@ mod not_found;
 
 pub use glossary::Glossary;
 pub use home::Home;
-pub use lesson::LessonPage;
+pub use lesson::{scroll_to_hash, LessonPage};
 pub use not_found::NotFound;

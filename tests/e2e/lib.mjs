@@ -14,6 +14,18 @@ const AXE_PATH = require.resolve('axe-core/axe.min.js');
 
 export const LANGS = ['ko', 'en'];
 
+/** The glossary as written in content/glossary.md: term ids with their names. */
+export function glossary() {
+  const dir = process.env.MSA_CONTENT_DIR ?? join(root, 'content');
+  let src = '';
+  try { src = readFileSync(join(dir, 'glossary.md'), 'utf8'); } catch { return []; }
+  return src.split(/^## /m).slice(1).map((block) => {
+    const [id, ...rest] = block.split('\n');
+    const kv = Object.fromEntries(rest.filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]));
+    return { id: id.trim(), ko: kv.ko, en: kv.en };
+  });
+}
+
 /** The course as written in content/: slugs in summary order, with each language's front matter and ids. */
 export function course() {
   // The same folder the build read (build.rs honours MSA_CONTENT_DIR too).
@@ -27,16 +39,27 @@ export function course() {
       const front = Object.fromEntries(
         src.split('\n---\n')[0].split('\n').slice(1).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
       );
-      const ids = [...src.matchAll(/^#{2,3} .*\{#([a-z0-9-]+)\}\s*$/gm)].map((m) => m[1]);
-      texts[lang] = { ...front, ids };
+      // Code blocks may hold lines that look like headings (`# comment` in nginx config): skip them.
+      const prose = src.replace(/^```[\s\S]*?^```/gm, '');
+      const ids = [...prose.matchAll(/^#{2,3} .*\{#([a-z0-9-]+)\}\s*$/gm)].map((m) => m[1]);
+      const quizzes = [...src.matchAll(/^```quiz\n([\s\S]*?)^```/gm)].map((m) => {
+        const lines = m[1].split('\n');
+        const options = lines.filter((l) => /^[+-] /.test(l));
+        return { id: lines.find((l) => l.startsWith('id:')).slice(3).trim(), right: options.findIndex((l) => l.startsWith('+')), count: options.length };
+      });
+      texts[lang] = { ...front, ids, quizzes };
     }
     return { slug, texts };
   });
 }
 
 export const UI = {
-  en: { courseHeading: 'The course', notFound: 'Page not found', switchTo: '한국어로 보기', read: 'Read', dark: 'Dark theme' },
-  ko: { courseHeading: '강의 목록', notFound: '페이지를 찾을 수 없습니다', switchTo: 'Read in English', read: '다 읽음', dark: '어두운 테마' },
+  en: { courseHeading: 'The course', notFound: 'Page not found', switchTo: '한국어로 보기', read: 'Read', dark: 'Dark theme',
+    right: 'Right.', wrong: 'Not quite.', check: 'Check answer', retry: 'Try again', glossary: 'Glossary',
+    score: (r, t) => `${r} of ${t} questions right` },
+  ko: { courseHeading: '강의 목록', notFound: '페이지를 찾을 수 없습니다', switchTo: 'Read in English', read: '다 읽음', dark: '어두운 테마',
+    right: '정답입니다.', wrong: '아쉽게도 틀렸습니다.', check: '정답 확인', retry: '다시 풀기', glossary: '용어집',
+    score: (r, t) => `${t}문제 중 ${r}문제 정답` },
 };
 
 export async function startSite() {
@@ -85,9 +108,11 @@ export async function newPage(site, { locale = 'en-US', width = 1280, height = 9
   return page;
 }
 
-/** Waits until the app has rendered the page (the wasm has started and <main> has content). */
+/** Waits until the app has rendered the page: the wasm has started, <main> has content, and a lesson's body
+ * (fetched separately) has arrived. */
 export async function ready(page) {
   await page.waitForSelector('main h1', { timeout: 15000 });
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 15000 });
 }
 
 /** Runs axe on the current page and fails with each violation's rule and nodes. */

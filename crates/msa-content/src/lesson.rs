@@ -384,6 +384,9 @@ fn flush_html(pending: &mut Vec<Event>, blocks: &mut Vec<Block>) {
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, pending.drain(..));
+    // A code block scrolls sideways on a narrow screen: focusable, so the keyboard can scroll it too. (Raw HTML
+    // is refused in lessons, so every `<pre>` here is one pulldown-cmark wrote.)
+    let html = html.replace("<pre>", "<pre tabindex=\"0\">");
     if !html.trim().is_empty() {
         blocks.push(Block::Html(html));
     }

@@ -64,7 +64,13 @@ fn a_good_course_parses_into_html_and_widgets_with_toc() {
 
     let code = msa_content::to_rust(&site);
     assert!(code.contains("pub static LESSONS: &[LessonData]"));
-    assert!(code.contains(r#"BlockData::Widget { name: "demo", params: &[("preset", "a"), ("servers", "3"), ] }"#), "{code}");
+    assert!(code.contains(r#"TocItem { level: 2, id: "a", text: "First" }"#), "{code}");
+    // The body travels as its own file, and reads back as the same blocks.
+    let bodies = msa_content::bodies(&site).unwrap();
+    assert_eq!(bodies.iter().map(|(l, s, _)| format!("{l}/{s}")).collect::<Vec<_>>(), ["ko/one", "en/one"]);
+    let blocks = lesson_format::decode(&bodies[1].2).unwrap();
+    assert_eq!(blocks[1], lesson_format::Block::Widget { name: "demo", params: vec![("preset", "a"), ("servers", "3")] });
+    assert!(matches!(blocks[2], lesson_format::Block::Html(h) if h.contains("<table>")));
 }
 
 #[test]
@@ -173,7 +179,11 @@ fn quizzes_parse_and_must_match_across_languages() {
     assert_eq!(q.question, "Which is <strong>right</strong>?");
     assert_eq!(q.options.iter().map(|o| (o.text.as_str(), o.correct, o.why.as_str())).collect::<Vec<_>>(), [("<code>wrong</code>", false, "Because."), ("right", true, "Indeed.")]);
     let code = msa_content::to_rust(&site);
-    assert!(code.contains(r#"BlockData::Quiz(QuizData { id: "q1""#), "{code}");
+    assert!(code.contains(r#"quizzes: &[QuizKey { id: "q1", right: 1 }, ]"#), "{code}");
+    let bodies = msa_content::bodies(&site).unwrap();
+    let blocks = lesson_format::decode(&bodies[1].2).unwrap();
+    let lesson_format::Block::Quiz(wire) = &blocks[0] else { panic!("{blocks:?}") };
+    assert_eq!((wire.id, wire.options.len(), wire.options[1].correct), ("q1", 2, true));
     // The right answer moved in one language: a different question.
     let swapped = QUIZ.replace("- `wrong`", "+ `wrong`").replace("+ right", "- right");
     let root = course("quiz2", ONE, &[("ko/one.md", lesson("one", "하나", QUIZ)), ("en/one.md", lesson("one", "One", &swapped))]);

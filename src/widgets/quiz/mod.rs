@@ -2,7 +2,7 @@
 //! read why every option is right or wrong. The choice is remembered on this device under the question's id,
 //! which is the same in both languages.
 
-use crate::content::QuizData;
+use lesson_format::Quiz as QuizData;
 use crate::i18n::*;
 use crate::prefs::use_answers;
 use leptos::prelude::*;
@@ -11,7 +11,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Quiz(
     /// The question, from the lesson.
-    quiz: &'static QuizData,
+    quiz: &'static QuizData<'static>,
     /// Its number among the lesson's questions (1-based).
     number: usize,
     lang: Locale,

@@ -1,0 +1,208 @@
+//! # lesson-format: a lesson's body on the wire
+//!
+//! Lesson bodies are not compiled into the site's wasm: each is a small file (`lessons/<lang>/<slug>.txt`)
+//! fetched when the learner opens the lesson, so the first load stays small however much the course grows. The
+//! Markdown was parsed and checked at build time; this format only carries the result, and reading it is
+//! splitting a string. [`decode`] returns borrowed slices of its input and never panics: a file that is not a
+//! lesson body (a host's HTML fallback page, a truncated download) is a [`DecodeError`].
+//!
+//! ```
+//! use lesson_format::{decode, encode, Block, Quiz, QuizOption};
+//! let blocks = vec![
+//!     Block::Html("<p>Hello</p>"),
+//!     Block::Widget { name: "lb-sim", params: vec![("preset", "notes-port-8004")] },
+//!     Block::Quiz(Quiz { id: "q1", question: "Right?", options: vec![
+//!         QuizOption { text: "yes", correct: true, why: "Because." },
+//!         QuizOption { text: "no", correct: false, why: "It is." },
+//!     ] }),
+//! ];
+//! let wire = encode(&blocks).unwrap();
+//! assert_eq!(decode(&wire).unwrap(), blocks);
+//! ```
+//!
+//! Layout: the line [`MAGIC`], then blocks separated by RS (U+001E), each block's fields separated by US
+//! (U+001F). A block is `H␟html`, `W␟name␟key=value…` or `Q␟id␟question` followed by `text␟1|0␟why` for each
+//! option. Neither separator may occur in the content ([`encode`] refuses it).
+
+use std::fmt;
+
+/// The first line of every lesson body; a new layout gets a new number.
+pub const MAGIC: &str = "MSA-LAB LESSON 1\n";
+const RS: char = '\u{1e}';
+const US: char = '\u{1f}';
+
+/// A piece of a lesson: prose, a widget to mount, or a question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block<'a> {
+    /// Prose rendered to HTML at build time.
+    Html(&'a str),
+    /// A widget directive: the component's name and its settings in the order written.
+    Widget { name: &'a str, params: Vec<(&'a str, &'a str)> },
+    Quiz(Quiz<'a>),
+}
+
+/// A question: exactly one option is right, and every option explains itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quiz<'a> {
+    /// The same in every language: answers are stored under it.
+    pub id: &'a str,
+    /// Inline HTML.
+    pub question: &'a str,
+    pub options: Vec<QuizOption<'a>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuizOption<'a> {
+    pub text: &'a str,
+    pub correct: bool,
+    pub why: &'a str,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EncodeError {
+    /// A separator character inside content (block number, 0-based).
+    Separator { block: usize },
+    /// A widget setting without a name, or a name containing `=`.
+    BadKey { block: usize },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The text does not start with [`MAGIC`]: not a lesson body (or another version of the format).
+    NotALesson,
+    /// Block `block` (0-based) is malformed.
+    BadBlock { block: usize },
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::NotALesson => write!(f, "not a lesson body"),
+            DecodeError::BadBlock { block } => write!(f, "block {block} is malformed"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Writes blocks in the wire format.
+pub fn encode(blocks: &[Block]) -> Result<String, EncodeError> {
+    let mut out = String::from(MAGIC);
+    for (i, b) in blocks.iter().enumerate() {
+        let mut fields: Vec<&str> = Vec::new();
+        let kv: Vec<String>;
+        match b {
+            Block::Html(h) => fields.extend(["H", h]),
+            Block::Widget { name, params } => {
+                if params.iter().any(|(k, _)| k.is_empty() || k.contains('=')) {
+                    return Err(EncodeError::BadKey { block: i });
+                }
+                kv = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                fields.extend(["W", name]);
+                fields.extend(kv.iter().map(String::as_str));
+            }
+            Block::Quiz(q) => {
+                fields.extend(["Q", q.id, q.question]);
+                for o in &q.options {
+                    fields.extend([o.text, if o.correct { "1" } else { "0" }, o.why]);
+                }
+            }
+        }
+        if fields.iter().any(|f| f.contains([RS, US])) {
+            return Err(EncodeError::Separator { block: i });
+        }
+        if i > 0 {
+            out.push(RS);
+        }
+        out.push_str(&fields.join("\u{1f}"));
+    }
+    Ok(out)
+}
+
+/// Reads a lesson body. Borrowed from `text`; any input gives blocks or an error, never a panic.
+pub fn decode(text: &str) -> Result<Vec<Block<'_>>, DecodeError> {
+    let body = text.strip_prefix(MAGIC).ok_or(DecodeError::NotALesson)?;
+    if body.is_empty() {
+        return Ok(Vec::new());
+    }
+    body.split(RS)
+        .enumerate()
+        .map(|(i, raw)| {
+            let bad = DecodeError::BadBlock { block: i };
+            let mut f = raw.split(US);
+            match (f.next(), f.next()) {
+                (Some("H"), Some(html)) if f.next().is_none() => Ok(Block::Html(html)),
+                (Some("W"), Some(name)) if !name.is_empty() => {
+                    let params = f.map(|kv| kv.split_once('=').filter(|(k, _)| !k.is_empty())).collect::<Option<Vec<_>>>();
+                    Ok(Block::Widget { name, params: params.ok_or(bad)? })
+                }
+                (Some("Q"), Some(id)) => {
+                    let question = f.next().ok_or(bad.clone())?;
+                    let rest: Vec<&str> = f.collect();
+                    if rest.is_empty() || rest.len() % 3 != 0 {
+                        return Err(bad);
+                    }
+                    let options = rest
+                        .chunks(3)
+                        .map(|c| match c[1] {
+                            "1" => Some(QuizOption { text: c[0], correct: true, why: c[2] }),
+                            "0" => Some(QuizOption { text: c[0], correct: false, why: c[2] }),
+                            _ => None,
+                        })
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or(bad.clone())?;
+                    if options.iter().filter(|o| o.correct).count() != 1 {
+                        return Err(bad);
+                    }
+                    Ok(Block::Quiz(Quiz { id, question, options }))
+                }
+                _ => Err(bad),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn rejects_what_is_not_a_lesson() {
+        assert_eq!(decode("<!doctype html><html>…"), Err(DecodeError::NotALesson));
+        assert_eq!(decode(""), Err(DecodeError::NotALesson));
+        assert_eq!(decode(MAGIC), Ok(vec![]));
+        let q = format!("{MAGIC}Q\u{1f}id\u{1f}question\u{1f}a\u{1f}0\u{1f}why");
+        assert_eq!(decode(&q), Err(DecodeError::BadBlock { block: 0 }), "no right option");
+        let w = format!("{MAGIC}H\u{1f}<p>x</p>\u{1e}W\u{1f}demo\u{1f}novalue");
+        assert_eq!(decode(&w), Err(DecodeError::BadBlock { block: 1 }));
+        assert_eq!(encode(&[Block::Html("a\u{1e}b")]), Err(EncodeError::Separator { block: 0 }));
+    }
+
+    proptest! {
+        #[test]
+        fn decoding_any_text_never_panics(s in ".*", prefix in any::<bool>()) {
+            let text = if prefix { format!("{MAGIC}{s}") } else { s };
+            let _ = decode(&text);
+        }
+
+        #[test]
+        fn encode_then_decode_is_identity(
+            html in "[^\u{1e}\u{1f}]*",
+            name in "[a-z-]{1,12}",
+            params in proptest::collection::vec(("[a-z_]{1,8}", "[^\u{1e}\u{1f}]*"), 0..4),
+            texts in proptest::collection::vec(("[^\u{1e}\u{1f}]*", "[^\u{1e}\u{1f}]*"), 2..5),
+            right in 0usize..2,
+        ) {
+            let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let options = texts.iter().enumerate().map(|(i, (t, w))| QuizOption { text: t, correct: i == right, why: w }).collect();
+            let blocks = vec![
+                Block::Html(&html),
+                Block::Widget { name: &name, params },
+                Block::Quiz(Quiz { id: "q", question: &html, options }),
+            ];
+            let wire = encode(&blocks).unwrap();
+            prop_assert_eq!(decode(&wire).unwrap(), blocks);
+        }
+    }
+}

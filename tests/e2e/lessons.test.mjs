@@ -1,0 +1,144 @@
+// The lessons' own interactions: questions answered right and wrong in both languages and remembered across a
+// reload, and the glossary reached from the text.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSite, newPage, ready, assertAccessible, course, glossary, LANGS, UI } from './lib.mjs';
+
+const COURSE = course();
+const TERMS = glossary();
+let site;
+
+before(async () => {
+  site = await startSite();
+});
+after(async () => {
+  await site?.close();
+});
+
+test('every lesson ends with 3 to 6 questions, the same in both languages', () => {
+  for (const lesson of COURSE) {
+    const [ko, en] = LANGS.map((l) => lesson.texts[l].quizzes);
+    assert.ok(en.length >= 3 && en.length <= 6, `${lesson.slug} has ${en.length} questions`);
+    assert.deepEqual(ko, en, `${lesson.slug}: the same questions, options and right answers in both languages`);
+  }
+});
+
+for (const lang of LANGS) {
+  test(`questions are checked in the page and remembered (${lang})`, async () => {
+    const lesson = COURSE[lang === 'ko' ? 0 : COURSE.length - 1];
+    const [q1, q2] = lesson.texts[lang].quizzes;
+    const page = await newPage(site);
+    await page.goto(`${site.base}/${lang}/${lesson.slug}`);
+    await ready(page);
+    const quiz = (q) => page.locator(`[data-quiz="${q.id}"]`);
+
+    // Nothing chosen yet: the check button waits for a choice.
+    assert.equal(await quiz(q1).locator('button').isDisabled(), true);
+    // Right: pick the right option with the keyboard (radio buttons) and check.
+    await quiz(q1).locator('input[type=radio]').nth(q1.right).check();
+    await quiz(q1).locator('button', { hasText: UI[lang].check }).click();
+    assert.equal((await quiz(q1).locator('.quiz__verdict').textContent()).trim(), UI[lang].right);
+    assert.equal(await quiz(q1).locator('.quiz__why').count(), q1.count, 'every option is explained');
+    // Wrong: pick another option for the second question.
+    const wrong = q2.right === 0 ? 1 : 0;
+    await quiz(q2).locator('input[type=radio]').nth(wrong).check();
+    await quiz(q2).locator('button', { hasText: UI[lang].check }).click();
+    assert.ok((await quiz(q2).locator('.quiz__verdict').textContent()).startsWith(UI[lang].wrong));
+    assert.equal(await quiz(q2).locator('.quiz__option--wrong').count(), 1);
+    assert.equal(await quiz(q2).locator('.quiz__option--right').count(), 1);
+    await assertAccessible(page, `answered questions (${lang})`);
+
+    // Both answers survive a reload, and the course map counts one right.
+    await page.reload();
+    await ready(page);
+    assert.equal((await quiz(q1).locator('.quiz__verdict').textContent()).trim(), UI[lang].right);
+    assert.ok((await quiz(q2).locator('.quiz__verdict').textContent()).startsWith(UI[lang].wrong));
+    assert.equal(await quiz(q2).locator(`input[type=radio]:checked`).count(), 1);
+    await page.goto(`${site.base}/${lang}/`);
+    await ready(page);
+    const card = page.locator('.course__item', { hasText: lesson.texts[lang].title });
+    assert.equal((await card.locator('.course__quiz').textContent()).trim(), UI[lang].score(1, lesson.texts[lang].quizzes.length));
+
+    // Try again clears the answer.
+    await page.goto(`${site.base}/${lang}/${lesson.slug}`);
+    await ready(page);
+    await quiz(q2).locator('button', { hasText: UI[lang].retry }).click();
+    assert.equal(await quiz(q2).locator('.quiz__verdict').count(), 0);
+    assert.equal(await quiz(q2).locator('button').isDisabled(), true);
+    page.assertClean();
+    await page.context().close();
+  });
+}
+
+test('an answer given in one language counts in the other', async () => {
+  const lesson = COURSE[1];
+  const q = lesson.texts.en.quizzes[0];
+  const page = await newPage(site);
+  await page.goto(`${site.base}/en/${lesson.slug}`);
+  await ready(page);
+  await page.locator(`[data-quiz="${q.id}"] input[type=radio]`).nth(q.right).check();
+  await page.locator(`[data-quiz="${q.id}"] button`).click();
+  await page.click('.site-header__lang');
+  await page.waitForURL(`**/ko/${lesson.slug}`);
+  assert.equal((await page.locator(`[data-quiz="${q.id}"] .quiz__verdict`).textContent()).trim(), UI.ko.right);
+  page.assertClean();
+  await page.context().close();
+});
+
+test('glossary: every term is listed in both languages, and lesson links land on it', async () => {
+  assert.ok(TERMS.length >= 20, `the glossary has ${TERMS.length} terms`);
+  const page = await newPage(site);
+  for (const lang of LANGS) {
+    await page.goto(`${site.base}/${lang}/glossary`);
+    await ready(page);
+    assert.equal((await page.locator('main h1').textContent()).trim(), UI[lang].glossary);
+    const ids = await page.locator('.glossary__entry').evaluateAll((es) => es.map((e) => e.id));
+    assert.deepEqual([...ids].sort(), TERMS.map((t) => t.id).sort());
+    for (const t of TERMS.slice(0, 5)) {
+      assert.ok((await page.locator(`#${t.id} .glossary__term`).textContent()).includes(t[lang]));
+    }
+    await assertAccessible(page, `glossary (${lang})`);
+  }
+  // From a lesson: the first glossary link goes to its entry, which is on screen.
+  const lesson = COURSE.find((l) => true);
+  await page.goto(`${site.base}/en/${lesson.slug}`);
+  await ready(page);
+  const link = page.locator('.prose a[href*="/glossary#"]').first();
+  const id = (await link.getAttribute('href')).split('#')[1];
+  assert.ok((await link.getAttribute('title')).length > 10, 'the link carries the definition as a tooltip');
+  await link.click();
+  await page.waitForURL(`**/en/glossary#${id}`);
+  await page.waitForFunction((i) => Math.abs(document.getElementById(i).getBoundingClientRect().top) < 300, id);
+  // Each glossary entry links back to the lessons that teach it.
+  await page.locator(`#${id} .glossary__lesson`).first().click();
+  await page.waitForURL(/\/en\/[a-z-]+$/);
+  page.assertClean();
+  await page.context().close();
+});
+
+test('a lesson body that cannot load says so in the learner language, and "try again" recovers', async () => {
+  const lesson = COURSE[2];
+  const page = await newPage(site);
+  let mode = 'offline';
+  await page.route('**/lessons/**', (route) => {
+    if (mode === 'offline') return route.abort('internetdisconnected');
+    if (mode === 'html') return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><p>fallback page</p>' });
+    return route.continue();
+  });
+  page.problems.length = 0;
+  await page.goto(`${site.base}/ko/${lesson.slug}`);
+  await page.waitForSelector('.lesson__error');
+  assert.match(await page.locator('.lesson__error').textContent(), /강의를 불러오지 못했습니다/);
+  // The title, the summary and the table of contents are there all the same.
+  assert.equal((await page.locator('main h1').textContent()).trim(), lesson.texts.ko.title);
+  assert.equal(await page.locator('.toc a').count(), lesson.texts.ko.ids.length);
+  // A host's HTML fallback instead of the lesson file is refused, not rendered.
+  mode = 'html';
+  await page.click('.lesson__error button');
+  await page.waitForFunction(() => document.querySelector('.lesson__error-detail')?.textContent.includes('not a lesson'));
+  mode = 'online';
+  await page.click('.lesson__error button');
+  await ready(page);
+  assert.equal(await page.locator('.prose :is(h2, h3)[id]').count(), lesson.texts.ko.ids.length);
+  await page.context().close();
+});
