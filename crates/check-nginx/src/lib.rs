@@ -30,16 +30,29 @@ pub struct Req {
 
 impl Req {
     pub fn get() -> Req {
-        Req { post: false, key: String::new(), client: 0 }
+        Req {
+            post: false,
+            key: String::new(),
+            client: 0,
+        }
     }
     pub fn post() -> Req {
-        Req { post: true, ..Req::get() }
+        Req {
+            post: true,
+            ..Req::get()
+        }
     }
     pub fn key(k: impl Into<String>) -> Req {
-        Req { key: k.into(), ..Req::get() }
+        Req {
+            key: k.into(),
+            ..Req::get()
+        }
     }
     pub fn from(client: u8) -> Req {
-        Req { client, ..Req::get() }
+        Req {
+            client,
+            ..Req::get()
+        }
     }
     pub fn ip(&self) -> [u8; 4] {
         [127, self.client, 0, 1]
@@ -61,17 +74,36 @@ pub struct Observed {
     pub outcome: Outcome,
     /// Backends the request reached, in order (refused connections never arrive).
     pub reached: Vec<usize>,
+    /// Backends that refused the connection, in order (from nginx's error log: `connect() failed (111: ...)`).
+    pub refused: Vec<usize>,
+    /// nginx logged "no live upstreams".
+    pub no_live: bool,
+}
+
+/// The simulator's account of one request, comparable with [`Observed`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimResult {
+    pub outcome: Outcome,
+    /// Every attempt, in order.
+    pub attempts: Vec<usize>,
+    /// The balancer found no eligible server at some attempt.
+    pub no_live: bool,
 }
 
 /// Whole seconds of the wall clock: nginx's `ngx_time()`.
 pub fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// Sleeps until 30 ms after the next whole second: what follows (well under a second) happens within one
 /// second of nginx's clock.
 pub fn align_second() {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     let into = now.subsec_millis() as u64;
     std::thread::sleep(Duration::from_millis(1000 - into + 30));
 }
@@ -88,7 +120,12 @@ pub struct Sim {
 
 impl Sim {
     pub fn new(cfg: &Config) -> Sim {
-        let params: Vec<_> = cfg.servers.iter().enumerate().map(|(i, s)| s.peer_params(i)).collect();
+        let params: Vec<_> = cfg
+            .servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| s.peer_params(i))
+            .collect();
         Sim {
             up: Upstream::new(cfg.algorithm, &params),
             rng: SimRng::fork(cfg.seed, 3),
@@ -98,8 +135,11 @@ impl Sim {
     }
 
     /// One request at `now_s`; `mode(i)` says what backend i does with an attempt.
-    pub fn request(&mut self, req: &Req, now_s: u64, mode: impl Fn(usize) -> Mode) -> (Vec<usize>, Outcome) {
-        let input = PickInput { client_ip: req.ip(), key: &req.key };
+    pub fn request(&mut self, req: &Req, now_s: u64, mode: impl Fn(usize) -> Mode) -> SimResult {
+        let input = PickInput {
+            client_ip: req.ip(),
+            key: &req.key,
+        };
         let mut st = PickState::default();
         let mut tries_left = self.up.tries();
         if self.tries_cap > 0 {
@@ -109,23 +149,47 @@ impl Sim {
         let now_us = now_s * 1_000_000;
         loop {
             let Some(i) = self.up.get(&mut st, input, now_s, now_us, &mut self.rng) else {
-                return (attempts, Outcome::Reply(502, None)); // "no live upstreams"
+                return SimResult {
+                    outcome: Outcome::Reply(502, None),
+                    attempts,
+                    no_live: true,
+                };
             };
             attempts.push(i);
             match mode(i) {
                 Mode::Answer => {
                     self.up.free(i, FreeState::Ok, now_s, now_us, None);
-                    return (attempts, Outcome::Reply(200, Some(i)));
+                    return SimResult {
+                        outcome: Outcome::Reply(200, Some(i)),
+                        attempts,
+                        no_live: false,
+                    };
                 }
-                Mode::Stall => return (attempts, Outcome::Held(i)),
+                Mode::Stall => {
+                    return SimResult {
+                        outcome: Outcome::Held(i),
+                        attempts,
+                        no_live: false,
+                    }
+                }
                 m @ (Mode::Refuse | Mode::CloseEarly) => {
                     // A refused connection fails before the request is sent; an early close after it was sent.
                     let sent = m == Mode::CloseEarly;
-                    let retry = self.nu.error && !(sent && req.post && !self.nu.non_idempotent) && tries_left > 1;
+                    let retry = self.nu.error
+                        && !(sent && req.post && !self.nu.non_idempotent)
+                        && tries_left > 1;
                     let rep = self.up.free(i, FreeState::Failed, now_s, now_us, None);
-                    tries_left = if rep.single { 0 } else { tries_left.saturating_sub(1) };
-                    if !(retry && !rep.single) {
-                        return (attempts, Outcome::Reply(502, None));
+                    tries_left = if rep.single {
+                        0
+                    } else {
+                        tries_left.saturating_sub(1)
+                    };
+                    if !retry || rep.single {
+                        return SimResult {
+                            outcome: Outcome::Reply(502, None),
+                            attempts,
+                            no_live: false,
+                        };
                     }
                 }
             }
@@ -134,7 +198,8 @@ impl Sim {
 
     /// A held request on `i` completes successfully.
     pub fn release(&mut self, i: usize, now_s: u64) {
-        self.up.free(i, FreeState::Ok, now_s, now_s * 1_000_000, None);
+        self.up
+            .free(i, FreeState::Ok, now_s, now_s * 1_000_000, None);
     }
 
     /// The simulator's distribution of picks over `n` sequential requests from the current state (a clone: the
@@ -143,7 +208,7 @@ impl Sim {
         let mut s = self.clone();
         let mut counts = vec![0u64; s.up.peers.len()];
         for _ in 0..n {
-            if let (_, Outcome::Reply(200, Some(i))) = s.request(req, 0, |_| Mode::Answer) {
+            if let Outcome::Reply(200, Some(i)) = s.request(req, 0, |_| Mode::Answer).outcome {
                 counts[i] += 1;
             }
         }
@@ -185,6 +250,8 @@ pub struct Harness {
     pub agreed: u32,
     pub mismatches: Vec<String>,
     sent: usize,
+    /// Do not print mismatches (the harness's own negative control expects them).
+    pub quiet: bool,
     // Drop order: nginx first, then the backends.
     pub nginx: Nginx,
     pub backends: Backends,
@@ -197,9 +264,15 @@ impl Harness {
         cfg.validate().map_err(|e| format!("{case}: config: {e}"))?;
         let exported = msa_sim::proxy::to_nginx(cfg);
         let upstream = nginx::upstream_block(&exported)?.replace("$request_uri", "$arg_key");
-        let mut loc = format!("            proxy_next_upstream {};\n", cfg.proxy.next_upstream.to_directive_args());
+        let mut loc = format!(
+            "            proxy_next_upstream {};\n",
+            cfg.proxy.next_upstream.to_directive_args()
+        );
         if cfg.proxy.tries > 0 {
-            loc += &format!("            proxy_next_upstream_tries {};\n", cfg.proxy.tries);
+            loc += &format!(
+                "            proxy_next_upstream_tries {};\n",
+                cfg.proxy.tries
+            );
         }
         loc += "            proxy_connect_timeout 2s;\n            proxy_read_timeout 30s;\n";
         let nginx = Nginx::start(&upstream, &loc).map_err(|e| format!("{case}: {e}"))?;
@@ -211,19 +284,32 @@ impl Harness {
             agreed: 0,
             mismatches: Vec::new(),
             sent: 0,
+            quiet: false,
             nginx,
             backends,
         })
     }
 
-    fn describe(&self, o: &Outcome, reached: &[usize]) -> String {
-        let r: Vec<&str> = reached.iter().map(|&i| self.backends.name(i)).collect();
+    fn describe(&self, o: &Outcome, reached: &[usize], refused: &[usize], no_live: bool) -> String {
+        let names = |v: &[usize]| {
+            v.iter()
+                .map(|&i| self.backends.name(i))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
         let main = match o {
             Outcome::Held(i) => format!("held by {}", self.backends.name(*i)),
             Outcome::Reply(s, Some(i)) => format!("{s} from {}", self.backends.name(*i)),
             Outcome::Reply(s, None) => format!("{s} from nginx"),
         };
-        format!("{main} (reached [{}])", r.join(","))
+        let mut t = format!("{main} (reached [{}]", names(reached));
+        if !refused.is_empty() {
+            t += &format!(", refused by [{}]", names(refused));
+        }
+        if no_live {
+            t += ", no live upstreams";
+        }
+        t + ")"
     }
 
     /// Sends one request to nginx and reports what happened, without asking the simulator.
@@ -233,17 +319,28 @@ impl Harness {
             return Err(format!("arrivals from nothing: {stale:?}"));
         }
         self.sent += 1;
+        let log_from = self.nginx.error_log_len();
         let mut s = connect(self.nginx.port, req)?;
-        let path = if req.key.is_empty() { "/".to_string() } else { format!("/?key={}", req.key) };
-        let (method, body) = if req.post { ("POST", "data") } else { ("GET", "") };
+        let path = if req.key.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/?key={}", req.key)
+        };
+        let (method, body) = if req.post {
+            ("POST", "data")
+        } else {
+            ("GET", "")
+        };
         let text = format!(
             "{method} {path} HTTP/1.1\r\nHost: check\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
-        s.write_all(text.as_bytes()).map_err(|e| format!("send: {e}"))?;
+        s.write_all(text.as_bytes())
+            .map_err(|e| format!("send: {e}"))?;
         let deadline = Instant::now() + Duration::from_secs(8);
         let mut reached: Vec<Arrival> = Vec::new();
-        s.set_read_timeout(Some(Duration::from_millis(5))).map_err(|e| e.to_string())?;
+        s.set_read_timeout(Some(Duration::from_millis(5)))
+            .map_err(|e| e.to_string())?;
         let mut buf = Vec::new();
         loop {
             reached.extend(self.backends.take_arrivals());
@@ -251,7 +348,14 @@ impl Harness {
                 if self.backends.mode(a.backend) == Mode::Stall {
                     let b = a.backend;
                     self.held.push((b, s, self.sent));
-                    return Ok(Observed { outcome: Outcome::Held(b), reached: reached.iter().map(|a| a.backend).collect() });
+                    let (refused, no_live) = self.log_since(log_from);
+                    let reached = reached.iter().map(|a| a.backend).collect();
+                    return Ok(Observed {
+                        outcome: Outcome::Held(b),
+                        reached,
+                        refused,
+                        no_live,
+                    });
                 }
             }
             let mut chunk = [0u8; 4096];
@@ -259,9 +363,15 @@ impl Harness {
                 Ok(0) => break,
                 Ok(n) => {
                     buf.extend_from_slice(&chunk[..n]);
-                    s.set_read_timeout(Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
+                    s.set_read_timeout(Some(Duration::from_secs(5)))
+                        .map_err(|e| e.to_string())?;
                 }
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
                     if !buf.is_empty() {
                         return Err("reply stalled halfway".into());
                     }
@@ -274,7 +384,33 @@ impl Harness {
         }
         reached.extend(self.backends.take_arrivals());
         let outcome = self.parse_reply(&buf)?;
-        Ok(Observed { outcome, reached: reached.iter().map(|a| a.backend).collect() })
+        let (refused, no_live) = self.log_since(log_from);
+        Ok(Observed {
+            outcome,
+            reached: reached.iter().map(|a| a.backend).collect(),
+            refused,
+            no_live,
+        })
+    }
+
+    /// Refused connections (by backend, in order) and "no live upstreams" in nginx's error log after `from`.
+    fn log_since(&self, from: u64) -> (Vec<usize>, bool) {
+        let log = self.nginx.error_log_from(from);
+        let mut refused = Vec::new();
+        let mut no_live = false;
+        for line in log.lines() {
+            if line.contains("no live upstreams") {
+                no_live = true;
+            }
+            if line.contains("connect() failed (111") {
+                if let Some(i) = (0..self.backends.len())
+                    .find(|&i| line.contains(&format!("\"http://{}/", self.backends.addr(i))))
+                {
+                    refused.push(i);
+                }
+            }
+        }
+        (refused, no_live)
     }
 
     fn parse_reply(&self, buf: &[u8]) -> Result<Outcome, String> {
@@ -285,7 +421,11 @@ impl Harness {
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| format!("not an HTTP reply: {t:?}"))?;
         let body = t.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-        let from = if status == 200 { self.backends.index_of(body.trim()) } else { None };
+        let from = if status == 200 {
+            self.backends.index_of(body.trim())
+        } else {
+            None
+        };
         if status == 200 && from.is_none() {
             return Err(format!("200 with an unknown body {body:?}"));
         }
@@ -298,14 +438,43 @@ impl Harness {
         let now_s = unix_now();
         let got = self.observe(req);
         let backends = &self.backends;
-        let (attempts, sim) = self.sim.request(req, now_s, |i| backends.mode(i));
-        let sim_reached: Vec<usize> = attempts.iter().copied().filter(|&i| self.backends.mode(i) != Mode::Refuse).collect();
+        let r = self.sim.request(req, now_s, |i| backends.mode(i));
+        let refusing = |i: &usize| self.backends.mode(*i) == Mode::Refuse;
+        let sim_reached: Vec<usize> = r
+            .attempts
+            .iter()
+            .copied()
+            .filter(|i| !refusing(i))
+            .collect();
+        let sim_refused: Vec<usize> = r.attempts.iter().copied().filter(|i| refusing(i)).collect();
+        let sim = r.outcome.clone();
         self.compared += 1;
-        let sim_txt = self.describe(&sim, &sim_reached);
+        let sim_txt = self.describe(&sim, &sim_reached, &sim_refused, r.no_live);
+        if std::env::var_os("CHECK_NGINX_TRACE").is_some() {
+            let n = match &got {
+                Ok(o) => self.describe(&o.outcome, &o.reached, &o.refused, o.no_live),
+                Err(e) => format!("error: {e}"),
+            };
+            println!(
+                "  [{}] #{} {} key={:?} 127.{}.0.1 t={now_s}: nginx {n} | sim {sim_txt}",
+                self.case,
+                self.sent,
+                if req.post { "POST" } else { "GET" },
+                req.key,
+                req.client
+            );
+        }
         match got {
-            Ok(o) if o.outcome == sim && o.reached == sim_reached => self.agreed += 1,
+            Ok(o)
+                if o.outcome == sim
+                    && o.reached == sim_reached
+                    && o.refused == sim_refused
+                    && o.no_live == r.no_live =>
+            {
+                self.agreed += 1
+            }
             Ok(o) => {
-                let n = self.describe(&o.outcome, &o.reached);
+                let n = self.describe(&o.outcome, &o.reached, &o.refused, o.no_live);
                 self.mismatch(req, &n, &sim_txt);
             }
             Err(e) => self.mismatch(req, &format!("harness error: {e}"), &sim_txt),
@@ -321,7 +490,9 @@ impl Harness {
             req.key,
             req.client
         );
-        eprintln!("{m}");
+        if !self.quiet {
+            eprintln!("{m}");
+        }
         self.mismatches.push(m);
     }
 
@@ -333,7 +504,8 @@ impl Harness {
 
     pub fn set_mode(&mut self, i: usize, mode: Mode) {
         if let Err(e) = self.backends.set_mode(i, mode) {
-            self.mismatches.push(format!("[{}] harness error: {e}", self.case));
+            self.mismatches
+                .push(format!("[{}] harness error: {e}", self.case));
         }
     }
 
@@ -341,14 +513,23 @@ impl Harness {
     pub fn release(&mut self, i: usize) {
         self.backends.release(i);
         let now_s = unix_now();
-        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.held).into_iter().partition(|h| h.0 == i);
+        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.held)
+            .into_iter()
+            .partition(|h| h.0 == i);
         self.held = rest;
         for (b, mut s, n) in mine {
             let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
             let mut buf = Vec::new();
-            let r = s.read_to_end(&mut buf).map_err(|e| e.to_string()).and_then(|_| self.parse_reply(&buf));
+            let r = s
+                .read_to_end(&mut buf)
+                .map_err(|e| e.to_string())
+                .and_then(|_| self.parse_reply(&buf));
             if r != Ok(Outcome::Reply(200, Some(b))) {
-                let m = format!("MISMATCH [{}] held request #{n} on {}: released as {r:?}", self.case, self.backends.name(b));
+                let m = format!(
+                    "MISMATCH [{}] held request #{n} on {}: released as {r:?}",
+                    self.case,
+                    self.backends.name(b)
+                );
                 eprintln!("{m}");
                 self.mismatches.push(m);
             }
@@ -366,7 +547,12 @@ impl Harness {
         for i in 0..self.backends.len() {
             self.release(i);
         }
-        Tally { case: self.case.clone(), compared: self.compared, agreed: self.agreed, mismatches: self.mismatches.clone() }
+        Tally {
+            case: self.case.clone(),
+            compared: self.compared,
+            agreed: self.agreed,
+            mismatches: self.mismatches.clone(),
+        }
     }
 }
 
@@ -383,18 +569,24 @@ fn connect(port: u16, req: &Req) -> Result<TcpStream, String> {
     use socket2::{Domain, Socket, Type};
     let sock = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(|e| e.to_string())?;
     let src = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(127, req.client, 0, 1), 0));
-    sock.bind(&src.into()).map_err(|e| format!("bind {src}: {e}"))?;
+    sock.bind(&src.into())
+        .map_err(|e| format!("bind {src}: {e}"))?;
     let dst = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port));
-    sock.connect_timeout(&dst.into(), Duration::from_secs(2)).map_err(|e| format!("connect {dst}: {e}"))?;
+    sock.connect_timeout(&dst.into(), Duration::from_secs(2))
+        .map_err(|e| format!("connect {dst}: {e}"))?;
     let s: TcpStream = sock.into();
-    s.set_write_timeout(Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
+    s.set_write_timeout(Some(Duration::from_secs(5)))
+        .map_err(|e| e.to_string())?;
     Ok(s)
 }
 
 /// A config for `algo` over `backends`, with (name, weight) taken from the backends and the given tweaks applied
 /// by the caller; each server's `addr` is its backend's real address.
 pub fn config_for(algo: msa_sim::proxy::Algorithm, backends: &Backends, weights: &[u32]) -> Config {
-    let mut c = Config { algorithm: algo, ..Config::default() };
+    let mut c = Config {
+        algorithm: algo,
+        ..Config::default()
+    };
     c.servers = (0..backends.len())
         .map(|i| {
             let mut s = msa_sim::proxy::ServerConfig::named_for(i);

@@ -13,7 +13,10 @@ pub const INSTALL: &str = "apt-get install -y nginx";
 /// The nginx binary: $NGINX, /usr/sbin/nginx, or `nginx` on PATH. Panics with the install command otherwise (the
 /// cross-check is never skipped).
 pub fn nginx_binary() -> PathBuf {
-    let candidates = [std::env::var_os("NGINX").map(PathBuf::from), Some(PathBuf::from("/usr/sbin/nginx"))];
+    let candidates = [
+        std::env::var_os("NGINX").map(PathBuf::from),
+        Some(PathBuf::from("/usr/sbin/nginx")),
+    ];
     for c in candidates.into_iter().flatten() {
         if c.is_file() {
             return c;
@@ -33,9 +36,13 @@ pub fn nginx_binary() -> PathBuf {
 /// The `upstream backend { ... }` block of the project's export ([`msa_sim::proxy::to_nginx`]), without its
 /// `server {}` (which listens on all interfaces): the harness writes its own loopback server.
 pub fn upstream_block(exported: &str) -> Result<String, String> {
-    let start = exported.find("upstream backend {").ok_or("export has no `upstream backend {`")?;
+    let start = exported
+        .find("upstream backend {")
+        .ok_or("export has no `upstream backend {`")?;
     let rest = &exported[start..];
-    let end = rest.find("\n}\n").ok_or("export's upstream block is not closed")?;
+    let end = rest
+        .find("\n}\n")
+        .ok_or("export's upstream block is not closed")?;
     Ok(rest[..end + 3].to_string())
 }
 
@@ -65,7 +72,8 @@ impl Nginx {
                 SEQ.fetch_add(1, Ordering::SeqCst)
             ));
             let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(dir.join("logs")).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir.join("logs"))
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
             let port = free_port()?;
             let conf = config_text(&dir, port, upstream, location_extra);
             std::fs::write(dir.join("nginx.conf"), &conf).map_err(|e| e.to_string())?;
@@ -81,7 +89,11 @@ impl Nginx {
                 .stderr(Stdio::piped())
                 .spawn()
                 .map_err(|e| format!("{}: {e} (install: {INSTALL})", bin.display()))?;
-            let mut n = Nginx { child: Some(child), port, dir };
+            let mut n = Nginx {
+                child: Some(child),
+                port,
+                dir,
+            };
             match n.wait_ready() {
                 Ok(()) => return Ok(n),
                 Err(e) => last = format!("{e}\n--- nginx.conf ---\n{conf}"),
@@ -107,10 +119,25 @@ impl Nginx {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                return Err(format!("nginx did not accept on {addr} within 5 s\n{}", self.error_log()));
+                return Err(format!(
+                    "nginx did not accept on {addr} within 5 s\n{}",
+                    self.error_log()
+                ));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    pub fn error_log_len(&self) -> u64 {
+        std::fs::metadata(self.dir.join("error.log"))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    }
+
+    /// The error log from byte `from` on.
+    pub fn error_log_from(&self, from: u64) -> String {
+        let all = std::fs::read(self.dir.join("error.log")).unwrap_or_default();
+        String::from_utf8_lossy(all.get(from as usize..).unwrap_or(&[])).into_owned()
     }
 
     pub fn error_log(&self) -> String {
@@ -122,7 +149,10 @@ impl Drop for Nginx {
     fn drop(&mut self) {
         if let Some(mut c) = self.child.take() {
             // SIGTERM: the master stops its worker too. Then SIGKILL if it lingers.
-            let _ = Command::new("kill").arg("-TERM").arg(c.id().to_string()).status();
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(c.id().to_string())
+                .status();
             let deadline = Instant::now() + Duration::from_secs(3);
             while Instant::now() < deadline {
                 if let Ok(Some(_)) = c.try_wait() {
@@ -158,6 +188,10 @@ http {{\n    access_log off;\n\
 fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(1) == Some("0")))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
         .unwrap_or(false)
 }

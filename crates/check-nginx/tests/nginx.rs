@@ -2,12 +2,29 @@
 //! install command. Run: `CARGO_BUILD_JOBS=1 nice -n 10 cargo test -p check-nginx -- --nocapture`.
 
 use check_nginx::backend::{Backends, Mode};
-use check_nginx::{align_second, chi_square, chi_square_critical_001, config_for, Harness, Req, Tally};
+use check_nginx::{
+    align_second, chi_square, chi_square_critical_001, config_for, Harness, Req, Tally,
+};
 use msa_sim::proxy::{Algorithm, Config};
 
 type CaseResult = Result<Tally, String>;
+type Case = (&'static str, fn() -> CaseResult);
 
-fn harness(case: &str, names: &[&str], weights: &[u32], algo: Algorithm, tweak: impl FnOnce(&mut Config)) -> Result<Harness, String> {
+/// Straight to stderr, past the test harness's capture: the counts show in every run, passing or not.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+fn harness(
+    case: &str,
+    names: &[&str],
+    weights: &[u32],
+    algo: Algorithm,
+    tweak: impl FnOnce(&mut Config),
+) -> Result<Harness, String> {
     let b = Backends::start(names)?;
     let mut cfg = config_for(algo, &b, weights);
     tweak(&mut cfg);
@@ -15,10 +32,22 @@ fn harness(case: &str, names: &[&str], weights: &[u32], algo: Algorithm, tweak: 
 }
 
 fn round_robin_weights() -> CaseResult {
-    let mut h = harness("round robin a:5,b:1,c:1", &["a", "b", "c"], &[5, 1, 1], Algorithm::RoundRobin, |_| {})?;
+    let mut h = harness(
+        "round robin a:5,b:1,c:1",
+        &["a", "b", "c"],
+        &[5, 1, 1],
+        Algorithm::RoundRobin,
+        |_| {},
+    )?;
     h.send_n(&Req::get(), 28);
     let mut t = h.finish();
-    let mut h = harness("round robin a:3,b:2,c:1,d:4", &["a", "b", "c", "d"], &[3, 2, 1, 4], Algorithm::RoundRobin, |_| {})?;
+    let mut h = harness(
+        "round robin a:3,b:2,c:1,d:4",
+        &["a", "b", "c", "d"],
+        &[3, 2, 1, 4],
+        Algorithm::RoundRobin,
+        |_| {},
+    )?;
     h.send_n(&Req::get(), 30);
     merge(&mut t, h.finish());
     Ok(t)
@@ -33,7 +62,13 @@ fn merge(t: &mut Tally, o: Tally) {
 
 fn least_conn_held() -> CaseResult {
     // Weights 1,1,2: conns/weight compared by cross-multiplying; ties by smooth WRR over the tied servers.
-    let mut h = harness("least_conn with held connections", &["a", "b", "c"], &[1, 1, 2], Algorithm::LeastConn, |_| {})?;
+    let mut h = harness(
+        "least_conn with held connections",
+        &["a", "b", "c"],
+        &[1, 1, 2],
+        Algorithm::LeastConn,
+        |_| {},
+    )?;
     let g = Req::get();
     h.send_n(&g, 4);
     h.set_mode(1, Mode::Stall);
@@ -71,7 +106,13 @@ fn least_conn_held() -> CaseResult {
 }
 
 fn ip_hash_clients() -> CaseResult {
-    let mut h = harness("ip_hash", &["a", "b", "c", "d"], &[1, 2, 1, 1], Algorithm::IpHash, |_| {})?;
+    let mut h = harness(
+        "ip_hash",
+        &["a", "b", "c", "d"],
+        &[1, 2, 1, 1],
+        Algorithm::IpHash,
+        |_| {},
+    )?;
     for round in 0..2 {
         for n in 1..=40u8 {
             h.send(&Req::from(n.wrapping_mul(7).wrapping_add(round)));
@@ -79,7 +120,13 @@ fn ip_hash_clients() -> CaseResult {
     }
     let mut t = h.finish();
     // One server down: its clients move on (the byte loop continues from the current hash).
-    let mut h = harness("ip_hash, b down", &["a", "b", "c", "d"], &[1, 2, 1, 1], Algorithm::IpHash, |c| c.servers[1].down = true)?;
+    let mut h = harness(
+        "ip_hash, b down",
+        &["a", "b", "c", "d"],
+        &[1, 2, 1, 1],
+        Algorithm::IpHash,
+        |c| c.servers[1].down = true,
+    )?;
     for n in 1..=60u8 {
         h.send(&Req::from(n.wrapping_mul(3)));
     }
@@ -88,17 +135,37 @@ fn ip_hash_clients() -> CaseResult {
 }
 
 fn keys(n: usize) -> Vec<String> {
-    (0..n).map(|i| if i % 3 == 0 { format!("user{i}") } else { format!("k{}", i * 7919) }).collect()
+    (0..n)
+        .map(|i| {
+            if i % 3 == 0 {
+                format!("user{i}")
+            } else {
+                format!("k{}", i * 7919)
+            }
+        })
+        .collect()
 }
 
 fn hash_keys() -> CaseResult {
-    let mut h = harness("hash $arg_key", &["a", "b", "c"], &[2, 1, 1], Algorithm::Hash, |_| {})?;
+    let mut h = harness(
+        "hash $arg_key",
+        &["a", "b", "c"],
+        &[2, 1, 1],
+        Algorithm::Hash,
+        |_| {},
+    )?;
     for k in keys(150) {
         h.send(&Req::key(k));
     }
     let mut t = h.finish();
     // A down server: rehash (crc32 of "<rehash><key>") until an eligible one.
-    let mut h = harness("hash $arg_key, c down", &["a", "b", "c"], &[2, 1, 1], Algorithm::Hash, |c| c.servers[2].down = true)?;
+    let mut h = harness(
+        "hash $arg_key, c down",
+        &["a", "b", "c"],
+        &[2, 1, 1],
+        Algorithm::Hash,
+        |c| c.servers[2].down = true,
+    )?;
     for k in keys(60) {
         h.send(&Req::key(k));
     }
@@ -108,14 +175,24 @@ fn hash_keys() -> CaseResult {
 
 fn hash_consistent() -> CaseResult {
     let names = ["a", "b", "c", "d"];
-    let mut h = harness("hash $arg_key consistent", &names, &[1, 1, 2, 1], Algorithm::HashConsistent, |_| {})?;
+    let mut h = harness(
+        "hash $arg_key consistent",
+        &names,
+        &[1, 1, 2, 1],
+        Algorithm::HashConsistent,
+        |_| {},
+    )?;
     for k in keys(150) {
         h.send(&Req::key(k));
     }
     let mut t = h.finish();
-    let mut h = harness("hash $arg_key consistent, b down", &names, &[1, 1, 2, 1], Algorithm::HashConsistent, |c| {
-        c.servers[1].down = true
-    })?;
+    let mut h = harness(
+        "hash $arg_key consistent, b down",
+        &names,
+        &[1, 1, 2, 1],
+        Algorithm::HashConsistent,
+        |c| c.servers[1].down = true,
+    )?;
     for k in keys(150) {
         h.send(&Req::key(k));
     }
@@ -125,7 +202,13 @@ fn hash_consistent() -> CaseResult {
 
 fn backup() -> CaseResult {
     // Round robin: a and b refuse, c is the backup.
-    let mut h = harness("backup (round robin)", &["a", "b", "c"], &[2, 1, 1], Algorithm::RoundRobin, |c| c.servers[2].backup = true)?;
+    let mut h = harness(
+        "backup (round robin)",
+        &["a", "b", "c"],
+        &[2, 1, 1],
+        Algorithm::RoundRobin,
+        |c| c.servers[2].backup = true,
+    )?;
     let g = Req::get();
     h.send_n(&g, 4);
     h.set_mode(0, Mode::Refuse);
@@ -136,11 +219,17 @@ fn backup() -> CaseResult {
     h.send_n(&g, 2); // nothing live: 502 without connecting
     let mut t = h.finish();
     // least_conn: primaries held at max_conns spill to the backup.
-    let mut h = harness("backup (least_conn, max_conns)", &["a", "b", "c"], &[1, 1, 1], Algorithm::LeastConn, |c| {
-        c.servers[0].max_conns = 1;
-        c.servers[1].max_conns = 1;
-        c.servers[2].backup = true;
-    })?;
+    let mut h = harness(
+        "backup (least_conn, max_conns)",
+        &["a", "b", "c"],
+        &[1, 1, 1],
+        Algorithm::LeastConn,
+        |c| {
+            c.servers[0].max_conns = 1;
+            c.servers[1].max_conns = 1;
+            c.servers[2].backup = true;
+        },
+    )?;
     h.set_mode(0, Mode::Stall);
     h.set_mode(1, Mode::Stall);
     h.send_n(&g, 5);
@@ -152,11 +241,17 @@ fn backup() -> CaseResult {
 }
 
 fn max_conns() -> CaseResult {
-    let mut h = harness("max_conns", &["a", "b", "c"], &[3, 1, 1], Algorithm::RoundRobin, |c| {
-        c.servers[0].max_conns = 2;
-        c.servers[1].max_conns = 1;
-        c.servers[2].max_conns = 1;
-    })?;
+    let mut h = harness(
+        "max_conns",
+        &["a", "b", "c"],
+        &[3, 1, 1],
+        Algorithm::RoundRobin,
+        |c| {
+            c.servers[0].max_conns = 2;
+            c.servers[1].max_conns = 1;
+            c.servers[2].max_conns = 1;
+        },
+    )?;
     let g = Req::get();
     for i in 0..3 {
         h.set_mode(i, Mode::Stall);
@@ -174,10 +269,16 @@ fn max_conns() -> CaseResult {
 fn max_fails() -> CaseResult {
     // a refuses; max_fails=2 fail_timeout=2s; weight 4 (each failure takes 4/2 from its effective weight).
     // Each batch starts just after a second boundary and ends well inside that second (nginx's whole-second clock).
-    let mut h = harness("max_fails / fail_timeout", &["a", "b", "c"], &[4, 1, 1], Algorithm::RoundRobin, |c| {
-        c.servers[0].max_fails = 2;
-        c.servers[0].fail_timeout_s = 2;
-    })?;
+    let mut h = harness(
+        "max_fails / fail_timeout",
+        &["a", "b", "c"],
+        &[4, 1, 1],
+        Algorithm::RoundRobin,
+        |c| {
+            c.servers[0].max_fails = 2;
+            c.servers[0].fail_timeout_s = 2;
+        },
+    )?;
     let g = Req::get();
     align_second();
     h.send_n(&g, 6);
@@ -201,23 +302,41 @@ fn max_fails() -> CaseResult {
 
 fn post_retries() -> CaseResult {
     // a closes early after reading the request (max_fails=0: never disabled, so round robin keeps coming back).
-    let mut h = harness("POST not retried after sending", &["a", "b"], &[1, 1], Algorithm::RoundRobin, |c| c.servers[0].max_fails = 0)?;
+    let mut h = harness(
+        "POST not retried after sending",
+        &["a", "b"],
+        &[1, 1],
+        Algorithm::RoundRobin,
+        |c| c.servers[0].max_fails = 0,
+    )?;
     h.set_mode(0, Mode::CloseEarly);
     for i in 0..10 {
         h.send(&if i % 3 == 0 { Req::get() } else { Req::post() });
     }
     let mut t = h.finish();
-    let mut h = harness("POST retried on refusal", &["a", "b", "c"], &[1, 1, 1], Algorithm::RoundRobin, |c| c.servers[0].max_fails = 0)?;
+    let mut h = harness(
+        "POST retried on refusal",
+        &["a", "b", "c"],
+        &[1, 1, 1],
+        Algorithm::RoundRobin,
+        |c| c.servers[0].max_fails = 0,
+    )?;
     h.set_mode(0, Mode::Refuse);
     for i in 0..9 {
         h.send(&if i % 2 == 0 { Req::post() } else { Req::get() });
     }
     merge(&mut t, h.finish());
     // With non_idempotent, a POST is retried after an early close too.
-    let mut h = harness("POST retried with non_idempotent", &["a", "b"], &[1, 1], Algorithm::RoundRobin, |c| {
-        c.servers[0].max_fails = 0;
-        c.proxy.next_upstream.non_idempotent = true;
-    })?;
+    let mut h = harness(
+        "POST retried with non_idempotent",
+        &["a", "b"],
+        &[1, 1],
+        Algorithm::RoundRobin,
+        |c| {
+            c.servers[0].max_fails = 0;
+            c.proxy.next_upstream.non_idempotent = true;
+        },
+    )?;
     h.set_mode(0, Mode::CloseEarly);
     h.send_n(&Req::post(), 6);
     merge(&mut t, h.finish());
@@ -226,16 +345,27 @@ fn post_retries() -> CaseResult {
 
 /// random two least_conn: compared as distributions (nginx's random draws cannot be replayed).
 fn random_two() -> Result<(Tally, Vec<String>), String> {
-    let mut h = harness("random two least_conn", &["a", "b", "c"], &[3, 2, 1], Algorithm::RandomTwo, |_| {})?;
+    let mut h = harness(
+        "random two least_conn",
+        &["a", "b", "c"],
+        &[3, 2, 1],
+        Algorithm::RandomTwo,
+        |_| {},
+    )?;
     let g = Req::get();
     let mut notes = Vec::new();
-    let mut tally = Tally { case: h.case.clone(), ..Tally::default() };
+    let mut tally = Tally {
+        case: h.case.clone(),
+        ..Tally::default()
+    };
     let mut phase = |h: &mut Harness, label: &str, n: usize| -> Result<(), String> {
         let p = h.sim.distribution(&g, 200_000);
         let mut counts = vec![0u64; 3];
         for _ in 0..n {
             match h.observe(&g)?.outcome {
-                check_nginx::Outcome::Reply(200, Some(i)) | check_nginx::Outcome::Held(i) => counts[i] += 1,
+                check_nginx::Outcome::Reply(200, Some(i)) | check_nginx::Outcome::Held(i) => {
+                    counts[i] += 1
+                }
                 o => return Err(format!("unexpected {o:?}")),
             }
         }
@@ -251,7 +381,9 @@ fn random_two() -> Result<(Tally, Vec<String>), String> {
         if ok {
             tally.agreed += 1;
         } else {
-            tally.mismatches.push(format!("MISMATCH [{}] {line}", h.case));
+            tally
+                .mismatches
+                .push(format!("MISMATCH [{}] {line}", h.case));
         }
         notes.push(line);
         Ok(())
@@ -278,7 +410,7 @@ fn random_two() -> Result<(Tally, Vec<String>), String> {
 fn nginx_cross_check() {
     check_nginx::nginx::nginx_binary(); // panics with the install command when nginx is missing
     let started = std::time::Instant::now();
-    let cases: Vec<(&str, fn() -> CaseResult)> = vec![
+    let cases: Vec<Case> = vec![
         ("round robin with weights", round_robin_weights),
         ("least_conn with held connections", least_conn_held),
         ("ip_hash over client addresses", ip_hash_clients),
@@ -295,7 +427,12 @@ fn nginx_cross_check() {
         let t0 = std::time::Instant::now();
         match f() {
             Ok(t) => {
-                println!("{name}: {} of {} agreed ({:.1} s)", t.agreed, t.compared, t0.elapsed().as_secs_f64());
+                report!(
+                    "{name}: {} of {} agreed ({:.1} s)",
+                    t.agreed,
+                    t.compared,
+                    t0.elapsed().as_secs_f64()
+                );
                 total.compared += t.compared;
                 total.agreed += t.agreed;
                 failures.extend(t.mismatches);
@@ -308,21 +445,51 @@ fn nginx_cross_check() {
     match random_two() {
         Ok((t, notes)) => {
             for n in notes {
-                println!("{n}");
+                report!("{n}");
             }
-            println!("random two least_conn: {} of {} distributions agreed ({:.1} s)", t.agreed, t.compared, t0.elapsed().as_secs_f64());
+            report!(
+                "random two least_conn: {} of {} distributions agreed ({:.1} s)",
+                t.agreed,
+                t.compared,
+                t0.elapsed().as_secs_f64()
+            );
             failures.extend(t.mismatches.clone());
             dists = t;
         }
         Err(e) => failures.push(format!("[random two least_conn] could not run: {e}")),
     }
-    println!("random two least_conn: {} of {} distributions agreed (chi-square)", dists.agreed, dists.compared);
-    println!(
-        "nginx cross-check: {} of {} picks agreed ({:.1} s)",
+    report!(
+        "nginx cross-check: {} of {} picks agreed; {} of {} random-two distributions agreed (chi-square) ({:.1} s)",
         total.agreed,
         total.compared,
+        dists.agreed,
+        dists.compared,
         started.elapsed().as_secs_f64()
     );
-    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(total.compared > 0);
+}
+
+/// Negative control: the harness does notice a simulator that balances differently (nginx runs a:5,b:1,c:1, the
+/// simulator is given a:1,b:1,c:1), and the chi-square rejects a wrong distribution.
+#[test]
+fn harness_detects_disagreement() {
+    let b = Backends::start(&["a", "b", "c"]).unwrap();
+    let cfg = config_for(Algorithm::RoundRobin, &b, &[5, 1, 1]);
+    let mut h = Harness::new("negative control", b, &cfg).unwrap();
+    h.quiet = true;
+    h.sim = check_nginx::Sim::new(&config_for(Algorithm::RoundRobin, &h.backends, &[1, 1, 1]));
+    h.send_n(&Req::get(), 7);
+    let t = h.finish();
+    assert_eq!(t.compared, 7);
+    assert!(t.agreed < 7 && !t.mismatches.is_empty(), "{t:?}");
+    let (x2, df) = chi_square(&[300, 200, 100], &[0.2, 0.4, 0.4]);
+    assert!(x2 > chi_square_critical_001(df));
+    let (x2, _) = chi_square(&[1, 399], &[0.0, 1.0]);
+    assert!(x2.is_infinite());
 }
