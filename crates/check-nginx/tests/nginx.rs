@@ -343,6 +343,70 @@ fn post_retries() -> CaseResult {
     Ok(t)
 }
 
+/// ip_hash, hash and hash consistent with a server that refuses (max_fails=1): the failed attempt continues the
+/// module's own search (ip_hash's byte loop from the current hash, hash's rehash, the next ring point), and later
+/// requests skip the failed server.
+fn refusing_hash_servers() -> CaseResult {
+    let mut h = harness(
+        "ip_hash, c refuses",
+        &["a", "b", "c", "d"],
+        &[1, 2, 1, 1],
+        Algorithm::IpHash,
+        |_| {},
+    )?;
+    h.set_mode(2, Mode::Refuse);
+    for n in 1..=40u8 {
+        h.send(&Req::from(n.wrapping_mul(5)));
+    }
+    let mut t = h.finish();
+    let mut h = harness(
+        "hash $arg_key, a refuses",
+        &["a", "b", "c"],
+        &[2, 1, 1],
+        Algorithm::Hash,
+        |_| {},
+    )?;
+    h.set_mode(0, Mode::Refuse);
+    for k in keys(60) {
+        h.send(&Req::key(k));
+    }
+    merge(&mut t, h.finish());
+    let names = ["a", "b", "c", "d"];
+    let mut h = harness(
+        "hash $arg_key consistent, c refuses",
+        &names,
+        &[1, 1, 2, 1],
+        Algorithm::HashConsistent,
+        |_| {},
+    )?;
+    h.set_mode(2, Mode::Refuse);
+    for k in keys(60) {
+        h.send(&Req::key(k));
+    }
+    merge(&mut t, h.finish());
+    Ok(t)
+}
+
+/// proxy_next_upstream_tries 2: two refusals and the request gives up with 502, though c would answer.
+fn next_upstream_tries() -> CaseResult {
+    let mut h = harness(
+        "proxy_next_upstream_tries 2",
+        &["a", "b", "c"],
+        &[1, 1, 1],
+        Algorithm::RoundRobin,
+        |c| {
+            c.proxy.tries = 2;
+            for s in &mut c.servers {
+                s.max_fails = 0;
+            }
+        },
+    )?;
+    h.set_mode(0, Mode::Refuse);
+    h.set_mode(1, Mode::Refuse);
+    h.send_n(&Req::get(), 6);
+    Ok(h.finish())
+}
+
 /// random two least_conn: compared as distributions (nginx's random draws cannot be replayed).
 fn random_two() -> Result<(Tally, Vec<String>), String> {
     let mut h = harness(
@@ -419,6 +483,11 @@ fn nginx_cross_check() {
         ("backup", backup),
         ("max_conns", max_conns),
         ("POST retries", post_retries),
+        (
+            "refusing server under ip_hash / hash / hash consistent",
+            refusing_hash_servers,
+        ),
+        ("proxy_next_upstream_tries", next_upstream_tries),
         ("max_fails / fail_timeout", max_fails),
     ];
     let mut total = Tally::default();
