@@ -173,10 +173,18 @@ impl Checker {
         Ok(r.scalar().unwrap_or(0) > 0)
     }
 
-    /// Runs `schedule` on PostgreSQL and on the model. `Ok(())` when they agree at every action and at the end;
-    /// otherwise the whole trace, both sides side by side.
-    pub fn run(&mut self, sc: &Scenario, schedule: &[TxnId]) -> Result<(), String> {
-        self.reset(sc)?;
+    /// Runs `schedule` on PostgreSQL and on the model. `Ok(trace)` when they agree at every action and at the
+    /// end; otherwise `Err` with the reason and the whole trace, both sides side by side.
+    pub fn run(&mut self, sc: &Scenario, schedule: &[TxnId]) -> Result<String, String> {
+        self.run_with(sc, sc, schedule)
+    }
+
+    /// [`Checker::run`] with the model of one scenario against the SQL and programs of another: the negative
+    /// controls use it to show that the harness does see a difference (e.g. READ COMMITTED's model against
+    /// REPEATABLE READ's sessions).
+    pub fn run_with(&mut self, model: &Scenario, real: &Scenario, schedule: &[TxnId]) -> Result<String, String> {
+        let sc = model;
+        self.reset(real)?;
         let mut sessions = Vec::new();
         for _ in 0..sc.n_txns() {
             let mut conn = Conn::connect(self.port).map_err(|e| e.to_string())?;
@@ -194,7 +202,7 @@ impl Checker {
                 status: Status::Ready,
             });
         }
-        let mut run = Run { sc, sessions, trace: String::new() };
+        let mut run = Run { sc: real, sessions, trace: String::new() };
         let mut st = sc.init_state();
         let fail = |run: &Run, why: String| {
             Err(format!("schedule {}: {why}\n{}", encode(schedule), run.trace))
@@ -204,6 +212,7 @@ impl Checker {
                 Ok(a) => a,
                 Err(why) => return fail(&run, format!("action {} is not enabled in the model: {why:?}", i + 1)),
             };
+            let mark = run.trace.len();
             let what = run.move_txn(self, t as usize, action);
             st = sc.next_state(&st, action).map_err(|e| format!("model: {e:?}"))?;
             let what = match what {
@@ -216,7 +225,8 @@ impl Checker {
             if let Err(e) = run.settle_all(self) {
                 return fail(&run, e);
             }
-            let _ = writeln!(run.trace, "{:>2}. T{}: {what}", i + 1, t + 1);
+            // The header goes before the replies that the move produced.
+            run.trace.insert_str(mark, &format!("{:>2}. T{}: {what}\n", i + 1, t + 1));
             let mut differ = false;
             for (k, s) in run.sessions.iter().enumerate() {
                 let (pg, sim) = (s.describe(), model_describe(&st, k));
@@ -250,7 +260,7 @@ impl Checker {
         if values != out.final_values || orders != Some(out.orders as i64) {
             return fail(&run, "the final rows or orders differ".into());
         }
-        Ok(())
+        Ok(run.trace)
     }
 }
 
@@ -382,6 +392,13 @@ impl Run<'_> {
     fn complete(&mut self, t: usize, reply: Reply) -> Result<(), String> {
         let prog = &self.sc.txns[t].program;
         let step = prog[self.sessions[t].pc];
+        let got = match (&reply.error, &reply.tag) {
+            (Some(e), _) => format!("ERROR {} {}", e.sqlstate, e.message),
+            (None, Some(tag)) if !reply.rows.is_empty() => format!("{tag} {:?}", reply.rows),
+            (None, Some(tag)) => tag.clone(),
+            (None, None) => "(no tag)".into(),
+        };
+        let _ = writeln!(self.trace, "        T{} <- {got}", t + 1);
         if let Some(e) = reply.error {
             self.sessions[t].status = Status::Aborted(e.sqlstate);
             return Ok(());
