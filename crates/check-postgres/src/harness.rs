@@ -22,9 +22,15 @@ use msa_sim::txn::{Action, Ending, Phase, Scenario, State, Step, TxnId, WaitOn};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-/// The server's deadlock check fires this long after a wait began (the model only needs it to fire for the
-/// earliest waiter first, which any value does as long as the second wait starts sooner than this after the first).
+/// The server's deadlock check fires this long after a wait began (`SET deadlock_timeout` in each session). The
+/// model says the member of a cycle that began waiting first is the victim: on the server, that is the backend
+/// whose check runs first, which holds when the second wait begins well after the first (more than the
+/// scheduling jitter of a loaded machine) and well before the first one's check fires. So the statement that
+/// closes a cycle is sent [`CYCLE_SEPARATION`] after the other wait was seen, and a run where it began later than
+/// 2/3 of this after the other statement was sent is run again ([`Checker::run`]).
 pub const DEADLOCK_TIMEOUT_MS: u64 = 300;
+/// See [`DEADLOCK_TIMEOUT_MS`].
+pub const CYCLE_SEPARATION: Duration = Duration::from_millis(DEADLOCK_TIMEOUT_MS / 3);
 /// How long a statement may run before the harness gives up on it (it never should, unless it waits).
 const HANG: Duration = Duration::from_secs(10);
 /// How long the harness waits for a waiting statement's deadlock check before it calls it a mismatch.
@@ -53,6 +59,8 @@ struct Session {
     status: Status,
     /// When the statement in flight was sent (its lock wait, if any, began later).
     sent_at: Instant,
+    /// When the statement in flight was first seen waiting for a lock (its wait began before).
+    waits_seen: Option<Instant>,
 }
 
 impl Session {
@@ -251,6 +259,7 @@ impl Checker {
                 rows: None,
                 status: Status::Ready,
                 sent_at: Instant::now(),
+                waits_seen: None,
             });
         }
         let mut run = Run {
@@ -279,10 +288,14 @@ impl Checker {
                 }
             };
             let mark = run.trace.len();
-            let what = run.move_txn(self, t as usize, action);
-            st = sc
+            let next = sc
                 .next_state(&st, action)
                 .map_err(|e| format!("model: {e:?}"))?;
+            // Timing only (the outcome is still PostgreSQL's own): does this move close a waits-for cycle?
+            let closes_cycle =
+                sc.deadlock_victim(&st).is_none() && sc.deadlock_victim(&next).is_some();
+            let what = run.move_txn(self, t as usize, action, closes_cycle);
+            st = next;
             let what = match what {
                 Ok(w) => w,
                 Err(e) => {
@@ -379,7 +392,13 @@ impl Run<'_> {
     }
 
     /// Moves transaction `t` as the schedule says; returns what it did, for the trace.
-    fn move_txn(&mut self, ck: &mut Checker, t: usize, action: Action) -> Result<String, String> {
+    fn move_txn(
+        &mut self,
+        ck: &mut Checker,
+        t: usize,
+        action: Action,
+        closes_cycle: bool,
+    ) -> Result<String, String> {
         match self.sessions[t].status.clone() {
             Status::Done(e) => Err(format!("T{} already finished in PostgreSQL ({e})", t + 1)),
             Status::Aborted(code) => {
@@ -426,12 +445,21 @@ impl Run<'_> {
                     return Err(format!("T{} has no step left", t + 1));
                 };
                 let sql = self.sql(t, step);
+                if closes_cycle {
+                    for o in &self.sessions {
+                        if let Some(w) = o.waits_seen {
+                            let until = w + CYCLE_SEPARATION;
+                            std::thread::sleep(until.saturating_duration_since(Instant::now()));
+                        }
+                    }
+                }
                 self.sessions[t]
                     .conn
                     .send(&sql)
                     .map_err(|e| e.to_string())?;
                 self.sessions[t].status = Status::Running;
                 self.sessions[t].sent_at = Instant::now();
+                self.sessions[t].waits_seen = None;
                 self.settle(ck, t)?;
                 Ok(sql)
             }
@@ -459,6 +487,7 @@ impl Run<'_> {
                     return self.complete(t, r);
                 }
                 self.sessions[t].status = Status::Waits;
+                self.sessions[t].waits_seen.get_or_insert_with(Instant::now);
                 // Two waits: the model's deadlock rule (the earliest waiter's check finds the cycle) holds on the
                 // server only if this wait began before the other waiter's check fired, deadlock_timeout after
                 // its wait began (which was after its statement was sent). A loaded machine may break that.

@@ -66,7 +66,16 @@ fn every_schedule_of_every_two_transaction_scenario_agrees_with_postgres() {
             }
         }
         agreed += ok;
-        println!("{name:<28} {ok:>4} of {:>4} schedules agreed", all.len());
+        let kinds: Vec<String> = ex
+            .by_outcome
+            .iter()
+            .map(|(k, n)| format!("{} {n}", k.name()))
+            .collect();
+        println!(
+            "{name:<28} {ok:>4} of {:>4} schedules agreed  (simulator: {})",
+            all.len(),
+            kinds.join(", ")
+        );
     }
     for f in failures.iter().take(5) {
         println!("{f}");
