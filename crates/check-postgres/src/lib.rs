@@ -1,0 +1,19 @@
+//! Cross-check of the simulator's transaction model (`msa_sim::txn`) against a real PostgreSQL 15.
+//!
+//! - [`cluster`]: a throwaway cluster (initdb + postgres as user `postgres`, loopback only, its own port and
+//!   socket directory), stopped and deleted by a drop guard.
+//! - [`wire`]: a minimal client of PostgreSQL's simple query protocol (trust auth, no TLS) that can send a
+//!   statement and come back later for the reply, so the harness can tell "still running" from "done".
+//! - [`harness`]: runs one schedule of a scenario on real sessions, one step at a time, next to the model, and
+//!   compares after every action: where each transaction is (ready, waiting for a lock, aborted with which
+//!   SQLSTATE, finished how), what the app read, and at the end the rows and the orders.
+
+pub mod cluster;
+pub mod harness;
+pub mod wire;
+
+// Run: `CARGO_BUILD_JOBS=1 nice -n 10 cargo test -p check-postgres -- --nocapture` (about 25 s in a debug build):
+// it prints, per scenario, how many schedules agreed and the simulator's outcome counts, then
+// `postgres cross-check: N of N schedules agreed`. The one timing-dependent rule is the deadlock victim (the
+// earliest waiter in the model; on the server, the backend whose deadlock_timeout check runs first): the harness
+// separates the two waits of a cycle by a third of deadlock_timeout, see `harness::DEADLOCK_TIMEOUT_MS`.
