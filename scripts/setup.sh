@@ -3,8 +3,9 @@
 # at the right version, so a warm run costs seconds. Tools go where their installers put them: cargo's into
 # ~/.cargo/bin, npm's into ./node_modules, Debian's system-wide (as root only).
 #
-#   scripts/setup.sh            wasm target, trunk, wasm-bindgen-cli, npm packages (wasm-opt)
-#   scripts/setup.sh --browser  the same, plus Debian's chromium and chromium-driver for the browser suite
+#   scripts/setup.sh         wasm target, trunk, wasm-bindgen-cli, npm packages (wasm-opt)
+#   scripts/setup.sh --test  the same, plus what the tests run against, from Debian: chromium and
+#                            chromium-driver (browser suite), nginx and postgresql-15 (cross-checks, deploy check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -37,15 +38,20 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
-if [ "${1:-}" = "--browser" ]; then
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+if [ "${1:-}" = "--test" ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
+  if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
-      step "installing Debian's chromium and chromium-driver"
+      step "installing from Debian: ${missing[*]}"
       apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
     else
-      echo "The browser tests need Debian's Chromium. Install it with:" >&2
-      echo "  sudo apt-get update && sudo apt-get install -y chromium chromium-driver" >&2
+      echo "The tests need Debian packages that are missing. Install them with:" >&2
+      echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
       exit 1
     fi
   fi

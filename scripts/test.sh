@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Runs every test of MSA Lab, installing what is missing first:
-#   native tests of every crate (content pipeline, simulation core, CLI, app helpers),
+#   native tests of every crate (content pipeline, simulation core, CLI, app helpers), including the
+#   cross-checks of the simulator against real nginx 1.22 and a throwaway PostgreSQL 15 on loopback,
 #   the simulation core's long runs in release mode and its determinism check in wasm,
 #   the release build (at the domain root and under a sub-path), the first-load size budget,
-#   and the browser suite in headless Chromium.
+#   the browser suite in headless Chromium, and the same suite again behind real nginx configured with the
+#   README's deploy snippet.
 # Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --browser
+scripts/setup.sh --test
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
 
 step() { printf '\n==> %s\n' "$*"; }
 started=$(date +%s)
 
-step "native tests (all crates)"
+step "native tests (all crates; check-nginx and check-postgres run the real servers)"
 cargo test --workspace --locked
 
 step "simulation core, optimised: the 1M-request theory checks (Erlang C, M/M/1, supermarket model)"
@@ -34,5 +36,8 @@ scripts/budget.sh dist 350
 
 step "browser suite (Playwright + axe in Debian's Chromium)"
 node --test --test-concurrency=1 tests/e2e/
+
+step "deploy check: the same suite behind real nginx with the README's snippet"
+scripts/deploy-check.sh
 
 printf '\nall tests passed in %ss\n' "$(( $(date +%s) - started ))"

@@ -135,9 +135,11 @@ test('a lesson body that cannot load says so in the learner language, and "try a
   // A host's HTML fallback instead of the lesson file is refused, not rendered.
   mode = 'html';
   await page.click('.lesson__error button');
-  await page.waitForFunction(() => document.querySelector('.lesson__error-detail')?.textContent.includes('not a lesson'));
+  await page.waitForSelector('.lesson__error-detail >> text=not a lesson');
   mode = 'online';
   await page.click('.lesson__error button');
+  // Wait for the body itself: right after the click the old error may still be on screen.
+  await page.waitForSelector('.prose h2');
   await ready(page);
   assert.equal(await page.locator('.prose :is(h2, h3)[id]').count(), lesson.texts.ko.ids.length);
   await page.context().close();

@@ -62,9 +62,14 @@ export const UI = {
     score: (r, t) => `${t}문제 중 ${r}문제 정답` },
 };
 
+/**
+ * The site under test: by default two static servers of our own (dist/ at the root, target/dist-sub/ under
+ * /msa-lab/); with SITE_BASE and SUB_BASE set, whatever serves there (scripts/deploy-check.sh: real nginx).
+ */
 export async function startSite() {
-  const root_ = await serve(join(root, 'dist'), 0, '/');
-  const sub = await serve(join(root, 'target', 'dist-sub'), 0, '/msa-lab/');
+  const external = process.env.SITE_BASE && process.env.SUB_BASE;
+  const root_ = external ? null : await serve(join(root, 'dist'), 0, '/');
+  const sub = external ? null : await serve(join(root, 'target', 'dist-sub'), 0, '/msa-lab/');
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -73,12 +78,12 @@ export async function startSite() {
   const url = (s) => `http://127.0.0.1:${s.address().port}`;
   return {
     browser,
-    base: url(root_),
-    subBase: `${url(sub)}/msa-lab`,
+    base: external ? process.env.SITE_BASE : url(root_),
+    subBase: external ? process.env.SUB_BASE : `${url(sub)}/msa-lab`,
     async close() {
       await browser.close();
-      root_.close();
-      sub.close();
+      root_?.close();
+      sub?.close();
     },
   };
 }

@@ -259,3 +259,25 @@ test('keyboard only: skip link, then every control is reachable and visibly focu
   page.assertClean();
   await page.context().close();
 });
+
+test('assets arrive with the MIME types browsers require', async () => {
+  for (const base of [site.base, site.subBase]) {
+    const html = await (await fetch(`${base}/en/sessions`)).text();
+    const assets = [...html.matchAll(/(?:href|module_or_path:|from)\s*=?\s*["']([^"']+\.(?:js|wasm|css))["']/g)].map((m) => m[1]);
+    assert.ok(assets.some((a) => a.endsWith('.wasm')) && assets.some((a) => a.endsWith('.js')), html);
+    for (const a of new Set(assets)) {
+      const r = await fetch(new URL(a, base + '/'));
+      assert.equal(r.status, 200, a);
+      const type = r.headers.get('content-type');
+      const want = { wasm: /^application\/wasm/, js: /^(text|application)\/javascript/, css: /^text\/css/ }[a.split('.').pop()];
+      assert.match(type, want, `${a} is served as ${type}`);
+    }
+    const body = await fetch(`${base}/lessons/ko/${COURSE[0].slug}.txt`);
+    assert.equal(body.status, 200);
+    assert.ok((await body.text()).startsWith('MSA-LAB LESSON 1'));
+    // A deep link to anything else gets the app (status 200), which shows its own 404 page.
+    const deep = await fetch(`${base}/ko/no-such-lesson`);
+    assert.equal(deep.status, 200);
+    assert.match(await deep.text(), /<base href=/);
+  }
+});
