@@ -108,7 +108,7 @@ test('glossary: every term is listed in both languages, and lesson links land on
   assert.ok((await link.getAttribute('title')).length > 10, 'the link carries the definition as a tooltip');
   await link.click();
   await page.waitForURL(`**/en/glossary#${id}`);
-  await page.waitForFunction((i) => Math.abs(document.getElementById(i).getBoundingClientRect().top) < 300, id);
+  await page.waitForFunction((i) => { const el = document.getElementById(i); return el !== null && Math.abs(el.getBoundingClientRect().top) < 300; }, id);
   // Each glossary entry links back to the lessons that teach it.
   await page.locator(`#${id} .glossary__lesson`).first().click();
   await page.waitForURL(/\/en\/[a-z-]+$/);

@@ -63,7 +63,7 @@ test('the language switch keeps the lesson and the section, and the choice is re
   await page.click('.site-header__lang');
   await page.waitForURL(`**/ko/${lesson.slug}#${section}`);
   // The section is on screen in the other language too.
-  await page.waitForFunction((id) => Math.abs(document.getElementById(id).getBoundingClientRect().top) < 200, section);
+  await page.waitForFunction((id) => { const el = document.getElementById(id); return el !== null && Math.abs(el.getBoundingClientRect().top) < 200; }, section);
   assert.equal((await page.locator('main h1').textContent()).trim(), lesson.texts.ko.title);
   assert.equal(await page.locator('.site-header__lang').textContent(), UI.ko.switchTo);
   // Back to the course map at `/`: it now speaks Korean although the browser prefers English.
