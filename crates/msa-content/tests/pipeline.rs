@@ -237,11 +237,23 @@ fn the_real_course_is_valid() {
     let site = load_site(&root, WIDGETS).unwrap_or_else(|errs| {
         panic!("{}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
     });
-    assert!(!site.lessons.is_empty());
+    assert_eq!(site.lessons.len(), 6, "the six lessons of the syllabus");
+    assert!(site.glossary.len() >= 20, "the glossary has {} terms", site.glossary.len());
+    let mut ids: Vec<&str> = site.lessons.iter().flat_map(|s| &s.langs[0].blocks).filter_map(|b| match b {
+        Block::Quiz(q) => Some(q.id.as_str()),
+        _ => None,
+    }).collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "question ids are unique across the course (answers are stored under them)");
     for set in &site.lessons {
         assert_eq!(set.langs.iter().map(|l| l.lang.as_str()).collect::<Vec<_>>(), LANGS);
         for l in &set.langs {
             assert!(l.toc.len() >= 3, "{} ({}) has only {} sections", l.slug, l.lang, l.toc.len());
+            let questions = l.blocks.iter().filter(|b| matches!(b, Block::Quiz(_))).count();
+            assert!((3..=6).contains(&questions), "{} ({}) has {questions} questions, not 3 to 6", l.slug, l.lang);
+            assert!(!l.terms.is_empty(), "{} ({}) links no glossary term", l.slug, l.lang);
         }
     }
 }
