@@ -104,6 +104,22 @@ pub struct PeerParams {
     pub down: bool,
 }
 
+impl PeerParams {
+    /// `server ADDR weight=W` and nothing else: nginx's defaults for the rest (max_fails=1, fail_timeout=10s, no
+    /// max_conns, neither backup nor down).
+    pub fn weighted(server: impl Into<String>, weight: u32) -> PeerParams {
+        PeerParams {
+            server: server.into(),
+            weight,
+            max_fails: 1,
+            fail_timeout_s: 10,
+            max_conns: 0,
+            backup: false,
+            down: false,
+        }
+    }
+}
+
 /// One server's run-time state: nginx's `ngx_http_upstream_rr_peer_t`, plus what the simulator adds
 /// (active-check verdict, removal, peak-EWMA estimate).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -768,18 +784,7 @@ mod tests {
     use super::*;
 
     fn params(ws: &[u32]) -> Vec<PeerParams> {
-        ws.iter()
-            .enumerate()
-            .map(|(i, &w)| PeerParams {
-                server: format!("127.0.0.1:{}", 18081 + i),
-                weight: w,
-                max_fails: 1,
-                fail_timeout_s: 10,
-                max_conns: 0,
-                backup: false,
-                down: false,
-            })
-            .collect()
+        ws.iter().enumerate().map(|(i, &w)| PeerParams::weighted(format!("127.0.0.1:{}", 18081 + i), w)).collect()
     }
 
     fn seq(algo: Algorithm, ws: &[u32], n: usize) -> Vec<usize> {
