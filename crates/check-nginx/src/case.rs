@@ -8,13 +8,16 @@ use msa_sim::proxy::{Algorithm, Config};
 /// Backend names, in server order.
 const NAMES: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
 
+/// A change to the config before the run starts.
+type Tweak<'a> = Box<dyn FnOnce(&mut Config) + 'a>;
+
 /// One run's upstream: one backend per weight (named a, b, c, ...) under `algo`, then any changes to the config
 /// ([`Setup::with`]).
 pub struct Setup<'a> {
     case: &'a str,
     algo: Algorithm,
     weights: &'a [u32],
-    tweaks: Vec<Box<dyn FnOnce(&mut Config) + 'a>>,
+    tweaks: Vec<Tweak<'a>>,
 }
 
 impl<'a> Setup<'a> {
