@@ -7,6 +7,7 @@
 //! servers the request reached on its way (retries).
 
 pub mod backend;
+pub mod case;
 pub mod nginx;
 
 use backend::{Arrival, Backends, Mode};

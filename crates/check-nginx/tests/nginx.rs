@@ -1,7 +1,8 @@
 //! The simulator against a real nginx 1.22, case by case (issue 6). Never skipped: without nginx it fails with the
 //! install command. Run: `CARGO_BUILD_JOBS=1 nice -n 10 cargo test -p check-nginx -- --nocapture`.
 
-use check_nginx::backend::{Backends, Mode};
+use check_nginx::backend::Mode;
+use check_nginx::case::{key_requests, Setup};
 use check_nginx::{
     align_second, chi_square, chi_square_critical_001, config_for, Harness, Req, Tally,
 };
@@ -18,328 +19,230 @@ macro_rules! report {
     }};
 }
 
-fn harness(
-    case: &str,
-    names: &[&str],
-    weights: &[u32],
-    algo: Algorithm,
-    tweak: impl FnOnce(&mut Config),
-) -> Result<Harness, String> {
-    let b = Backends::start(names)?;
-    let mut cfg = config_for(algo, &b, weights);
-    tweak(&mut cfg);
-    Harness::new(case, b, &cfg)
-}
-
 fn round_robin_weights() -> CaseResult {
-    let mut h = harness(
-        "round robin a:5,b:1,c:1",
-        &["a", "b", "c"],
-        &[5, 1, 1],
-        Algorithm::RoundRobin,
-        |_| {},
-    )?;
-    h.send_n(&Req::get(), 28);
-    let mut t = h.finish();
-    let mut h = harness(
-        "round robin a:3,b:2,c:1,d:4",
-        &["a", "b", "c", "d"],
-        &[3, 2, 1, 4],
-        Algorithm::RoundRobin,
-        |_| {},
-    )?;
-    h.send_n(&Req::get(), 30);
-    merge(&mut t, h.finish());
+    let mut t = Setup::new("round robin a:5,b:1,c:1", Algorithm::RoundRobin, &[5, 1, 1])
+        .run(|h| h.send_n(&Req::get(), 28))?;
+    t.merge(
+        Setup::new(
+            "round robin a:3,b:2,c:1,d:4",
+            Algorithm::RoundRobin,
+            &[3, 2, 1, 4],
+        )
+        .run(|h| h.send_n(&Req::get(), 30))?,
+    );
     Ok(t)
-}
-
-fn merge(t: &mut Tally, o: Tally) {
-    t.case = format!("{} + {}", t.case, o.case);
-    t.compared += o.compared;
-    t.agreed += o.agreed;
-    t.mismatches.extend(o.mismatches);
 }
 
 fn least_conn_held() -> CaseResult {
     // Weights 1,1,2: conns/weight compared by cross-multiplying; ties by smooth WRR over the tied servers.
-    let mut h = harness(
+    Setup::new(
         "least_conn with held connections",
-        &["a", "b", "c"],
-        &[1, 1, 2],
         Algorithm::LeastConn,
-        |_| {},
-    )?;
-    let g = Req::get();
-    h.send_n(&g, 4);
-    h.set_mode(1, Mode::Stall);
-    h.send_n(&g, 6);
-    h.set_mode(2, Mode::Stall);
-    h.send_n(&g, 8);
-    h.set_mode(1, Mode::Answer);
-    h.release(1);
-    h.send_n(&g, 6);
-    h.set_mode(0, Mode::Stall);
-    h.send_n(&g, 6);
-    h.set_mode(2, Mode::Answer);
-    h.release(2);
-    h.send_n(&g, 6);
-    h.set_mode(0, Mode::Answer);
-    h.release(0);
-    h.send_n(&g, 4);
-    // A pseudo-random script: stall / release / send, fixed seed.
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    for _ in 0..40 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let i = (x % 3) as usize;
-        match (x >> 8) % 5 {
-            0 => h.set_mode(i, Mode::Stall),
-            1 => {
-                h.set_mode(i, Mode::Answer);
-                h.release(i);
+        &[1, 1, 2],
+    )
+    .run(|h| {
+        let g = Req::get();
+        h.send_n(&g, 4);
+        h.set_mode(1, Mode::Stall);
+        h.send_n(&g, 6);
+        h.set_mode(2, Mode::Stall);
+        h.send_n(&g, 8);
+        h.answer(1);
+        h.send_n(&g, 6);
+        h.set_mode(0, Mode::Stall);
+        h.send_n(&g, 6);
+        h.answer(2);
+        h.send_n(&g, 6);
+        h.answer(0);
+        h.send_n(&g, 4);
+        // A pseudo-random script: stall / release / send, fixed seed.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..40 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let i = (x % 3) as usize;
+            match (x >> 8) % 5 {
+                0 => h.set_mode(i, Mode::Stall),
+                1 => h.answer(i),
+                _ => h.send(&g),
             }
-            _ => h.send(&g),
         }
-    }
-    Ok(h.finish())
+    })
 }
 
 fn ip_hash_clients() -> CaseResult {
-    let mut h = harness(
-        "ip_hash",
-        &["a", "b", "c", "d"],
-        &[1, 2, 1, 1],
-        Algorithm::IpHash,
-        |_| {},
-    )?;
-    for round in 0..2 {
-        for n in 1..=40u8 {
-            h.send(&Req::from(n.wrapping_mul(7).wrapping_add(round)));
+    let mut t = Setup::new("ip_hash", Algorithm::IpHash, &[1, 2, 1, 1]).run(|h| {
+        for round in 0..2 {
+            h.send_all((1..=40u8).map(|n| Req::from(n.wrapping_mul(7).wrapping_add(round))));
         }
-    }
-    let mut t = h.finish();
+    })?;
     // One server down: its clients move on (the byte loop continues from the current hash).
-    let mut h = harness(
-        "ip_hash, b down",
-        &["a", "b", "c", "d"],
-        &[1, 2, 1, 1],
-        Algorithm::IpHash,
-        |c| c.servers[1].down = true,
-    )?;
-    for n in 1..=60u8 {
-        h.send(&Req::from(n.wrapping_mul(3)));
-    }
-    merge(&mut t, h.finish());
+    t.merge(
+        Setup::new("ip_hash, b down", Algorithm::IpHash, &[1, 2, 1, 1])
+            .with(|c| c.servers[1].down = true)
+            .run(|h| h.send_all((1..=60u8).map(|n| Req::from(n.wrapping_mul(3)))))?,
+    );
     Ok(t)
 }
 
-fn keys(n: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| {
-            if i % 3 == 0 {
-                format!("user{i}")
-            } else {
-                format!("k{}", i * 7919)
-            }
-        })
-        .collect()
-}
-
 fn hash_keys() -> CaseResult {
-    let mut h = harness(
-        "hash $arg_key",
-        &["a", "b", "c"],
-        &[2, 1, 1],
-        Algorithm::Hash,
-        |_| {},
-    )?;
-    for k in keys(150) {
-        h.send(&Req::key(k));
-    }
-    let mut t = h.finish();
+    let mut t = Setup::new("hash $arg_key", Algorithm::Hash, &[2, 1, 1])
+        .run(|h| h.send_all(key_requests(150)))?;
     // A down server: rehash (crc32 of "<rehash><key>") until an eligible one.
-    let mut h = harness(
-        "hash $arg_key, c down",
-        &["a", "b", "c"],
-        &[2, 1, 1],
-        Algorithm::Hash,
-        |c| c.servers[2].down = true,
-    )?;
-    for k in keys(60) {
-        h.send(&Req::key(k));
-    }
-    merge(&mut t, h.finish());
+    t.merge(
+        Setup::new("hash $arg_key, c down", Algorithm::Hash, &[2, 1, 1])
+            .with(|c| c.servers[2].down = true)
+            .run(|h| h.send_all(key_requests(60)))?,
+    );
     Ok(t)
 }
 
 fn hash_consistent() -> CaseResult {
-    let names = ["a", "b", "c", "d"];
-    let mut h = harness(
+    let mut t = Setup::new(
         "hash $arg_key consistent",
-        &names,
-        &[1, 1, 2, 1],
         Algorithm::HashConsistent,
-        |_| {},
-    )?;
-    for k in keys(150) {
-        h.send(&Req::key(k));
-    }
-    let mut t = h.finish();
-    let mut h = harness(
-        "hash $arg_key consistent, b down",
-        &names,
         &[1, 1, 2, 1],
-        Algorithm::HashConsistent,
-        |c| c.servers[1].down = true,
-    )?;
-    for k in keys(150) {
-        h.send(&Req::key(k));
-    }
-    merge(&mut t, h.finish());
+    )
+    .run(|h| h.send_all(key_requests(150)))?;
+    t.merge(
+        Setup::new(
+            "hash $arg_key consistent, b down",
+            Algorithm::HashConsistent,
+            &[1, 1, 2, 1],
+        )
+        .with(|c| c.servers[1].down = true)
+        .run(|h| h.send_all(key_requests(150)))?,
+    );
     Ok(t)
 }
 
 fn backup() -> CaseResult {
     // Round robin: a and b refuse, c is the backup.
-    let mut h = harness(
-        "backup (round robin)",
-        &["a", "b", "c"],
-        &[2, 1, 1],
-        Algorithm::RoundRobin,
-        |c| c.servers[2].backup = true,
-    )?;
     let g = Req::get();
-    h.send_n(&g, 4);
-    h.set_mode(0, Mode::Refuse);
-    h.send_n(&g, 3);
-    h.set_mode(1, Mode::Refuse);
-    h.send_n(&g, 4);
-    h.set_mode(2, Mode::Refuse);
-    h.send_n(&g, 2); // nothing live: 502 without connecting
-    let mut t = h.finish();
+    let mut t = Setup::new("backup (round robin)", Algorithm::RoundRobin, &[2, 1, 1])
+        .with(|c| c.servers[2].backup = true)
+        .run(|h| {
+            h.send_n(&g, 4);
+            h.set_mode(0, Mode::Refuse);
+            h.send_n(&g, 3);
+            h.set_mode(1, Mode::Refuse);
+            h.send_n(&g, 4);
+            h.set_mode(2, Mode::Refuse);
+            h.send_n(&g, 2); // nothing live: 502 without connecting
+        })?;
     // least_conn: primaries held at max_conns spill to the backup.
-    let mut h = harness(
-        "backup (least_conn, max_conns)",
-        &["a", "b", "c"],
-        &[1, 1, 1],
-        Algorithm::LeastConn,
-        |c| {
+    t.merge(
+        Setup::new(
+            "backup (least_conn, max_conns)",
+            Algorithm::LeastConn,
+            &[1, 1, 1],
+        )
+        .with(|c| {
             c.servers[0].max_conns = 1;
             c.servers[1].max_conns = 1;
             c.servers[2].backup = true;
-        },
-    )?;
-    h.set_mode(0, Mode::Stall);
-    h.set_mode(1, Mode::Stall);
-    h.send_n(&g, 5);
-    h.set_mode(0, Mode::Answer);
-    h.release(0);
-    h.send_n(&g, 3);
-    merge(&mut t, h.finish());
+        })
+        .run(|h| {
+            h.set_mode(0, Mode::Stall);
+            h.set_mode(1, Mode::Stall);
+            h.send_n(&g, 5);
+            h.answer(0);
+            h.send_n(&g, 3);
+        })?,
+    );
     Ok(t)
 }
 
 fn max_conns() -> CaseResult {
-    let mut h = harness(
-        "max_conns",
-        &["a", "b", "c"],
-        &[3, 1, 1],
-        Algorithm::RoundRobin,
-        |c| {
+    Setup::new("max_conns", Algorithm::RoundRobin, &[3, 1, 1])
+        .with(|c| {
             c.servers[0].max_conns = 2;
             c.servers[1].max_conns = 1;
             c.servers[2].max_conns = 1;
-        },
-    )?;
-    let g = Req::get();
-    for i in 0..3 {
-        h.set_mode(i, Mode::Stall);
-    }
-    h.send_n(&g, 6); // four held, then "no live upstreams"
-    h.set_mode(0, Mode::Answer);
-    h.release(0);
-    h.send_n(&g, 4);
-    h.set_mode(1, Mode::Answer);
-    h.release(1);
-    h.send_n(&g, 4);
-    Ok(h.finish())
+        })
+        .run(|h| {
+            let g = Req::get();
+            for i in 0..3 {
+                h.set_mode(i, Mode::Stall);
+            }
+            h.send_n(&g, 6); // four held, then "no live upstreams"
+            h.answer(0);
+            h.send_n(&g, 4);
+            h.answer(1);
+            h.send_n(&g, 4);
+        })
 }
 
 fn max_fails() -> CaseResult {
     // a refuses; max_fails=2 fail_timeout=2s; weight 4 (each failure takes 4/2 from its effective weight).
     // Each batch starts just after a second boundary and ends well inside that second (nginx's whole-second clock).
-    let mut h = harness(
+    Setup::new(
         "max_fails / fail_timeout",
-        &["a", "b", "c"],
-        &[4, 1, 1],
         Algorithm::RoundRobin,
-        |c| {
-            c.servers[0].max_fails = 2;
-            c.servers[0].fail_timeout_s = 2;
-        },
-    )?;
-    let g = Req::get();
-    align_second();
-    h.send_n(&g, 6);
-    h.set_mode(0, Mode::Refuse);
-    align_second();
-    h.send_n(&g, 5); // two failures: a is disabled
-    align_second();
-    h.send_n(&g, 4); // still within fail_timeout
-    align_second();
-    align_second();
-    h.send_n(&g, 4); // now - checked > 2: a probe, refused again: disabled again
-    h.set_mode(0, Mode::Answer);
-    align_second();
-    h.send_n(&g, 4); // a answers again, but is still held out
-    align_second();
-    align_second();
-    align_second();
-    h.send_n(&g, 12); // the probe succeeds: fails = 0, effective weight climbs back
-    Ok(h.finish())
+        &[4, 1, 1],
+    )
+    .with(|c| {
+        c.servers[0].max_fails = 2;
+        c.servers[0].fail_timeout_s = 2;
+    })
+    .run(|h| {
+        let g = Req::get();
+        align_second();
+        h.send_n(&g, 6);
+        h.set_mode(0, Mode::Refuse);
+        align_second();
+        h.send_n(&g, 5); // two failures: a is disabled
+        align_second();
+        h.send_n(&g, 4); // still within fail_timeout
+        align_second();
+        align_second();
+        h.send_n(&g, 4); // now - checked > 2: a probe, refused again: disabled again
+        h.set_mode(0, Mode::Answer);
+        align_second();
+        h.send_n(&g, 4); // a answers again, but is still held out
+        align_second();
+        align_second();
+        align_second();
+        h.send_n(&g, 12); // the probe succeeds: fails = 0, effective weight climbs back
+    })
 }
 
 fn post_retries() -> CaseResult {
     // a closes early after reading the request (max_fails=0: never disabled, so round robin keeps coming back).
-    let mut h = harness(
+    let never_disabled = |c: &mut Config| c.servers[0].max_fails = 0;
+    let mut t = Setup::new(
         "POST not retried after sending",
-        &["a", "b"],
+        Algorithm::RoundRobin,
         &[1, 1],
-        Algorithm::RoundRobin,
-        |c| c.servers[0].max_fails = 0,
-    )?;
-    h.set_mode(0, Mode::CloseEarly);
-    for i in 0..10 {
-        h.send(&if i % 3 == 0 { Req::get() } else { Req::post() });
-    }
-    let mut t = h.finish();
-    let mut h = harness(
-        "POST retried on refusal",
-        &["a", "b", "c"],
-        &[1, 1, 1],
-        Algorithm::RoundRobin,
-        |c| c.servers[0].max_fails = 0,
-    )?;
-    h.set_mode(0, Mode::Refuse);
-    for i in 0..9 {
-        h.send(&if i % 2 == 0 { Req::post() } else { Req::get() });
-    }
-    merge(&mut t, h.finish());
+    )
+    .with(never_disabled)
+    .run(|h| {
+        h.set_mode(0, Mode::CloseEarly);
+        h.send_all((0..10).map(|i| if i % 3 == 0 { Req::get() } else { Req::post() }));
+    })?;
+    t.merge(
+        Setup::new("POST retried on refusal", Algorithm::RoundRobin, &[1, 1, 1])
+            .with(never_disabled)
+            .run(|h| {
+                h.set_mode(0, Mode::Refuse);
+                h.send_all((0..9).map(|i| if i % 2 == 0 { Req::post() } else { Req::get() }));
+            })?,
+    );
     // With non_idempotent, a POST is retried after an early close too.
-    let mut h = harness(
-        "POST retried with non_idempotent",
-        &["a", "b"],
-        &[1, 1],
-        Algorithm::RoundRobin,
-        |c| {
-            c.servers[0].max_fails = 0;
-            c.proxy.next_upstream.non_idempotent = true;
-        },
-    )?;
-    h.set_mode(0, Mode::CloseEarly);
-    h.send_n(&Req::post(), 6);
-    merge(&mut t, h.finish());
+    t.merge(
+        Setup::new(
+            "POST retried with non_idempotent",
+            Algorithm::RoundRobin,
+            &[1, 1],
+        )
+        .with(never_disabled)
+        .with(|c| c.proxy.next_upstream.non_idempotent = true)
+        .run(|h| {
+            h.set_mode(0, Mode::CloseEarly);
+            h.send_n(&Req::post(), 6);
+        })?,
+    );
     Ok(t)
 }
 
@@ -347,75 +250,53 @@ fn post_retries() -> CaseResult {
 /// module's own search (ip_hash's byte loop from the current hash, hash's rehash, the next ring point), and later
 /// requests skip the failed server.
 fn refusing_hash_servers() -> CaseResult {
-    let mut h = harness(
-        "ip_hash, c refuses",
-        &["a", "b", "c", "d"],
-        &[1, 2, 1, 1],
-        Algorithm::IpHash,
-        |_| {},
-    )?;
-    h.set_mode(2, Mode::Refuse);
-    for n in 1..=40u8 {
-        h.send(&Req::from(n.wrapping_mul(5)));
-    }
-    let mut t = h.finish();
-    let mut h = harness(
-        "hash $arg_key, a refuses",
-        &["a", "b", "c"],
-        &[2, 1, 1],
-        Algorithm::Hash,
-        |_| {},
-    )?;
-    h.set_mode(0, Mode::Refuse);
-    for k in keys(60) {
-        h.send(&Req::key(k));
-    }
-    merge(&mut t, h.finish());
-    let names = ["a", "b", "c", "d"];
-    let mut h = harness(
-        "hash $arg_key consistent, c refuses",
-        &names,
-        &[1, 1, 2, 1],
-        Algorithm::HashConsistent,
-        |_| {},
-    )?;
-    h.set_mode(2, Mode::Refuse);
-    for k in keys(60) {
-        h.send(&Req::key(k));
-    }
-    merge(&mut t, h.finish());
+    let mut t = Setup::new("ip_hash, c refuses", Algorithm::IpHash, &[1, 2, 1, 1]).run(|h| {
+        h.set_mode(2, Mode::Refuse);
+        h.send_all((1..=40u8).map(|n| Req::from(n.wrapping_mul(5))));
+    })?;
+    t.merge(
+        Setup::new("hash $arg_key, a refuses", Algorithm::Hash, &[2, 1, 1]).run(|h| {
+            h.set_mode(0, Mode::Refuse);
+            h.send_all(key_requests(60));
+        })?,
+    );
+    t.merge(
+        Setup::new(
+            "hash $arg_key consistent, c refuses",
+            Algorithm::HashConsistent,
+            &[1, 1, 2, 1],
+        )
+        .run(|h| {
+            h.set_mode(2, Mode::Refuse);
+            h.send_all(key_requests(60));
+        })?,
+    );
     Ok(t)
 }
 
 /// proxy_next_upstream_tries 2: two refusals and the request gives up with 502, though c would answer.
 fn next_upstream_tries() -> CaseResult {
-    let mut h = harness(
+    Setup::new(
         "proxy_next_upstream_tries 2",
-        &["a", "b", "c"],
-        &[1, 1, 1],
         Algorithm::RoundRobin,
-        |c| {
-            c.proxy.tries = 2;
-            for s in &mut c.servers {
-                s.max_fails = 0;
-            }
-        },
-    )?;
-    h.set_mode(0, Mode::Refuse);
-    h.set_mode(1, Mode::Refuse);
-    h.send_n(&Req::get(), 6);
-    Ok(h.finish())
+        &[1, 1, 1],
+    )
+    .with(|c| {
+        c.proxy.tries = 2;
+        for s in &mut c.servers {
+            s.max_fails = 0;
+        }
+    })
+    .run(|h| {
+        h.set_mode(0, Mode::Refuse);
+        h.set_mode(1, Mode::Refuse);
+        h.send_n(&Req::get(), 6);
+    })
 }
 
 /// random two least_conn: compared as distributions (nginx's random draws cannot be replayed).
 fn random_two() -> Result<(Tally, Vec<String>), String> {
-    let mut h = harness(
-        "random two least_conn",
-        &["a", "b", "c"],
-        &[3, 2, 1],
-        Algorithm::RandomTwo,
-        |_| {},
-    )?;
+    let mut h = Setup::new("random two least_conn", Algorithm::RandomTwo, &[3, 2, 1]).start()?;
     let g = Req::get();
     let mut notes = Vec::new();
     let mut tally = Tally {
@@ -548,9 +429,9 @@ fn nginx_cross_check() {
 /// simulator is given a:1,b:1,c:1), and the chi-square rejects a wrong distribution.
 #[test]
 fn harness_detects_disagreement() {
-    let b = Backends::start(&["a", "b", "c"]).unwrap();
-    let cfg = config_for(Algorithm::RoundRobin, &b, &[5, 1, 1]);
-    let mut h = Harness::new("negative control", b, &cfg).unwrap();
+    let mut h = Setup::new("negative control", Algorithm::RoundRobin, &[5, 1, 1])
+        .start()
+        .unwrap();
     h.quiet = true;
     h.sim = check_nginx::Sim::new(&config_for(Algorithm::RoundRobin, &h.backends, &[1, 1, 1]));
     h.send_n(&Req::get(), 7);

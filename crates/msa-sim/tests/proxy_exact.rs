@@ -9,17 +9,7 @@ use msa_sim::rng::SimRng;
 use msa_sim::time::SimTime;
 
 fn params(spec: &[(&str, u32)]) -> Vec<PeerParams> {
-    spec.iter()
-        .map(|&(addr, w)| PeerParams {
-            server: addr.to_string(),
-            weight: w,
-            max_fails: 1,
-            fail_timeout_s: 10,
-            max_conns: 0,
-            backup: false,
-            down: false,
-        })
-        .collect()
+    spec.iter().map(|&(addr, w)| PeerParams::weighted(addr, w)).collect()
 }
 
 const ABC: [&str; 3] = ["127.0.0.1:18081", "127.0.0.1:18082", "127.0.0.1:18083"];

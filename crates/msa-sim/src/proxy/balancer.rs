@@ -12,6 +12,7 @@
 
 use crate::rng::SimRng;
 use serde::{Deserialize, Serialize};
+use std::ops::ControlFlow;
 
 /// At most this many servers in one upstream, counting removed ones: the `tried` set is a fixed bitmap of this
 /// many bits (nginx uses a bitmap too, sized to the upstream). 256 leaves room for the supermarket-model test.
@@ -101,6 +102,22 @@ pub struct PeerParams {
     pub max_conns: u32,
     pub backup: bool,
     pub down: bool,
+}
+
+impl PeerParams {
+    /// `server ADDR weight=W` and nothing else: nginx's defaults for the rest (max_fails=1, fail_timeout=10s, no
+    /// max_conns, neither backup nor down).
+    pub fn weighted(server: impl Into<String>, weight: u32) -> PeerParams {
+        PeerParams {
+            server: server.into(),
+            weight,
+            max_fails: 1,
+            fail_timeout_s: 10,
+            max_conns: 0,
+            backup: false,
+            down: false,
+        }
+    }
 }
 
 /// One server's run-time state: nginx's `ngx_http_upstream_rr_peer_t`, plus what the simulator adds
@@ -481,15 +498,24 @@ impl Upstream {
             for &b in &ip[..3] {
                 st.hash = (st.hash * 113 + b as u64) % 6271;
             }
-            let i = self.walk_weight(st.hash % self.total_weight);
-            if self.eligible(i, st, now_s) {
-                return Some(self.take(i, st, now_s));
-            }
-            st.misses += 1;
-            if st.misses > MAX_MISSES {
-                return self.get_round_robin(st, now_s);
+            if let ControlFlow::Break(pick) = self.draw_at_hash(st, now_s) {
+                return pick;
             }
         }
+    }
+
+    /// One draw of ip_hash / hash at `st.hash`: `w = hash % total_weight`, walked by weight; an eligible server is
+    /// taken, else a miss, and after 20 misses round robin. `Continue`: the caller draws again from a new hash.
+    fn draw_at_hash(&mut self, st: &mut PickState, now_s: u64) -> ControlFlow<Option<usize>> {
+        let i = self.walk_weight(st.hash % self.total_weight);
+        if self.eligible(i, st, now_s) {
+            return ControlFlow::Break(Some(self.take(i, st, now_s)));
+        }
+        st.misses += 1;
+        if st.misses > MAX_MISSES {
+            return ControlFlow::Break(self.get_round_robin(st, now_s));
+        }
+        ControlFlow::Continue(())
     }
 
     /// `ngx_http_upstream_get_hash_peer` (Cache::Memcached compatible): per draw
@@ -509,13 +535,8 @@ impl Upstream {
             // nginx keeps `hash` in a uint32_t.
             st.hash = (st.hash + ((c >> 16) & 0x7fff) as u64) & 0xffff_ffff;
             st.rehash += 1;
-            let i = self.walk_weight(st.hash % self.total_weight);
-            if self.eligible(i, st, now_s) {
-                return Some(self.take(i, st, now_s));
-            }
-            st.misses += 1;
-            if st.misses > MAX_MISSES {
-                return self.get_round_robin(st, now_s);
+            if let ControlFlow::Break(pick) = self.draw_at_hash(st, now_s) {
+                return pick;
             }
         }
     }
@@ -763,18 +784,7 @@ mod tests {
     use super::*;
 
     fn params(ws: &[u32]) -> Vec<PeerParams> {
-        ws.iter()
-            .enumerate()
-            .map(|(i, &w)| PeerParams {
-                server: format!("127.0.0.1:{}", 18081 + i),
-                weight: w,
-                max_fails: 1,
-                fail_timeout_s: 10,
-                max_conns: 0,
-                backup: false,
-                down: false,
-            })
-            .collect()
+        ws.iter().enumerate().map(|(i, &w)| PeerParams::weighted(format!("127.0.0.1:{}", 18081 + i), w)).collect()
     }
 
     fn seq(algo: Algorithm, ws: &[u32], n: usize) -> Vec<usize> {

@@ -815,23 +815,11 @@ impl Scenario {
             Step::Select { row, lock, with_version } => {
                 self.take_snapshot(st, t, log);
                 let r = row as usize;
-                if lock != LockClause::None && st.rows[r].holder != Some(t) {
-                    if let Some(holder) = st.rows[r].holder {
-                        if lock == LockClause::ForUpdateNowait {
-                            log.push(Event::Error { txn: t, error: SqlError::LockNotAvailable });
-                            self.abort(st, t, SqlError::LockNotAvailable);
-                            return false;
-                        }
-                        self.wait(st, t, WaitOn::Row(row), Some(holder), log);
-                        return false;
-                    }
-                    if self.changed_since_snapshot(st, t, row) {
-                        log.push(Event::Error { txn: t, error: SqlError::SerializationFailure });
-                        self.abort(st, t, SqlError::SerializationFailure);
-                        return false;
-                    }
-                    st.rows[r].holder = Some(t);
-                    log.push(Event::Locked { txn: t, row });
+                if lock != LockClause::None
+                    && st.rows[r].holder != Some(t)
+                    && !self.lock_row(st, t, row, lock == LockClause::ForUpdateNowait, log)
+                {
+                    return false;
                 }
                 // A locking read returns the newest committed version (after a wait: the one the holder
                 // committed); under REPEATABLE READ the check above made sure it is the snapshot's.
@@ -877,18 +865,8 @@ impl Scenario {
                     st.txns[ti].pc += 1;
                     return self.end_statement(st, t, log);
                 }
-                if !own {
-                    if let Some(holder) = st.rows[r].holder {
-                        self.wait(st, t, WaitOn::Row(row), Some(holder), log);
-                        return false;
-                    }
-                    if self.changed_since_snapshot(st, t, row) {
-                        log.push(Event::Error { txn: t, error: SqlError::SerializationFailure });
-                        self.abort(st, t, SqlError::SerializationFailure);
-                        return false;
-                    }
-                    st.rows[r].holder = Some(t);
-                    log.push(Event::Locked { txn: t, row });
+                if !own && !self.lock_row(st, t, row, false, log) {
+                    return false;
                 }
                 let cur = self.locked_view(st, t, row);
                 let value = match set {
@@ -1015,6 +993,29 @@ impl Scenario {
             Some(snap) => snap[row as usize].xmin != st.rows[row as usize].committed.xmin,
             None => false,
         }
+    }
+
+    /// `t` takes `row`'s lock, which it does not hold (SELECT ... FOR UPDATE [NOWAIT], UPDATE). Held by another:
+    /// `t` waits (with `nowait`: fails with LockNotAvailable instead). Free, but changed since `t`'s REPEATABLE
+    /// READ snapshot: a serialization failure. Returns false unless `t` now holds the lock.
+    fn lock_row<L: EventSink>(&self, st: &mut State, t: TxnId, row: RowId, nowait: bool, log: &mut L) -> bool {
+        if let Some(holder) = st.rows[row as usize].holder {
+            if nowait {
+                log.push(Event::Error { txn: t, error: SqlError::LockNotAvailable });
+                self.abort(st, t, SqlError::LockNotAvailable);
+                return false;
+            }
+            self.wait(st, t, WaitOn::Row(row), Some(holder), log);
+            return false;
+        }
+        if self.changed_since_snapshot(st, t, row) {
+            log.push(Event::Error { txn: t, error: SqlError::SerializationFailure });
+            self.abort(st, t, SqlError::SerializationFailure);
+            return false;
+        }
+        st.rows[row as usize].holder = Some(t);
+        log.push(Event::Locked { txn: t, row });
+        true
     }
 
     fn guard_holds(&self, st: &State, t: TxnId, guard: Guard, img: RowImage) -> bool {

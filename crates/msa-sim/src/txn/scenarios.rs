@@ -252,29 +252,38 @@ fn select(lock: LockClause, with_version: bool) -> Step {
 
 fn counter_txn(strategy: Strategy) -> TxnSpec {
     use Step::*;
-    let add = Compute { compute: self::Compute::AddToRead(1) };
-    let write = Update { row: 0, set: SetExpr::Computed, guard: Guard::None };
     let program = match strategy {
         Strategy::Atomic => vec![Begin, Update { row: 0, set: SetExpr::Add(1), guard: Guard::None }, Commit],
-        Strategy::ForUpdate => vec![Begin, select(LockClause::ForUpdate, false), add, write, Commit],
-        Strategy::ForUpdateNowait => vec![Begin, select(LockClause::ForUpdateNowait, false), add, write, Commit],
-        Strategy::Optimistic => vec![
-            Begin,
-            select(LockClause::None, true),
-            add,
-            Update { row: 0, set: SetExpr::Computed, guard: Guard::VersionSeen },
-            IfNoRows { then: OnZero::Retry },
-            Commit,
-        ],
-        _ => vec![Begin, select(LockClause::None, false), add, write, Commit],
+        _ => read_compute_write(strategy, Compute { compute: self::Compute::AddToRead(1) }, &[]),
     };
     spec(program, 1, 0)
 }
 
+/// Row 0 read, changed in the application (`compute`) and written back, as `strategy` protects it (every
+/// strategy but Atomic, which is one UPDATE): SELECT (FOR UPDATE [NOWAIT], or with its version for Optimistic,
+/// whose guarded UPDATE retries on zero rows), `compute`, UPDATE, then `tail` and COMMIT.
+fn read_compute_write(strategy: Strategy, compute: Step, tail: &[Step]) -> Vec<Step> {
+    use Step::*;
+    let write = Update { row: 0, set: SetExpr::Computed, guard: Guard::None };
+    let mut program = match strategy {
+        Strategy::ForUpdate => vec![Begin, select(LockClause::ForUpdate, false), compute, write],
+        Strategy::ForUpdateNowait => vec![Begin, select(LockClause::ForUpdateNowait, false), compute, write],
+        Strategy::Optimistic => vec![
+            Begin,
+            select(LockClause::None, true),
+            compute,
+            Update { row: 0, set: SetExpr::Computed, guard: Guard::VersionSeen },
+            IfNoRows { then: OnZero::Retry },
+        ],
+        _ => vec![Begin, select(LockClause::None, false), compute, write],
+    };
+    program.extend_from_slice(tail);
+    program.push(Commit);
+    program
+}
+
 fn buyer_txn(strategy: Strategy) -> TxnSpec {
     use Step::*;
-    let take = Compute { compute: self::Compute::TakeOneIfAvailable };
-    let write = Update { row: 0, set: SetExpr::Computed, guard: Guard::None };
     let program = match strategy {
         Strategy::Atomic => vec![
             Begin,
@@ -283,20 +292,7 @@ fn buyer_txn(strategy: Strategy) -> TxnSpec {
             InsertOrder,
             Commit,
         ],
-        Strategy::ForUpdate => vec![Begin, select(LockClause::ForUpdate, false), take, write, InsertOrder, Commit],
-        Strategy::ForUpdateNowait => {
-            vec![Begin, select(LockClause::ForUpdateNowait, false), take, write, InsertOrder, Commit]
-        }
-        Strategy::Optimistic => vec![
-            Begin,
-            select(LockClause::None, true),
-            take,
-            Update { row: 0, set: SetExpr::Computed, guard: Guard::VersionSeen },
-            IfNoRows { then: OnZero::Retry },
-            InsertOrder,
-            Commit,
-        ],
-        _ => vec![Begin, select(LockClause::None, false), take, write, InsertOrder, Commit],
+        _ => read_compute_write(strategy, Compute { compute: self::Compute::TakeOneIfAvailable }, &[InsertOrder]),
     };
     spec(program, -1, 1)
 }
