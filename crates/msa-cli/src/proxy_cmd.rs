@@ -91,10 +91,7 @@ fn parse_servers(s: &str) -> Result<Vec<(String, PeerParams)>, UsageError> {
         }
         let index = out.len();
         let server = addr.map(str::to_string).unwrap_or_else(|| msa_sim::proxy::config::placeholder_addr(index));
-        out.push((
-            name.to_string(),
-            PeerParams { server, weight, max_fails: 1, fail_timeout_s: 10, max_conns: 0, backup: false, down: false },
-        ));
+        out.push((name.to_string(), PeerParams::weighted(server, weight)));
     }
     Ok(out)
 }
