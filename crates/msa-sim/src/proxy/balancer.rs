@@ -586,6 +586,31 @@ impl Upstream {
     /// distinct eligible servers `prev` then `peer`, keeping `prev` only if it has strictly fewer conns per weight
     /// (`peer.conns * prev.weight > prev.conns * peer.weight`); a tie goes to the second draw.
     fn get_random(&mut self, st: &mut PickState, now_s: u64, rng: &mut SimRng, two: bool) -> Option<usize> {
+        self.get_drawn(st, now_s, rng, two, |b, prev, peer| {
+            let (p, q) = (&b.peers[peer], &b.peers[prev]);
+            p.conns as i64 * q.weight > q.conns as i64 * p.weight
+        })
+    }
+
+    /// NOT nginx. Peak-EWMA with two random choices (Finagle `Balancers.p2cPeakEwma`, Linkerd): draw two distinct
+    /// eligible servers as random two does, keep the one with the lower `cost x (in flight + 1)`, where cost is
+    /// the latency estimate decayed toward 0 over time (tau 10 s). Failures count as passive-check failures, as
+    /// for every algorithm here.
+    fn get_peak_ewma(&mut self, st: &mut PickState, now_s: u64, now_us: u64, rng: &mut SimRng) -> Option<usize> {
+        self.get_drawn(st, now_s, rng, true, |b, prev, peer| b.ewma_load(prev, now_us) < b.ewma_load(peer, now_us))
+    }
+
+    /// The draw loop random, random two and peak-EWMA share: weighted draws until one eligible server (`two` =
+    /// false) or two distinct ones, `prev` then `peer`, of which `keep_prev(self, prev, peer)` chooses; after
+    /// more than 20 misses (or with fewer than two servers) plain round robin, as nginx does.
+    fn get_drawn(
+        &mut self,
+        st: &mut PickState,
+        now_s: u64,
+        rng: &mut SimRng,
+        two: bool,
+        keep_prev: impl Fn(&Self, usize, usize) -> bool,
+    ) -> Option<usize> {
         if st.misses > MAX_MISSES || self.primary.len() < 2 || self.total_weight == 0 {
             return self.get_round_robin(st, now_s);
         }
@@ -599,36 +624,7 @@ impl Upstream {
                 match prev {
                     None => prev = Some(i),
                     Some(pv) => {
-                        let (p, q) = (&self.peers[i], &self.peers[pv]);
-                        let chosen = if p.conns as i64 * q.weight > q.conns as i64 * p.weight { pv } else { i };
-                        return Some(self.take(chosen, st, now_s));
-                    }
-                }
-                continue;
-            }
-            st.misses += 1;
-            if st.misses > MAX_MISSES {
-                return self.get_round_robin(st, now_s);
-            }
-        }
-    }
-
-    /// NOT nginx. Peak-EWMA with two random choices (Finagle `Balancers.p2cPeakEwma`, Linkerd): draw two distinct
-    /// eligible servers as random two does, keep the one with the lower `cost x (in flight + 1)`, where cost is
-    /// the latency estimate decayed toward 0 over time (tau 10 s). Failures count as passive-check failures, as
-    /// for every algorithm here.
-    fn get_peak_ewma(&mut self, st: &mut PickState, now_s: u64, now_us: u64, rng: &mut SimRng) -> Option<usize> {
-        if st.misses > MAX_MISSES || self.primary.len() < 2 || self.total_weight == 0 {
-            return self.get_round_robin(st, now_s);
-        }
-        let mut prev: Option<usize> = None;
-        loop {
-            let i = self.peek_random(rng);
-            if prev != Some(i) && self.eligible(i, st, now_s) {
-                match prev {
-                    None => prev = Some(i),
-                    Some(pv) => {
-                        let chosen = if self.ewma_load(pv, now_us) < self.ewma_load(i, now_us) { pv } else { i };
+                        let chosen = if keep_prev(self, pv, i) { pv } else { i };
                         return Some(self.take(chosen, st, now_s));
                     }
                 }
