@@ -28,6 +28,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     prefs::provide_prefs();
     layout::provide_theme();
+    widgets::url_state::provide();
 
     view! {
         <Html attr:dir="ltr" />
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=routes::Home />
                 <Route path=path!("/:lang") view=routes::Home />
                 <Route path=path!("/:lang/:lesson") view=routes::LessonPage />
+                <Route path=path!("/:lang/lab/:name") view=routes::LabPage />
             </Routes>
         </Router>
     }

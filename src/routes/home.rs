@@ -129,6 +129,22 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                     </A>
                 </p>
             </section>
+            {(!crate::widgets::LABS.is_empty()).then(|| view! {
+                <section class="labs" aria-labelledby="labs-heading">
+                    <h2 id="labs-heading">{move || td_string!(lang.get(), labs_heading)}</h2>
+                    <p>{move || td_string!(lang.get(), labs_intro)}</p>
+                    <ul class="labs__list">
+                        {crate::widgets::LABS.iter().map(|lab| view! {
+                            <li class="labs__item">
+                                <A href=move || crate::href(&format!("/{}/lab/{}", lang::code(lang.get()), lab.name))>
+                                    {move || (lab.title)(lang.get())}
+                                </A>
+                                <p>{move || (lab.summary)(lang.get())}</p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
         </Shell>
     }
 }

@@ -43,9 +43,13 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
     let prev = index.checked_sub(1).map(|i| &LESSONS[i]);
     let next = LESSONS.get(index + 1);
     let location = use_location();
-    // The switch keeps the lesson and the section: ids are the same in both languages.
+    // The switch keeps the lesson, the widgets' state (the query) and the section: ids are the same in both
+    // languages.
+    let url_version = crate::widgets::url_state::version();
     let switch_href = Signal::derive(move || {
-        format!("/{}/{}{}", lang::code(lang::other(lang)), lesson.slug, location.hash.get())
+        url_version.track();
+        let search = crate::widgets::url_state::current_search();
+        format!("/{}/{}{}{}", lang::code(lang::other(lang)), lesson.slug, search, location.hash.get())
     });
 
     track_reading(lesson.slug);

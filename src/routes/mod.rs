@@ -1,11 +1,13 @@
-//! One module per route: the course map, a lesson, and the page for addresses that lead nowhere.
+//! One module per route: the course map, a lesson, a lab, and the page for addresses that lead nowhere.
 
 mod glossary;
 mod home;
+mod lab;
 mod lesson;
 mod not_found;
 
 pub use glossary::Glossary;
 pub use home::Home;
+pub use lab::LabPage;
 pub use lesson::{scroll_to_hash, LessonPage};
 pub use not_found::NotFound;

@@ -1,14 +1,45 @@
-//! Interactive widgets, one folder each, mounted where a lesson's ```` ```widget name ```` directive stands.
-//! Names and keys are declared (and checked at build time) in `msa_content::WIDGETS`.
+//! Interactive widgets, one folder each, mounted where a lesson's ```` ```widget name ```` directive stands, or
+//! on their own page at `/:lang/lab/:name` (see [`LABS`]). Names and directive keys are declared, and checked at
+//! build time, in `msa_content::WIDGETS`.
+//!
+//! Conventions every widget follows:
+//! - A view over `msa-sim`: the component holds the core's state in a signal and draws it; no simulation
+//!   logic here.
+//! - Its root is `<section class="widget widget--<name>" data-keys aria-labelledby=…>`; `data-keys` keeps the
+//!   lesson's ←/→ page turns away from keys pressed inside it.
+//! - Its state is shareable through [`url_state`] under the instance's key (the directive's `id`, else the
+//!   widget's name).
+//! - Strings come from `locales/{en,ko}.json` under one object named after the widget.
 
 pub mod quiz;
+pub mod url_state;
 
 use crate::i18n::Locale;
 use leptos::prelude::*;
 
-/// The component for a widget directive. The build has already refused unknown names and bad keys, so an
-/// unmatched name here means the registry and this function disagree: shown as nothing, logged for developers.
-pub fn mount(name: &'static str, _params: &'static [(&'static str, &'static str)], _lang: Locale) -> AnyView {
+/// Directive parameters: `key = value` pairs as written in the lesson, checked at build time.
+pub type Params = &'static [(&'static str, &'static str)];
+
+/// The value of directive key `key`, if the lesson gave one.
+pub fn param(params: Params, key: &str) -> Option<&'static str> {
+    params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// A widget that also has a page of its own, to play freely (`/:lang/lab/:name`), listed on the course map.
+pub struct Lab {
+    pub name: &'static str,
+    pub title: fn(Locale) -> &'static str,
+    pub summary: fn(Locale) -> &'static str,
+}
+
+/// The labs, in the order the course map lists them.
+pub const LABS: &[Lab] = &[];
+
+/// The component for a widget directive (`params` from the lesson), or for a lab page (`params` empty). The
+/// build has already refused unknown names and bad keys, so an unmatched name here means the registry and this
+/// function disagree: shown as nothing, logged for developers.
+pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
+    let _ = (params, lang);
     leptos::logging::error!("widget `{name}` is declared in msa_content::WIDGETS but has no component");
     ().into_any()
 }
