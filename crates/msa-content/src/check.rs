@@ -61,7 +61,7 @@ pub fn load_site(root: &Path, widgets: &[WidgetSpec]) -> Result<Site, Vec<Conten
     }
 
     if errors.is_empty() {
-        errors.extend(check_links(root, &lessons));
+        errors.extend(check_links(root, &lessons, widgets));
     }
     // Every term is linked from some lesson in every language: the glossary holds what the course teaches.
     for t in &glossary {
@@ -161,11 +161,18 @@ fn compare_translations(root: &Path, langs: &[Lesson]) -> Vec<ContentError> {
     errors
 }
 
-fn check_links(root: &Path, lessons: &[LessonSet]) -> Vec<ContentError> {
+fn check_links(root: &Path, lessons: &[LessonSet], widgets: &[WidgetSpec]) -> Vec<ContentError> {
     let mut errors = Vec::new();
     for set in lessons {
         for lesson in &set.langs {
             for link in &lesson.links {
+                if let Some(name) = link.slug.strip_prefix("lab/") {
+                    if !widgets.iter().any(|w| w.lab && w.name == name) {
+                        let m = format!("link to `/{}/lab/{name}`: there is no such lab", link.lang);
+                        errors.push(ContentError::new(path_of(root, lesson), link.line, m));
+                    }
+                    continue;
+                }
                 let target = lessons
                     .iter()
                     .find(|s| s.slug == link.slug)

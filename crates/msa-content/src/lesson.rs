@@ -301,9 +301,16 @@ fn rewrite_link(dest: &str, lang: &str, slug: &str, line: usize) -> Result<(Stri
         let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         match (path.starts_with('/'), parts.as_slice()) {
             (true, [l, s]) if crate::LANGS.contains(l) && !s.is_empty() => (l.to_string(), s.to_string()),
+            // A lab page, optionally with a query that sets the widget's state.
+            (true, [l, "lab", w]) if crate::LANGS.contains(l) && !w.is_empty() && anchor.is_none() => {
+                let href = format!("{l}/lab/{w}");
+                let name = w.split('?').next().unwrap_or_default();
+                return Ok((href, Some(Link { lang: l.to_string(), slug: format!("lab/{name}"), anchor: None, line })));
+            }
             _ => {
                 return Err(format!(
-                    "link `{dest}` is not a lesson: write `/ko/<slug>`, `/en/<slug>#section` or `#section`"
+                    "link `{dest}` is not a lesson: write `/ko/<slug>`, `/en/<slug>#section`, `#section` or \
+                     `/en/lab/<widget>`"
                 ))
             }
         }

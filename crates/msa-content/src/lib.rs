@@ -128,6 +128,7 @@ pub struct Widget {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
     pub lang: String,
+    /// The lesson's slug, or `lab/<widget>` for a lab page.
     pub slug: String,
     pub anchor: Option<String>,
     pub line: usize,
@@ -152,6 +153,9 @@ pub struct LessonSet {
 pub struct WidgetSpec {
     pub name: &'static str,
     pub keys: &'static [KeySpec],
+    /// Whether the widget also has a page of its own, `/<lang>/lab/<name>`, that lessons may link to (with a
+    /// query that sets its state: `/en/lab/race?race=…`).
+    pub lab: bool,
 }
 
 #[derive(Clone, Copy, Debug)]

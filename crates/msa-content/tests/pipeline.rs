@@ -10,6 +10,7 @@ const DEMO: WidgetSpec = WidgetSpec {
         KeySpec { name: "servers", required: false, kind: KeyKind::Int { min: 1, max: 16 } },
         KeySpec { name: "note", required: false, kind: KeyKind::Text },
     ],
+    lab: true,
 };
 
 fn lesson(slug: &str, title: &str, body: &str) -> String {
@@ -112,13 +113,31 @@ fn broken_links_fail_with_their_line() {
     let body = "See [two](/en/two).\n\nAnd [a section](/ko/one#nowhere).\n\nAnd [bad](other.html).\n\n## Here {#here}\n";
     let root = course("links", ONE, &[("ko/one.md", lesson("one", "하나", body)), ("en/one.md", lesson("one", "One", body))]);
     let errs = errors_of(&root);
-    assert!(errs.contains(&"/en/one.md:11: link `other.html` is not a lesson: write `/ko/<slug>`, `/en/<slug>#section` or `#section`".to_string()), "{errs:#?}");
+    assert!(errs.contains(&"/en/one.md:11: link `other.html` is not a lesson: write `/ko/<slug>`, `/en/<slug>#section`, `#section` or `/en/lab/<widget>`".to_string()), "{errs:#?}");
     // Links are checked once every lesson parsed; fix the bad one to see them.
     let body = body.replace("[bad](other.html)", "[ok](#here)");
     let root = course("links2", ONE, &[("ko/one.md", lesson("one", "하나", &body)), ("en/one.md", lesson("one", "One", &body))]);
     let errs = errors_of(&root);
     assert!(errs.contains(&"/en/one.md:7: link to `/en/two`: there is no such lesson".to_string()), "{errs:#?}");
     assert!(errs.contains(&"/ko/one.md:9: link to `/ko/one#nowhere`: that lesson has no section `nowhere`".to_string()), "{errs:#?}");
+}
+
+#[test]
+fn lab_links_name_a_widget_with_a_lab_page() {
+    let body = "Play in [the lab](/en/lab/demo?demo=a), not [nowhere](/ko/lab/nope).\n";
+    let root = course("lab-links", ONE, &[("ko/one.md", lesson("one", "하나", body)), ("en/one.md", lesson("one", "One", body))]);
+    let errs = errors_of(&root);
+    assert_eq!(errs, vec![
+        "/en/one.md:7: link to `/ko/lab/nope`: there is no such lab".to_string(),
+        "/ko/one.md:7: link to `/ko/lab/nope`: there is no such lab".to_string(),
+    ]);
+    let site = load_site(&root.clone(), &[DEMO]);
+    assert!(site.is_err());
+    let fixed = body.replace(", not [nowhere](/ko/lab/nope)", "");
+    let root = course("lab-links2", ONE, &[("ko/one.md", lesson("one", "하나", &fixed)), ("en/one.md", lesson("one", "One", &fixed))]);
+    let site = load_site(&root, &[DEMO]).expect("a lab link with a query is fine");
+    let html = site.lessons[0].langs[1].blocks.iter().map(|b| format!("{b:?}")).collect::<String>();
+    assert!(html.contains("href=\\\"en/lab/demo?demo=a\\\""), "{html}");
 }
 
 #[test]
