@@ -1012,6 +1012,9 @@ impl Engine {
             _ => t.http_error(504),
         }
         self.log.push(now, LogKind::Answered { req: id.id, status, latency_us: latency });
+        if status == 200 {
+            self.metrics.window.record(latency);
+        }
         if r.sent_at >= SimTime::from_ms(self.cfg.warmup_ms) {
             if status == 200 {
                 self.metrics.latency.record(latency);

@@ -123,6 +123,14 @@ impl Latency {
         self.max_us = self.max_us.max(us);
     }
 
+    /// Forgets every recorded latency.
+    pub fn reset(&mut self) {
+        self.hist.reset();
+        self.count = 0;
+        self.sum_us = 0;
+        self.max_us = 0;
+    }
+
     pub fn mean_us(&self) -> f64 {
         if self.count == 0 {
             0.0
@@ -177,6 +185,22 @@ pub struct Sample {
     /// Per backend (config order): connections the proxy holds, requests waiting in the backend's queue.
     pub conns: Vec<u32>,
     pub backend_queue: Vec<u32>,
+    /// Latency of the 2xx answers given during that second (all of them, warm-up included), in microseconds:
+    /// median, 95th and 99th percentile (HDR: within 1%); 0 when none was answered.
+    pub p50_us: u64,
+    pub p95_us: u64,
+    pub p99_us: u64,
+    /// Error answers during that second, by status.
+    pub http_500: u64,
+    pub http_502: u64,
+    pub http_503: u64,
+    pub http_504: u64,
+    /// Requests that found their session gone during that second.
+    pub sessions_lost: u64,
+    /// Retries (attempts after the first) during that second.
+    pub retries: u64,
+    /// Per backend (config order, added servers included): 2xx answers it gave during that second.
+    pub served: Vec<u64>,
 }
 
 /// Everything counted in a run.
@@ -192,6 +216,10 @@ pub struct Metrics {
     pub series: VecDeque<Sample>,
     /// Totals at the last sample, to turn cumulative counts into per-second ones.
     pub(crate) last_sample: Totals,
+    /// Latencies of 2xx answers since the last sample (for the per-second percentiles).
+    pub(crate) window: Latency,
+    /// Per-backend `ok` at the last sample.
+    pub(crate) last_served: Vec<u64>,
 }
 
 impl Metrics {
@@ -203,6 +231,22 @@ impl Metrics {
         s.failed = t.failed - l.failed;
         s.dropped = t.dropped - l.dropped;
         s.in_flight = t.in_flight;
+        s.http_500 = t.errors.http_500 - l.errors.http_500;
+        s.http_502 = t.errors.http_502 - l.errors.http_502;
+        s.http_503 = t.errors.http_503 - l.errors.http_503;
+        s.http_504 = t.errors.http_504 - l.errors.http_504;
+        s.sessions_lost = t.sessions_lost - l.sessions_lost;
+        s.retries = t.retries - l.retries;
+        if self.window.count > 0 {
+            s.p50_us = self.window.quantile_us(0.50);
+            s.p95_us = self.window.quantile_us(0.95);
+            s.p99_us = self.window.quantile_us(0.99);
+            self.window.reset();
+        }
+        self.last_served.resize(self.backends.len(), 0);
+        s.served = self.backends.iter().zip(&self.last_served).map(|(b, l)| b.ok - l).collect();
+        self.last_served.clear();
+        self.last_served.extend(self.backends.iter().map(|b| b.ok));
         self.last_sample = t.clone();
         if self.series.len() >= SERIES_MAX {
             self.series.pop_front();

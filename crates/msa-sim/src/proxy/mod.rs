@@ -23,6 +23,7 @@ pub mod engine;
 pub mod export;
 pub mod log;
 pub mod metrics;
+pub mod playground;
 pub mod query;
 pub mod scenarios;
 
