@@ -277,3 +277,21 @@ fn predict_errors_before_the_dead_server_is_taken_out() {
     assert!(active.removed_at.as_us() - active.crashed_at.as_us() >= 4_000_000, "{active:?}");
     assert!(active.failed_attempts > 50, "{active:?}");
 }
+
+#[test]
+fn bounded_slices_toward_a_time_stop_exactly_there() {
+    let reference = busy_run(SimTime::from_ms(9_500));
+    let mut p = Playground::new(reference.config().clone(), reference.actions().to_vec()).unwrap();
+    let t = SimTime::from_ms(9_500);
+    let mut calls = 0;
+    while p.now() < t {
+        let pr = p.advance(t, 313);
+        assert!(pr.events <= 313);
+        calls += 1;
+        assert!(calls < 100_000);
+    }
+    assert_eq!(p.now(), t);
+    assert!(calls > 3);
+    assert_eq!(p.engine().trace_hash(), reference.engine().trace_hash());
+    assert_eq!(p.engine().snapshot(), reference.engine().snapshot());
+}

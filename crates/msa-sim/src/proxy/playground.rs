@@ -331,60 +331,53 @@ impl Playground {
         }
     }
 
-    /// Runs to time `t`, applying due actions and saving checkpoints (bounded like [`Engine::run_until`]).
+    /// Runs to time `t`, applying due actions and saving checkpoints (at most [`MAX_EVENTS_PER_CALL`] events).
     pub fn run_until(&mut self, t: SimTime) -> Progress {
-        let mut events = 0;
-        while events < MAX_EVENTS_PER_CALL {
-            let next_mark = SimTime(self.checkpoints.last().map(|(e, _)| e.now().as_us()).unwrap_or(0).saturating_add(self.every_us));
-            let mut stop = t.min(next_mark);
-            let action = self.next_action_at().filter(|&a| a <= stop);
-            if let Some(a) = action {
-                stop = a;
+        self.advance(t, MAX_EVENTS_PER_CALL)
+    }
+
+    /// Handles at most `events` events toward the end of the run (fast-forward slices), applying due actions.
+    pub fn run_for(&mut self, events: u64) -> Progress {
+        self.advance(SimTime::MAX, events)
+    }
+
+    /// Runs toward time `t` handling at most `budget` events: the clock stands at `t` when every event up to `t`
+    /// is done (for `t` = [`SimTime::MAX`]: stops at the end of the run instead). Actions are applied when the
+    /// clock reaches their time, exactly as a click at that instant did.
+    pub fn advance(&mut self, t: SimTime, budget: u64) -> Progress {
+        let budget = budget.min(MAX_EVENTS_PER_CALL);
+        let mut done = 0;
+        loop {
+            let last = self.checkpoints.last().map(|(e, _)| e.now().as_us()).unwrap_or(0);
+            let mark = SimTime(last.saturating_add(self.every_us));
+            let act = self.next_action_at();
+            let limit = act.map_or(t.min(mark), |a| a.min(t).min(mark));
+            while done < budget {
+                match self.engine.next_event_time() {
+                    Some(at) if at <= limit => {
+                        self.engine.step();
+                        done += 1;
+                    }
+                    _ => break,
+                }
             }
-            let before = self.engine.now();
-            let p = self.engine.run_until(stop);
-            events += p.events;
-            if self.engine.now() < stop {
-                break; // the event budget of one call ran out
+            if self.engine.next_event_time().is_some_and(|at| at <= limit) {
+                break; // the budget ran out before `limit`
             }
-            if action.is_some() {
+            if self.engine.is_finished() && act.is_none() && t == SimTime::MAX {
+                break; // the end of the run
+            }
+            // Nothing is left up to `limit`: the clock moves there (no event, so this is free).
+            self.engine.run_until(limit);
+            if act == Some(limit) {
                 self.apply_next();
             }
             self.save_checkpoint();
-            if stop >= t && self.next_action_at().is_none_or(|a| a > t) {
+            if limit >= t && self.next_action_at().is_none_or(|a| a > t) {
                 break;
             }
-            if p.events == 0 && before == self.engine.now() && action.is_none() && stop >= t {
+            if done >= budget {
                 break;
-            }
-        }
-        Progress { events, now: self.engine.now(), finished: self.is_finished() }
-    }
-
-    /// Handles at most `events` events (fast-forward slices), applying due actions on the way.
-    pub fn run_for(&mut self, events: u64) -> Progress {
-        let mut done = 0;
-        let budget = events.min(MAX_EVENTS_PER_CALL);
-        while done < budget {
-            let next_mark = SimTime(self.checkpoints.last().map(|(e, _)| e.now().as_us()).unwrap_or(0).saturating_add(self.every_us));
-            let limit = self.next_action_at().map_or(next_mark, |a| a.min(next_mark));
-            match self.engine.next_event_time() {
-                Some(at) if at <= limit => {
-                    self.engine.step();
-                    done += 1;
-                }
-                _ => {
-                    // Nothing before the limit: move the clock there (and act), or stop at the end of the run.
-                    if self.engine.is_finished() && self.applied == self.actions.len() {
-                        break;
-                    }
-                    let at_action = self.next_action_at() == Some(limit);
-                    self.engine.run_until(limit);
-                    if at_action {
-                        self.apply_next();
-                    }
-                    self.save_checkpoint();
-                }
             }
         }
         Progress { events: done, now: self.engine.now(), finished: self.is_finished() }
