@@ -197,4 +197,46 @@ impl std::error::Error for ContentError {}
 
 /// The widgets lessons may embed, with the keys each directive takes. The app mounts a component for each
 /// name here; a directive naming anything else fails the build. Widgets are added here as they are built.
-pub const WIDGETS: &[WidgetSpec] = &[];
+pub const WIDGETS: &[WidgetSpec] = &[
+    WidgetSpec {
+        name: "proxy",
+        lab: true,
+        keys: &[
+            KeySpec { name: "preset", required: false, kind: KeyKind::OneOf(PROXY_PRESETS) },
+            KeySpec { name: "id", required: false, kind: KeyKind::Text },
+            KeySpec { name: "view", required: false, kind: KeyKind::OneOf(PROXY_VIEWS) },
+            KeySpec { name: "request", required: false, kind: KeyKind::Int { min: 1, max: 1000 } },
+        ],
+    },
+    WidgetSpec { name: "proxy-roles", lab: false, keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }] },
+];
+
+/// The reverse-proxy playground's presets: the names of `msa_sim::proxy::PRESETS` (a test checks they agree).
+pub const PROXY_PRESETS: &[&str] = &[
+    "uneven-round-robin",
+    "uneven-least-conn",
+    "uneven-peak-ewma",
+    "passive-checks-death",
+    "active-checks-death",
+    "hang-timeout",
+    "post-retry",
+    "backup-server",
+    "local-sessions-round-robin",
+    "sticky-ip-hash-death",
+    "sticky-cookie-death",
+    "shared-sessions-death",
+    "jwt-sessions-death",
+    "hash-consistent-death",
+    "saturation",
+    "saturation-proxy-queue",
+    "notes-port-8004",
+    "mmc",
+    "random-mm1",
+    "random-two-supermarket",
+];
+
+/// What a `proxy` directive shows: `all` (every panel, the lab page), `sim` (the picture, time, backend actions,
+/// log and table), `sim-charts` (and the live charts), `compare` (algorithms side by side), `ask-server` ("which
+/// server gets request N?", with `request = N`), `ask-detection` ("how many attempts fail before the dead
+/// server is taken out?").
+pub const PROXY_VIEWS: &[&str] = &["all", "sim", "sim-charts", "compare", "ask-server", "ask-detection"];

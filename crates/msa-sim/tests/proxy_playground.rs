@@ -295,3 +295,43 @@ fn bounded_slices_toward_a_time_stop_exactly_there() {
     assert_eq!(p.engine().trace_hash(), reference.engine().trace_hash());
     assert_eq!(p.engine().snapshot(), reference.engine().snapshot());
 }
+
+#[test]
+fn current_config_follows_the_actions() {
+    let mut p = Playground::new(Config::default(), Vec::new()).unwrap();
+    p.run_until(SimTime::from_secs(1));
+    p.act(Action::Add).unwrap();
+    p.act(Action::SetDown { server: 0, down: true }).unwrap();
+    p.act(Action::Rate { per_s: 250.0 }).unwrap();
+    let c = p.current_config();
+    assert_eq!(c.servers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["s1", "s2", "s3", "s4"]);
+    assert!(c.servers[0].down);
+    assert_eq!(c.clients.rate_per_s, 250.0);
+    // The same as the config a learner would write with servers=4: the exported nginx text agrees.
+    let mut by_hand = Config::default();
+    msa_sim::proxy::scenarios::set(&mut by_hand, "servers", "4").unwrap();
+    by_hand.servers[0].down = true;
+    by_hand.clients.rate_per_s = 250.0;
+    assert_eq!(msa_sim::proxy::to_nginx(&c), msa_sim::proxy::to_nginx(&by_hand));
+    // Removing s2 keeps the others' addresses.
+    p.act(Action::Remove { server: 1 }).unwrap();
+    let c = p.current_config();
+    assert_eq!(c.servers.len(), 3);
+    assert_eq!(c.servers[1].addr.as_deref(), Some("127.0.0.1:18083"));
+    assert!(c.validate().is_ok());
+}
+
+#[test]
+fn first_servers_and_littles_law() {
+    let mut cfg = Config::default();
+    cfg.servers[0].weight = 5;
+    let v = msa_sim::proxy::playground::first_servers(&cfg, 14).unwrap();
+    assert_eq!(v, [0, 0, 1, 0, 2, 0, 0, 0, 0, 1, 0, 2, 0, 0].map(Some).to_vec());
+    let mut p = Playground::new(scenarios::preset("saturation").unwrap(), Vec::new()).unwrap();
+    p.run_until(SimTime::from_secs(20));
+    let l = msa_sim::proxy::playground::Little::of(p.engine());
+    assert!(l.in_flight_avg > 50.0, "{l:?}");
+    // L = λW within sampling error (L is sampled once a second; failed requests are not in W).
+    let ratio = l.in_flight_avg / l.product();
+    assert!((0.7..1.3).contains(&ratio), "{l:?} {ratio}");
+}

@@ -25,6 +25,7 @@ pub mod log;
 pub mod metrics;
 pub mod playground;
 pub mod query;
+pub mod roles;
 pub mod scenarios;
 
 pub use balancer::{Algorithm, PeerParams, PickInput, Picker, Upstream};

@@ -442,6 +442,54 @@ impl Playground {
         self.checkpoints.iter().map(|(e, _)| e.now()).collect()
     }
 
+    /// The configuration as it stands now: the settings, with the servers added, removed or set down and the
+    /// rate changed by the actions applied so far (what an exported nginx config should say).
+    pub fn current_config(&self) -> Config {
+        let mut cfg = self.config().clone();
+        // Engine indices never shift (a removed server keeps its index): track them, then drop the removed.
+        let mut servers: Vec<Option<ServerConfig>> = cfg.servers.drain(..).map(Some).collect();
+        let mut names: Vec<String> = servers.iter().flatten().map(|s| s.name.clone()).collect();
+        for a in &self.actions[..self.applied] {
+            match a.action {
+                Action::Add => {
+                    let n = servers.len();
+                    let mut k = n;
+                    let name = loop {
+                        let s = format!("s{}", k + 1);
+                        if !names.contains(&s) {
+                            break s;
+                        }
+                        k += 1;
+                    };
+                    names.push(name.clone());
+                    servers.push(Some(ServerConfig { name, ..ServerConfig::named_for(n) }));
+                }
+                Action::Remove { server } => {
+                    if let Some(s) = servers.get_mut(server) {
+                        *s = None;
+                    }
+                }
+                Action::SetDown { server, down } => {
+                    if let Some(Some(s)) = servers.get_mut(server) {
+                        s.down = down;
+                    }
+                }
+                Action::Rate { per_s } => cfg.clients.rate_per_s = per_s,
+                Action::Fault { .. } => {}
+            }
+        }
+        if servers.iter().any(Option::is_none) {
+            // Placeholder addresses follow the index: keep each server's own after the removed ones drop out.
+            for (i, s) in servers.iter_mut().enumerate() {
+                if let Some(s) = s {
+                    s.addr.get_or_insert_with(|| super::config::placeholder_addr(i));
+                }
+            }
+        }
+        cfg.servers = servers.into_iter().flatten().collect();
+        cfg
+    }
+
     /// The same run (seed, arrivals, actions) under another algorithm, at time 0: for compare mode.
     pub fn with_algorithm(&self, algo: Algorithm) -> Result<Playground, ConfigError> {
         let mut cfg = self.config().clone();
@@ -450,28 +498,74 @@ impl Playground {
     }
 }
 
-/// The server that gets the first attempt of request `req` (0-based) under `cfg`, or None if the run never sends
-/// it (a predict-then-run question: "which server gets request 7?").
-pub fn server_of_request(cfg: &Config, req: u64) -> Result<Option<usize>, ConfigError> {
+/// The server that gets the first attempt of each of the first `n` requests under `cfg` (None for a request
+/// no server got: no live upstream, or dropped by the proxy queue). For predict-then-run questions ("which server
+/// gets request 7?").
+pub fn first_servers(cfg: &Config, n: u64) -> Result<Vec<Option<usize>>, ConfigError> {
     let mut cfg = cfg.clone();
+    // One event logs at most a few entries: a small window read after every step sees them all.
     cfg.log_capacity = 64;
     let mut e = Engine::new(cfg)?;
+    let mut out: Vec<Option<usize>> = vec![None; n.min(1_000_000) as usize];
+    let mut decided = vec![false; out.len()];
+    let mut left = out.len();
     let mut seen = 0u64;
-    while e.step() {
+    while left > 0 && e.step() {
         let count = e.log().count();
         let new = (count - seen).min(e.log().entries().len() as u64) as usize;
         seen = count;
         let entries = e.log().entries();
         for x in entries.iter().skip(entries.len() - new) {
-            match x.kind {
-                LogKind::Sent { req: r, server, attempt: 1 } if r == req => return Ok(Some(server)),
-                // Answered, dropped or refused without a first attempt: no server got it.
-                LogKind::Answered { req: r, .. } | LogKind::Dropped { req: r, .. } if r == req => return Ok(None),
-                _ => {}
+            let (req, server) = match x.kind {
+                LogKind::Sent { req, server, attempt: 1 } => (req, Some(server)),
+                LogKind::Answered { req, .. } | LogKind::Dropped { req, .. } => (req, None),
+                _ => continue,
+            };
+            if let Some(i) = usize::try_from(req).ok().filter(|&i| i < out.len()) {
+                if !decided[i] {
+                    decided[i] = true;
+                    out[i] = server;
+                    left -= 1;
+                }
             }
         }
     }
-    Ok(None)
+    Ok(out)
+}
+
+/// The server that gets the first attempt of request `req` (0-based), or None (see [`first_servers`]).
+pub fn server_of_request(cfg: &Config, req: u64) -> Result<Option<usize>, ConfigError> {
+    Ok(first_servers(cfg, req.saturating_add(1))?.last().copied().flatten())
+}
+
+/// Little's law read off a run: the average number of requests in the system L, the throughput λ and the mean
+/// time in the system W, so a view can show L ≈ λ × W with the run's own figures.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Little {
+    /// Mean of the in-flight count sampled at the end of every second so far.
+    pub in_flight_avg: f64,
+    /// Answered requests (2xx) per second over the run so far.
+    pub throughput_per_s: f64,
+    /// Mean latency of those answers, in seconds.
+    pub mean_latency_s: f64,
+}
+
+impl Little {
+    pub fn of(e: &Engine) -> Little {
+        let m = e.metrics();
+        let n = m.series.len();
+        let in_flight_avg = if n == 0 { 0.0 } else { m.series.iter().map(|s| s.in_flight as f64).sum::<f64>() / n as f64 };
+        let secs = e.now().as_secs_f64();
+        Little {
+            in_flight_avg,
+            throughput_per_s: if secs > 0.0 { m.totals.ok as f64 / secs } else { 0.0 },
+            mean_latency_s: m.latency.mean_us() / 1e6,
+        }
+    }
+    /// λ × W.
+    pub fn product(&self) -> f64 {
+        self.throughput_per_s * self.mean_latency_s
+    }
 }
 
 /// What happened between a backend's crash and the proxy taking it out (a predict-then-run question).
