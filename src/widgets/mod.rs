@@ -11,10 +11,11 @@
 //!   widget's name).
 //! - Strings come from `locales/{en,ko}.json` under one object named after the widget.
 
+pub mod proxy;
 pub mod quiz;
 pub mod url_state;
 
-use crate::i18n::Locale;
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// Directive parameters: `key = value` pairs as written in the lesson, checked at build time.
@@ -33,13 +34,21 @@ pub struct Lab {
 }
 
 /// The labs, in the order the course map lists them.
-pub const LABS: &[Lab] = &[];
+pub const LABS: &[Lab] = &[Lab {
+    name: "proxy",
+    title: |l| td_string!(l, proxy.lab_title),
+    summary: |l| td_string!(l, proxy.lab_summary),
+}];
 
 /// The component for a widget directive (`params` from the lesson), or for a lab page (`params` empty). The
 /// build has already refused unknown names and bad keys, so an unmatched name here means the registry and this
 /// function disagree: shown as nothing, logged for developers.
 pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
-    let _ = (params, lang);
+    match name {
+        "proxy" => return view! { <proxy::Proxy params lang /> }.into_any(),
+        "proxy-roles" => return view! { <proxy::roles::ProxyRoles params lang /> }.into_any(),
+        _ => {}
+    }
     leptos::logging::error!("widget `{name}` is declared in msa_content::WIDGETS but has no component");
     ().into_any()
 }

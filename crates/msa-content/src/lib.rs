@@ -233,6 +233,7 @@ pub const PROXY_PRESETS: &[&str] = &[
     "mmc",
     "random-mm1",
     "random-two-supermarket",
+    "weighted-round-robin",
 ];
 
 /// What a `proxy` directive shows: `all` (every panel, the lab page), `sim` (the picture, time, backend actions,

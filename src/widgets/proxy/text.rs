@@ -57,6 +57,7 @@ pub fn field_label(lang: Locale, key: &str) -> String {
         "check_fall" => td_string!(lang, proxy.f_check_fall),
         "tries" => td_string!(lang, proxy.f_tries),
         "timeout_ms" => td_string!(lang, proxy.f_timeout),
+        "net_latency_us" => td_string!(lang, proxy.f_net_latency),
         "duration_ms" | "duration_s" => td_string!(lang, proxy.f_duration),
         "seed" => td_string!(lang, proxy.f_seed),
         "servers" => td_string!(lang, proxy.f_servers),

@@ -1429,6 +1429,7 @@ impl Engine {
             requests_total: self.requests.len() as u64,
             totals,
             latency: self.metrics.latency.summary(),
+            stats: self.metrics.backends.clone(),
         }
     }
 
@@ -1595,6 +1596,8 @@ pub struct Snapshot {
     pub requests_total: u64,
     pub totals: super::metrics::Totals,
     pub latency: LatencySummary,
+    /// Per backend (config order): its counters so far.
+    pub stats: Vec<BackendStats>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

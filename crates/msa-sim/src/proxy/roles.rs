@@ -1,8 +1,8 @@
 //! Forward vs reverse proxy as data (the `proxy-roles` widget): who is configured to use the proxy, which address
 //! the client connects to, and what the origin server sees of one request: its peer address, `Host`, and the
-//! `X-Forwarded-For` / `X-Real-IP` headers nginx adds when configured as the lecture notes do
-//! (`proxy_set_header Host $host; proxy_set_header X-Real-IP $remote_addr;
-//! proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`).
+//! `X-Forwarded-For` / `X-Forwarded-Proto` headers nginx adds when configured as the load-balancing lesson does
+//! (`proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+//! proxy_set_header X-Forwarded-Proto $scheme;`), for a client that used https.
 
 use serde::Serialize;
 
@@ -37,7 +37,7 @@ pub struct Hop {
     pub client_knows_proxy: bool,
     /// The peer address of the connection the origin server accepts (`$remote_addr` there).
     pub server_sees_peer: String,
-    /// Header lines the origin server receives that tell about the client (`Host`, `X-Real-IP`, `X-Forwarded-For`).
+    /// Header lines the origin server receives that tell about the client (`Host`, `X-Forwarded-For`, `X-Forwarded-Proto`).
     pub server_headers: Vec<(String, String)>,
     /// Whether the origin server can tell which backend instance, if several, answered: the client never can.
     pub backends_hidden_from_client: bool,
@@ -68,8 +68,8 @@ pub fn hop(role: Role, client_ip: &str, host: &str, proxy_addr: &str, proxy_ip: 
             server_sees_peer: proxy_ip.to_string(),
             server_headers: vec![
                 ("Host".to_string(), host.to_string()),
-                ("X-Real-IP".to_string(), client_ip.to_string()),
                 ("X-Forwarded-For".to_string(), client_ip.to_string()),
+                ("X-Forwarded-Proto".to_string(), "https".to_string()),
             ],
             backends_hidden_from_client: true,
         },

@@ -32,6 +32,7 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("mmc", "M/M/4 at 90% load: one proxy queue in front of four single-worker servers (compare with Erlang C)"),
     ("random-mm1", "random over four single-worker servers at 80% load: four independent M/M/1 queues"),
     ("random-two-supermarket", "random two least_conn over 200 single-worker servers at 90% load (the supermarket model)"),
+    ("weighted-round-robin", "round robin over weights 5, 1, 1 (the load-balancing lesson's table): s1 s1 s2 s1 s3 s1 s1, again and again"),
 ];
 
 /// The preset named `name`, or None.
@@ -152,6 +153,9 @@ pub fn preset(name: &str) -> Option<Config> {
         "random-mm1" => {
             queueing(&mut c, 4, 3_200.0);
             c.algorithm = Algorithm::Random;
+        }
+        "weighted-round-robin" => {
+            c.servers[0].weight = 5;
         }
         "random-two-supermarket" => {
             queueing(&mut c, 200, 180_000.0);
