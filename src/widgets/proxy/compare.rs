@@ -142,7 +142,7 @@ pub fn Compare(lang: Locale, base: StoredValue<Playground>) -> impl IntoView {
             </div>
             <p class="proxy__message" role="status">{move || error.get()}</p>
             <Show when=move || !results.with(|r| r.is_empty())>
-                <div class="proxy__table-wrap">
+                <div class="proxy__table-wrap" tabindex="0" role="region" aria-label=td_string!(lang, proxy.cmp_caption)>
                     <table class="proxy__table proxy__compare-table">
                         <caption>{td_string!(lang, proxy.cmp_caption)}</caption>
                         <thead><tr>

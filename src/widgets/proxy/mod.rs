@@ -122,6 +122,7 @@ pub fn Proxy(params: Params, lang: Locale) -> impl IntoView {
     let restore_to = RwSignal::new(restore);
     let selected = RwSignal::new(0usize);
     let last_text = StoredValue::new(0.0f64);
+    let seen = StoredValue::new(0u64);
     let names = RwSignal::new(pg.with_value(|p| p.engine().server_names()));
     let little = RwSignal::new(pg.with_value(|p| Little::of(p.engine())));
     let events = RwSignal::new(0u64);
@@ -144,7 +145,11 @@ pub fn Proxy(params: Params, lang: Locale) -> impl IntoView {
                 let n = e.server_names();
                 let entries = e.log().entries();
                 log.set(entries.iter().rev().take(LOG_LINES).map(|x| text::log_line(lang, x, &n)).collect());
-                if let Some(x) = entries.iter().rev().take(200).find(|x| text::notable(x)) {
+                // Every entry since the last look (as far as the log still holds them): the newest change of state.
+                let count = e.log().count();
+                let fresh = count.saturating_sub(seen.get_value()).min(entries.len() as u64) as usize;
+                seen.set_value(count);
+                if let Some(x) = entries.iter().rev().take(fresh).find(|x| text::notable(x)) {
                     let line = text::log_line(lang, x, &n);
                     if announce.get_untracked() != line {
                         announce.set(line);
@@ -294,11 +299,15 @@ pub fn Proxy(params: Params, lang: Locale) -> impl IntoView {
 
     let heading_id = format!("proxy-{key}-title");
     let heading_id2 = heading_id.clone();
-    let title = match view_mode {
-        View::Compare => td_string!(lang, proxy.title_compare),
-        View::AskServer | View::AskDetection => td_string!(lang, proxy.title_ask),
-        _ => td_string!(lang, proxy.title),
-    };
+    // Each instance's own title (a page may hold several): the kind of panel and the scenario it starts from.
+    let title = format!(
+        "{}: {preset_name}",
+        match view_mode {
+            View::Compare => td_string!(lang, proxy.title_compare),
+            View::AskServer | View::AskDetection => td_string!(lang, proxy.title_ask),
+            _ => td_string!(lang, proxy.title),
+        }
+    );
 
     let body = match view_mode {
         View::Compare => view! { <compare::Compare lang base=pg /> }.into_any(),
@@ -375,10 +384,10 @@ pub fn Proxy(params: Params, lang: Locale) -> impl IntoView {
                 <BackendTable lang snap selected act />
                 <div class="proxy__log-wrap">
                     <h3 class="proxy__h3">{td_string!(lang, proxy.log)}</h3>
-                    <ol class="proxy__log" aria-live="off">
+                    <ol class="proxy__log" aria-live="off" tabindex="0" aria-label=td_string!(lang, proxy.log)>
                         {move || log.get().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
                     </ol>
-                    <p class="visually-hidden" aria-live="polite">{move || announce.get()}</p>
+                    <p class="visually-hidden proxy__announce" aria-live="polite">{move || announce.get()}</p>
                 </div>
                 {view_mode.charts().then(|| view! { <Charts lang series names /> })}
                 <Settings lang cfg apply open=view_mode.settings() />
@@ -464,6 +473,7 @@ fn Picture(
     let dot = move |i: usize| move || dots.with(|d| d[i].clone());
     view! {
         <div class="proxy__picture">
+            <div class="proxy__picture-scroll">
             <svg class="proxy__svg" viewBox=move || format!("0 0 720 {}", height.get()) role="group"
                 aria-label=td_string!(lang, proxy.picture_label)>
                 <g aria-hidden="true">
@@ -495,6 +505,7 @@ fn Picture(
                     <path class="proxy__dot proxy__dot--retry" d=dot(5) />
                 </g>
             </svg>
+            </div>
             <p class="proxy__legend" aria-hidden="true">
                 <span class="proxy__key proxy__key--to"></span>{td_string!(lang, proxy.key_to)}
                 <span class="proxy__key proxy__key--serve"></span>{td_string!(lang, proxy.key_serve)}
@@ -533,21 +544,7 @@ fn Backend(
     let y = move || 20.0 + i as f64 * row_h(rows.get());
     let h = move || row_h(rows.get()) - 6.0;
     let state = move || b.with(|b| b.as_ref().map(|b| text::backend_state(lang, b)).unwrap_or(("off", String::new())));
-    let label = move || {
-        b.with(|b| match b {
-            Some(b) => text::fill(
-                td_string!(lang, proxy.backend_aria),
-                &[
-                    ("name", b.name.clone()),
-                    ("state", text::backend_state(lang, b).1),
-                    ("busy", b.busy.to_string()),
-                    ("workers", b.workers.to_string()),
-                    ("queue", b.queue_len.to_string()),
-                ],
-            ),
-            None => String::new(),
-        })
-    };
+    // The accessible name is the visible text (name, workers, queue, state); the keys are told once, above.
     let toggle = move || {
         if let Some(b) = b.get_untracked() {
             let fault = if b.crashed || b.hung || b.slow > 1.0 { Fault::Revive } else { Fault::Crash };
@@ -557,7 +554,7 @@ fn Backend(
     view! {
         <g class=move || format!("proxy__backend proxy__backend--{}", state().0)
             class:proxy__backend--selected=move || selected.get() == i
-            tabindex="0" role="button" aria-label=label data-backend=i
+            tabindex="0" role="button" data-backend=i
             on:click=move |_| { selected.set(i); toggle(); }
             on:focus=move |_| selected.set(i)
             on:keydown=move |ev| {
@@ -571,11 +568,12 @@ fn Backend(
                 }
             }>
             <rect class="proxy__node proxy__node--backend" x="520" y=y width="190" height=h rx="6" />
-            <text class="proxy__label" x="528" y=move || y() + 13.0>
-                {move || b.with(|b| b.as_ref().map(|b| b.name.clone()).unwrap_or_default())}
-            </text>
-            <text class="proxy__small" x="575" y=move || y() + 13.0>
-                {move || b.with(|b| b.as_ref().map(|b| format!("{}/{} · q{} · {}", b.busy, b.workers, b.queue_len, state().1)).unwrap_or_default())}
+            <text x="528" y=move || y() + 13.0>
+                <tspan class="proxy__label">{move || b.with(|b| b.as_ref().map(|b| b.name.clone()).unwrap_or_default())}</tspan>
+                " "
+                <tspan class="proxy__small" dx="6">
+                    {move || b.with(|b| b.as_ref().map(|b| format!("{}/{} · q{} · {}", b.busy, b.workers, b.queue_len, state().1)).unwrap_or_default())}
+                </tspan>
             </text>
         </g>
     }
