@@ -117,6 +117,33 @@ test('a crashed backend fails attempts, is taken out, and a link replays the sam
   again.assertClean();
 });
 
+test('the timeline rewinds to an earlier moment, and that moment is a link of its own', async () => {
+  const page = await newPage(site);
+  await page.goto(lab('en', 'duration_ms=20000'));
+  await ready(page);
+  const w = page.locator('.proxy').first();
+  await w.locator('.proxy__speed').selectOption({ index: 5 });
+  await w.locator('.proxy__play').click();
+  await page.waitForFunction(() => Number(document.querySelector('.proxy__clock')?.textContent.match(/[\d.]+/)?.[0]) > 3);
+  await w.locator('.proxy__play').click();
+  const late = await column(w, 'attempts');
+  await w.locator('.proxy__timeline input').evaluate((el) => {
+    el.value = '1500';
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  assert.equal(await w.locator('.proxy__clock').textContent(), 't = 1.50 s');
+  const early = await column(w, 'attempts');
+  assert.ok(early.every((n, i) => n < late[i]), `${early} before ${late}`);
+  assert.match(page.url(), /t%3D1500000/);
+  const again = await newPage(site);
+  await again.goto(page.url());
+  await ready(again);
+  await again.waitForFunction(() => document.querySelector('.proxy__clock')?.textContent === 't = 1.50 s');
+  assert.deepEqual(await column(again.locator('.proxy').first(), 'attempts'), early);
+  page.assertClean();
+  again.assertClean();
+});
+
 test('the nginx export is exactly the CLI export of the same setup, and follows added servers', async () => {
   const page = await newPage(site);
   await page.goto(lab('en'));
