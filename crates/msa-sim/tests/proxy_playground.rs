@@ -2,6 +2,8 @@
 //! the same run, fast-forward slices give the same run as one call, compare mode keeps one arrival stream, the
 //! per-second series adds up to the totals, and the predict-then-run helpers agree with the event log.
 
+#![allow(clippy::field_reassign_with_default)] // configs are built by editing the defaults, field by field
+
 use msa_sim::proxy::balancer::Algorithm;
 use msa_sim::proxy::log::LogKind;
 use msa_sim::proxy::playground::{detection, server_of_request, Action, Playground, State, StateError, TimedAction};
