@@ -287,3 +287,21 @@ fn sweep_runner_equals_sweep() {
     let bad = ContentionConfig { clients: 0, ..base };
     assert!(SweepRunner::new(&bad, &hot).is_err());
 }
+
+#[test]
+fn replay_prefix_stops_where_the_strategy_blocks() {
+    // The lost-update interleaving, then FOR UPDATE: T2's SELECT waits, so its UPDATE (action 6) cannot run.
+    let sched = Schedule::decode("121212").unwrap();
+    let sc = build(Story::Counter, Strategy::ForUpdate, 2).unwrap();
+    let (run, err) = replay_prefix(&sc, &sched);
+    assert_eq!(run.schedule().encode(), "12121");
+    assert_eq!(
+        err,
+        Some(ReplayError::NotEnabled { pos: 5, error: NotEnabled { txn: 1, why: Blocked::Row { row: 0, holder: Some(0) } } })
+    );
+    let (run, err) = replay_prefix(&preset("lost-update").unwrap().scenario().unwrap(), &sched);
+    assert_eq!((run.taken.len(), err), (6, None));
+    let (run, err) = replay_prefix(&sc, &Schedule::decode("11111").unwrap());
+    let finished = NotEnabled { txn: 0, why: Blocked::Finished { ending: Ending::Committed } };
+    assert_eq!((run.taken.len(), err), (4, Some(ReplayError::NotEnabled { pos: 4, error: finished })));
+}

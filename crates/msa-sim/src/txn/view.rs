@@ -141,6 +141,22 @@ pub fn decode_url(s: &str) -> Result<(RaceConfig, Run), UrlError> {
     Ok((cfg, run))
 }
 
+/// Replays as much of `schedule` as the scenario allows: the run after the longest valid prefix, and why the
+/// next action could not be taken (None if all of it replayed). What the strategy switch uses: the same
+/// schedule under another strategy may block a transaction earlier.
+pub fn replay_prefix(sc: &Scenario, schedule: &Schedule) -> (Run, Option<ReplayError>) {
+    let mut run = Run::new(sc.clone());
+    for (pos, &t) in schedule.0.iter().enumerate() {
+        if run.is_over() {
+            return (run, Some(ReplayError::AfterEnd { pos }));
+        }
+        if let Err(error) = run.step(t) {
+            return (run, Some(ReplayError::NotEnabled { pos, error }));
+        }
+    }
+    (run, None)
+}
+
 /// The preset names, for a directive's `OneOf` list and the scenario picker.
 pub fn preset_names() -> impl Iterator<Item = &'static str> {
     PRESETS.iter().map(|p| p.name)
