@@ -12,9 +12,10 @@
 //! - Strings come from `locales/{en,ko}.json` under one object named after the widget.
 
 pub mod quiz;
+pub mod race;
 pub mod url_state;
 
-use crate::i18n::Locale;
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// Directive parameters: `key = value` pairs as written in the lesson, checked at build time.
@@ -33,13 +34,19 @@ pub struct Lab {
 }
 
 /// The labs, in the order the course map lists them.
-pub const LABS: &[Lab] = &[];
+pub const LABS: &[Lab] = &[Lab {
+    name: "race",
+    title: |l| td_string!(l, race.title),
+    summary: |l| td_string!(l, race.lab_summary),
+}];
 
 /// The component for a widget directive (`params` from the lesson), or for a lab page (`params` empty). The
 /// build has already refused unknown names and bad keys, so an unmatched name here means the registry and this
 /// function disagree: shown as nothing, logged for developers.
 pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
-    let _ = (params, lang);
+    if name == "race" {
+        return race::mount(params, lang);
+    }
     leptos::logging::error!("widget `{name}` is declared in msa_content::WIDGETS but has no component");
     ().into_any()
 }

@@ -197,4 +197,32 @@ impl std::error::Error for ContentError {}
 
 /// The widgets lessons may embed, with the keys each directive takes. The app mounts a component for each
 /// name here; a directive naming anything else fails the build. Widgets are added here as they are built.
-pub const WIDGETS: &[WidgetSpec] = &[];
+pub const WIDGETS: &[WidgetSpec] = &[WidgetSpec {
+    // The race-condition visualizer (issue 8). `scenario` names msa_sim::txn::PRESETS, `strategy` a
+    // msa_sim::txn::Strategy (the widget ignores one the scenario's story does not offer); both lists are
+    // checked against the core by tests/race_names.rs.
+    name: "race",
+    keys: &[
+        KeySpec { name: "scenario", required: false, kind: KeyKind::OneOf(RACE_SCENARIOS) },
+        KeySpec { name: "strategy", required: false, kind: KeyKind::OneOf(RACE_STRATEGIES) },
+        KeySpec { name: "panels", required: false, kind: KeyKind::OneOf(&["play", "explore", "predict", "contention", "all"]) },
+        KeySpec { name: "id", required: false, kind: KeyKind::Text },
+    ],
+    lab: true,
+}];
+
+/// The race widget's scenarios: msa_sim::txn::PRESETS by name.
+pub const RACE_SCENARIOS: &[&str] = &[
+    "lost-update",
+    "oversell",
+    "atomic",
+    "for-update",
+    "optimistic",
+    "deadlock",
+    "repeatable-read",
+    "app-mutex",
+    "db-lock",
+];
+/// The race widget's strategies: msa_sim::txn::Strategy::ALL by name.
+pub const RACE_STRATEGIES: &[&str] =
+    &["no-lock", "atomic", "for-update", "for-update-nowait", "optimistic", "repeatable-read", "app-mutex", "db-lock"];

@@ -1,0 +1,242 @@
+//! Every schedule at once ([`Explorer`] in slices of at most ~8 ms, so the page stays responsive, shows progress
+//! and can cancel), and the predict-then-run question.
+
+use super::text::{self, fill};
+use super::Ctx;
+use crate::i18n::*;
+use leptos::prelude::*;
+use msa_sim::txn::view::{Explorer, RaceConfig, MAX_BAD_KEPT};
+use msa_sim::txn::{replay, Budget, OutcomeKind, Schedule};
+use std::time::Duration;
+
+fn now_ms() -> f64 {
+    window().performance().map(|p| p.now()).unwrap_or(0.0)
+}
+
+#[derive(Clone, PartialEq)]
+struct Found {
+    cfg: RaceConfig,
+    counts: Vec<(OutcomeKind, u64)>,
+    examples: Vec<(OutcomeKind, Schedule)>,
+    bad: Vec<(OutcomeKind, Schedule)>,
+    schedules: u64,
+    states: u64,
+    truncated: bool,
+    /// From the click to the last slice, yields between slices included.
+    wall_ms: f64,
+}
+
+#[derive(Clone, PartialEq)]
+enum Progress {
+    Idle,
+    Running(u64),
+    Cancelled(u64),
+    Done(Found),
+}
+
+/// Transitions between clock checks inside one slice.
+const CHUNK: u64 = 2_048;
+/// Work per slice before yielding to the browser.
+const SLICE_MS: f64 = 8.0;
+
+#[component]
+pub fn Explore(ctx: Ctx) -> impl IntoView {
+    let lang = ctx.lang;
+    let progress = RwSignal::new(Progress::Idle);
+    // Bumped to start or cancel: a slice of an older generation stops.
+    let generation = StoredValue::new(0u32);
+    let explorer: StoredValue<Option<Explorer>, LocalStorage> = StoredValue::new_local(None);
+    let cfg = move || ctx.sim.with(|s| s.cfg);
+
+    fn tick(gen: u32, started: f64, cfg: RaceConfig, generation: StoredValue<u32>, explorer: StoredValue<Option<Explorer>, LocalStorage>, progress: RwSignal<Progress>) {
+        if generation.get_value() != gen {
+            return;
+        }
+        let t0 = now_ms();
+        let mut done = false;
+        explorer.update_value(|e| {
+            if let Some(e) = e {
+                while !done && now_ms() - t0 < SLICE_MS {
+                    done = e.run(CHUNK);
+                }
+            }
+        });
+        let snapshot = explorer.with_value(|e| {
+            e.as_ref().map(|e| {
+                let ex = e.exploration();
+                (ex.schedules, done.then(|| Found {
+                    cfg,
+                    counts: ex.by_outcome.iter().map(|(k, n)| (*k, *n)).collect(),
+                    examples: ex.examples.iter().map(|(k, s)| (*k, s.clone())).collect(),
+                    bad: e.bad().to_vec(),
+                    schedules: ex.schedules,
+                    states: ex.states,
+                    truncated: ex.truncated,
+                    wall_ms: now_ms() - started,
+                }))
+            })
+        });
+        match snapshot {
+            Some((_, Some(found))) => {
+                explorer.set_value(None);
+                progress.set(Progress::Done(found));
+            }
+            Some((n, None)) => {
+                progress.set(Progress::Running(n));
+                set_timeout(move || tick(gen, started, cfg, generation, explorer, progress), Duration::ZERO);
+            }
+            None => {}
+        }
+    }
+
+    let start = move |_| {
+        let c = cfg();
+        let Ok(sc) = c.scenario() else { return };
+        let gen = generation.get_value().wrapping_add(1);
+        generation.set_value(gen);
+        explorer.set_value(Some(Explorer::new(sc, Budget::DEFAULT)));
+        progress.set(Progress::Running(0));
+        let started = now_ms();
+        tick(gen, started, c, generation, explorer, progress);
+    };
+    let cancel = move |_| {
+        generation.set_value(generation.get_value().wrapping_add(1));
+        let n = explorer.with_value(|e| e.as_ref().map_or(0, |e| e.exploration().schedules));
+        explorer.set_value(None);
+        progress.set(Progress::Cancelled(n));
+    };
+    let running = move || matches!(progress.get(), Progress::Running(_));
+    let open = move |s: Schedule| {
+        ctx.open(s);
+        // Bring the board into view for the replay.
+        if let Some(el) = document().get_element_by_id(&format!("{}-title", ctx.uid.get_value())) {
+            el.scroll_into_view();
+        }
+    };
+    view! {
+        <div class="race__explore">
+            <h4>{td_string!(lang, race.explore_heading)}</h4>
+            <div class="race__explore-actions">
+                <button type="button" class="button button--primary race__explore-go" on:click=start disabled=running>{td_string!(lang, race.explore)}</button>
+                {move || running().then(|| view! { <button type="button" class="button" on:click=cancel>{td_string!(lang, race.cancel)}</button> })}
+            </div>
+            <div class="race__explore-result" aria-live="polite">
+                {move || match progress.get() {
+                    Progress::Idle => ().into_any(),
+                    Progress::Running(n) => view! {
+                        <p role="status">{fill(td_string!(lang, race.exploring), &[&n.to_string()])}</p>
+                    }.into_any(),
+                    Progress::Cancelled(n) => view! {
+                        <p role="status">{fill(td_string!(lang, race.explore_cancelled), &[&n.to_string()])}</p>
+                    }.into_any(),
+                    Progress::Done(f) if f.cfg != cfg() => {
+                        // The settings changed since: these counts belong to another scenario.
+                        ().into_any()
+                    }
+                    Progress::Done(f) => {
+                        let summary = fill(td_string!(lang, race.explore_done), &[&f.schedules.to_string(), &f.states.to_string(), &format!("{:.1}", f.wall_ms)]);
+                        let bad_total: u64 = f.counts.iter().filter(|(k, _)| k.is_bad()).map(|(_, n)| *n).sum();
+                        view! {
+                            <p class="race__explore-summary" data-ms=format!("{:.3}", f.wall_ms) data-schedules=f.schedules>{summary}</p>
+                            {f.truncated.then(|| view! { <p class="race__bad">{td_string!(lang, race.explore_truncated)}</p> })}
+                            <table class="race__table race__counts">
+                                <thead><tr>
+                                    <th scope="col">{td_string!(lang, race.col_outcome)}</th>
+                                    <th scope="col">{td_string!(lang, race.col_count)}</th>
+                                    <th scope="col">{td_string!(lang, race.col_example)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {f.counts.iter().map(|(k, n)| {
+                                        let ex = f.examples.iter().find(|(kk, _)| kk == k).map(|(_, s)| s.clone());
+                                        view! {
+                                            <tr data-outcome=k.name() class:race__count--bad=k.is_bad()>
+                                                <th scope="row">{text::outcome_name(lang, *k)}</th>
+                                                <td class="race__count">{*n}</td>
+                                                <td>{ex.map(|s| {
+                                                    let label = fill(td_string!(lang, race.open), &[&s.encode()]);
+                                                    view! { <button type="button" class="button button--small" on:click=move |_| open(s.clone())>{label}</button> }
+                                                })}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            {if bad_total == 0 {
+                                view! { <p class="race__good">{td_string!(lang, race.bad_none)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <details class="race__bad-list">
+                                        <summary>{fill(td_string!(lang, race.bad_heading), &[&f.bad.len().min(MAX_BAD_KEPT).to_string()])}</summary>
+                                        <ul>
+                                            {f.bad.iter().map(|(k, s)| {
+                                                let s = s.clone();
+                                                let label = fill(td_string!(lang, race.open), &[&s.encode()]);
+                                                view! {
+                                                    <li><button type="button" class="button button--small race__open" data-schedule=s.encode() on:click=move |_| open(s.clone())>{label}</button>
+                                                    " "{text::outcome_name(lang, *k)}</li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    </details>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// "What is the value after this schedule?": the answer is the core's replay of the lesson's schedule.
+#[component]
+pub fn Predict(ctx: Ctx) -> impl IntoView {
+    let lang = ctx.lang;
+    let uid = ctx.uid.get_value();
+    let guess = RwSignal::new(String::new());
+    let verdict = RwSignal::new(None::<String>);
+    // (schedule, row label, final value) for the current settings, when the lesson's schedule fits them.
+    let question = move || {
+        ctx.sim.with(|s| {
+            let sc = &s.run.scenario;
+            let sched = Schedule::decode(s.cfg.preset.showcase).ok()?;
+            let out = replay(sc, &sched).ok()?.outcome()?;
+            let r = sc.rows.first()?;
+            Some((sched, format!("{}.{}", r.table, r.column), *out.final_values.first()?))
+        })
+    };
+    let input_id = format!("{uid}-predict");
+    view! {
+        {move || question().map(|(sched, row, answer)| {
+            let input_id = input_id.clone();
+            let check = {
+                let sched = sched.clone();
+                let row = row.clone();
+                move |_| {
+                    match guess.get().trim().parse::<i64>() {
+                        Ok(g) => {
+                            verdict.set(Some(if g == answer {
+                                fill(td_string!(lang, race.predict_right), &[&row, &answer.to_string()])
+                            } else {
+                                fill(td_string!(lang, race.predict_wrong), &[&row, &answer.to_string(), &g.to_string()])
+                            }));
+                            ctx.open(sched.clone());
+                        }
+                        Err(_) => verdict.set(Some(td_string!(lang, race.predict_bad).to_string())),
+                    }
+                }
+            };
+            view! {
+                <div class="race__predict">
+                    <h4>{td_string!(lang, race.predict_heading)}</h4>
+                    <p>{fill(td_string!(lang, race.predict_q), &[&sched.encode(), &row])}</p>
+                    <label for=input_id.clone()>{td_string!(lang, race.predict_label)}</label>
+                    <input id=input_id type="number" step="1" inputmode="numeric" prop:value=move || guess.get()
+                        on:input=move |ev| guess.set(event_target_value(&ev)) />
+                    <button type="button" class="button button--primary" on:click=check>{td_string!(lang, race.predict_check)}</button>
+                    <p class="race__verdict" role="status">{move || verdict.get()}</p>
+                </div>
+            }
+        })}
+    }
+}
