@@ -157,7 +157,7 @@ fn TxnColumn(ctx: Ctx, t: msa_sim::txn::view::TxnView) -> impl IntoView {
                     let mark = match s.mark { StepMark::Done => "done", StepMark::Next => "next", StepMark::Later => "later" };
                     view! {
                         <li class=format!("race__step race__step--{mark}") class:race__step--app=s.app_local aria-current=(s.mark == StepMark::Next).then_some("step")>
-                            <span class=format!("race__kind race__kind--{}", format!("{:?}", s.kind).to_lowercase())>{text::minor(lang, s.kind)}</span>
+                            <span class=format!("race__kind race__kind--{}", kind_slug(s.kind))>{text::minor(lang, s.kind)}</span>
                             <code>{s.sql.clone()}</code>
                             {(s.mark == StepMark::Next).then(|| view! { <span class="race__next">{td_string!(lang, race.next_marker)}</span> })}
                         </li>
@@ -252,15 +252,16 @@ fn WaitGraph(ctx: Ctx, view_m: Memo<RunView>) -> impl IntoView {
             {move || {
                 let v = view_m.get();
                 let n = v.txns.len();
-                let x = |t: u8| 40.0 + 100.0 * t as f64;
+                // Integer coordinates: SVG needs no fractions here, and integers keep float formatting out of the wasm.
+                let x = |t: u8| 40 + 100 * t as i32;
                 let sc = ctx.sim.with_untracked(|s| s.run.scenario.clone());
-                let width = 80.0 + 100.0 * (n.max(1) - 1) as f64;
+                let width = 80 + 100 * (n.max(1) as i32 - 1);
                 let edge_path = |e: &WaitEdge| {
                     let (x1, x2) = (x(e.from), x(e.to));
-                    let bend = if e.from < e.to { -34.0 } else { 34.0 };
+                    let bend = if e.from < e.to { -34 } else { 34 };
                     // Start and end on the circles' rims.
-                    let dir = if x2 > x1 { 1.0 } else { -1.0 };
-                    format!("M {} 50 Q {} {} {} 50", x1 + 14.0 * dir, (x1 + x2) / 2.0, 50.0 + bend, x2 - 16.0 * dir)
+                    let dir = if x2 > x1 { 1 } else { -1 };
+                    format!("M {} 50 Q {} {} {} 50", x1 + 14 * dir, (x1 + x2) / 2, 50 + bend, x2 - 16 * dir)
                 };
                 view! {
                     <svg class="race__graph-svg" viewBox=format!("0 0 {width} 100") role="img" aria-hidden="true" focusable="false">
@@ -446,5 +447,15 @@ fn Log(ctx: Ctx) -> impl IntoView {
                 </For>
             </ol>
         </div>
+    }
+}
+
+fn kind_slug(k: msa_sim::txn::model::MinorKind) -> &'static str {
+    use msa_sim::txn::model::MinorKind::*;
+    match k {
+        Read => "read",
+        Compute => "compute",
+        Write => "write",
+        Control => "control",
     }
 }

@@ -2,7 +2,7 @@
 //! sweep over the number of hot rows (`msa_sim::txn::contention::SweepRunner`, one run per browser task) drawn
 //! as two SVG charts with the crossover the lecture notes' rule of thumb predicts. A table is its text twin.
 
-use super::text::fill;
+use super::text::{fill, fixed};
 use crate::i18n::*;
 use leptos::prelude::*;
 use msa_sim::txn::contention::{ContentionConfig, ContentionReport, Locking, Sweep, SweepRunner, DEFAULT_SWEEP};
@@ -123,7 +123,7 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
 #[component]
 fn Figures(lang: Locale, k: Knobs, sweep: Sweep) -> impl IntoView {
     let here = sweep.points.iter().find(|p| p.hot_rows == k.hot).cloned();
-    let fmt_ms = |us: f64| format!("{:.2}", us / 1000.0);
+    let fmt_ms = |us: f64| fixed(us / 1000.0, 2);
     let crossover = match sweep.crossover {
         Some((a, b)) => fill(td_string!(lang, race.crossover), &[&a.to_string(), &b.to_string()]),
         None => td_string!(lang, race.no_crossover).to_string(),
@@ -137,7 +137,7 @@ fn Figures(lang: Locale, k: Knobs, sweep: Sweep) -> impl IntoView {
                         <div class=format!("race__card race__card--{}", l.name())>
                             <h5>{locking_name(lang, l)}</h5>
                             <dl>
-                                <dt>{td_string!(lang, race.m_throughput)}</dt><dd>{format!("{:.0}", r.throughput_per_s)}</dd>
+                                <dt>{td_string!(lang, race.m_throughput)}</dt><dd>{fixed(r.throughput_per_s, 0)}</dd>
                                 <dt>{td_string!(lang, race.m_retries)}</dt><dd>{r.retries}</dd>
                                 <dt>{td_string!(lang, race.m_aborts)}</dt><dd>{r.aborts}</dd>
                                 <dt>{td_string!(lang, race.m_gave_up)}</dt><dd>{r.gave_up}</dd>
@@ -166,7 +166,7 @@ fn Figures(lang: Locale, k: Knobs, sweep: Sweep) -> impl IntoView {
                     {sweep.points.iter().map(|p| view! {
                         <tr>
                             <th scope="row">{p.hot_rows}</th>
-                            {Locking::ALL.into_iter().map(|l| view! { <td>{format!("{:.0}", report(p, l).throughput_per_s)}</td> }).collect_view()}
+                            {Locking::ALL.into_iter().map(|l| view! { <td>{fixed(report(p, l).throughput_per_s, 0)}</td> }).collect_view()}
                             <td>{p.optimistic.retries}</td>
                             <td>{fmt_ms(p.pessimistic.mean_lock_wait_us)}</td>
                             <td>{locking_name(lang, p.winner())}</td>
@@ -180,59 +180,60 @@ fn Figures(lang: Locale, k: Knobs, sweep: Sweep) -> impl IntoView {
 }
 
 /// Two charts over log2(hot rows): throughput of the three strategies, then what conflicts cost (optimistic
-/// retries per operation on the left axis, pessimistic mean lock wait on the right).
+/// retries per operation on the left axis, pessimistic mean lock wait on the right). Integer coordinates in a
+/// 560 x 220 viewBox.
 #[component]
 fn Chart(lang: Locale, sweep: Sweep) -> impl IntoView {
-    const W: f64 = 560.0;
-    const H: f64 = 220.0;
-    const L: f64 = 56.0;
-    const R: f64 = 56.0;
-    const T: f64 = 16.0;
-    const B: f64 = 40.0;
+    const W: i32 = 560;
+    const H: i32 = 220;
+    const L: i32 = 56;
+    const R: i32 = 56;
+    const T: i32 = 16;
+    const B: i32 = 40;
     let pts = sweep.points.clone();
     let max_log = pts.iter().map(|p| (p.hot_rows.max(1) as f64).log2()).fold(1.0_f64, f64::max);
-    let x = move |h: u32| L + (W - L - R) * (h.max(1) as f64).log2() / max_log;
-    let y = |v: f64, max: f64| T + (H - T - B) * (1.0 - if max > 0.0 { v / max } else { 0.0 });
+    let x = move |h: u32| L + ((W - L - R) as f64 * (h.max(1) as f64).log2() / max_log) as i32;
+    let y = |v: f64, max: f64| T + ((H - T - B) as f64 * (1.0 - if max > 0.0 { v / max } else { 0.0 })) as i32;
     let line = |vals: Vec<(u32, f64)>, max: f64| {
-        vals.iter().enumerate().map(|(i, (h, v))| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { " L" }, x(*h), y(*v, max))).collect::<String>()
+        vals.iter().enumerate().map(|(i, (h, v))| format!("{}{},{}", if i == 0 { "M" } else { " L" }, x(*h), y(*v, max))).collect::<String>()
     };
     let tp_max = pts.iter().flat_map(|p| Locking::ALL.map(|l| report(p, l).throughput_per_s)).fold(1.0_f64, f64::max) * 1.1;
     let retry_per_op = |p: &msa_sim::txn::contention::SweepPoint| p.optimistic.retries as f64 / (p.optimistic.committed.max(1)) as f64;
     let r_max = pts.iter().map(retry_per_op).fold(0.1_f64, f64::max) * 1.1;
     let w_max = pts.iter().map(|p| p.pessimistic.mean_lock_wait_us / 1000.0).fold(0.1_f64, f64::max) * 1.1;
-    let axis = move |max: f64, right: bool| {
+    let label = |v: f64, max: f64| if max >= 100.0 { fixed(v, 0) } else { fixed(v, 1) };
+    let axis = move |max: f64, right_max: Option<f64>| {
         (0..=4).map(|i| {
             let v = max * i as f64 / 4.0;
             let yy = y(v, max);
-            let (xx, anchor) = if right { (W - R + 6.0, "start") } else { (L - 6.0, "end") };
+            let right = right_max.map(|m| view! {
+                <text x=W - R + 6 y=yy + 4 text-anchor="start" class="race__tick">{label(m * i as f64 / 4.0, m)}</text>
+            });
             view! {
                 <line x1=L x2=W - R y1=yy y2=yy class="race__grid" />
-                <text x=xx y=yy + 4.0 text-anchor=anchor class="race__tick">{if max >= 100.0 { format!("{v:.0}") } else { format!("{v:.1}") }}</text>
+                <text x=L - 6 y=yy + 4 text-anchor="end" class="race__tick">{label(v, max)}</text>
+                {right}
             }
         }).collect_view()
     };
-    let xticks = {
-        let pts = pts.clone();
-        move || pts.iter().map(|p| view! {
-            <text x=x(p.hot_rows) y=H - B + 16.0 text-anchor="middle" class="race__tick">{p.hot_rows}</text>
-        }).collect_view()
-    };
-    let band = sweep.crossover.map(|(a, b)| view! {
-        <rect x=x(a) y=T width=(x(b) - x(a)).max(2.0) height=H - T - B class="race__band" />
+    let xticks = move |pts: &[msa_sim::txn::contention::SweepPoint]| pts.iter().map(|p| view! {
+        <text x=x(p.hot_rows) y=H - B + 16 text-anchor="middle" class="race__tick">{p.hot_rows}</text>
+    }).collect_view();
+    let band = move || sweep.crossover.map(|(a, b)| view! {
+        <rect x=x(a) y=T width=(x(b) - x(a)).max(2) height=H - T - B class="race__band" />
     });
-    let band2 = band.clone();
     let series = Locking::ALL.map(|l| (l, line(pts.iter().map(|p| (p.hot_rows, report(p, l).throughput_per_s)).collect(), tp_max)));
     let retry_line = line(pts.iter().map(|p| (p.hot_rows, retry_per_op(p))).collect(), r_max);
     let wait_line = line(pts.iter().map(|p| (p.hot_rows, p.pessimistic.mean_lock_wait_us / 1000.0)).collect(), w_max);
-    let xt2 = xticks.clone();
+    let view_box = format!("0 0 {W} {H}");
     view! {
         <figure class="race__chart">
             <figcaption>{td_string!(lang, race.chart_tp)}</figcaption>
-            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=td_string!(lang, race.chart_tp)>
-                {band}
-                {axis(tp_max, false)}
-                {xticks}
-                <text x=(L + W - R) / 2.0 y=H - 6.0 text-anchor="middle" class="race__tick">{td_string!(lang, race.axis_hot)}</text>
+            <svg viewBox=view_box.clone() role="img" aria-label=td_string!(lang, race.chart_tp)>
+                {band()}
+                {axis(tp_max, None)}
+                {xticks(&pts)}
+                <text x=(L + W - R) / 2 y=H - 6 text-anchor="middle" class="race__tick">{td_string!(lang, race.axis_hot)}</text>
                 {series.into_iter().map(|(l, d)| view! { <path d=d class=format!("race__line race__line--{}", l.name()) /> }).collect_view()}
             </svg>
             <ul class="race__legend">
@@ -241,15 +242,11 @@ fn Chart(lang: Locale, sweep: Sweep) -> impl IntoView {
         </figure>
         <figure class="race__chart">
             <figcaption>{td_string!(lang, race.chart_cost)}</figcaption>
-            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=td_string!(lang, race.chart_cost)>
-                {band2}
-                {axis(r_max, false)}
-                {(0..=4).map(|i| {
-                    let v = w_max * i as f64 / 4.0;
-                    view! { <text x=W - R + 6.0 y=y(v, w_max) + 4.0 class="race__tick">{format!("{v:.1}")}</text> }
-                }).collect_view()}
-                {xt2}
-                <text x=(L + W - R) / 2.0 y=H - 6.0 text-anchor="middle" class="race__tick">{td_string!(lang, race.axis_hot)}</text>
+            <svg viewBox=view_box role="img" aria-label=td_string!(lang, race.chart_cost)>
+                {band()}
+                {axis(r_max, Some(w_max))}
+                {xticks(&pts)}
+                <text x=(L + W - R) / 2 y=H - 6 text-anchor="middle" class="race__tick">{td_string!(lang, race.axis_hot)}</text>
                 <path d=retry_line class="race__line race__line--optimistic" />
                 <path d=wait_line class="race__line race__line--pessimistic" />
             </svg>

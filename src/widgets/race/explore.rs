@@ -134,10 +134,10 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
                         ().into_any()
                     }
                     Progress::Done(f) => {
-                        let summary = fill(td_string!(lang, race.explore_done), &[&f.schedules.to_string(), &f.states.to_string(), &format!("{:.1}", f.wall_ms)]);
+                        let summary = fill(td_string!(lang, race.explore_done), &[&f.schedules.to_string(), &f.states.to_string(), &text::fixed(f.wall_ms, 1)]);
                         let bad_total: u64 = f.counts.iter().filter(|(k, _)| k.is_bad()).map(|(_, n)| *n).sum();
                         view! {
-                            <p class="race__explore-summary" data-ms=format!("{:.3}", f.wall_ms) data-schedules=f.schedules>{summary}</p>
+                            <p class="race__explore-summary" data-ms=text::fixed(f.wall_ms, 3) data-schedules=f.schedules>{summary}</p>
                             {f.truncated.then(|| view! { <p class="race__bad">{td_string!(lang, race.explore_truncated)}</p> })}
                             <table class="race__table race__counts">
                                 <thead><tr>

@@ -202,3 +202,24 @@ pub fn url_error(lang: Locale, e: &UrlError) -> String {
     };
     fill(td_string!(lang, race.url_bad), &[&why])
 }
+
+/// `x` with `decimals` digits after the point (at most 3), by integer arithmetic: Rust's float formatting
+/// would add its own code to the wasm for a few labels.
+pub fn fixed(x: f64, decimals: u32) -> String {
+    let d = decimals.min(3);
+    let scale = 10i64.pow(d);
+    let neg = x < 0.0;
+    // `as` saturates; NaN becomes 0.
+    let n = (libm_round(x.abs() * scale as f64)) as i64;
+    let (int, frac) = (n / scale, n % scale);
+    let sign = if neg && n != 0 { "-" } else { "" };
+    if d == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac:0width$}", width = d as usize)
+    }
+}
+
+fn libm_round(x: f64) -> f64 {
+    (x + 0.5).floor()
+}
