@@ -2,10 +2,11 @@
 //! sweep over the number of hot rows (`msa_sim::txn::contention::SweepRunner`, one run per browser task) drawn
 //! as two SVG charts with the crossover the lecture notes' rule of thumb predicts. A table is its text twin.
 
-use super::text::{fill, fixed};
+use super::text::{esc, fill, fixed};
+use std::fmt::Write;
 use crate::i18n::*;
 use leptos::prelude::*;
-use msa_sim::txn::contention::{ContentionConfig, ContentionReport, Locking, Sweep, SweepRunner, DEFAULT_SWEEP};
+use msa_sim::txn::contention::{ContentionConfig, ContentionReport, Locking, Sweep, SweepPoint, SweepRunner, DEFAULT_SWEEP};
 use std::time::Duration;
 
 const OPS_PER_CLIENT: u32 = 50;
@@ -42,7 +43,7 @@ fn locking_name(lang: Locale, l: Locking) -> &'static str {
     }
 }
 
-fn report(p: &msa_sim::txn::contention::SweepPoint, l: Locking) -> &ContentionReport {
+fn report(p: &SweepPoint, l: Locking) -> &ContentionReport {
     match l {
         Locking::Pessimistic => &p.pessimistic,
         Locking::Optimistic => &p.optimistic,
@@ -115,145 +116,145 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
             <p class="race__cont-status" role="status">
                 {move || running.get().map(|(a, b)| fill(td_string!(lang, race.cont_running), &[&(a + 1).min(b).to_string(), &b.to_string()]))}
             </p>
-            {move || result.get().map(|(k, sweep)| view! { <Figures lang k sweep /> })}
+            <div class="race__figures" inner_html=move || result.with(|r| r.as_ref().map(|(k, s)| figures_html(lang, *k, s)).unwrap_or_default())></div>
         </div>
     }
 }
 
-#[component]
-fn Figures(lang: Locale, k: Knobs, sweep: Sweep) -> impl IntoView {
-    let here = sweep.points.iter().find(|p| p.hot_rows == k.hot).cloned();
+fn figures_html(lang: Locale, k: Knobs, sweep: &Sweep) -> String {
+    let mut h = String::new();
     let fmt_ms = |us: f64| fixed(us / 1000.0, 2);
+    if let Some(p) = sweep.points.iter().find(|p| p.hot_rows == k.hot) {
+        h.push_str("<div class=\"race__cards\">");
+        for l in Locking::ALL {
+            let r = report(p, l);
+            let _ = write!(h, "<div class=\"race__card race__card--{}\"><h5>{}</h5><dl>", l.name(), esc(locking_name(lang, l)));
+            for (name, value) in [
+                (td_string!(lang, race.m_throughput), fixed(r.throughput_per_s, 0)),
+                (td_string!(lang, race.m_retries), r.retries.to_string()),
+                (td_string!(lang, race.m_aborts), r.aborts.to_string()),
+                (td_string!(lang, race.m_gave_up), r.gave_up.to_string()),
+                (td_string!(lang, race.m_wait), fmt_ms(r.mean_lock_wait_us)),
+                (td_string!(lang, race.m_latency), fmt_ms(r.mean_latency_us)),
+            ] {
+                let _ = write!(h, "<dt>{}</dt><dd>{value}</dd>", esc(name));
+            }
+            h.push_str("</dl></div>");
+        }
+        h.push_str("</div>");
+    }
     let crossover = match sweep.crossover {
         Some((a, b)) => fill(td_string!(lang, race.crossover), &[&a.to_string(), &b.to_string()]),
         None => td_string!(lang, race.no_crossover).to_string(),
     };
-    view! {
-        {here.map(|p| view! {
-            <div class="race__cards">
-                {Locking::ALL.into_iter().map(|l| {
-                    let r = *report(&p, l);
-                    view! {
-                        <div class=format!("race__card race__card--{}", l.name())>
-                            <h5>{locking_name(lang, l)}</h5>
-                            <dl>
-                                <dt>{td_string!(lang, race.m_throughput)}</dt><dd>{fixed(r.throughput_per_s, 0)}</dd>
-                                <dt>{td_string!(lang, race.m_retries)}</dt><dd>{r.retries}</dd>
-                                <dt>{td_string!(lang, race.m_aborts)}</dt><dd>{r.aborts}</dd>
-                                <dt>{td_string!(lang, race.m_gave_up)}</dt><dd>{r.gave_up}</dd>
-                                <dt>{td_string!(lang, race.m_wait)}</dt><dd>{fmt_ms(r.mean_lock_wait_us)}</dd>
-                                <dt>{td_string!(lang, race.m_latency)}</dt><dd>{fmt_ms(r.mean_latency_us)}</dd>
-                            </dl>
-                        </div>
-                    }
-                }).collect_view()}
-            </div>
-        })}
-        <p class="race__crossover" data-crossover=sweep.crossover.map(|(a, b)| format!("{a}-{b}"))>{crossover}</p>
-        <Chart lang sweep=sweep.clone() />
-        <details class="race__sweep-table">
-            <summary>{td_string!(lang, race.sweep_table)}</summary>
-            <div class="race__table-wrap">
-            <table class="race__table">
-                <thead><tr>
-                    <th scope="col">{td_string!(lang, race.col_hot)}</th>
-                    {Locking::ALL.into_iter().map(|l| view! { <th scope="col">{locking_name(lang, l)}" · "{td_string!(lang, race.m_throughput)}</th> }).collect_view()}
-                    <th scope="col">{td_string!(lang, race.lock_optimistic)}" · "{td_string!(lang, race.m_retries)}</th>
-                    <th scope="col">{td_string!(lang, race.lock_pessimistic)}" · "{td_string!(lang, race.m_wait)}</th>
-                    <th scope="col">{td_string!(lang, race.winner)}</th>
-                </tr></thead>
-                <tbody>
-                    {sweep.points.iter().map(|p| view! {
-                        <tr>
-                            <th scope="row">{p.hot_rows}</th>
-                            {Locking::ALL.into_iter().map(|l| view! { <td>{fixed(report(p, l).throughput_per_s, 0)}</td> }).collect_view()}
-                            <td>{p.optimistic.retries}</td>
-                            <td>{fmt_ms(p.pessimistic.mean_lock_wait_us)}</td>
-                            <td>{locking_name(lang, p.winner())}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-            </div>
-        </details>
+    let _ = write!(
+        h,
+        "<p class=\"race__crossover\" data-crossover=\"{}\">{}</p>",
+        sweep.crossover.map(|(a, b)| format!("{a}-{b}")).unwrap_or_default(),
+        esc(&crossover)
+    );
+    charts_html(lang, sweep, &mut h);
+    let _ = write!(
+        h,
+        "<details class=\"race__sweep-table\"><summary>{}</summary><div class=\"race__table-wrap\"><table class=\"race__table\"><thead><tr><th scope=\"col\">{}</th>",
+        esc(td_string!(lang, race.sweep_table)),
+        esc(td_string!(lang, race.col_hot))
+    );
+    for l in Locking::ALL {
+        let _ = write!(h, "<th scope=\"col\">{} · {}</th>", esc(locking_name(lang, l)), esc(td_string!(lang, race.m_throughput)));
     }
+    let _ = write!(
+        h,
+        "<th scope=\"col\">{} · {}</th><th scope=\"col\">{} · {}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        esc(td_string!(lang, race.lock_optimistic)),
+        esc(td_string!(lang, race.m_retries)),
+        esc(td_string!(lang, race.lock_pessimistic)),
+        esc(td_string!(lang, race.m_wait)),
+        esc(td_string!(lang, race.winner))
+    );
+    for p in &sweep.points {
+        let _ = write!(h, "<tr><th scope=\"row\">{}</th>", p.hot_rows);
+        for l in Locking::ALL {
+            let _ = write!(h, "<td>{}</td>", fixed(report(p, l).throughput_per_s, 0));
+        }
+        let _ = write!(
+            h,
+            "<td>{}</td><td>{}</td><td>{}</td></tr>",
+            p.optimistic.retries,
+            fmt_ms(p.pessimistic.mean_lock_wait_us),
+            esc(locking_name(lang, p.winner()))
+        );
+    }
+    h.push_str("</tbody></table></div></details>");
+    h
 }
 
 /// Two charts over log2(hot rows): throughput of the three strategies, then what conflicts cost (optimistic
 /// retries per operation on the left axis, pessimistic mean lock wait on the right). Integer coordinates in a
-/// 560 x 220 viewBox.
-#[component]
-fn Chart(lang: Locale, sweep: Sweep) -> impl IntoView {
+/// 560 x 220 viewBox; the band marks the crossover.
+fn charts_html(lang: Locale, sweep: &Sweep, h: &mut String) {
     const W: i32 = 560;
     const H: i32 = 220;
     const L: i32 = 56;
     const R: i32 = 56;
     const T: i32 = 16;
     const B: i32 = 40;
-    let pts = sweep.points.clone();
+    let pts = &sweep.points;
     let max_log = pts.iter().map(|p| (p.hot_rows.max(1) as f64).log2()).fold(1.0_f64, f64::max);
-    let x = move |h: u32| L + ((W - L - R) as f64 * (h.max(1) as f64).log2() / max_log) as i32;
+    let x = |hr: u32| L + ((W - L - R) as f64 * (hr.max(1) as f64).log2() / max_log) as i32;
     let y = |v: f64, max: f64| T + ((H - T - B) as f64 * (1.0 - if max > 0.0 { v / max } else { 0.0 })) as i32;
-    let line = |vals: Vec<(u32, f64)>, max: f64| {
-        vals.iter().enumerate().map(|(i, (h, v))| format!("{}{},{}", if i == 0 { "M" } else { " L" }, x(*h), y(*v, max))).collect::<String>()
+    let line = |vals: &mut dyn Iterator<Item = (u32, f64)>, max: f64, class: &str| {
+        let d: String = vals.enumerate().map(|(i, (hr, v))| format!("{}{},{}", if i == 0 { "M" } else { " L" }, x(hr), y(v, max))).collect();
+        format!("<path d=\"{d}\" class=\"race__line {class}\"/>")
     };
     let tp_max = pts.iter().flat_map(|p| Locking::ALL.map(|l| report(p, l).throughput_per_s)).fold(1.0_f64, f64::max) * 1.1;
-    let retry_per_op = |p: &msa_sim::txn::contention::SweepPoint| p.optimistic.retries as f64 / (p.optimistic.committed.max(1)) as f64;
+    let retry_per_op = |p: &SweepPoint| p.optimistic.retries as f64 / p.optimistic.committed.max(1) as f64;
     let r_max = pts.iter().map(retry_per_op).fold(0.1_f64, f64::max) * 1.1;
     let w_max = pts.iter().map(|p| p.pessimistic.mean_lock_wait_us / 1000.0).fold(0.1_f64, f64::max) * 1.1;
     let label = |v: f64, max: f64| if max >= 100.0 { fixed(v, 0) } else { fixed(v, 1) };
-    let axis = move |max: f64, right_max: Option<f64>| {
-        (0..=4).map(|i| {
+    let frame = |h: &mut String, title: &str, max: f64, right: Option<f64>| {
+        let _ = write!(h, "<figure class=\"race__chart\"><figcaption>{t}</figcaption><svg viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{t}\">", t = esc(title));
+        if let Some((a, b)) = sweep.crossover {
+            let _ = write!(h, "<rect x=\"{}\" y=\"{T}\" width=\"{}\" height=\"{}\" class=\"race__band\"/>", x(a), (x(b) - x(a)).max(2), H - T - B);
+        }
+        for i in 0..=4 {
             let v = max * i as f64 / 4.0;
             let yy = y(v, max);
-            let right = right_max.map(|m| view! {
-                <text x=W - R + 6 y=yy + 4 text-anchor="start" class="race__tick">{label(m * i as f64 / 4.0, m)}</text>
-            });
-            view! {
-                <line x1=L x2=W - R y1=yy y2=yy class="race__grid" />
-                <text x=L - 6 y=yy + 4 text-anchor="end" class="race__tick">{label(v, max)}</text>
-                {right}
+            let _ = write!(
+                h,
+                "<line x1=\"{L}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\" class=\"race__grid\"/><text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"race__tick\">{}</text>",
+                W - R,
+                L - 6,
+                yy + 4,
+                label(v, max)
+            );
+            if let Some(m) = right {
+                let _ = write!(h, "<text x=\"{}\" y=\"{}\" class=\"race__tick\">{}</text>", W - R + 6, yy + 4, label(m * i as f64 / 4.0, m));
             }
-        }).collect_view()
+        }
+        for p in pts {
+            let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"race__tick\">{}</text>", x(p.hot_rows), H - B + 16, p.hot_rows);
+        }
+        let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"race__tick\">{}</text>", (L + W - R) / 2, H - 6, esc(td_string!(lang, race.axis_hot)));
     };
-    let xticks = move |pts: &[msa_sim::txn::contention::SweepPoint]| pts.iter().map(|p| view! {
-        <text x=x(p.hot_rows) y=H - B + 16 text-anchor="middle" class="race__tick">{p.hot_rows}</text>
-    }).collect_view();
-    let band = move || sweep.crossover.map(|(a, b)| view! {
-        <rect x=x(a) y=T width=(x(b) - x(a)).max(2) height=H - T - B class="race__band" />
-    });
-    let series = Locking::ALL.map(|l| (l, line(pts.iter().map(|p| (p.hot_rows, report(p, l).throughput_per_s)).collect(), tp_max)));
-    let retry_line = line(pts.iter().map(|p| (p.hot_rows, retry_per_op(p))).collect(), r_max);
-    let wait_line = line(pts.iter().map(|p| (p.hot_rows, p.pessimistic.mean_lock_wait_us / 1000.0)).collect(), w_max);
-    let view_box = format!("0 0 {W} {H}");
-    view! {
-        <figure class="race__chart">
-            <figcaption>{td_string!(lang, race.chart_tp)}</figcaption>
-            <svg viewBox=view_box.clone() role="img" aria-label=td_string!(lang, race.chart_tp)>
-                {band()}
-                {axis(tp_max, None)}
-                {xticks(&pts)}
-                <text x=(L + W - R) / 2 y=H - 6 text-anchor="middle" class="race__tick">{td_string!(lang, race.axis_hot)}</text>
-                {series.into_iter().map(|(l, d)| view! { <path d=d class=format!("race__line race__line--{}", l.name()) /> }).collect_view()}
-            </svg>
-            <ul class="race__legend">
-                {Locking::ALL.into_iter().map(|l| view! { <li class=format!("race__legend--{}", l.name())>{locking_name(lang, l)}</li> }).collect_view()}
-            </ul>
-        </figure>
-        <figure class="race__chart">
-            <figcaption>{td_string!(lang, race.chart_cost)}</figcaption>
-            <svg viewBox=view_box role="img" aria-label=td_string!(lang, race.chart_cost)>
-                {band()}
-                {axis(r_max, Some(w_max))}
-                {xticks(&pts)}
-                <text x=(L + W - R) / 2 y=H - 6 text-anchor="middle" class="race__tick">{td_string!(lang, race.axis_hot)}</text>
-                <path d=retry_line class="race__line race__line--optimistic" />
-                <path d=wait_line class="race__line race__line--pessimistic" />
-            </svg>
-            <ul class="race__legend">
-                <li class="race__legend--optimistic">{td_string!(lang, race.lock_optimistic)}" · "{td_string!(lang, race.m_retries)}</li>
-                <li class="race__legend--pessimistic">{td_string!(lang, race.lock_pessimistic)}" · "{td_string!(lang, race.m_wait)}</li>
-            </ul>
-        </figure>
+    frame(h, td_string!(lang, race.chart_tp), tp_max, None);
+    for l in Locking::ALL {
+        h.push_str(&line(&mut pts.iter().map(|p| (p.hot_rows, report(p, l).throughput_per_s)), tp_max, &format!("race__line--{}", l.name())));
     }
+    h.push_str("</svg><ul class=\"race__legend\">");
+    for l in Locking::ALL {
+        let _ = write!(h, "<li class=\"race__legend--{}\">{}</li>", l.name(), esc(locking_name(lang, l)));
+    }
+    h.push_str("</ul></figure>");
+    frame(h, td_string!(lang, race.chart_cost), r_max, Some(w_max));
+    h.push_str(&line(&mut pts.iter().map(|p| (p.hot_rows, retry_per_op(p))), r_max, "race__line--optimistic"));
+    h.push_str(&line(&mut pts.iter().map(|p| (p.hot_rows, p.pessimistic.mean_lock_wait_us / 1000.0)), w_max, "race__line--pessimistic"));
+    let _ = write!(
+        h,
+        "</svg><ul class=\"race__legend\"><li class=\"race__legend--optimistic\">{} · {}</li><li class=\"race__legend--pessimistic\">{} · {}</li></ul></figure>",
+        esc(td_string!(lang, race.lock_optimistic)),
+        esc(td_string!(lang, race.m_retries)),
+        esc(td_string!(lang, race.lock_pessimistic)),
+        esc(td_string!(lang, race.m_wait))
+    );
 }

@@ -1,7 +1,8 @@
 //! Every schedule at once ([`Explorer`] in slices of at most ~8 ms, so the page stays responsive, shows progress
 //! and can cancel), and the predict-then-run question.
 
-use super::text::{self, fill};
+use super::text::{self, esc, fill};
+use std::fmt::Write;
 use super::Ctx;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -106,86 +107,101 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
         progress.set(Progress::Cancelled(n));
     };
     let running = move || matches!(progress.get(), Progress::Running(_));
-    let open = move |s: Schedule| {
+    let result = move || match progress.get() {
+        Progress::Idle => String::new(),
+        Progress::Running(n) => format!("<p>{}</p>", esc(&fill(td_string!(lang, race.exploring), &[&n.to_string()]))),
+        Progress::Cancelled(n) => format!("<p>{}</p>", esc(&fill(td_string!(lang, race.explore_cancelled), &[&n.to_string()]))),
+        // Counts for other settings than the current ones are not shown.
+        Progress::Done(f) if f.cfg != cfg() => String::new(),
+        Progress::Done(f) => found_html(lang, &f),
+    };
+    // One handler for every "open" button in the results (they are HTML): the schedule is in data-schedule.
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(target) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        let Ok(Some(button)) = target.closest("button[data-schedule]") else { return };
+        let Some(enc) = button.get_attribute("data-schedule") else { return };
+        let Ok(s) = Schedule::decode(&enc) else { return };
         ctx.open(s);
-        // Bring the board into view for the replay.
+        // Bring the board into view for the replay, and put focus on the replay's next-step button.
         if let Some(el) = document().get_element_by_id(&format!("{}-title", ctx.uid.get_value())) {
             el.scroll_into_view();
         }
+        let sel = format!("#{}-title ~ .race__controls .race__replay-step", ctx.uid.get_value());
+        request_animation_frame(move || {
+            if let Ok(Some(b)) = document().query_selector(&sel) {
+                if let Ok(b) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b) {
+                    let _ = b.focus();
+                }
+            }
+        });
     };
     view! {
         <div class="race__explore">
             <h4>{td_string!(lang, race.explore_heading)}</h4>
             <div class="race__explore-actions">
                 <button type="button" class="button button--primary race__explore-go" on:click=start disabled=running>{td_string!(lang, race.explore)}</button>
-                {move || running().then(|| view! { <button type="button" class="button" on:click=cancel>{td_string!(lang, race.cancel)}</button> })}
+                <button type="button" class="button" on:click=cancel hidden=move || !running()>{td_string!(lang, race.cancel)}</button>
             </div>
-            <div class="race__explore-result" aria-live="polite">
-                {move || match progress.get() {
-                    Progress::Idle => ().into_any(),
-                    Progress::Running(n) => view! {
-                        <p role="status">{fill(td_string!(lang, race.exploring), &[&n.to_string()])}</p>
-                    }.into_any(),
-                    Progress::Cancelled(n) => view! {
-                        <p role="status">{fill(td_string!(lang, race.explore_cancelled), &[&n.to_string()])}</p>
-                    }.into_any(),
-                    Progress::Done(f) if f.cfg != cfg() => {
-                        // The settings changed since: these counts belong to another scenario.
-                        ().into_any()
-                    }
-                    Progress::Done(f) => {
-                        let summary = fill(td_string!(lang, race.explore_done), &[&f.schedules.to_string(), &f.states.to_string(), &text::fixed(f.wall_ms, 1)]);
-                        let bad_total: u64 = f.counts.iter().filter(|(k, _)| k.is_bad()).map(|(_, n)| *n).sum();
-                        view! {
-                            <p class="race__explore-summary" data-ms=text::fixed(f.wall_ms, 3) data-schedules=f.schedules>{summary}</p>
-                            {f.truncated.then(|| view! { <p class="race__bad">{td_string!(lang, race.explore_truncated)}</p> })}
-                            <table class="race__table race__counts">
-                                <thead><tr>
-                                    <th scope="col">{td_string!(lang, race.col_outcome)}</th>
-                                    <th scope="col">{td_string!(lang, race.col_count)}</th>
-                                    <th scope="col">{td_string!(lang, race.col_example)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {f.counts.iter().map(|(k, n)| {
-                                        let ex = f.examples.iter().find(|(kk, _)| kk == k).map(|(_, s)| s.clone());
-                                        view! {
-                                            <tr data-outcome=k.name() class:race__count--bad=k.is_bad()>
-                                                <th scope="row">{text::outcome_name(lang, *k)}</th>
-                                                <td class="race__count">{*n}</td>
-                                                <td>{ex.map(|s| {
-                                                    let label = fill(td_string!(lang, race.open), &[&s.encode()]);
-                                                    view! { <button type="button" class="button button--small" on:click=move |_| open(s.clone())>{label}</button> }
-                                                })}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            {if bad_total == 0 {
-                                view! { <p class="race__good">{td_string!(lang, race.bad_none)}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <details class="race__bad-list">
-                                        <summary>{fill(td_string!(lang, race.bad_heading), &[&f.bad.len().min(MAX_BAD_KEPT).to_string()])}</summary>
-                                        <ul>
-                                            {f.bad.iter().map(|(k, s)| {
-                                                let s = s.clone();
-                                                let label = fill(td_string!(lang, race.open), &[&s.encode()]);
-                                                view! {
-                                                    <li><button type="button" class="button button--small race__open" data-schedule=s.encode() on:click=move |_| open(s.clone())>{label}</button>
-                                                    " "{text::outcome_name(lang, *k)}</li>
-                                                }
-                                            }).collect_view()}
-                                        </ul>
-                                    </details>
-                                }.into_any()
-                            }}
-                        }.into_any()
-                    }
-                }}
-            </div>
+            <div class="race__explore-result" aria-live="polite" on:click=on_click inner_html=result></div>
         </div>
     }
+}
+
+fn found_html(lang: Locale, f: &Found) -> String {
+    let mut h = String::new();
+    let summary = fill(
+        td_string!(lang, race.explore_done),
+        &[&f.schedules.to_string(), &f.states.to_string(), &text::fixed(f.wall_ms, 1)],
+    );
+    let _ = write!(
+        h,
+        "<p class=\"race__explore-summary\" data-ms=\"{}\" data-schedules=\"{}\">{}</p>",
+        text::fixed(f.wall_ms, 3),
+        f.schedules,
+        esc(&summary)
+    );
+    if f.truncated {
+        let _ = write!(h, "<p class=\"race__bad\">{}</p>", esc(td_string!(lang, race.explore_truncated)));
+    }
+    let _ = write!(
+        h,
+        "<table class=\"race__table race__counts\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        esc(td_string!(lang, race.col_outcome)),
+        esc(td_string!(lang, race.col_count)),
+        esc(td_string!(lang, race.col_example))
+    );
+    let open = |s: &Schedule| {
+        let enc = s.encode();
+        format!(
+            "<button type=\"button\" class=\"button button--small race__open\" data-schedule=\"{enc}\">{}</button>",
+            esc(&fill(td_string!(lang, race.open), &[&enc]))
+        )
+    };
+    for (k, n) in &f.counts {
+        let ex = f.examples.iter().find(|(kk, _)| kk == k).map(|(_, s)| open(s)).unwrap_or_default();
+        let bad = if k.is_bad() { " class=\"race__count--bad\"" } else { "" };
+        let _ = write!(
+            h,
+            "<tr data-outcome=\"{}\"{bad}><th scope=\"row\">{}</th><td class=\"race__count\">{n}</td><td>{ex}</td></tr>",
+            k.name(),
+            esc(text::outcome_name(lang, *k))
+        );
+    }
+    h.push_str("</tbody></table>");
+    if f.bad.is_empty() {
+        let _ = write!(h, "<p class=\"race__good\">{}</p>", esc(td_string!(lang, race.bad_none)));
+    } else {
+        let _ = write!(
+            h,
+            "<details class=\"race__bad-list\"><summary>{}</summary><ul>",
+            esc(&fill(td_string!(lang, race.bad_heading), &[&f.bad.len().min(MAX_BAD_KEPT).to_string()]))
+        );
+        for (k, s) in &f.bad {
+            let _ = write!(h, "<li>{} {}</li>", open(s), esc(text::outcome_name(lang, *k)));
+        }
+        h.push_str("</ul></details>");
+    }
+    h
 }
 
 /// "What is the value after this schedule?": the answer is the core's replay of the lesson's schedule.

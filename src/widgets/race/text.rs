@@ -223,3 +223,19 @@ pub fn fixed(x: f64, decimals: u32) -> String {
 fn libm_round(x: f64) -> f64 {
     (x + 0.5).floor()
 }
+
+/// Escapes text for HTML (element content and double-quoted attributes). The board's read-only parts are
+/// rendered as HTML strings: a few string builders cost far less wasm than a typed view per element.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
