@@ -1,124 +1,22 @@
 //! The scheduler board: settings, one column per transaction, the database, the waits-for graph, the
 //! controls, the outcome and the step log (the text twin).
 //!
-//! Controls are Leptos elements that stay in place while the run changes (so keyboard focus stays on the button
-//! just pressed); the read-only displays are HTML strings from the view model (escaped with [`esc`]), which
-//! keeps the widget's wasm small.
+//! The board is one HTML string built from the view model (text escaped with [`esc`]) and set by one effect,
+//! with one delegated handler per event type (`data-act` on buttons, `data-field` on form controls): a typed
+//! Leptos view per element costs several times more wasm. The effect puts keyboard focus back on the control
+//! with the same `data-focus` key after each render, so keyboard users keep their place. The step log stays a
+//! keyed Leptos list, so a screen reader hears only the new entries.
 
 use super::text::{self, esc, fill};
 use super::Ctx;
 use crate::i18n::*;
 use leptos::prelude::*;
 use msa_sim::txn::model::{Action, MinorKind};
-use msa_sim::txn::view::{client_error, run_view, RaceConfig, RunView, StepMark, TxnStatus, TxnView};
-use msa_sim::txn::{replay, Ending, Schedule, Scenario, State, PRESETS};
+use msa_sim::txn::view::{client_error, RunView, StepMark, TxnStatus, TxnView};
+use msa_sim::txn::{Ending, Scenario, State};
 use std::fmt::Write;
 
-#[component]
-pub fn Board(ctx: Ctx) -> impl IntoView {
-    let lang = ctx.lang;
-    let view_m = Memo::new(move |_| ctx.sim.with(|s| run_view(&s.run)));
-    // Columns are rebuilt only when the number of transactions changes.
-    let n_txns = Memo::new(move |_| ctx.sim.with(|s| s.run.scenario.n_txns()));
-    let side = move || ctx.sim.with(|s| side_html(lang, &s.run.scenario, &view_m.get(), &ctx.uid.get_value()));
-    let outcome = move || ctx.sim.with(|s| outcome_html(lang, &s.run.scenario, s.run.state(), &view_m.get()));
-    view! {
-        <Settings ctx />
-        <div class="race__board">
-            <div class="race__txns" role="group" aria-label=td_string!(lang, race.txn_heading)>
-                {move || (0..n_txns.get() as u8).map(|t| view! { <TxnColumn ctx t view_m /> }).collect_view()}
-            </div>
-            <div class="race__side" inner_html=side></div>
-        </div>
-        <Controls ctx />
-        <p class="race__note" role="status">{move || ctx.note.get()}</p>
-        <div class="race__outcome-wrap" aria-live="polite" inner_html=outcome></div>
-        <Log ctx />
-    }
-}
-
-#[component]
-fn Settings(ctx: Ctx) -> impl IntoView {
-    let lang = ctx.lang;
-    let uid = ctx.uid.get_value();
-    let cfg = move || ctx.sim.with(|s| s.cfg);
-    let on_scenario = move |ev| {
-        if let Some(c) = RaceConfig::named(&event_target_value(&ev)) {
-            ctx.reconfigure(RaceConfig { minor: cfg().minor, ..c });
-        }
-    };
-    let on_strategy = move |ev| {
-        if let Some(s) = msa_sim::txn::Strategy::from_name(&event_target_value(&ev)) {
-            ctx.reconfigure(RaceConfig { strategy: s, ..cfg() });
-        }
-    };
-    let on_clients = move |ev| {
-        if let Some(n) = event_target_value(&ev).parse::<usize>().ok().filter(|n| (1..=3).contains(n)) {
-            ctx.reconfigure(RaceConfig { clients: n, ..cfg() });
-        }
-    };
-    let on_minor = move |ev| ctx.reconfigure(RaceConfig { minor: event_target_checked(&ev), ..cfg() });
-    let scenario_options: String = PRESETS
-        .iter()
-        .map(|p| format!("<option value=\"{}\">{}</option>", p.name, esc(text::scenario(lang, p.name))))
-        .collect();
-    let strategy_options = move || {
-        let c = cfg();
-        c.preset
-            .story
-            .strategies()
-            .iter()
-            .map(|&s| {
-                let sel = if s == c.strategy { " selected" } else { "" };
-                format!("<option value=\"{}\"{sel}>{}</option>", s.name(), esc(text::strategy(lang, s)))
-            })
-            .collect::<String>()
-    };
-    let sc_id = format!("{uid}-scenario");
-    let st_id = format!("{uid}-strategy");
-    let cl_id = format!("{uid}-clients");
-    let mi_id = format!("{uid}-minor");
-    // Options are set as HTML; `prop:value` after them selects the current one.
-    let scenario_select = NodeRef::<leptos::html::Select>::new();
-    let strategy_select = NodeRef::<leptos::html::Select>::new();
-    Effect::new(move |_| {
-        let c = cfg();
-        let _ = strategy_options();
-        if let Some(el) = scenario_select.get() {
-            el.set_value(c.preset.name);
-        }
-        if let Some(el) = strategy_select.get() {
-            el.set_value(c.strategy.name());
-        }
-    });
-    view! {
-        <fieldset class="race__settings">
-            <legend>{td_string!(lang, race.settings)}</legend>
-            <label class="race__field">
-                <span>{td_string!(lang, race.scenario)}</span>
-                <select id=sc_id node_ref=scenario_select on:change=on_scenario inner_html=scenario_options></select>
-            </label>
-            <label class="race__field">
-                <span>{td_string!(lang, race.strategy)}</span>
-                <select id=st_id node_ref=strategy_select on:change=on_strategy inner_html=strategy_options></select>
-            </label>
-            <label class="race__field">
-                <span>{td_string!(lang, race.clients)}</span>
-                <select id=cl_id on:change=on_clients prop:value=move || cfg().clients.to_string()>
-                    <option value="1">"1"</option>
-                    <option value="2">"2"</option>
-                    <option value="3">"3"</option>
-                </select>
-            </label>
-            <label class="race__check">
-                <input type="checkbox" id=mi_id prop:checked=move || cfg().minor on:change=on_minor />
-                <span>{td_string!(lang, race.minor)}</span>
-            </label>
-        </fieldset>
-    }
-}
-
-fn status_class(s: &TxnStatus) -> &'static str {
+pub fn status_class(s: &TxnStatus) -> &'static str {
     match s {
         TxnStatus::Ready => "ready",
         TxnStatus::Waiting { .. } => "waiting",
@@ -138,7 +36,7 @@ fn kind_slug(k: MinorKind) -> &'static str {
 }
 
 /// A column's head, program and app variables.
-fn column_html(lang: Locale, t: &TxnView) -> String {
+pub fn column_html(lang: Locale, t: &TxnView) -> String {
     let mut h = String::new();
     let cls = status_class(&t.status);
     let status = match t.status {
@@ -199,7 +97,7 @@ fn column_html(lang: Locale, t: &TxnView) -> String {
 }
 
 /// Why a transaction cannot move (or how it ended), and the error its client got.
-fn why_html(lang: Locale, sc: &Scenario, st: &State, t: &TxnView) -> String {
+pub fn why_html(lang: Locale, sc: &Scenario, st: &State, t: &TxnView) -> String {
     let why = match t.status {
         TxnStatus::Waiting { .. } => sc.action_for(st, t.id).err().map(|b| text::blocked(lang, sc, b)),
         TxnStatus::DeadlockCheck { on, holder } => {
@@ -219,45 +117,13 @@ fn why_html(lang: Locale, sc: &Scenario, st: &State, t: &TxnView) -> String {
     h
 }
 
-#[component]
-fn TxnColumn(ctx: Ctx, t: u8, view_m: Memo<RunView>) -> impl IntoView {
-    let lang = ctx.lang;
-    let name = text::txn(t);
-    let tv = move || view_m.with(|v| v.txns.get(t as usize).cloned());
-    let class = move || format!("race__txn race__txn--{}", tv().map_or("done", |v| status_class(&v.status)));
-    let body = move || tv().map(|v| column_html(lang, &v)).unwrap_or_default();
-    let why = move || {
-        let v = tv();
-        ctx.sim.with(|s| v.map(|v| why_html(lang, &s.run.scenario, s.run.state(), &v)).unwrap_or_default())
-    };
-    let can = move || tv().is_some_and(|v| v.can_move);
-    let label = move || {
-        let action = ctx.sim.with(|s| s.run.scenario.action_for(s.run.state(), t));
-        match action {
-            Ok(Action::DeadlockCheck(_)) => fill(td_string!(lang, race.move_check), &[&name]),
-            Ok(Action::Rollback(_)) => fill(td_string!(lang, race.move_rollback), &[&name]),
-            _ => fill(td_string!(lang, race.move_next), &[&name]),
-        }
-    };
-    view! {
-        <div class=class data-txn=t + 1>
-            <div inner_html=body></div>
-            <button type="button" class="button race__move" class:button--primary=can disabled=move || !can()
-                aria-keyshortcuts=(t + 1).to_string() on:click=move |_| ctx.step(t)>
-                {label}" "<kbd>{t + 1}</kbd>
-            </button>
-            <div inner_html=why></div>
-        </div>
-    }
-}
-
 /// The database table, app mutexes, orders, and the waits-for graph.
-fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String {
+pub fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String {
     let mut h = String::new();
     let holder = |x| esc(&text::holder(lang, x));
     let list = |ts: &[u8]| if ts.is_empty() { "–".to_string() } else { ts.iter().map(|&w| text::txn(w)).collect::<Vec<_>>().join(", ") };
     let versioned = v.rows.first().is_some_and(|r| r.versioned);
-    let _ = write!(h, "<div class=\"race__db\"><h4>{}</h4><div class=\"race__table-wrap\"><table class=\"race__table\"><thead><tr>", esc(td_string!(lang, race.db_heading)));
+    let _ = write!(h, "<div class=\"race__db\"><h3>{}</h3><div class=\"race__table-wrap\"><table class=\"race__table\"><thead><tr>", esc(td_string!(lang, race.db_heading)));
     let mut cols = vec![td_string!(lang, race.col_row), td_string!(lang, race.col_value)];
     if versioned {
         cols.push(td_string!(lang, race.col_version));
@@ -301,7 +167,7 @@ fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String {
     let width = 80 + 100 * (v.txns.len().max(1) as i32 - 1);
     let _ = write!(
         h,
-        "<div class=\"race__graph\"><h4>{}</h4><svg class=\"race__graph-svg\" viewBox=\"0 0 {width} 100\" aria-hidden=\"true\" focusable=\"false\">\
+        "<div class=\"race__graph\"><h3>{}</h3><svg class=\"race__graph-svg\" viewBox=\"0 0 {width} 100\" aria-hidden=\"true\" focusable=\"false\">\
          <defs><marker id=\"{uid}-arrow\" viewBox=\"0 0 10 10\" refX=\"8\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">\
          <path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"race__arrow-head\"/></marker></defs>",
         esc(td_string!(lang, race.graph_heading))
@@ -352,7 +218,7 @@ fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String {
     h
 }
 
-fn outcome_html(lang: Locale, sc: &Scenario, st: &State, v: &RunView) -> String {
+pub fn outcome_html(lang: Locale, sc: &Scenario, st: &State, v: &RunView) -> String {
     let Some(o) = &v.outcome else { return String::new() };
     let who = text::outcome_error(o.kind)
         .and_then(|e| o.txns.iter().position(|t| t.ending == Some(Ending::Failed(e)) || t.errors.contains(&e)))
@@ -362,7 +228,7 @@ fn outcome_html(lang: Locale, sc: &Scenario, st: &State, v: &RunView) -> String 
     let mut h = String::new();
     let _ = write!(
         h,
-        "<div class=\"race__outcome{bad}\" data-outcome=\"{}\"><h4>{}: {}</h4><p>{}</p><ul>",
+        "<div class=\"race__outcome{bad}\" data-outcome=\"{}\"><h3>{}: {}</h3><p>{}</p><ul>",
         o.kind.name(),
         esc(td_string!(lang, race.outcome_heading)),
         esc(text::outcome_name(lang, o.kind)),
@@ -403,63 +269,7 @@ fn outcome_html(lang: Locale, sc: &Scenario, st: &State, v: &RunView) -> String 
 }
 
 #[component]
-fn Controls(ctx: Ctx) -> impl IntoView {
-    let lang = ctx.lang;
-    let uid = ctx.uid.get_value();
-    let seed = RwSignal::new("1".to_string());
-    let seed_ok = move || seed.with(|s| s.trim().parse::<u64>().ok().filter(|n| *n <= 999_999));
-    let taken = move || ctx.sim.with(|s| s.run.taken.len());
-    let over = move || ctx.sim.with(|s| s.run.is_over());
-    let sched = move || {
-        let s = ctx.sim.with(|s| s.run.schedule().encode());
-        if s.is_empty() { td_string!(lang, race.schedule_empty).to_string() } else { fill(td_string!(lang, race.schedule), &[&s]) }
-    };
-    // The lesson's schedule, when it fits the scenario as configured.
-    let showcase = move || {
-        ctx.sim.with(|s| {
-            let sched = Schedule::decode(s.cfg.preset.showcase).ok()?;
-            replay(&s.run.scenario, &sched).ok().map(|_| sched)
-        })
-    };
-    let replaying = move || ctx.sim.with(|s| s.replay.as_ref().map(|r| r.encode()));
-    let next = move || ctx.replay_next();
-    let seed_id = format!("{uid}-seed");
-    view! {
-        <div class="race__controls" role="group" aria-label=td_string!(lang, race.controls)>
-            <button type="button" class="button" on:click=move |_| ctx.undo() disabled=move || taken() == 0 aria-keyshortcuts="u">
-                {td_string!(lang, race.undo)}" "<kbd>"U"</kbd>
-            </button>
-            <button type="button" class="button" on:click=move |_| ctx.reset() disabled=move || taken() == 0>{td_string!(lang, race.reset)}</button>
-            <label class="race__seed">
-                <span>{td_string!(lang, race.seed)}</span>
-                <input id=seed_id type="number" min="0" max="999999" step="1" inputmode="numeric"
-                    prop:value=move || seed.get() on:input=move |ev| seed.set(event_target_value(&ev))
-                    aria-invalid=move || seed_ok().is_none().then_some("true") />
-            </label>
-            <button type="button" class="button" disabled=move || over() || seed_ok().is_none()
-                on:click=move |_| { if let Some(s) = seed_ok() { ctx.auto(s) } }>{td_string!(lang, race.auto)}</button>
-            <button type="button" class="button race__showcase" disabled=move || showcase().is_none()
-                on:click=move |_| { if let Some(s) = showcase() { ctx.open(s) } }>{td_string!(lang, race.showcase)}</button>
-            <p class="race__bad" hidden=move || seed_ok().is_some()>{td_string!(lang, race.seed_bad)}</p>
-            <p class="race__hint">{td_string!(lang, race.key_hint)}</p>
-            <p class="race__schedule">{sched}</p>
-            <div class="race__replay" hidden=move || replaying().is_none()>
-                <p><strong>{move || fill(td_string!(lang, race.replay_heading), &[&replaying().unwrap_or_default()])}</strong></p>
-                <button type="button" class="button button--primary race__replay-step" disabled=move || next().is_none()
-                    on:click=move |_| { if let Some(t) = ctx.replay_next() { ctx.step(t) } }>
-                    {td_string!(lang, race.replay_step)}{move || next().map(|t| format!(" ({})", text::txn(t)))}
-                </button>
-                <button type="button" class="button" disabled=move || next().is_none() on:click=move |_| {
-                    while let Some(t) = ctx.replay_next() { ctx.step(t); }
-                }>{td_string!(lang, race.replay_all)}</button>
-                <p hidden=move || next().is_some()>{td_string!(lang, race.replay_done)}</p>
-            </div>
-        </div>
-    }
-}
-
-#[component]
-fn Log(ctx: Ctx) -> impl IntoView {
+pub fn Log(ctx: Ctx) -> impl IntoView {
     let lang = ctx.lang;
     let entries = move || {
         ctx.sim.with(|s| {
@@ -482,7 +292,7 @@ fn Log(ctx: Ctx) -> impl IntoView {
     };
     view! {
         <div class="race__log">
-            <h4>{td_string!(lang, race.log_heading)}</h4>
+            <h3>{td_string!(lang, race.log_heading)}</h3>
             <p hidden=move || ctx.sim.with(|s| !s.run.taken.is_empty())>{td_string!(lang, race.log_empty)}</p>
             <ol class="race__log-list" aria-live="polite" aria-relevant="additions">
                 <For each=entries key=|e| e.clone() let:e>

@@ -105,7 +105,7 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
 
     view! {
         <div class="race__contention">
-            <h4>{td_string!(lang, race.cont_heading)}</h4>
+            <h3>{td_string!(lang, race.cont_heading)}</h3>
             <p>{td_string!(lang, race.cont_intro)}</p>
             <div class="race__sliders">
                 {slider(td_string!(lang, race.cont_clients), format!("{uid}-clients-lab"), 2, 64, |k| k.clients, |k, v| k.clients = v)}
@@ -128,7 +128,7 @@ fn figures_html(lang: Locale, k: Knobs, sweep: &Sweep) -> String {
         h.push_str("<div class=\"race__cards\">");
         for l in Locking::ALL {
             let r = report(p, l);
-            let _ = write!(h, "<div class=\"race__card race__card--{}\"><h5>{}</h5><dl>", l.name(), esc(locking_name(lang, l)));
+            let _ = write!(h, "<div class=\"race__card race__card--{}\"><h4>{}</h4><dl>", l.name(), esc(locking_name(lang, l)));
             for (name, value) in [
                 (td_string!(lang, race.m_throughput), fixed(r.throughput_per_s, 0)),
                 (td_string!(lang, race.m_retries), r.retries.to_string()),

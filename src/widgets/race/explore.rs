@@ -126,7 +126,7 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
         if let Some(el) = document().get_element_by_id(&format!("{}-title", ctx.uid.get_value())) {
             el.scroll_into_view();
         }
-        let sel = format!("#{}-title ~ .race__controls .race__replay-step", ctx.uid.get_value());
+        let sel = format!("#{}-title ~ .race__main .race__replay-step", ctx.uid.get_value());
         request_animation_frame(move || {
             if let Ok(Some(b)) = document().query_selector(&sel) {
                 if let Ok(b) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b) {
@@ -137,7 +137,7 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
     };
     view! {
         <div class="race__explore">
-            <h4>{td_string!(lang, race.explore_heading)}</h4>
+            <h3>{td_string!(lang, race.explore_heading)}</h3>
             <div class="race__explore-actions">
                 <button type="button" class="button button--primary race__explore-go" on:click=start disabled=running>{td_string!(lang, race.explore)}</button>
                 <button type="button" class="button" on:click=cancel hidden=move || !running()>{td_string!(lang, race.cancel)}</button>
@@ -244,7 +244,7 @@ pub fn Predict(ctx: Ctx) -> impl IntoView {
             };
             view! {
                 <div class="race__predict">
-                    <h4>{td_string!(lang, race.predict_heading)}</h4>
+                    <h3>{td_string!(lang, race.predict_heading)}</h3>
                     <p>{fill(td_string!(lang, race.predict_q), &[&sched.encode(), &row])}</p>
                     <label for=input_id.clone()>{td_string!(lang, race.predict_label)}</label>
                     <input id=input_id type="number" step="1" inputmode="numeric" prop:value=move || guess.get()

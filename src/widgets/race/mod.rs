@@ -7,6 +7,7 @@
 //! `all`), `id` (the URL key when several instances share a page).
 
 mod board;
+mod page;
 mod contention;
 mod explore;
 pub mod text;
@@ -123,11 +124,15 @@ impl Ctx {
 
     /// The next action of the schedule being replayed, if the run still follows it.
     pub fn replay_next(&self) -> Option<u8> {
-        self.sim.with(|s| {
-            let r = s.replay.as_ref()?;
-            let n = s.run.taken.len();
-            (s.run.schedule().0[..] == r.0[..n.min(r.0.len())]).then(|| r.0.get(n).copied()).flatten()
-        })
+        self.sim.with_untracked(|s| self.replay_next_in(s))
+    }
+
+    /// [`Ctx::replay_next`] for a state already borrowed.
+    pub fn replay_next_in(&self, s: &Sim) -> Option<u8> {
+        let r = s.replay.as_ref()?;
+        let n = s.run.taken.len();
+        let taken = s.run.schedule();
+        (n <= r.0.len() && taken.0[..] == r.0[..n]).then(|| r.0.get(n).copied()).flatten()
     }
 
     /// A new configuration: the same schedule replayed as far as the new scenario allows.
@@ -207,6 +212,12 @@ fn Race(params: Params, lang: Locale) -> impl IntoView {
         uid: StoredValue::new(uid.clone()),
     };
     let title_id = format!("{uid}-title");
+    // Distinct names for the page's landmarks: each lesson instance names its scenario.
+    let title = match (panels, param(params, "scenario")) {
+        (Panels::Contention, _) => td_string!(lang, race.cont_heading).to_string(),
+        (_, Some(name)) => format!("{}: {}", td_string!(lang, race.title), text::scenario(lang, name)),
+        _ => td_string!(lang, race.title).to_string(),
+    };
     let labelled_by = title_id.clone();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
@@ -234,13 +245,13 @@ fn Race(params: Params, lang: Locale) -> impl IntoView {
     };
     view! {
         <section class="widget widget--race race" data-keys aria-labelledby=labelled_by on:keydown=on_key>
-            <h3 id=title_id class="race__title">
-                {if panels == Panels::Contention { td_string!(lang, race.cont_heading) } else { td_string!(lang, race.title) }}
-            </h3>
+            <h2 id=title_id class="race__title">
+                {title}
+            </h2>
             {panels.board().then(|| view! {
                 <p class="race__intro">{td_string!(lang, race.intro)}</p>
                 {panels.predict().then(|| view! { <explore::Predict ctx /> })}
-                <board::Board ctx />
+                <page::Board ctx />
             })}
             {panels.explore().then(|| view! { <explore::Explore ctx /> })}
             {panels.contention().then(|| view! { <contention::Contention lang uid=uid.clone() /> })}
