@@ -60,23 +60,33 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
     let runner: StoredValue<Option<SweepRunner>, LocalStorage> = StoredValue::new_local(None);
 
     fn tick(gen: u32, k: Knobs, generation: StoredValue<u32>, runner: StoredValue<Option<SweepRunner>, LocalStorage>, running: RwSignal<Option<(usize, usize)>>, result: RwSignal<Option<(Knobs, Sweep)>>) {
-        if generation.get_value() != gen {
+        // A newer sweep started, or the widget is gone (the learner left the page): stop.
+        if generation.try_get_value() != Some(gen) {
             return;
         }
         let mut more = false;
-        runner.update_value(|r| {
+        let mut alive = false;
+        runner.try_update_value(|r| {
             if let Some(r) = r {
+                alive = true;
                 more = r.step().unwrap_or(false);
             }
         });
-        let (prog, sweep) = runner.with_value(|r| r.as_ref().map_or(((0, 0), None), |r| (r.progress(), (!more).then(|| r.sweep()))));
-        if let Some(s) = sweep {
-            runner.set_value(None);
-            running.set(None);
-            result.set(Some((k, s)));
-        } else {
-            running.set(Some(prog));
-            set_timeout(move || tick(gen, k, generation, runner, running, result), Duration::ZERO);
+        if !alive {
+            return;
+        }
+        let snapshot = runner.try_with_value(|r| r.as_ref().map(|r| (r.progress(), (!more).then(|| r.sweep())))).flatten();
+        match snapshot {
+            Some((_, Some(s))) => {
+                runner.try_set_value(None);
+                running.try_set(None);
+                result.try_set(Some((k, s)));
+            }
+            Some((prog, None)) => {
+                running.try_set(Some(prog));
+                set_timeout(move || tick(gen, k, generation, runner, running, result), Duration::ZERO);
+            }
+            None => {}
         }
     }
     let start = move || {

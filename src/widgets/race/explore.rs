@@ -50,40 +50,43 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
     let cfg = move || ctx.sim.with(|s| s.cfg);
 
     fn tick(gen: u32, started: f64, cfg: RaceConfig, generation: StoredValue<u32>, explorer: StoredValue<Option<Explorer>, LocalStorage>, progress: RwSignal<Progress>) {
-        if generation.get_value() != gen {
+        // A newer exploration started, it was cancelled, or the widget is gone (the learner left the page).
+        if generation.try_get_value() != Some(gen) {
             return;
         }
         let t0 = now_ms();
         let mut done = false;
-        explorer.update_value(|e| {
+        explorer.try_update_value(|e| {
             if let Some(e) = e {
                 while !done && now_ms() - t0 < SLICE_MS {
                     done = e.run(CHUNK);
                 }
             }
         });
-        let snapshot = explorer.with_value(|e| {
-            e.as_ref().map(|e| {
-                let ex = e.exploration();
-                (ex.schedules, done.then(|| Found {
-                    cfg,
-                    counts: ex.by_outcome.iter().map(|(k, n)| (*k, *n)).collect(),
-                    examples: ex.examples.iter().map(|(k, s)| (*k, s.clone())).collect(),
-                    bad: e.bad().to_vec(),
-                    schedules: ex.schedules,
-                    states: ex.states,
-                    truncated: ex.truncated,
-                    wall_ms: now_ms() - started,
-                }))
+        let snapshot = explorer
+            .try_with_value(|e| {
+                e.as_ref().map(|e| {
+                    let ex = e.exploration();
+                    (ex.schedules, done.then(|| Found {
+                        cfg,
+                        counts: ex.by_outcome.iter().map(|(k, n)| (*k, *n)).collect(),
+                        examples: ex.examples.iter().map(|(k, s)| (*k, s.clone())).collect(),
+                        bad: e.bad().to_vec(),
+                        schedules: ex.schedules,
+                        states: ex.states,
+                        truncated: ex.truncated,
+                        wall_ms: now_ms() - started,
+                    }))
+                })
             })
-        });
+            .flatten();
         match snapshot {
             Some((_, Some(found))) => {
-                explorer.set_value(None);
-                progress.set(Progress::Done(found));
+                explorer.try_set_value(None);
+                progress.try_set(Progress::Done(found));
             }
             Some((n, None)) => {
-                progress.set(Progress::Running(n));
+                progress.try_set(Progress::Running(n));
                 set_timeout(move || tick(gen, started, cfg, generation, explorer, progress), Duration::ZERO);
             }
             None => {}
