@@ -76,7 +76,7 @@ fn board_html(ctx: &Ctx, seed: &str) -> String {
         );
         for &x in cfg.preset.story.strategies() {
             let sel = if x == cfg.strategy { " selected" } else { "" };
-            let _ = write!(h, "<option value=\"{}\"{sel}>{}</option>", x.name(), esc(text::strategy(lang, x)));
+            let _ = write!(h, "<option value=\"{}\"{sel}>{}</option>", x.name(), esc(text::strategy(lang, cfg.preset.story, x)));
         }
         let _ = write!(
             h,

@@ -4,7 +4,7 @@
 use crate::i18n::*;
 use msa_sim::txn::model::{Blocked, Ending, Event, MinorKind, WaitOn};
 use msa_sim::txn::view::UrlError;
-use msa_sim::txn::{BuildError, OutcomeKind, ReplayError, Scenario, SqlError, Strategy, TxnId};
+use msa_sim::txn::{BuildError, OutcomeKind, ReplayError, Scenario, SqlError, Story, Strategy, TxnId};
 
 /// Replaces `%1`, `%2`, ... in `template` with `args` (from the last, so `%1` never eats `%10`).
 pub fn fill(template: &str, args: &[&str]) -> String {
@@ -137,7 +137,12 @@ pub fn outcome_error(k: OutcomeKind) -> Option<SqlError> {
     }
 }
 
-pub fn strategy(lang: Locale, s: Strategy) -> &'static str {
+pub fn strategy(lang: Locale, story: Story, s: Strategy) -> &'static str {
+    match (story, s) {
+        (Story::Transfer, Strategy::NoLock) => return td_string!(lang, race.st_transfer_no_lock),
+        (Story::Transfer, Strategy::ForUpdate) => return td_string!(lang, race.st_transfer_for_update),
+        _ => {}
+    }
     match s {
         Strategy::NoLock => td_string!(lang, race.st_no_lock),
         Strategy::Atomic => td_string!(lang, race.st_atomic),
