@@ -4,6 +4,7 @@
 
 use super::text::{esc, fill, fixed};
 use std::fmt::Write;
+use wasm_bindgen::JsCast;
 use crate::i18n::*;
 use leptos::prelude::*;
 use msa_sim::txn::contention::{ContentionConfig, ContentionReport, Locking, Sweep, SweepPoint, SweepRunner, DEFAULT_SWEEP};
@@ -53,7 +54,7 @@ fn report(p: &SweepPoint, l: Locking) -> &ContentionReport {
 
 #[component]
 pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
-    let knobs = RwSignal::new(Knobs { clients: 32, hot: 4, think_ms: 2 });
+    let knobs = StoredValue::new(Knobs { clients: 32, hot: 4, think_ms: 2 });
     let result = RwSignal::new(None::<(Knobs, Sweep)>);
     let running = RwSignal::new(None::<(usize, usize)>);
     let generation = StoredValue::new(0u32);
@@ -90,7 +91,7 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
         }
     }
     let start = move || {
-        let k = knobs.get_untracked();
+        let k = knobs.get_value();
         let Ok(r) = SweepRunner::new(&base(k), &points(k.hot)) else { return };
         let gen = generation.get_value().wrapping_add(1);
         generation.set_value(gen);
@@ -101,15 +102,53 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
     // A first sweep when the lab appears, so the charts show measured figures right away.
     Effect::new(move |_| start());
 
-    let slider = move |label: &'static str, id: String, min: u32, max: u32, get: fn(Knobs) -> u32, set: fn(&mut Knobs, u32)| {
-        let for_id = id.clone();
-        view! {
-            <label class="race__slider" for=for_id>
-                <span>{label}": "<output>{move || get(knobs.get())}</output></span>
-                <input type="range" id=id min=min max=max step="1" prop:value=move || get(knobs.get()).to_string()
-                    on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u32>() { knobs.update(|k| set(k, v.clamp(min, max))) } }
-                    on:change=move |_| start() />
-            </label>
+    // The sliders are plain HTML, written once (dragging one never re-renders it); one handler per event type
+    // reads `data-knob`, and the value next to each slider is updated in place.
+    let mut controls = String::new();
+    let k0 = knobs.get_value();
+    for (knob, label, min, max, v) in [
+        ("clients", td_string!(lang, race.cont_clients), 2, 64, k0.clients),
+        ("hot", td_string!(lang, race.cont_hot), 1, 256, k0.hot),
+        ("think", td_string!(lang, race.cont_think), 0, 20, k0.think_ms),
+    ] {
+        let _ = write!(
+            controls,
+            "<label class=\"race__slider\" for=\"{uid}-{knob}\"><span>{}: <output>{v}</output></span>\
+             <input type=\"range\" id=\"{uid}-{knob}\" data-knob=\"{knob}\" min=\"{min}\" max=\"{max}\" step=\"1\" value=\"{v}\"></label>",
+            esc(label)
+        );
+    }
+    let _ = write!(controls, "<button type=\"button\" class=\"button\" data-act=\"run\">{}</button>", esc(td_string!(lang, race.cont_run)));
+    let knob_of = |ev: &leptos::ev::Event| -> Option<(web_sys::HtmlInputElement, String)> {
+        let el = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+        let knob = el.get_attribute("data-knob")?;
+        Some((el, knob))
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let Some((el, knob)) = knob_of(&ev) else { return };
+        let Ok(v) = el.value().parse::<u32>() else { return };
+        knobs.update_value(|k| match knob.as_str() {
+            "clients" => k.clients = v.clamp(2, 64),
+            "hot" => k.hot = v.clamp(1, 256),
+            _ => k.think_ms = v.min(20),
+        });
+        if let Some(out) = el.parent_element().and_then(|l| l.query_selector("output").ok().flatten()) {
+            out.set_text_content(Some(&v.to_string()));
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        if knob_of(&ev).is_some() {
+            start();
+        }
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let is_run = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("[data-act=\"run\"]").ok().flatten())
+            .is_some();
+        if is_run {
+            start();
         }
     };
 
@@ -117,12 +156,7 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
         <div class="race__contention">
             <h3>{td_string!(lang, race.cont_heading)}</h3>
             <p>{td_string!(lang, race.cont_intro)}</p>
-            <div class="race__sliders">
-                {slider(td_string!(lang, race.cont_clients), format!("{uid}-clients-lab"), 2, 64, |k| k.clients, |k, v| k.clients = v)}
-                {slider(td_string!(lang, race.cont_hot), format!("{uid}-hot"), 1, 256, |k| k.hot, |k, v| k.hot = v)}
-                {slider(td_string!(lang, race.cont_think), format!("{uid}-think"), 0, 20, |k| k.think_ms, |k, v| k.think_ms = v)}
-                <button type="button" class="button" on:click=move |_| start() disabled=move || running.get().is_some()>{td_string!(lang, race.cont_run)}</button>
-            </div>
+            <div class="race__sliders" inner_html=controls on:input=on_input on:change=on_change on:click=on_click></div>
             <p class="race__cont-status" role="status">
                 {move || running.get().map(|(a, b)| fill(td_string!(lang, race.cont_running), &[&(a + 1).min(b).to_string(), &b.to_string()]))}
             </p>
