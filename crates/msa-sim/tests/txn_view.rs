@@ -305,3 +305,14 @@ fn replay_prefix_stops_where_the_strategy_blocks() {
     let finished = NotEnabled { txn: 0, why: Blocked::Finished { ending: Ending::Committed } };
     assert_eq!((run.taken.len(), err), (4, Some(ReplayError::NotEnabled { pos: 4, error: finished })));
 }
+
+/// The seeded auto-run the browser test replays (tests/e2e/race.test.mjs, "the same seed gives the same run"):
+/// the same seed gives this schedule natively and in the browser.
+#[test]
+fn seeded_run_is_pinned() {
+    let sc = preset("app-mutex").unwrap().scenario().unwrap();
+    let run = run_random(&sc, 42);
+    println!("SEEDED app-mutex 42: {}", run.schedule());
+    assert_eq!(run.schedule().encode(), SEEDED_APP_MUTEX_42);
+}
+const SEEDED_APP_MUTEX_42: &str = "313332121221";
