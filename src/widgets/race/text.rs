@@ -215,7 +215,7 @@ pub fn fixed(x: f64, decimals: u32) -> String {
     let scale = 10i64.pow(d);
     let neg = x < 0.0;
     // `as` saturates; NaN becomes 0.
-    let n = (libm_round(x.abs() * scale as f64)) as i64;
+    let n = (round_half_up(x.abs() * scale as f64)) as i64;
     let (int, frac) = (n / scale, n % scale);
     let sign = if neg && n != 0 { "-" } else { "" };
     if d == 0 {
@@ -225,7 +225,7 @@ pub fn fixed(x: f64, decimals: u32) -> String {
     }
 }
 
-fn libm_round(x: f64) -> f64 {
+fn round_half_up(x: f64) -> f64 {
     (x + 0.5).floor()
 }
 
