@@ -247,6 +247,9 @@ for (const lang of LANGS) {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `no horizontal scroll at 360 px (${overflow} px too wide)`);
     await assertAccessible(page, `race-conditions lesson at 360 px (${lang})`);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(400); // let colour transitions finish
+    await assertAccessible(page, `race-conditions lesson at 360 px, dark (${lang})`);
     page.assertClean();
     await page.context().close();
   });
