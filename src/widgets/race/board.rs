@@ -268,37 +268,51 @@ pub fn outcome_html(lang: Locale, sc: &Scenario, st: &State, v: &RunView) -> Str
     h
 }
 
+/// The step log, the text twin of the board: one `<li>` per action. Kept in step with the run by plain DOM
+/// edits (entries after the first difference are removed, new ones appended), so a screen reader hears only
+/// what was added.
 #[component]
 pub fn Log(ctx: Ctx) -> impl IntoView {
     let lang = ctx.lang;
-    let entries = move || {
-        ctx.sim.with(|s| {
+    let list = NodeRef::<leptos::html::Ol>::new();
+    let empty = NodeRef::<leptos::html::P>::new();
+    let shown: StoredValue<Vec<String>> = StoredValue::new(Vec::new());
+    Effect::new(move |_| {
+        let items: Vec<String> = ctx.sim.with(|s| {
             let sc = &s.run.scenario;
             s.run
                 .taken
                 .iter()
-                .enumerate()
-                .map(|(i, tk)| {
+                .map(|tk| {
                     let what = match (tk.action, tk.step) {
                         (Action::Step(_), Some(step)) => sc.step_sql(step),
                         (Action::DeadlockCheck(_), _) => td_string!(lang, race.log_check).to_string(),
                         _ => td_string!(lang, race.log_rollback).to_string(),
                     };
                     let events: Vec<String> = tk.events.iter().map(|e| text::event(lang, sc, e)).collect();
-                    (i, format!("{}: {what}", text::txn(tk.action.txn())), events.join(" "))
+                    format!("<li><code>{}: {}</code> <span>{}</span></li>", text::txn(tk.action.txn()), esc(&what), esc(&events.join(" ")))
                 })
-                .collect::<Vec<_>>()
-        })
-    };
+                .collect()
+        });
+        let (Some(ol), Some(p)) = (list.get(), empty.get()) else { return };
+        let old = shown.get_value();
+        let keep = old.iter().zip(&items).take_while(|(a, b)| a == b).count();
+        for _ in keep..old.len() {
+            if let Some(last) = ol.last_element_child() {
+                last.remove();
+            }
+        }
+        if keep < items.len() {
+            let _ = ol.insert_adjacent_html("beforeend", &items[keep..].concat());
+        }
+        let _ = p.toggle_attribute_with_force("hidden", !items.is_empty());
+        shown.set_value(items);
+    });
     view! {
         <div class="race__log">
             <h3>{td_string!(lang, race.log_heading)}</h3>
-            <p hidden=move || ctx.sim.with(|s| !s.run.taken.is_empty())>{td_string!(lang, race.log_empty)}</p>
-            <ol class="race__log-list" aria-live="polite" aria-relevant="additions">
-                <For each=entries key=|e| e.clone() let:e>
-                    <li><code>{e.1}</code>" "<span>{e.2}</span></li>
-                </For>
-            </ol>
+            <p node_ref=empty>{td_string!(lang, race.log_empty)}</p>
+            <ol class="race__log-list" aria-live="polite" aria-relevant="additions" node_ref=list></ol>
         </div>
     }
 }

@@ -3,6 +3,7 @@
 
 use super::text::{self, esc, fill};
 use std::fmt::Write;
+use super::page::html_region;
 use super::Ctx;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -93,8 +94,8 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
         }
     }
 
-    let start = move |_| {
-        let c = cfg();
+    let start = move || {
+        let c = ctx.sim.with_untracked(|s| s.cfg);
         let Ok(sc) = c.scenario() else { return };
         let gen = generation.get_value().wrapping_add(1);
         generation.set_value(gen);
@@ -103,25 +104,53 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
         let started = now_ms();
         tick(gen, started, c, generation, explorer, progress);
     };
-    let cancel = move |_| {
+    let cancel = move || {
         generation.set_value(generation.get_value().wrapping_add(1));
         let n = explorer.with_value(|e| e.as_ref().map_or(0, |e| e.exploration().schedules));
         explorer.set_value(None);
         progress.set(Progress::Cancelled(n));
     };
-    let running = move || matches!(progress.get(), Progress::Running(_));
-    let result = move || match progress.get() {
-        Progress::Idle => String::new(),
-        Progress::Running(n) => format!("<p>{}</p>", esc(&fill(td_string!(lang, race.exploring), &[&n.to_string()]))),
-        Progress::Cancelled(n) => format!("<p>{}</p>", esc(&fill(td_string!(lang, race.explore_cancelled), &[&n.to_string()]))),
-        // Counts for other settings than the current ones are not shown.
-        Progress::Done(f) if f.cfg != cfg() => String::new(),
-        Progress::Done(f) => found_html(lang, &f),
-    };
-    // One handler for every "open" button in the results (they are HTML): the schedule is in data-schedule.
+    // The whole panel is one HTML region: the buttons, the progress and the results (see `page::html_region`).
+    let node = NodeRef::<leptos::html::Div>::new();
+    html_region(node, move || {
+        let p = progress.get();
+        let running = matches!(p, Progress::Running(_));
+        let mut h = String::new();
+        let _ = write!(
+            h,
+            "<h3>{}</h3><div class=\"race__explore-actions\"><button type=\"button\" class=\"button button--primary race__explore-go\" data-act=\"explore\" data-focus=\"explore\"{}>{}</button>",
+            esc(td_string!(lang, race.explore_heading)),
+            if running { " disabled" } else { "" },
+            esc(td_string!(lang, race.explore))
+        );
+        if running {
+            let _ = write!(h, "<button type=\"button\" class=\"button\" data-act=\"cancel\" data-focus=\"explore-cancel\">{}</button>", esc(td_string!(lang, race.cancel)));
+        }
+        h.push_str("</div><div class=\"race__explore-result\">");
+        match p {
+            Progress::Idle => {}
+            Progress::Running(n) => {
+                let _ = write!(h, "<p>{}</p>", esc(&fill(td_string!(lang, race.exploring), &[&n.to_string()])));
+            }
+            Progress::Cancelled(n) => {
+                let _ = write!(h, "<p>{}</p>", esc(&fill(td_string!(lang, race.explore_cancelled), &[&n.to_string()])));
+            }
+            // Counts for other settings than the current ones are not shown.
+            Progress::Done(f) if f.cfg != cfg() => {}
+            Progress::Done(f) => h.push_str(&found_html(lang, &f)),
+        }
+        h.push_str("</div>");
+        h
+    });
+    // One handler for every button in the panel: `data-act`, or the schedule to open in `data-schedule`.
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let Some(target) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
-        let Ok(Some(button)) = target.closest("button[data-schedule]") else { return };
+        let Ok(Some(button)) = target.closest("button") else { return };
+        match button.get_attribute("data-act").as_deref() {
+            Some("explore") => return start(),
+            Some("cancel") => return cancel(),
+            _ => {}
+        }
         let Some(enc) = button.get_attribute("data-schedule") else { return };
         let Ok(s) = Schedule::decode(&enc) else { return };
         ctx.open(s);
@@ -138,16 +167,7 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
             }
         });
     };
-    view! {
-        <div class="race__explore">
-            <h3>{td_string!(lang, race.explore_heading)}</h3>
-            <div class="race__explore-actions">
-                <button type="button" class="button button--primary race__explore-go" on:click=start disabled=running>{td_string!(lang, race.explore)}</button>
-                <button type="button" class="button" on:click=cancel hidden=move || !running()>{td_string!(lang, race.cancel)}</button>
-            </div>
-            <div class="race__explore-result" aria-live="polite" on:click=on_click inner_html=result></div>
-        </div>
-    }
+    view! { <div class="race__explore" aria-live="polite" node_ref=node on:click=on_click></div> }
 }
 
 fn found_html(lang: Locale, f: &Found) -> String {
@@ -212,50 +232,61 @@ fn found_html(lang: Locale, f: &Found) -> String {
 pub fn Predict(ctx: Ctx) -> impl IntoView {
     let lang = ctx.lang;
     let uid = ctx.uid.get_value();
-    let guess = RwSignal::new(String::new());
+    // What the learner typed: read when the card renders, never a reason to re-render it.
+    let guess = StoredValue::new(String::new());
     let verdict = RwSignal::new(None::<String>);
-    // (schedule, row label, final value) for the current settings, when the lesson's schedule fits them.
-    let question = move || {
-        ctx.sim.with(|s| {
-            let sc = &s.run.scenario;
-            let sched = Schedule::decode(s.cfg.preset.showcase).ok()?;
-            let out = replay(sc, &sched).ok()?.outcome()?;
-            let r = sc.rows.first()?;
-            Some((sched, format!("{}.{}", r.table, r.column), *out.final_values.first()?))
-        })
+    let node = NodeRef::<leptos::html::Div>::new();
+    html_region(node, move || {
+        let Some((sched, row, _)) = ctx.sim.with(question) else { return String::new() };
+        let mut h = String::new();
+        let _ = write!(
+            h,
+            "<h3>{}</h3><p>{}</p><label for=\"{uid}-predict\">{}</label>\
+             <input id=\"{uid}-predict\" type=\"number\" step=\"1\" inputmode=\"numeric\" value=\"{}\" data-field=\"guess\" data-focus=\"guess\">\
+             <button type=\"button\" class=\"button button--primary\" data-act=\"predict\" data-focus=\"predict\">{}</button>",
+            esc(td_string!(lang, race.predict_heading)),
+            esc(&fill(td_string!(lang, race.predict_q), &[&sched.encode(), &row])),
+            esc(td_string!(lang, race.predict_label)),
+            esc(&guess.get_value()),
+            esc(td_string!(lang, race.predict_check))
+        );
+        if let Some(v) = verdict.get() {
+            let _ = write!(h, "<p class=\"race__verdict\">{}</p>", esc(&v));
+        }
+        h
+    });
+    let on_input = move |ev: leptos::ev::Event| {
+        if let Some(i) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
+            guess.set_value(i.value());
+        }
     };
-    let input_id = format!("{uid}-predict");
-    view! {
-        {move || question().map(|(sched, row, answer)| {
-            let input_id = input_id.clone();
-            let check = {
-                let sched = sched.clone();
-                let row = row.clone();
-                move |_| {
-                    match guess.get().trim().parse::<i64>() {
-                        Ok(g) => {
-                            verdict.set(Some(if g == answer {
-                                fill(td_string!(lang, race.predict_right), &[&row, &answer.to_string()])
-                            } else {
-                                fill(td_string!(lang, race.predict_wrong), &[&row, &answer.to_string(), &g.to_string()])
-                            }));
-                            ctx.open(sched.clone());
-                        }
-                        Err(_) => verdict.set(Some(td_string!(lang, race.predict_bad).to_string())),
-                    }
-                }
-            };
-            view! {
-                <div class="race__predict">
-                    <h3>{td_string!(lang, race.predict_heading)}</h3>
-                    <p>{fill(td_string!(lang, race.predict_q), &[&sched.encode(), &row])}</p>
-                    <label for=input_id.clone()>{td_string!(lang, race.predict_label)}</label>
-                    <input id=input_id type="number" step="1" inputmode="numeric" prop:value=move || guess.get()
-                        on:input=move |ev| guess.set(event_target_value(&ev)) />
-                    <button type="button" class="button button--primary" on:click=check>{td_string!(lang, race.predict_check)}</button>
-                    <p class="race__verdict" role="status">{move || verdict.get()}</p>
-                </div>
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(t) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        if !matches!(t.closest("[data-act=\"predict\"]"), Ok(Some(_))) {
+            return;
+        }
+        let Some((sched, row, answer)) = ctx.sim.with_untracked(question) else { return };
+        match guess.get_value().trim().parse::<i64>() {
+            Ok(g) => {
+                verdict.set(Some(if g == answer {
+                    fill(td_string!(lang, race.predict_right), &[&row, &answer.to_string()])
+                } else {
+                    fill(td_string!(lang, race.predict_wrong), &[&row, &answer.to_string(), &g.to_string()])
+                }));
+                ctx.open(sched);
             }
-        })}
-    }
+            Err(_) => verdict.set(Some(td_string!(lang, race.predict_bad).to_string())),
+        }
+    };
+    view! { <div class="race__predict" aria-live="polite" node_ref=node on:input=on_input on:click=on_click></div> }
+}
+
+/// The question for the current settings, when the lesson's schedule fits them: the schedule, the row's name
+/// and its final value after the core replays the schedule.
+fn question(s: &super::Sim) -> Option<(Schedule, String, i64)> {
+    let sc = &s.run.scenario;
+    let sched = Schedule::decode(s.cfg.preset.showcase).ok()?;
+    let out = replay(sc, &sched).ok()?.outcome()?;
+    let r = sc.rows.first()?;
+    Some((sched, format!("{}.{}", r.table, r.column), *out.final_values.first()?))
 }
