@@ -13,6 +13,7 @@
 
 pub mod proxy;
 pub mod quiz;
+pub mod race;
 pub mod url_state;
 
 use crate::i18n::*;
@@ -34,11 +35,18 @@ pub struct Lab {
 }
 
 /// The labs, in the order the course map lists them.
-pub const LABS: &[Lab] = &[Lab {
-    name: "proxy",
-    title: |l| td_string!(l, proxy.lab_title),
-    summary: |l| td_string!(l, proxy.lab_summary),
-}];
+pub const LABS: &[Lab] = &[
+    Lab {
+        name: "proxy",
+        title: |l| td_string!(l, proxy.lab_title),
+        summary: |l| td_string!(l, proxy.lab_summary),
+    },
+    Lab {
+        name: "race",
+        title: |l| td_string!(l, race.title),
+        summary: |l| td_string!(l, race.lab_summary),
+    },
+];
 
 /// The component for a widget directive (`params` from the lesson), or for a lab page (`params` empty). The
 /// build has already refused unknown names and bad keys, so an unmatched name here means the registry and this
@@ -47,8 +55,11 @@ pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
     match name {
         "proxy" => return view! { <proxy::Proxy params lang /> }.into_any(),
         "proxy-roles" => return view! { <proxy::roles::ProxyRoles params lang /> }.into_any(),
+        "race" => return race::mount(params, lang),
         _ => {}
     }
-    leptos::logging::error!("widget `{name}` is declared in msa_content::WIDGETS but has no component");
+    leptos::logging::error!(
+        "widget `{name}` is declared in msa_content::WIDGETS but has no component"
+    );
     ().into_any()
 }

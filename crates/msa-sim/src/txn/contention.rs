@@ -460,3 +460,54 @@ pub fn sweep(base: &ContentionConfig, hot_rows: &[u32]) -> Result<Sweep, Content
 
 /// The default sweep: 1, 2, 4, ... 256 hot rows.
 pub const DEFAULT_SWEEP: [u32; 9] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+/// [`sweep`] one run at a time, so a browser can draw progress between runs and stop early. Each call to
+/// [`SweepRunner::step`] runs one strategy at one hot-row count; the finished sweep equals [`sweep`]'s.
+pub struct SweepRunner {
+    base: ContentionConfig,
+    hot_rows: Vec<u32>,
+    done: Vec<SweepPoint>,
+    partial: Vec<ContentionReport>,
+}
+
+impl SweepRunner {
+    /// Checks `base` first (with the smallest and largest hot-row counts), so later steps cannot fail.
+    pub fn new(base: &ContentionConfig, hot_rows: &[u32]) -> Result<SweepRunner, ContentionError> {
+        let hot_rows: Vec<u32> = hot_rows.iter().copied().take(64).collect();
+        for &h in &hot_rows {
+            ContentionConfig { hot_rows: h, ..*base }.validate()?;
+        }
+        Ok(SweepRunner { base: *base, hot_rows, done: Vec::new(), partial: Vec::new() })
+    }
+
+    /// Runs the next strategy at the next point. Returns false when the sweep is complete.
+    pub fn step(&mut self) -> Result<bool, ContentionError> {
+        let Some(&h) = self.hot_rows.get(self.done.len()) else { return Ok(false) };
+        let locking = Locking::ALL[self.partial.len()];
+        self.partial.push(run_contention(&ContentionConfig { locking, hot_rows: h, ..self.base })?);
+        if self.partial.len() == Locking::ALL.len() {
+            let mut it = std::mem::take(&mut self.partial).into_iter();
+            if let (Some(pessimistic), Some(optimistic), Some(atomic)) = (it.next(), it.next(), it.next()) {
+                self.done.push(SweepPoint { hot_rows: h, pessimistic, optimistic, atomic });
+            }
+        }
+        Ok(self.done.len() < self.hot_rows.len())
+    }
+
+    /// Runs done and runs in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done.len() * Locking::ALL.len() + self.partial.len(), self.hot_rows.len() * Locking::ALL.len())
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done.len() == self.hot_rows.len()
+    }
+
+    /// The points finished so far, with the crossover among them.
+    pub fn sweep(&self) -> Sweep {
+        let points = self.done.clone();
+        let crossover =
+            points.windows(2).find(|w| w[0].winner() != w[1].winner()).map(|w| (w[0].hot_rows, w[1].hot_rows));
+        Sweep { points, crossover }
+    }
+}

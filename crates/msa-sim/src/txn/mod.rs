@@ -72,6 +72,7 @@ pub mod explore;
 pub mod model;
 pub mod scenarios;
 pub mod schedule;
+pub mod view;
 
 pub use explore::{classify, explore, outcome_kind, Budget, Exploration, Outcome, OutcomeKind, TxnOutcome};
 pub use model::{

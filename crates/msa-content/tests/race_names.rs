@@ -1,0 +1,9 @@
+//! The race widget's directive lists name exactly the core's presets and strategies.
+
+#[test]
+fn race_directive_names_match_the_core() {
+    let presets: Vec<&str> = msa_sim::txn::PRESETS.iter().map(|p| p.name).collect();
+    assert_eq!(msa_content::RACE_SCENARIOS, &presets[..]);
+    let strategies: Vec<&str> = msa_sim::txn::Strategy::ALL.iter().map(|s| s.name()).collect();
+    assert_eq!(msa_content::RACE_STRATEGIES, &strategies[..]);
+}

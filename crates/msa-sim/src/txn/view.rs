@@ -1,0 +1,570 @@
+//! What the race visualizer draws, computed here so the widget stays a thin view:
+//!
+//! - [`RaceConfig`] and its URL form ([`RaceConfig::encode`], [`decode_url`]): scenario, strategy, clients,
+//!   step granularity and the schedule so far in one query value, decoded without ever panicking into a typed
+//!   [`UrlError`];
+//! - [`run_view`]: one [`RunView`] per state of a [`Run`]: every transaction's program with the steps done, the
+//!   step (group) it runs next and why it cannot move; each row's committed value, version, uncommitted version,
+//!   lock holder and FIFO of waiters; app mutexes; the waits-for edges; the outcome;
+//! - [`client_error`]: the error a PostgreSQL client prints for an aborted transaction;
+//! - [`Explorer`]: [`explore`](super::explore()) in slices (same counts, same examples, in the same order), so
+//!   a browser can explore between frames, show progress and cancel; it also keeps the first bad schedules.
+
+use super::explore::{classify, outcome_kind, Budget, Exploration, Outcome, OutcomeKind};
+use super::model::*;
+use super::scenarios::{build, preset, BuildError, Preset, Strategy, PRESETS};
+use super::schedule::{replay, ReplayError, Run, Schedule, MAX_SCHEDULE_CHARS};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Configuration and its URL form
+
+/// What the visualizer runs: a preset's story, a strategy that story offers, 1..=3 clients, and whether app
+/// computations are steps of their own ([`Expansion::MinorSteps`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct RaceConfig {
+    pub preset: &'static Preset,
+    pub strategy: Strategy,
+    pub clients: usize,
+    pub minor: bool,
+}
+
+/// Why a URL value is not a race state. Every variant is something a learner could type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum UrlError {
+    /// Longer than [`MAX_URL_CHARS`].
+    TooLong { len: usize, max: usize },
+    /// Not one of the preset names.
+    UnknownScenario,
+    /// Not a strategy name.
+    UnknownStrategy,
+    /// A strategy the scenario's story does not offer, or clients out of range.
+    Build(BuildError),
+    /// The clients field is not a number.
+    BadClients,
+    /// The fifth field is something other than `m`.
+    BadFlag,
+    /// More than five `_`-separated fields.
+    TooManyFields,
+    /// The schedule does not decode, or does not fit the scenario.
+    Schedule(ReplayError),
+}
+
+impl fmt::Display for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UrlError::TooLong { len, max } => write!(f, "{len} characters, at most {max}"),
+            UrlError::UnknownScenario => f.write_str("unknown scenario"),
+            UrlError::UnknownStrategy => f.write_str("unknown strategy"),
+            UrlError::Build(e) => write!(f, "{e:?}"),
+            UrlError::BadClients => f.write_str("clients is not a number"),
+            UrlError::BadFlag => f.write_str("the fifth field must be m"),
+            UrlError::TooManyFields => f.write_str("too many fields"),
+            UrlError::Schedule(e) => e.fmt(f),
+        }
+    }
+}
+
+/// The longest URL value accepted: the fields, separators and the longest schedule.
+pub const MAX_URL_CHARS: usize = MAX_SCHEDULE_CHARS + 64;
+
+impl RaceConfig {
+    /// The preset as the lessons show it.
+    pub fn of(preset: &'static Preset) -> RaceConfig {
+        RaceConfig { preset, strategy: preset.strategy, clients: preset.clients, minor: false }
+    }
+
+    /// The preset named `name` (None for an unknown name).
+    pub fn named(name: &str) -> Option<RaceConfig> {
+        preset(name).map(RaceConfig::of)
+    }
+
+    /// The scenario to run.
+    pub fn scenario(&self) -> Result<Scenario, BuildError> {
+        let mut sc = build(self.preset.story, self.strategy, self.clients)?;
+        if self.minor {
+            sc.expansion = Expansion::MinorSteps;
+        }
+        Ok(sc)
+    }
+
+    /// The URL value: `scenario_strategy_clients_schedule`, plus `_m` with minor steps. Only characters that
+    /// `URLSearchParams` leaves as they are (letters, digits, `-`, `_`).
+    pub fn encode(&self, schedule: &Schedule) -> String {
+        let mut s = format!("{}_{}_{}_{}", self.preset.name, self.strategy.name(), self.clients, schedule.encode());
+        if self.minor {
+            s.push_str("_m");
+        }
+        s
+    }
+}
+
+/// Decodes a URL value and replays its schedule. Fields may be left off from the right (`lost-update`,
+/// `lost-update_for-update`); missing ones take the preset's values. Total: never panics.
+pub fn decode_url(s: &str) -> Result<(RaceConfig, Run), UrlError> {
+    let len = s.chars().count();
+    if len > MAX_URL_CHARS {
+        return Err(UrlError::TooLong { len, max: MAX_URL_CHARS });
+    }
+    let mut fields = s.split('_');
+    let name = fields.next().unwrap_or("");
+    let mut cfg = RaceConfig::named(name).ok_or(UrlError::UnknownScenario)?;
+    if let Some(st) = fields.next().filter(|f| !f.is_empty()) {
+        cfg.strategy = Strategy::from_name(st).ok_or(UrlError::UnknownStrategy)?;
+    }
+    if let Some(c) = fields.next().filter(|f| !f.is_empty()) {
+        if c.len() > 3 || !c.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(UrlError::BadClients);
+        }
+        cfg.clients = c.parse().map_err(|_| UrlError::BadClients)?;
+    }
+    let sched = fields.next().unwrap_or("");
+    match fields.next() {
+        None => {}
+        Some("m") => cfg.minor = true,
+        Some(_) => return Err(UrlError::BadFlag),
+    }
+    if fields.next().is_some() {
+        return Err(UrlError::TooManyFields);
+    }
+    let sc = cfg.scenario().map_err(UrlError::Build)?;
+    let schedule = Schedule::decode(sched).map_err(|e| UrlError::Schedule(ReplayError::Decode(e)))?;
+    if schedule.len() > sc.max_run_len() {
+        let pos = sc.max_run_len();
+        return Err(UrlError::Schedule(ReplayError::AfterEnd { pos }));
+    }
+    let run = replay(&sc, &schedule).map_err(UrlError::Schedule)?;
+    Ok((cfg, run))
+}
+
+/// Replays as much of `schedule` as the scenario allows: the run after the longest valid prefix, and why the
+/// next action could not be taken (None if all of it replayed). What the strategy switch uses: the same
+/// schedule under another strategy may block a transaction earlier.
+pub fn replay_prefix(sc: &Scenario, schedule: &Schedule) -> (Run, Option<ReplayError>) {
+    let mut run = Run::new(sc.clone());
+    for (pos, &t) in schedule.0.iter().enumerate() {
+        if run.is_over() {
+            return (run, Some(ReplayError::AfterEnd { pos }));
+        }
+        if let Err(error) = run.step(t) {
+            return (run, Some(ReplayError::NotEnabled { pos, error }));
+        }
+    }
+    (run, None)
+}
+
+/// The preset names, for a directive's `OneOf` list and the scenario picker.
+pub fn preset_names() -> impl Iterator<Item = &'static str> {
+    PRESETS.iter().map(|p| p.name)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The view model
+
+/// Where a program step stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepMark {
+    Done,
+    /// Part of what the transaction runs when it moves next (or is waiting in).
+    Next,
+    Later,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepView {
+    pub sql: String,
+    pub kind: MinorKind,
+    /// Runs in the app, not in the database.
+    pub app_local: bool,
+    pub mark: StepMark,
+}
+
+/// A transaction's status, for its column header and the reason it cannot move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum TxnStatus {
+    /// Can run its next step.
+    Ready,
+    /// Waits for a row lock or a mutex held by `holder`.
+    Waiting { on: WaitOn, holder: Option<TxnId> },
+    /// In a deadlock cycle and its deadlock check fires next: moving it means 40P01.
+    DeadlockCheck { on: WaitOn, holder: Option<TxnId> },
+    /// An error aborted it; it must ROLLBACK next.
+    Aborted { error: SqlError },
+    Done { ending: Ending },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TxnView {
+    pub id: TxnId,
+    /// The app server it runs on (app-servers story).
+    pub server: Option<u8>,
+    pub steps: Vec<StepView>,
+    pub status: TxnStatus,
+    /// Whether the scheduler may move it now.
+    pub can_move: bool,
+    pub attempt: u8,
+    pub max_attempts: u8,
+    /// The app's variables: value read, version read, value computed, UPDATE row count.
+    pub x: Option<i64>,
+    pub seen: Option<u32>,
+    pub new: Option<i64>,
+    pub rows: Option<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RowView {
+    pub table: &'static str,
+    pub id: i64,
+    pub column: &'static str,
+    /// The newest committed version.
+    pub value: i64,
+    pub version: u32,
+    /// The lock holder's uncommitted version, if it wrote one.
+    pub pending: Option<Pending>,
+    pub holder: Option<TxnId>,
+    pub waiters: Vec<TxnId>,
+    /// Whether the scenario's table has a version column (optimistic strategy).
+    pub versioned: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MutexView {
+    pub server: u8,
+    pub holder: Option<TxnId>,
+    pub waiters: Vec<TxnId>,
+}
+
+/// `from` waits for something `to` holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct WaitEdge {
+    pub from: TxnId,
+    pub to: TxnId,
+    pub on: WaitOn,
+    /// The edge is part of a cycle (a deadlock).
+    pub in_cycle: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RunView {
+    pub txns: Vec<TxnView>,
+    pub rows: Vec<RowView>,
+    /// Only the mutexes the scenario uses.
+    pub mutexes: Vec<MutexView>,
+    pub edges: Vec<WaitEdge>,
+    /// Committed orders (oversell story).
+    pub orders: u8,
+    pub outcome: Option<Outcome>,
+}
+
+/// The steps `t` runs when it moves next: its current step and, in statement mode, the app-local steps after
+/// it (the model runs them together). Empty once it has finished or after an error.
+pub fn next_group(sc: &Scenario, st: &State, t: TxnId) -> Range<usize> {
+    let Some(ts) = st.txns.get(t as usize) else { return 0..0 };
+    let Some(spec) = sc.txns.get(t as usize) else { return 0..0 };
+    if !matches!(ts.phase, Phase::Ready | Phase::Waiting { .. }) {
+        return 0..0;
+    }
+    let start = (ts.pc as usize).min(spec.program.len());
+    let mut end = (start + 1).min(spec.program.len());
+    if sc.expansion == Expansion::Statements {
+        while end < spec.program.len() && spec.program[end].is_app_local() {
+            end += 1;
+        }
+    }
+    start..end
+}
+
+/// The view of the run's current state.
+pub fn run_view(run: &Run) -> RunView {
+    state_view(&run.scenario, run.state())
+}
+
+/// The view of any state of a scenario.
+pub fn state_view(sc: &Scenario, st: &State) -> RunView {
+    let n = sc.n_txns();
+    let victim = sc.deadlock_victim(st);
+    let versioned = sc.txns.iter().any(|t| {
+        t.program.iter().any(|s| matches!(s, Step::Select { with_version: true, .. }))
+    });
+    let txns = (0..n as TxnId)
+        .map(|t| {
+            let ts = &st.txns[t as usize];
+            let spec = &sc.txns[t as usize];
+            let group = next_group(sc, st, t);
+            let done_all = ts.is_done();
+            let steps = spec
+                .program
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| StepView {
+                    sql: sc.step_sql(s),
+                    kind: s.minor(),
+                    app_local: s.is_app_local(),
+                    mark: if group.contains(&i) {
+                        StepMark::Next
+                    } else if done_all || i < ts.pc as usize {
+                        StepMark::Done
+                    } else {
+                        StepMark::Later
+                    },
+                })
+                .collect();
+            let holder_of = |on: WaitOn| match on {
+                WaitOn::Row(r) => st.rows[r as usize].holder,
+                WaitOn::Mutex(m) => st.mutexes[m as usize].holder,
+            };
+            let status = match ts.phase {
+                Phase::Ready => TxnStatus::Ready,
+                Phase::Waiting { on, .. } if victim == Some(t) => TxnStatus::DeadlockCheck { on, holder: holder_of(on) },
+                Phase::Waiting { on, .. } => TxnStatus::Waiting { on, holder: holder_of(on) },
+                Phase::Aborted { error } => TxnStatus::Aborted { error },
+                Phase::Done { ending } => TxnStatus::Done { ending },
+            };
+            TxnView {
+                id: t,
+                server: spec.server,
+                steps,
+                status,
+                can_move: sc.action_for(st, t).is_ok(),
+                attempt: ts.attempt,
+                max_attempts: sc.max_attempts,
+                x: ts.x,
+                seen: ts.seen,
+                new: ts.new,
+                rows: ts.rows,
+            }
+        })
+        .collect();
+    let rows = sc
+        .rows
+        .iter()
+        .zip(st.rows.iter())
+        .map(|(d, r)| RowView {
+            table: d.table,
+            id: d.id,
+            column: d.column,
+            value: r.committed.value,
+            version: r.committed.version,
+            pending: r.pending,
+            holder: r.holder,
+            waiters: r.waiters.as_slice().to_vec(),
+            versioned,
+        })
+        .collect();
+    let used_mutexes: Vec<u8> = {
+        let mut v: Vec<u8> = sc
+            .txns
+            .iter()
+            .flat_map(|t| t.program.iter())
+            .filter_map(|s| match s {
+                Step::MutexLock { mutex } => Some(*mutex),
+                _ => None,
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let mutexes = used_mutexes
+        .iter()
+        .map(|&m| {
+            let ms = &st.mutexes[m as usize];
+            MutexView { server: m, holder: ms.holder, waiters: ms.waiters.as_slice().to_vec() }
+        })
+        .collect();
+    let mut edges = Vec::new();
+    for t in 0..n as TxnId {
+        if let Phase::Waiting { on, .. } = st.txns[t as usize].phase {
+            let holder = match on {
+                WaitOn::Row(r) => st.rows[r as usize].holder,
+                WaitOn::Mutex(m) => st.mutexes[m as usize].holder,
+            };
+            if let Some(h) = holder {
+                edges.push(WaitEdge { from: t, to: h, on, in_cycle: false });
+            }
+        }
+    }
+    // An edge is in a cycle when following edges from its target leads back to its source.
+    let targets: Vec<(TxnId, TxnId)> = edges.iter().map(|e| (e.from, e.to)).collect();
+    for e in edges.iter_mut() {
+        let mut cur = e.to;
+        for _ in 0..MAX_TXNS {
+            if cur == e.from {
+                e.in_cycle = true;
+                break;
+            }
+            match targets.iter().find(|(f, _)| *f == cur) {
+                Some((_, to)) => cur = *to,
+                None => break,
+            }
+        }
+    }
+    RunView { txns, rows, mutexes, edges, orders: st.orders, outcome: classify(sc, st) }
+}
+
+/// The error text a PostgreSQL client (psql) prints when `error` aborts `t`: the primary line (with the
+/// relation of the statement that failed, for 55P03) and the SQLSTATE.
+pub fn client_error(sc: &Scenario, st: &State, t: TxnId, error: SqlError) -> String {
+    let row = st
+        .txns
+        .get(t as usize)
+        .and_then(|ts| sc.txns.get(t as usize)?.program.get(ts.pc as usize))
+        .and_then(|s| match *s {
+            Step::Select { row, .. } | Step::Update { row, .. } => Some(row),
+            _ => None,
+        })
+        .unwrap_or(0);
+    format!("{}\nSQLSTATE: {}", error.message(sc.relation(row)), error.sqlstate())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Exploration in slices
+
+/// How many bad schedules an [`Explorer`] keeps for listing.
+pub const MAX_BAD_KEPT: usize = 100;
+
+struct Frame {
+    st: State,
+    next: TxnId,
+    any: bool,
+}
+
+/// [`explore`](super::explore()) as a resumable walk: call [`Explorer::run`] with a transition budget per
+/// slice until it returns true. The result equals `explore`'s for the same budget (tested for every preset).
+pub struct Explorer {
+    sc: Scenario,
+    budget: Budget,
+    stack: Vec<Frame>,
+    path: Vec<TxnId>,
+    ex: Exploration,
+    bad: Vec<(OutcomeKind, Schedule)>,
+    done: bool,
+}
+
+impl Explorer {
+    pub fn new(sc: Scenario, budget: Budget) -> Explorer {
+        let init = sc.init_state();
+        let cap = sc.max_run_len();
+        Explorer {
+            sc,
+            budget,
+            stack: vec![Frame { st: init, next: 0, any: false }],
+            path: Vec::with_capacity(cap),
+            ex: Exploration {
+                schedules: 0,
+                states: 0,
+                by_outcome: BTreeMap::new(),
+                examples: BTreeMap::new(),
+                max_len: 0,
+                truncated: false,
+            },
+            bad: Vec::new(),
+            done: false,
+        }
+    }
+
+    /// Walks on for at most `slice` transitions (at least one). Returns true once the walk is over.
+    pub fn run(&mut self, slice: u64) -> bool {
+        let mut left = slice.max(1);
+        while !self.done && left > 0 {
+            let n = self.sc.n_txns() as TxnId;
+            let Some(top) = self.stack.last_mut() else {
+                self.done = true;
+                break;
+            };
+            let mut found = None;
+            while top.next < n {
+                let t = top.next;
+                top.next += 1;
+                if let Ok(a) = self.sc.action_for(&top.st, t) {
+                    found = Some((t, a));
+                    break;
+                }
+            }
+            match found {
+                Some((t, action)) => {
+                    top.any = true;
+                    let b = self.budget;
+                    if self.ex.schedules >= b.max_schedules
+                        || self.ex.states >= b.max_states
+                        || self.path.len() >= self.sc.max_run_len()
+                    {
+                        self.ex.truncated = true;
+                        self.done = true;
+                        break;
+                    }
+                    let mut next = top.st;
+                    if self.sc.apply(&mut next, action, &mut ()).is_err() {
+                        continue;
+                    }
+                    self.ex.states += 1;
+                    left -= 1;
+                    self.path.push(t);
+                    self.stack.push(Frame { st: next, next: 0, any: false });
+                }
+                None => {
+                    if !top.any {
+                        let kind = outcome_kind(&self.sc, &top.st).unwrap_or(OutcomeKind::Stuck);
+                        let ex = &mut self.ex;
+                        ex.schedules += 1;
+                        ex.max_len = ex.max_len.max(self.path.len());
+                        *ex.by_outcome.entry(kind).or_insert(0) += 1;
+                        let path = &self.path;
+                        ex.examples.entry(kind).or_insert_with(|| Schedule(path.clone()));
+                        if kind.is_bad() && self.bad.len() < MAX_BAD_KEPT {
+                            self.bad.push((kind, Schedule(path.clone())));
+                        }
+                    }
+                    self.stack.pop();
+                    if self.stack.is_empty() {
+                        self.done = true;
+                    } else {
+                        self.path.pop();
+                    }
+                }
+            }
+        }
+        self.done
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// What has been found so far (final once [`Explorer::is_done`]).
+    pub fn exploration(&self) -> &Exploration {
+        &self.ex
+    }
+
+    /// The first [`MAX_BAD_KEPT`] schedules (in DFS order) whose outcome is bad.
+    pub fn bad(&self) -> &[(OutcomeKind, Schedule)] {
+        &self.bad
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.sc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_group_takes_app_local_steps_in_statement_mode() {
+        let sc = build(super::super::Story::Counter, Strategy::NoLock, 2).unwrap();
+        let mut st = sc.init_state();
+        sc.apply(&mut st, Action::Step(0), &mut ()).unwrap();
+        // BEGIN done; next is SELECT + compute.
+        assert_eq!(next_group(&sc, &st, 0), 1..3);
+        let mut minor = sc.clone();
+        minor.expansion = Expansion::MinorSteps;
+        assert_eq!(next_group(&minor, &st, 0), 1..2);
+    }
+}
