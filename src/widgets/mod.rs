@@ -11,10 +11,16 @@
 //!   widget's name).
 //! - Strings come from `locales/{en,ko}.json` under one object named after the widget.
 
+pub mod arch;
+pub mod ddd_aggregate;
+pub mod ddd_common;
+pub mod ddd_contexts;
+pub mod ddd_kinds;
+pub mod ddd_language;
 pub mod quiz;
 pub mod url_state;
 
-use crate::i18n::Locale;
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// Directive parameters: `key = value` pairs as written in the lesson, checked at build time.
@@ -33,13 +39,24 @@ pub struct Lab {
 }
 
 /// The labs, in the order the course map lists them.
-pub const LABS: &[Lab] = &[];
+pub const LABS: &[Lab] = &[Lab {
+    name: "arch",
+    title: |l| td_string!(l, arch.lab_title),
+    summary: |l| td_string!(l, arch.lab_summary),
+}];
 
 /// The component for a widget directive (`params` from the lesson), or for a lab page (`params` empty). The
 /// build has already refused unknown names and bad keys, so an unmatched name here means the registry and this
 /// function disagree: shown as nothing, logged for developers.
 pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
-    let _ = (params, lang);
+    match name {
+        "arch" => return view! { <arch::ArchWidget params lang /> }.into_any(),
+        "ddd-kinds" => return view! { <ddd_kinds::DddKinds lang /> }.into_any(),
+        "ddd-contexts" => return view! { <ddd_contexts::DddContexts lang /> }.into_any(),
+        "ddd-aggregate" => return view! { <ddd_aggregate::DddAggregate lang /> }.into_any(),
+        "ddd-language" => return view! { <ddd_language::DddLanguage lang /> }.into_any(),
+        _ => {}
+    }
     leptos::logging::error!("widget `{name}` is declared in msa_content::WIDGETS but has no component");
     ().into_any()
 }

@@ -197,4 +197,23 @@ impl std::error::Error for ContentError {}
 
 /// The widgets lessons may embed, with the keys each directive takes. The app mounts a component for each
 /// name here; a directive naming anything else fails the build. Widgets are added here as they are built.
-pub const WIDGETS: &[WidgetSpec] = &[];
+pub const WIDGETS: &[WidgetSpec] = &[
+    WidgetSpec {
+        name: "arch",
+        keys: &[
+            KeySpec { name: "id", required: false, kind: KeyKind::Text },
+            KeySpec {
+                name: "action",
+                required: false,
+                kind: KeyKind::OneOf(&["spike", "deploy", "crash", "leak", "hop", "two-change", "schema"]),
+            },
+            KeySpec { name: "module", required: false, kind: KeyKind::OneOf(&["catalog", "order", "payment", "member"]) },
+            KeySpec { name: "guard", required: false, kind: KeyKind::OneOf(&["none", "timeout", "breaker"]) },
+        ],
+        lab: true,
+    },
+    WidgetSpec { name: "ddd-kinds", keys: &[], lab: false },
+    WidgetSpec { name: "ddd-contexts", keys: &[], lab: false },
+    WidgetSpec { name: "ddd-aggregate", keys: &[], lab: false },
+    WidgetSpec { name: "ddd-language", keys: &[], lab: false },
+];
