@@ -216,7 +216,16 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
 
     let uid = key.to_string();
     let title_id = format!("{uid}-title");
-    let title_ref = title_id.clone();
+    // On its lab page the widget sits under the page's h1; in a lesson, under a section heading (h2 or h3).
+    let on_lab = params.is_empty();
+    let level: u8 = if on_lab { 2 } else { 3 };
+    // Two instances on one lesson page need different names: the experiment the lesson set up names each.
+    let kicker_id = format!("{uid}-kicker");
+    let kicker = param(params, "action").map(|_| action_name(lang, start.action));
+    let title_ref = match kicker {
+        Some(_) => format!("{title_id} {kicker_id}"),
+        None => title_id.clone(),
+    };
     let arch_select = move |side: usize| {
         let label_id = format!("{uid}-arch-{side}");
         let select_id = label_id.clone();
@@ -255,7 +264,8 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
 
     view! {
         <section class="widget widget--arch" data-keys aria-labelledby=title_ref>
-            <h3 class="widget__title" id=title_id>{td_string!(lang, arch.title)}</h3>
+            {heading(level, "widget__title", Some(title_id), td_string!(lang, arch.title))}
+            {kicker.map(|k| view! { <p class="arch__kicker" id=kicker_id>{k}</p> })}
             <p class="arch__intro">{td_string!(lang, arch.intro)}</p>
             <div class="arch__controls">
                 <div class="arch__pair">
@@ -366,9 +376,18 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
                 let current = setup.get();
                 done.get()
                     .filter(|(s, _)| *s == current && error.get().is_none())
-                    .map(|(s, rows)| view! { <Results setup=s rows lang /> })
+                    .map(|(s, rows)| view! { <Results setup=s rows lang level=level + 1 /> })
             }}
         </section>
+    }
+}
+
+/// A heading at `level` (2 to 4): the widget's title sits one below the page's or section's heading.
+fn heading(level: u8, class: &'static str, id: Option<String>, text: &'static str) -> AnyView {
+    match level {
+        2 => view! { <h2 class=class id=id>{text}</h2> }.into_any(),
+        3 => view! { <h3 class=class id=id>{text}</h3> }.into_any(),
+        _ => view! { <h4 class=class id=id>{text}</h4> }.into_any(),
     }
 }
 
@@ -389,7 +408,7 @@ fn feature_state(rows: &[Row], side: usize, f: Feature) -> &'static str {
 }
 
 #[component]
-fn Results(setup: Setup, rows: Vec<Row>, lang: Locale) -> impl IntoView {
+fn Results(setup: Setup, rows: Vec<Row>, lang: Locale, level: u8) -> impl IntoView {
     let sides = [setup.a, setup.b];
     let instances = |side: usize, d: Dep| -> u32 {
         rows.iter()
@@ -444,7 +463,7 @@ fn Results(setup: Setup, rows: Vec<Row>, lang: Locale) -> impl IntoView {
                 .collect_view();
             view! {
                 <div class="arch__side">
-                    <h4 class="arch__side-title">{arch_name(lang, a)}</h4>
+                    {heading(level, "arch__side-title", None, arch_name(lang, a))}
                     <ul class="arch__deps" aria-label=td_string!(lang, arch.deps_label)>{deps}</ul>
                     <ul class="arch__features" aria-label=td_string!(lang, arch.features_label)>{feats}</ul>
                 </div>

@@ -191,7 +191,6 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                     <thead>
                         <tr>
                             <th scope="col">{td_string!(lang, ddd.agg_col_item)}</th>
-                            <th scope="col">{td_string!(lang, ddd.agg_col_price)}</th>
                             <th scope="col">{td_string!(lang, ddd.agg_col_qty)}</th>
                             <th scope="col">{td_string!(lang, ddd.agg_col_subtotal)}</th>
                             <th scope="col">{td_string!(lang, ddd.agg_col_action)}</th>
@@ -201,7 +200,7 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                         {move || {
                             let lines = order.with(|o| o.lines().to_vec());
                             if lines.is_empty() {
-                                return view! { <tr><td colspan="5">{td_string!(lang, ddd.agg_empty)}</td></tr> }.into_any();
+                                return view! { <tr><td colspan="4">{td_string!(lang, ddd.agg_empty)}</td></tr> }.into_any();
                             }
                             lines
                                 .into_iter()
@@ -210,8 +209,7 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                                     view! {
                                         <tr>
                                             <td>{item_name(lang, l.item)}</td>
-                                            <td class="num">{won(l.unit_price)}</td>
-                                            <td class="num">{l.quantity}</td>
+                                            <td class="num">{format!("{} × {}", l.quantity, won(l.unit_price))}</td>
                                             <td class="num">{won(l.subtotal())}</td>
                                             <td>
                                                 <button
