@@ -178,3 +178,15 @@ test('dark mode and reduced motion at 360 px pass axe', async () => {
   await assertAccessible(page, 'arch dark 360');
   page.assertClean();
 });
+
+test('leaving the page while a comparison runs stops it quietly', async () => {
+  const page = await newPage(site, { width: 1280 });
+  await page.goto(`${site.base}/en/monolith-vs-msa`);
+  await ready(page);
+  // The two widgets start running at once; turn the page before they finish (→ is the next lesson).
+  await page.keyboard.press('ArrowRight');
+  await page.waitForURL(/\/en\/ddd/);
+  await ready(page);
+  await page.waitForTimeout(1500);
+  page.assertClean();
+});

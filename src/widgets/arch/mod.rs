@@ -137,25 +137,29 @@ fn error_view(lang: Locale, e: &SetupError) -> AnyView {
 /// generation) took its place.
 fn pump(job: StoredValue<Option<Comparison>>, generation: StoredValue<u32>, my: u32, done: RwSignal<Option<(Setup, Vec<Row>)>>, progress: RwSignal<Option<u64>>) {
     gloo_timers::callback::Timeout::new(0, move || {
-        if generation.get_value() != my {
+        // The learner may have left the page (the widget and its signals are gone) or started a newer run.
+        if generation.try_get_value() != Some(my) {
             return;
         }
         let mut finished = None;
-        job.update_value(|c| {
+        let alive = job.try_update_value(|c| {
             if let Some(c) = c.as_mut() {
                 let a = c.advance(SLICE_EVENTS);
                 if a.finished {
                     finished = Some((*c.setup(), c.rows()));
                 } else {
-                    progress.set(Some(a.events));
+                    progress.try_set(Some(a.events));
                 }
             }
         });
+        if alive.is_none() {
+            return;
+        }
         match finished {
             Some(r) => {
-                job.set_value(None);
-                progress.set(None);
-                done.set(Some(r));
+                job.try_set_value(None);
+                progress.try_set(None);
+                done.try_set(Some(r));
             }
             None => pump(job, generation, my, done, progress),
         }
