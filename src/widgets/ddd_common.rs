@@ -3,6 +3,7 @@
 //! `msa_sim::domain::exercises` and explains every item, and the answers kept on this device.
 
 use crate::i18n::*;
+use crate::widgets::fill;
 use codee::string::FromToStringCodec;
 use leptos::prelude::*;
 use leptos_use::storage::use_local_storage;
@@ -86,7 +87,7 @@ pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] 
                                 {move || if mark() == Mark::Right { td_string!(lang, ddd.mark_right) } else { td_string!(lang, ddd.mark_wrong) }}
                             </strong>
                             " "
-                            {move || (mark() != Mark::Right).then(|| view! { {td!(lang, ddd.answer_is, answer = (texts.choice)(lang, ex.choices[right_choice]))} })}
+                            {move || (mark() != Mark::Right).then(|| view! { {fill(td_string!(lang, ddd.answer_is), &[("answer", &(texts.choice)(lang, ex.choices[right_choice]))])} })}
                             " "
                             {why}
                         </p>
@@ -114,7 +115,7 @@ pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] 
                         >
                             {td_string!(lang, ddd.check)}
                         </button>
-                        <span class="ddd__count">{td!(lang, ddd.answered, n = answered, total = ex.items.len())}</span>
+                        <span class="ddd__count">{move || fill(td_string!(lang, ddd.answered), &[("n", &answered()), ("total", &ex.items.len())])}</span>
                     }
                 >
                     <button type="button" class="button" on:click=move |_| save(&answers(), false)>{td_string!(lang, ddd.change)}</button>
@@ -125,9 +126,9 @@ pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] 
                 {move || checked().then(|| {
                     let g = grade();
                     if g.perfect() {
-                        view! { {td!(lang, ddd.score_perfect, total = g.total)} }.into_any()
+                        fill(td_string!(lang, ddd.score_perfect), &[("total", &g.total)]).into_any()
                     } else {
-                        view! { {td!(lang, ddd.score, right = g.right, total = g.total)} }.into_any()
+                        fill(td_string!(lang, ddd.score), &[("right", &g.right), ("total", &g.total)]).into_any()
                     }
                 })}
             </p>

@@ -4,6 +4,7 @@
 //! figures; this draws the two sides, the table (the text twin) and the explanation.
 
 use crate::i18n::*;
+use crate::widgets::fill;
 use crate::widgets::{param, url_state, Params};
 use leptos::prelude::*;
 use msa_sim::arch::{
@@ -127,7 +128,7 @@ fn error_view(lang: Locale, e: &SetupError) -> AnyView {
         SetupError::SameArch => td_string!(lang, arch.err_same).into_any(),
         SetupError::SpikeOutOfRange { min, max, .. } => {
             let (min, max) = (*min, *max);
-            view! { {td!(lang, arch.err_spike, min = min, max = max)} }.into_any()
+            fill(td_string!(lang, arch.err_spike), &[("min", &min), ("max", &max)]).into_any()
         }
         _ => td_string!(lang, arch.err_link).into_any(),
     }
@@ -338,7 +339,7 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
                             <output class="arch__output">{move || format!("× {}", setup.get().spike)}</output>
                         </label>
                         <p class="arch__hint" id=spike_hint2.clone()>
-                            {td!(lang, arch.spike_hint, min = arch::MIN_SPIKE, max = arch::MAX_SPIKE)}
+                            {fill(td_string!(lang, arch.spike_hint), &[("min", &arch::MIN_SPIKE), ("max", &arch::MAX_SPIKE)])}
                         </p>
                     </Show>
                     <Show when=move || setup.get().action.takes_guard()>
@@ -372,7 +373,7 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
                     (None, Some(_)) => td_string!(lang, arch.running).into_any(),
                     (None, None) => done
                         .get()
-                        .map(|(s, _)| view! { {td!(lang, arch.done, action = action_name(lang, s.action))} })
+                        .map(|(s, _)| view! { {fill(td_string!(lang, arch.done), &[("action", &action_name(lang, s.action))])} })
                         .into_any(),
                 }}
             </p>
@@ -490,7 +491,7 @@ fn Results(setup: Setup, rows: Vec<Row>, lang: Locale, level: u8) -> impl IntoVi
         <div class="arch__sides">{cards}</div>
         <div class="arch__table-wrap">
             <table class="arch__table">
-                <caption>{td!(lang, arch.table_caption, action = action_name(lang, setup.action))}</caption>
+                <caption>{fill(td_string!(lang, arch.table_caption), &[("action", &action_name(lang, setup.action))])}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{td_string!(lang, arch.col_figure)}</th>

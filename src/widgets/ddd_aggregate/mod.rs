@@ -4,6 +4,7 @@
 //! the order and the log.
 
 use crate::i18n::*;
+use crate::widgets::fill;
 use leptos::prelude::*;
 use msa_sim::domain::order::{self, Command, Order, RaceStep, Refusal, Status, Violation, MAX_QTY, MENU};
 
@@ -41,11 +42,11 @@ fn who(lang: Locale, w: usize) -> &'static str {
 fn refusal_view(lang: Locale, r: Refusal) -> AnyView {
     match r {
         Refusal::CreditLimitExceeded { total, limit } => {
-            view! { {td!(lang, ddd.agg_no_limit, total = won(total), limit = won(limit))} }.into_any()
+            fill(td_string!(lang, ddd.agg_no_limit), &[("total", &won(total)), ("limit", &won(limit))]).into_any()
         }
         Refusal::AlreadyPaid => td_string!(lang, ddd.agg_no_paid).into_any(),
         Refusal::EmptyOrder => td_string!(lang, ddd.agg_no_empty).into_any(),
-        Refusal::BadQuantity { min, max, .. } => view! { {td!(lang, ddd.agg_no_qty, min = min, max = max)} }.into_any(),
+        Refusal::BadQuantity { min, max, .. } => fill(td_string!(lang, ddd.agg_no_qty), &[("min", &min), ("max", &max)]).into_any(),
         Refusal::NoSuchItem { .. } | Refusal::NoSuchLine { .. } | Refusal::TooManyLines { .. } => {
             td_string!(lang, ddd.agg_no_other).into_any()
         }
@@ -68,20 +69,20 @@ fn violations_text(lang: Locale, v: &[Violation]) -> String {
 fn race_view(lang: Locale, s: RaceStep) -> AnyView {
     match s {
         RaceStep::Ran { who: w, result: Ok(total) } => {
-            view! { {td!(lang, ddd.agg_race_ran_ok, who = who(lang, w), total = won(total))} }.into_any()
+            fill(td_string!(lang, ddd.agg_race_ran_ok), &[("who", &who(lang, w)), ("total", &won(total))]).into_any()
         }
         RaceStep::Ran { who: w, result: Err(Refusal::CreditLimitExceeded { total, .. }) } => {
-            view! { {td!(lang, ddd.agg_race_ran_no, who = who(lang, w), total = won(total))} }.into_any()
+            fill(td_string!(lang, ddd.agg_race_ran_no), &[("who", &who(lang, w)), ("total", &won(total))]).into_any()
         }
         RaceStep::Ran { who: w, result: Err(r) } => view! { {who(lang, w)} ": " {refusal_view(lang, r)} }.into_any(),
         RaceStep::Saved { who: w, version } => {
-            view! { {td!(lang, ddd.agg_race_saved, who = who(lang, w), version = version)} }.into_any()
+            fill(td_string!(lang, ddd.agg_race_saved), &[("who", &who(lang, w)), ("version", &version)]).into_any()
         }
         RaceStep::Conflict { who: w, stale } => view! {
-            {td!(lang, ddd.agg_race_conflict, who = who(lang, w), loaded = stale.loaded, stored = stale.stored)}
+            {fill(td_string!(lang, ddd.agg_race_conflict), &[("who", &who(lang, w)), ("loaded", &stale.loaded), ("stored", &stale.stored)])}
         }
         .into_any(),
-        RaceStep::Retried { who: w } => view! { {td!(lang, ddd.agg_race_retried, who = who(lang, w))} }.into_any(),
+        RaceStep::Retried { who: w } => fill(td_string!(lang, ddd.agg_race_retried), &[("who", &who(lang, w))]).into_any(),
     }
 }
 
@@ -96,16 +97,16 @@ enum Entry {
 fn entry_view(lang: Locale, e: Entry) -> AnyView {
     match e {
         Entry::Done { cmd: Command::AddLine { item, quantity }, total, version } => view! {
-            {td!(lang, ddd.agg_ok_add, qty = quantity, item = item_name(lang, item), total = won(total), version = version)}
+            {fill(td_string!(lang, ddd.agg_ok_add), &[("qty", &quantity), ("item", &item_name(lang, item)), ("total", &won(total)), ("version", &version)])}
         }
         .into_any(),
         Entry::Done { cmd: Command::RemoveLine { .. }, total, version } => {
-            view! { {td!(lang, ddd.agg_ok_remove, total = won(total), version = version)} }.into_any()
+            fill(td_string!(lang, ddd.agg_ok_remove), &[("total", &won(total)), ("version", &version)]).into_any()
         }
-        Entry::Done { cmd: Command::Pay, version, .. } => view! { {td!(lang, ddd.agg_ok_pay, version = version)} }.into_any(),
+        Entry::Done { cmd: Command::Pay, version, .. } => fill(td_string!(lang, ddd.agg_ok_pay), &[("version", &version)]).into_any(),
         Entry::Refused(r) => refusal_view(lang, r),
         Entry::Bypassed { item, qty, total, version, broken } => view! {
-            {td!(lang, ddd.agg_bypassed, qty = qty, item = item_name(lang, item), total = won(total), version = version)}
+            {fill(td_string!(lang, ddd.agg_bypassed), &[("qty", &qty), ("item", &item_name(lang, item)), ("total", &won(total)), ("version", &version)])}
             " "
             <strong>{violations_text(lang, &broken)}</strong>
         }
@@ -165,17 +166,16 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
             <p class="agg__summary" class:agg__summary--broken=broken>
                 {move || {
                     let o = order.get();
-                    view! {
-                        {td!(
-                            lang,
-                            ddd.agg_summary,
-                            id = o.id(),
-                            status = status(),
-                            total = won(o.total()),
-                            limit = won(o.credit_limit()),
-                            version = o.version()
-                        )}
-                    }
+                    fill(
+                        td_string!(lang, ddd.agg_summary),
+                        &[
+                            ("id", &o.id()),
+                            ("status", &status()),
+                            ("total", &won(o.total())),
+                            ("limit", &won(o.credit_limit())),
+                            ("version", &o.version()),
+                        ],
+                    )
                 }}
             </p>
             <div class="agg__meter" aria-hidden="true">
@@ -218,7 +218,7 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                                                     on:click=move |_| send(Command::RemoveLine { index: i })
                                                 >
                                                     <span aria-hidden="true">{td_string!(lang, ddd.agg_remove)}</span>
-                                                    <span class="agg__sr">{td!(lang, ddd.agg_remove_label, n = i + 1)}</span>
+                                                    <span class="agg__sr">{fill(td_string!(lang, ddd.agg_remove_label), &[("n", &(i + 1))])}</span>
                                                 </button>
                                             </td>
                                         </tr>
@@ -249,7 +249,7 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                             .map(|(i, (_, price))| {
                                 view! {
                                     <option value=i.to_string() selected=move || item.get() == i>
-                                        {td!(lang, ddd.agg_price, item = item_name(lang, i), price = won(*price))}
+                                        {fill(td_string!(lang, ddd.agg_price), &[("item", &item_name(lang, i)), ("price", &won(*price))])}
                                     </option>
                                 }
                             })
@@ -331,9 +331,9 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                         </ol>
                         <p class="agg__race-end" class:agg__race-end--bad=!check>
                             {if check {
-                                view! { {td!(lang, ddd.agg_race_end_checked, total = won(total))} }.into_any()
+                                fill(td_string!(lang, ddd.agg_race_end_checked), &[("total", &won(total))]).into_any()
                             } else {
-                                view! { {td!(lang, ddd.agg_race_end_blind, total = won(total), lines = lines)} }.into_any()
+                                fill(td_string!(lang, ddd.agg_race_end_blind), &[("total", &won(total)), ("lines", &lines)]).into_any()
                             }}
                         </p>
                     })}
