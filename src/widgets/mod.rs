@@ -87,3 +87,16 @@ pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
     leptos::logging::error!("widget `{name}` is declared in msa_content::WIDGETS but has no component");
     ().into_any()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn fill_replaces_known_placeholders_only() {
+        assert_eq!(fill("{right} of {total} right.", &[("right", &3), ("total", &9)]), "3 of 9 right.");
+        assert_eq!(fill("{total}개 중 {right}개", &[("right", &3), ("total", &9)]), "9개 중 3개");
+        assert_eq!(fill("{x} and {unknown} and {", &[("x", &"a")]), "a and {unknown} and {");
+        assert_eq!(fill("no placeholders", &[]), "no placeholders");
+    }
+}
