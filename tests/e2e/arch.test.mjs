@@ -134,6 +134,9 @@ for (const lang of LANGS) {
     await page.goto(`${site.base}/${lang}/lab/arch?arch=${encodeURIComponent('do:explode,%%%')}`);
     await ready(page);
     await w.locator('.arch__status', { hasText: T[lang].badLink }).waitFor();
+    // ... and the defaults run under the message.
+    await w.locator('.arch__table caption').waitFor();
+    assert.equal((await row(w, T[lang].instances))[0], T[lang].app4);
     // The widget still works: choosing the same architecture on both sides is refused in words, then fixed.
     await w.locator('select').nth(1).focus();
     await page.keyboard.press('Home'); // right side -> monolith, same as the left

@@ -380,7 +380,7 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
             {move || {
                 let current = setup.get();
                 done.get()
-                    .filter(|(s, _)| *s == current && error.get().is_none())
+                    .filter(|(s, _)| *s == current)
                     .map(|(s, rows)| view! { <Results setup=s rows lang level=level + 1 /> })
             }}
         </section>
