@@ -78,6 +78,7 @@ pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] 
                                         {(texts.choice)(lang, cid)}
                                     </option>
                                 }
+                                .into_any()
                             })
                             .collect_view()}
                     </select>
@@ -94,6 +95,7 @@ pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] 
                     </Show>
                 </li>
             }
+            .into_any()
         })
         .collect_view();
 

@@ -258,6 +258,7 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
                 </select>
             </label>
         }
+        .into_any()
     };
     let uid = key.to_string();
     let uid2 = uid.clone();
@@ -295,6 +296,7 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
                                     <span>{action_name(lang, a)}</span>
                                 </label>
                             }
+                            .into_any()
                         })
                         .collect_view()}
                 </fieldset>
@@ -361,6 +363,7 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
                                             <span>{guard_name(lang, g)}</span>
                                         </label>
                                     }
+                                    .into_any()
                                 })
                                 .collect_view()}
                         </fieldset>
@@ -446,6 +449,7 @@ fn Results(setup: Setup, rows: Vec<Row>, lang: Locale, level: u8) -> impl IntoVi
                             <span class="arch__dep-mods">{mods.join(" · ")}</span>
                         </li>
                     }
+                    .into_any()
                 })
                 .collect_view();
             let feats = Feature::ALL
@@ -464,6 +468,7 @@ fn Results(setup: Setup, rows: Vec<Row>, lang: Locale, level: u8) -> impl IntoVi
                             <span class="arch__feature-state">{label}</span>
                         </li>
                     }
+                    .into_any()
                 })
                 .collect_view();
             view! {
@@ -473,6 +478,7 @@ fn Results(setup: Setup, rows: Vec<Row>, lang: Locale, level: u8) -> impl IntoVi
                     <ul class="arch__features" aria-label=td_string!(lang, arch.features_label)>{feats}</ul>
                 </div>
             }
+            .into_any()
         })
         .collect_view();
     let body = rows
@@ -485,6 +491,7 @@ fn Results(setup: Setup, rows: Vec<Row>, lang: Locale, level: u8) -> impl IntoVi
                     <td>{value_text(lang, &r.b)}</td>
                 </tr>
             }
+            .into_any()
         })
         .collect_view();
     view! {

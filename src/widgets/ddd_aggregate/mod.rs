@@ -223,6 +223,7 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                                             </td>
                                         </tr>
                                     }
+                                    .into_any()
                                 })
                                 .collect_view()
                                 .into_any()
@@ -252,6 +253,7 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                                         {fill(td_string!(lang, ddd.agg_price), &[("item", &item_name(lang, i)), ("price", &won(*price))])}
                                     </option>
                                 }
+                                .into_any()
                             })
                             .collect_view()}
                     </select>

@@ -56,6 +56,7 @@ fn context_map(lang: Locale) -> impl IntoView {
                                 <span class="ddd__crosses">{what}</span>
                             </li>
                         }
+                        .into_any()
                     })
                     .collect_view()}
             </ul>
