@@ -301,7 +301,7 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
                         .collect_view()}
                 </fieldset>
                 <div class="arch__params">
-                    <Show when=move || setup.get().action.takes_module()>
+                    {move || setup.get().action.takes_module().then(|| view! {
                         <label class="arch__field" for=module_id.clone()>
                             <span>{td_string!(lang, arch.module_label)}</span>
                             <select
@@ -320,8 +320,8 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
                                     .collect_view()}
                             </select>
                         </label>
-                    </Show>
-                    <Show when=move || setup.get().action == Action::Spike>
+                    }.into_any())}
+                    {move || (setup.get().action == Action::Spike).then(|| view! {
                         <label class="arch__field" for=spike_id.clone()>
                             <span>{td_string!(lang, arch.spike_label)}</span>
                             <input
@@ -343,8 +343,8 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
                         <p class="arch__hint" id=spike_hint2.clone()>
                             {fill(td_string!(lang, arch.spike_hint), &[("min", &arch::MIN_SPIKE), ("max", &arch::MAX_SPIKE)])}
                         </p>
-                    </Show>
-                    <Show when=move || setup.get().action.takes_guard()>
+                    }.into_any())}
+                    {move || setup.get().action.takes_guard().then(|| view! {
                         <fieldset class="arch__guards">
                             <legend>{td_string!(lang, arch.guard_legend)}</legend>
                             {Guard::ALL
@@ -367,7 +367,7 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
                                 })
                                 .collect_view()}
                         </fieldset>
-                    </Show>
+                    }.into_any())}
                 </div>
             </div>
             <p class="arch__status" role="status" aria-live="polite">
