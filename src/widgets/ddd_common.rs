@@ -100,6 +100,21 @@ pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] 
         .collect_view();
 
     let answered = move || answers().0.iter().filter(|c| c.is_some()).count();
+    // The button pressed disappears when the sheet is checked or reopened: focus goes where the learner reads
+    // next (the score, or the first answer), not to the top of the page.
+    let score_ref = NodeRef::<leptos::html::P>::new();
+    let first_id = format!("{}-{}", ex.id, ex.items.first().map(|i| i.0).unwrap_or_default());
+    let focus_first = move || {
+        // After the next frame: the selects are enabled by then.
+        let id = first_id.clone();
+        request_animation_frame(move || {
+            use wasm_bindgen::JsCast;
+            if let Some(el) = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = el.focus();
+            }
+        });
+    };
+    let focus_first2 = focus_first.clone();
     view! {
         <section class="widget widget--ddd" data-keys aria-labelledby=labelled data-exercise=ex.id>
             <h3 class="widget__title" id=title_id>{texts.title}</h3>
@@ -113,18 +128,47 @@ pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] 
                             type="button"
                             class="button button--primary"
                             disabled=move || answered() < ex.items.len()
-                            on:click=move |_| save(&answers(), true)
+                            on:click=move |_| {
+                                save(&answers(), true);
+                                if let Some(p) = score_ref.get_untracked() {
+                                    let _ = p.focus();
+                                }
+                            }
                         >
                             {td_string!(lang, ddd.check)}
                         </button>
                         <span class="ddd__count">{move || fill(td_string!(lang, ddd.answered), &[("n", &answered()), ("total", &ex.items.len())])}</span>
                     }
                 >
-                    <button type="button" class="button" on:click=move |_| save(&answers(), false)>{td_string!(lang, ddd.change)}</button>
-                    <button type="button" class="button" on:click=move |_| save(&ex.empty(), false)>{td_string!(lang, ddd.reset)}</button>
+                    <button
+                        type="button"
+                        class="button"
+                        on:click={
+                            let f = focus_first.clone();
+                            move |_| {
+                                save(&answers(), false);
+                                f();
+                            }
+                        }
+                    >
+                        {td_string!(lang, ddd.change)}
+                    </button>
+                    <button
+                        type="button"
+                        class="button"
+                        on:click={
+                            let f = focus_first2.clone();
+                            move |_| {
+                                save(&ex.empty(), false);
+                                f();
+                            }
+                        }
+                    >
+                        {td_string!(lang, ddd.reset)}
+                    </button>
                 </Show>
             </div>
-            <p class="ddd__score" role="status" aria-live="polite">
+            <p class="ddd__score" role="status" aria-live="polite" tabindex="-1" node_ref=score_ref>
                 {move || checked().then(|| {
                     let g = grade();
                     if g.perfect() {

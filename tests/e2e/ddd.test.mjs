@@ -56,6 +56,8 @@ for (const lang of LANGS) {
       assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), T[lang].check);
       await page.keyboard.press('Enter');
       await ex.locator('.ddd__score', { hasText: T[lang].score(key.length - 1, key.length) }).waitFor();
+      // Focus moved to the score, not lost with the button.
+      assert.equal(await page.evaluate(() => document.activeElement?.className), 'ddd__score');
       assert.equal(await ex.locator('.ddd__item--wrong').count(), 1);
       assert.equal(await ex.locator('.ddd__item--right').count(), key.length - 1);
       assert.equal(await ex.locator('.ddd__why').count(), key.length, 'every item is explained');
@@ -64,7 +66,8 @@ for (const lang of LANGS) {
       // Right: change the answers and fix the first one.
       await ex.locator('button', { hasText: T[lang].change }).focus();
       await page.keyboard.press('Enter');
-      await ex.locator('select').first().focus();
+      // Focus lands on the first answer, ready to change it.
+      await page.waitForFunction((sel) => document.activeElement === document.querySelector(sel), `[data-exercise="${id}"] select`);
       await page.keyboard.press('Home');
       for (let k = 0; k <= key[0]; k++) await page.keyboard.press('ArrowDown');
       await check.focus();
