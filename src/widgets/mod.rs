@@ -11,6 +11,12 @@
 //!   widget's name).
 //! - Strings come from `locales/{en,ko}.json` under one object named after the widget.
 
+pub mod arch;
+pub mod ddd_aggregate;
+pub mod ddd_common;
+pub mod ddd_contexts;
+pub mod ddd_kinds;
+pub mod ddd_language;
 pub mod proxy;
 pub mod quiz;
 pub mod race;
@@ -25,6 +31,33 @@ pub type Params = &'static [(&'static str, &'static str)];
 /// The value of directive key `key`, if the lesson gave one.
 pub fn param(params: Params, key: &str) -> Option<&'static str> {
     params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// Fills `{name}` placeholders in a localized template (`td_string!(lang, ddd.score)` = "{right} of {total}
+/// right."): a plain string, far lighter in the wasm than `td!`'s typed interpolation views. Unknown
+/// placeholders stay as written.
+pub fn fill(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((name, close)) if args.iter().any(|(n, _)| *n == name) => {
+                if let Some((_, v)) = args.iter().find(|(n, _)| *n == name) {
+                    let _ = write!(out, "{v}");
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A widget that also has a page of its own, to play freely (`/:lang/lab/:name`), listed on the course map.
@@ -46,6 +79,11 @@ pub const LABS: &[Lab] = &[
         title: |l| td_string!(l, race.title),
         summary: |l| td_string!(l, race.lab_summary),
     },
+    Lab {
+        name: "arch",
+        title: |l| td_string!(l, arch.lab_title),
+        summary: |l| td_string!(l, arch.lab_summary),
+    },
 ];
 
 /// The component for a widget directive (`params` from the lesson), or for a lab page (`params` empty). The
@@ -56,10 +94,28 @@ pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
         "proxy" => return view! { <proxy::Proxy params lang /> }.into_any(),
         "proxy-roles" => return view! { <proxy::roles::ProxyRoles params lang /> }.into_any(),
         "race" => return race::mount(params, lang),
+        "arch" => return view! { <arch::ArchWidget params lang /> }.into_any(),
+        "ddd-kinds" => return view! { <ddd_kinds::DddKinds lang /> }.into_any(),
+        "ddd-contexts" => return view! { <ddd_contexts::DddContexts lang /> }.into_any(),
+        "ddd-aggregate" => return view! { <ddd_aggregate::DddAggregate lang /> }.into_any(),
+        "ddd-language" => return view! { <ddd_language::DddLanguage lang /> }.into_any(),
         _ => {}
     }
     leptos::logging::error!(
         "widget `{name}` is declared in msa_content::WIDGETS but has no component"
     );
     ().into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn fill_replaces_known_placeholders_only() {
+        assert_eq!(fill("{right} of {total} right.", &[("right", &3), ("total", &9)]), "3 of 9 right.");
+        assert_eq!(fill("{total}개 중 {right}개", &[("right", &3), ("total", &9)]), "9개 중 3개");
+        assert_eq!(fill("{x} and {unknown} and {", &[("x", &"a")]), "a and {unknown} and {");
+        assert_eq!(fill("no placeholders", &[]), "no placeholders");
+    }
 }

@@ -266,6 +266,24 @@ pub const WIDGETS: &[WidgetSpec] = &[
         ],
         lab: true,
     },
+    WidgetSpec {
+        name: "arch",
+        keys: &[
+            KeySpec { name: "id", required: false, kind: KeyKind::Text },
+            KeySpec {
+                name: "action",
+                required: false,
+                kind: KeyKind::OneOf(&["spike", "deploy", "crash", "leak", "hop", "two-change", "schema"]),
+            },
+            KeySpec { name: "module", required: false, kind: KeyKind::OneOf(&["catalog", "order", "payment", "member"]) },
+            KeySpec { name: "guard", required: false, kind: KeyKind::OneOf(&["none", "timeout", "breaker"]) },
+        ],
+        lab: true,
+    },
+    WidgetSpec { name: "ddd-kinds", keys: &[], lab: false },
+    WidgetSpec { name: "ddd-contexts", keys: &[], lab: false },
+    WidgetSpec { name: "ddd-aggregate", keys: &[], lab: false },
+    WidgetSpec { name: "ddd-language", keys: &[], lab: false },
 ];
 
 /// The reverse-proxy playground's presets: the names of `msa_sim::proxy::PRESETS` (a test checks they agree).
