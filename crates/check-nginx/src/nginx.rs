@@ -115,7 +115,10 @@ impl Nginx {
                     return Err(format!("nginx exited ({st}): {err}\n{}", self.error_log()));
                 }
             }
-            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            // nginx writes its pid file only once it holds its listening socket. Until then the port may answer
+            // for someone else: free_port() released it, and a backend of a test running in parallel can bind it
+            // before nginx does (nginx then retries bind() for seconds while requests reach the wrong server).
+            if self.dir.join("nginx.pid").exists() && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
                 return Ok(());
             }
             if Instant::now() > deadline {
