@@ -101,9 +101,7 @@ pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
         "ddd-language" => return view! { <ddd_language::DddLanguage lang /> }.into_any(),
         _ => {}
     }
-    leptos::logging::error!(
-        "widget `{name}` is declared in msa_content::WIDGETS but has no component"
-    );
+    leptos::logging::error!("widget `{name}` is declared in msa_content::WIDGETS but has no component");
     ().into_any()
 }
 

@@ -29,9 +29,7 @@ pub fn provide() {
 /// The current value of query key `key`, if any. Read it when the widget mounts.
 pub fn initial(key: &str) -> Option<String> {
     let search = window().location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search)
-        .ok()?
-        .get(key)
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(key)
 }
 
 /// The page's query string as it is now (`?a=1&b=2`, or empty): for links that keep the widgets' state.
@@ -43,10 +41,7 @@ pub fn current_search() -> String {
 /// the hash.
 pub fn write(key: &str, value: Option<&str>) {
     let loc = window().location();
-    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&loc.search().unwrap_or_default())
-    else {
-        return;
-    };
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&loc.search().unwrap_or_default()) else { return };
     match value {
         Some(v) => params.set(key, v),
         None => params.delete(key),

@@ -1,9 +1,6 @@
 //! The whole course: every lesson of the summary in every language, checked against each other.
 
-use crate::{
-    parse_glossary, parse_lesson, parse_summary, Block, ContentError, Known, Lesson, LessonSet,
-    Site, Term, WidgetSpec, LANGS,
-};
+use crate::{parse_glossary, parse_lesson, parse_summary, Block, ContentError, Known, Lesson, LessonSet, Site, Term, WidgetSpec, LANGS};
 use std::path::Path;
 
 /// Reads `root/SUMMARY.md` and `root/<lang>/<slug>.md` for every lesson and language, and checks that:
@@ -12,23 +9,15 @@ use std::path::Path;
 /// summary. All problems are returned at once, sorted by file and line.
 pub fn load_site(root: &Path, widgets: &[WidgetSpec]) -> Result<Site, Vec<ContentError>> {
     let summary_path = root.join("SUMMARY.md");
-    let summary_src = std::fs::read_to_string(&summary_path).map_err(|e| {
-        vec![ContentError::new(
-            &summary_path,
-            1,
-            format!("cannot read the summary: {e}"),
-        )]
-    })?;
+    let summary_src = std::fs::read_to_string(&summary_path)
+        .map_err(|e| vec![ContentError::new(&summary_path, 1, format!("cannot read the summary: {e}"))])?;
     let slugs = parse_summary(&summary_path, &summary_src)?;
     let glossary_path = root.join("glossary.md");
     let glossary: Vec<Term> = match std::fs::read_to_string(&glossary_path) {
         Ok(src) => parse_glossary(&glossary_path, &src)?,
         Err(_) => Vec::new(),
     };
-    let known = Known {
-        widgets,
-        glossary: &glossary,
-    };
+    let known = Known { widgets, glossary: &glossary };
 
     let mut errors = Vec::new();
     let mut lessons = Vec::new();
@@ -44,29 +33,19 @@ pub fn load_site(root: &Path, widgets: &[WidgetSpec]) -> Result<Site, Vec<Conten
                 Err(_) => errors.push(ContentError::new(
                     &summary_path,
                     line_of_slug(&summary_src, slug),
-                    format!(
-                        "lesson `{slug}` has no {lang} translation: {} is missing",
-                        path.display()
-                    ),
+                    format!("lesson `{slug}` has no {lang} translation: {} is missing", path.display()),
                 )),
             }
         }
         if langs.len() == LANGS.len() {
             errors.extend(compare_translations(root, &langs));
-            lessons.push(LessonSet {
-                slug: slug.clone(),
-                langs,
-            });
+            lessons.push(LessonSet { slug: slug.clone(), langs });
         }
     }
 
     for lang in LANGS {
-        let Ok(dir) = std::fs::read_dir(root.join(lang)) else {
-            continue;
-        };
-        let mut names: Vec<String> = dir
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .collect();
+        let Ok(dir) = std::fs::read_dir(root.join(lang)) else { continue };
+        let mut names: Vec<String> = dir.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
         names.sort();
         for name in names {
             if let Some(stem) = name.strip_suffix(".md") {
@@ -87,16 +66,9 @@ pub fn load_site(root: &Path, widgets: &[WidgetSpec]) -> Result<Site, Vec<Conten
     // Every term is linked from some lesson in every language: the glossary holds what the course teaches.
     for t in &glossary {
         for lang in LANGS {
-            let used = lessons
-                .iter()
-                .flat_map(|s| &s.langs)
-                .any(|l| l.lang == lang && l.terms.iter().any(|(id, _)| *id == t.id));
+            let used = lessons.iter().flat_map(|s| &s.langs).any(|l| l.lang == lang && l.terms.iter().any(|(id, _)| *id == t.id));
             if !used {
-                errors.push(ContentError::new(
-                    &glossary_path,
-                    t.line,
-                    format!("term `{}` is linked from no {lang} lesson", t.id),
-                ));
+                errors.push(ContentError::new(&glossary_path, t.line, format!("term `{}` is linked from no {lang} lesson", t.id)));
             }
         }
     }
@@ -111,10 +83,7 @@ pub fn load_site(root: &Path, widgets: &[WidgetSpec]) -> Result<Site, Vec<Conten
 
 fn line_of_slug(summary: &str, slug: &str) -> usize {
     let needle = format!("({slug}.md)");
-    summary
-        .lines()
-        .position(|l| l.contains(&needle))
-        .map_or(1, |i| i + 1)
+    summary.lines().position(|l| l.contains(&needle)).map_or(1, |i| i + 1)
 }
 
 fn path_of(root: &Path, l: &Lesson) -> std::path::PathBuf {
@@ -126,12 +95,7 @@ fn path_of(root: &Path, l: &Lesson) -> std::path::PathBuf {
 fn compare_translations(root: &Path, langs: &[Lesson]) -> Vec<ContentError> {
     let mut errors = Vec::new();
     let first = &langs[0];
-    let ids = |l: &Lesson| {
-        l.toc
-            .iter()
-            .map(|t| (t.level, t.id.clone()))
-            .collect::<Vec<_>>()
-    };
+    let ids = |l: &Lesson| l.toc.iter().map(|t| (t.level, t.id.clone())).collect::<Vec<_>>();
     // Widgets and quizzes in order: a widget by its settings, a quiz by its id and its right answer's place.
     let widgets = |l: &Lesson| {
         l.blocks
@@ -143,14 +107,7 @@ fn compare_translations(root: &Path, langs: &[Lesson]) -> Vec<ContentError> {
                     vec![
                         ("id".to_string(), q.id.clone()),
                         ("options".to_string(), q.options.len().to_string()),
-                        (
-                            "right".to_string(),
-                            q.options
-                                .iter()
-                                .position(|o| o.correct)
-                                .unwrap_or(0)
-                                .to_string(),
-                        ),
+                        ("right".to_string(), q.options.iter().position(|o| o.correct).unwrap_or(0).to_string()),
                     ],
                     q.line,
                 )),
@@ -161,11 +118,7 @@ fn compare_translations(root: &Path, langs: &[Lesson]) -> Vec<ContentError> {
     for other in &langs[1..] {
         if ids(first) != ids(other) {
             let (a, b) = (ids(first), ids(other));
-            let at = a
-                .iter()
-                .zip(&b)
-                .position(|(x, y)| x != y)
-                .unwrap_or(a.len().min(b.len()));
+            let at = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
             let line = other.toc.get(at).or(other.toc.last()).map_or(1, |t| t.line);
             errors.push(ContentError::new(
                 path_of(root, other),
@@ -215,8 +168,7 @@ fn check_links(root: &Path, lessons: &[LessonSet], widgets: &[WidgetSpec]) -> Ve
             for link in &lesson.links {
                 if let Some(name) = link.slug.strip_prefix("lab/") {
                     if !widgets.iter().any(|w| w.lab && w.name == name) {
-                        let m =
-                            format!("link to `/{}/lab/{name}`: there is no such lab", link.lang);
+                        let m = format!("link to `/{}/lab/{name}`: there is no such lab", link.lang);
                         errors.push(ContentError::new(path_of(root, lesson), link.line, m));
                     }
                     continue;
@@ -226,10 +178,7 @@ fn check_links(root: &Path, lessons: &[LessonSet], widgets: &[WidgetSpec]) -> Ve
                     .find(|s| s.slug == link.slug)
                     .and_then(|s| s.langs.iter().find(|l| l.lang == link.lang));
                 let msg = match (target, &link.anchor) {
-                    (None, _) => Some(format!(
-                        "link to `/{}/{}`: there is no such lesson",
-                        link.lang, link.slug
-                    )),
+                    (None, _) => Some(format!("link to `/{}/{}`: there is no such lesson", link.lang, link.slug)),
                     (Some(t), Some(a)) if !t.toc.iter().any(|e| &e.id == a) => Some(format!(
                         "link to `/{}/{}#{a}`: that lesson has no section `{a}`",
                         link.lang, link.slug

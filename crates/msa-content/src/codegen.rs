@@ -34,11 +34,7 @@ pub fn to_rust(site: &Site) -> String {
             );
             out.push_str("                toc: &[");
             for t in &l.toc {
-                let _ = write!(
-                    out,
-                    "TocItem {{ level: {}, id: {:?}, text: {:?} }}, ",
-                    t.level, t.id, t.text
-                );
+                let _ = write!(out, "TocItem {{ level: {}, id: {:?}, text: {:?} }}, ", t.level, t.id, t.text);
             }
             out.push_str("] },\n");
         }
@@ -50,11 +46,7 @@ pub fn to_rust(site: &Site) -> String {
         let used: Vec<&str> = site
             .lessons
             .iter()
-            .filter(|s| {
-                s.langs
-                    .iter()
-                    .any(|l| l.terms.iter().any(|(id, _)| *id == t.id))
-            })
+            .filter(|s| s.langs.iter().any(|l| l.terms.iter().any(|(id, _)| *id == t.id)))
             .map(|s| s.slug.as_str())
             .collect();
         let _ = writeln!(
@@ -79,11 +71,7 @@ pub fn bodies(site: &Site) -> Result<Vec<(String, String, String)>, String> {
                     Block::Html(h) => lesson_format::Block::Html(h),
                     Block::Widget(w) => lesson_format::Block::Widget {
                         name: &w.name,
-                        params: w
-                            .params
-                            .iter()
-                            .map(|(k, v)| (k.as_str(), v.as_str()))
-                            .collect(),
+                        params: w.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
                     },
                     Block::Quiz(q) => lesson_format::Block::Quiz(lesson_format::Quiz {
                         id: &q.id,
@@ -91,21 +79,13 @@ pub fn bodies(site: &Site) -> Result<Vec<(String, String, String)>, String> {
                         options: q
                             .options
                             .iter()
-                            .map(|o| lesson_format::QuizOption {
-                                text: &o.text,
-                                correct: o.correct,
-                                why: &o.why,
-                            })
+                            .map(|o| lesson_format::QuizOption { text: &o.text, correct: o.correct, why: &o.why })
                             .collect(),
                     }),
                 })
                 .collect();
-            let text = lesson_format::encode(&blocks).map_err(|e| {
-                format!(
-                    "content/{}/{}.md: cannot encode its body: {e:?}",
-                    l.lang, l.slug
-                )
-            })?;
+            let text = lesson_format::encode(&blocks)
+                .map_err(|e| format!("content/{}/{}.md: cannot encode its body: {e:?}", l.lang, l.slug))?;
             out.push((l.lang.clone(), l.slug.clone(), text));
         }
     }

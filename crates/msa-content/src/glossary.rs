@@ -26,10 +26,7 @@ pub fn parse_glossary(file: &Path, src: &str) -> Result<Vec<Term>, Vec<ContentEr
         if let Some(id) = line.strip_prefix("## ") {
             let id = id.trim();
             if !crate::summary::is_slug(id) {
-                errors.push(err(
-                    l,
-                    format!("term id `{id}` must be lowercase letters, digits and dashes"),
-                ));
+                errors.push(err(l, format!("term id `{id}` must be lowercase letters, digits and dashes")));
             } else if terms.iter().any(|t| t.id == id) {
                 errors.push(err(l, format!("term `{id}` is defined twice")));
             }
@@ -46,10 +43,7 @@ pub fn parse_glossary(file: &Path, src: &str) -> Result<Vec<Term>, Vec<ContentEr
             continue;
         };
         let Some((key, value)) = line.split_once(':') else {
-            errors.push(err(
-                l,
-                format!("`{line}` is not `ko: ...`, `en: ...`, `ko-def: ...` or `en-def: ...`"),
-            ));
+            errors.push(err(l, format!("`{line}` is not `ko: ...`, `en: ...`, `ko-def: ...` or `en-def: ...`")));
             continue;
         };
         let (key, value) = (key.trim(), value.trim().to_string());
@@ -64,11 +58,7 @@ pub fn parse_glossary(file: &Path, src: &str) -> Result<Vec<Term>, Vec<ContentEr
         if value.contains('<') {
             errors.push(err(l, "glossary text is plain text".into()));
         }
-        let slot = if is_def {
-            &mut term.definitions[li]
-        } else {
-            &mut term.names[li]
-        };
+        let slot = if is_def { &mut term.definitions[li] } else { &mut term.names[li] };
         if !slot.is_empty() {
             errors.push(err(l, format!("`{key}` is given twice")));
         }
@@ -77,16 +67,10 @@ pub fn parse_glossary(file: &Path, src: &str) -> Result<Vec<Term>, Vec<ContentEr
     for t in &terms {
         for (li, lang) in LANGS.iter().enumerate() {
             if t.names[li].is_empty() {
-                errors.push(err(
-                    t.line,
-                    format!("term `{}` has no `{lang}:` name", t.id),
-                ));
+                errors.push(err(t.line, format!("term `{}` has no `{lang}:` name", t.id)));
             }
             if t.definitions[li].is_empty() {
-                errors.push(err(
-                    t.line,
-                    format!("term `{}` has no `{lang}-def:` definition", t.id),
-                ));
+                errors.push(err(t.line, format!("term `{}` has no `{lang}-def:` definition", t.id)));
             }
         }
     }

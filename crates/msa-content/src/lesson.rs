@@ -8,23 +8,13 @@ use std::path::Path;
 /// Parses and checks one lesson. `lang` and the file name's slug must agree with the front matter. Links to
 /// other lessons are collected in [`Lesson::links`] and checked by [`crate::load_site`], which knows them all;
 /// widget directives and glossary links are checked here against `known`.
-pub fn parse_lesson(
-    file: &Path,
-    src: &str,
-    lang: &str,
-    known: &Known,
-) -> Result<Lesson, Vec<ContentError>> {
+pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result<Lesson, Vec<ContentError>> {
     let mut errors = Vec::new();
     let err = |line: usize, msg: String| ContentError::new(file, line, msg);
 
     let (front, body, body_first_line) = match split_front_matter(src) {
         Some(parts) => parts,
-        None => {
-            return Err(vec![err(
-                1,
-                "a lesson must start with front matter between two `---` lines".into(),
-            )])
-        }
+        None => return Err(vec![err(1, "a lesson must start with front matter between two `---` lines".into())]),
     };
 
     let mut slug = None;
@@ -38,18 +28,12 @@ pub fn parse_lesson(
             continue;
         }
         let Some((key, value)) = line.split_once(':') else {
-            errors.push(err(
-                line_no,
-                format!("front matter line `{line}` is not `key: value`"),
-            ));
+            errors.push(err(line_no, format!("front matter line `{line}` is not `key: value`")));
             continue;
         };
         let value = value.trim().to_string();
         if value.is_empty() {
-            errors.push(err(
-                line_no,
-                format!("front matter key `{}` has no value", key.trim()),
-            ));
+            errors.push(err(line_no, format!("front matter key `{}` has no value", key.trim())));
             continue;
         }
         match key.trim() {
@@ -58,37 +42,23 @@ pub fn parse_lesson(
             "summary" => summary = Some(value),
             "minutes" => match value.parse::<u32>() {
                 Ok(m) if (1..=240).contains(&m) => minutes = Some(m),
-                _ => errors.push(err(
-                    line_no,
-                    format!("minutes must be a whole number from 1 to 240, not `{value}`"),
-                )),
+                _ => errors.push(err(line_no, format!("minutes must be a whole number from 1 to 240, not `{value}`"))),
             },
             other => errors.push(err(
                 line_no,
-                format!(
-                    "unknown front matter key `{other}` (expected slug, title, minutes, summary)"
-                ),
+                format!("unknown front matter key `{other}` (expected slug, title, minutes, summary)"),
             )),
         }
     }
-    let file_slug = file
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default()
-        .to_string();
+    let file_slug = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
     match &slug {
-        Some(s) if *s != file_slug => errors.push(err(
-            1,
-            format!("slug `{s}` does not match the file name `{file_slug}.md`"),
-        )),
+        Some(s) if *s != file_slug => {
+            errors.push(err(1, format!("slug `{s}` does not match the file name `{file_slug}.md`")))
+        }
         None => errors.push(err(1, "front matter is missing `slug`".into())),
         _ => {}
     }
-    for (name, missing) in [
-        ("title", title.is_none()),
-        ("minutes", minutes.is_none()),
-        ("summary", summary.is_none()),
-    ] {
+    for (name, missing) in [("title", title.is_none()), ("minutes", minutes.is_none()), ("summary", summary.is_none())] {
         if missing {
             errors.push(err(1, format!("front matter is missing `{name}`")));
         }
@@ -114,12 +84,7 @@ pub fn parse_lesson(
         let line = line_of(range.start);
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_directive(&info) => {
-                let name = info
-                    .trim()
-                    .strip_prefix("widget")
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string();
+                let name = info.trim().strip_prefix("widget").unwrap_or_default().trim().to_string();
                 fence = Some((false, name, String::new(), line));
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "quiz" => {
@@ -148,10 +113,7 @@ pub fn parse_lesson(
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let lvl = heading_number(level);
                 if lvl == 1 {
-                    errors.push(err(
-                        line,
-                        "a lesson has no `#` heading: its title comes from the front matter".into(),
-                    ));
+                    errors.push(err(line, "a lesson has no `#` heading: its title comes from the front matter".into()));
                 }
                 let id = id.map(|s| s.to_string()).unwrap_or_default();
                 if (lvl == 2 || lvl == 3) && !is_valid_id(&id) {
@@ -168,10 +130,7 @@ pub fn parse_lesson(
                 heading = Some((lvl, id, String::new(), line));
                 pending.push(Event::Start(Tag::Heading {
                     level,
-                    id: heading
-                        .as_ref()
-                        .map(|h| CowStr::from(h.1.clone()))
-                        .filter(|s| !s.is_empty()),
+                    id: heading.as_ref().map(|h| CowStr::from(h.1.clone())).filter(|s| !s.is_empty()),
                     classes: Vec::new(),
                     attrs: Vec::new(),
                 }));
@@ -179,12 +138,7 @@ pub fn parse_lesson(
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((lvl, id, text, line)) = heading.take() {
                     if lvl == 2 || lvl == 3 {
-                        toc.push(TocEntry {
-                            level: lvl,
-                            id,
-                            text: text.trim().to_string(),
-                            line,
-                        });
+                        toc.push(TocEntry { level: lvl, id, text: text.trim().to_string(), line });
                     }
                 }
                 pending.push(Event::End(TagEnd::Heading(level)));
@@ -196,12 +150,7 @@ pub fn parse_lesson(
                 pending.push(event);
             }
             // A glossary term: links to the glossary page, with the definition as its tooltip.
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                id,
-                ..
-            }) if dest_url.starts_with("glossary:") => {
+            Event::Start(Tag::Link { link_type, dest_url, id, .. }) if dest_url.starts_with("glossary:") => {
                 let term_id = dest_url.trim_start_matches("glossary:");
                 let li = crate::LANGS.iter().position(|l| *l == lang).unwrap_or(0);
                 let title = match known.glossary.iter().find(|t| t.id == term_id) {
@@ -213,19 +162,9 @@ pub fn parse_lesson(
                 };
                 terms.push((term_id.to_string(), line));
                 let href = CowStr::from(format!("{lang}/glossary#{term_id}"));
-                pending.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: href,
-                    title,
-                    id,
-                }));
+                pending.push(Event::Start(Tag::Link { link_type, dest_url: href, title, id }));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest = match rewrite_link(&dest_url, lang, &file_slug, line) {
                     Ok((href, link)) => {
                         if let Some(l) = link {
@@ -238,20 +177,10 @@ pub fn parse_lesson(
                         dest_url
                     }
                 };
-                pending.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+                pending.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
-            Event::Start(Tag::Image { ref dest_url, .. })
-                if dest_url.contains("://") || dest_url.starts_with("//") =>
-            {
-                errors.push(err(
-                    line,
-                    format!("image `{dest_url}` is on another site: the course is self-contained"),
-                ));
+            Event::Start(Tag::Image { ref dest_url, .. }) if dest_url.contains("://") || dest_url.starts_with("//") => {
+                errors.push(err(line, format!("image `{dest_url}` is on another site: the course is self-contained")));
             }
             // A table's header cells name its columns for screen readers: none may be empty.
             Event::Start(Tag::TableHead) => {
@@ -269,10 +198,7 @@ pub fn parse_lesson(
             Event::End(TagEnd::TableCell) if in_table_head => {
                 if let Some((text, l)) = head_cell.take() {
                     if text.trim().is_empty() {
-                        errors.push(err(
-                            l,
-                            "a table's header cell is empty: name the column".into(),
-                        ));
+                        errors.push(err(l, "a table's header cell is empty: name the column".into()));
                     }
                 }
                 pending.push(event);
@@ -284,10 +210,7 @@ pub fn parse_lesson(
                 pending.push(event);
             }
             Event::Html(_) | Event::InlineHtml(_) => {
-                errors.push(err(
-                    line,
-                    "raw HTML is not allowed in lessons: use Markdown or a widget".into(),
-                ));
+                errors.push(err(line, "raw HTML is not allowed in lessons: use Markdown or a widget".into()));
             }
             other => pending.push(other),
         }
@@ -316,9 +239,7 @@ pub fn parse_lesson(
 
 /// `---\n<front>\n---\n<body>`: returns (front, body, the 1-based line the body starts on).
 fn split_front_matter(src: &str) -> Option<(&str, &str, usize)> {
-    let rest = src
-        .strip_prefix("---\n")
-        .or_else(|| src.strip_prefix("---\r\n"))?;
+    let rest = src.strip_prefix("---\n").or_else(|| src.strip_prefix("---\r\n"))?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
@@ -334,9 +255,8 @@ fn split_front_matter(src: &str) -> Option<(&str, &str, usize)> {
 
 /// Maps a byte offset in the body to its 1-based line number in the file.
 fn line_index(body: &str, first_line: usize) -> impl Fn(usize) -> usize + '_ {
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
+    let starts: Vec<usize> =
+        std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
     move |offset| first_line + starts.partition_point(|&s| s <= offset).saturating_sub(1)
 }
 
@@ -358,9 +278,7 @@ fn heading_number(level: HeadingLevel) -> u8 {
 
 fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !id.starts_with('-')
 }
 
@@ -369,12 +287,7 @@ fn is_valid_id(id: &str) -> bool {
 /// Authors write site paths (`/en/sessions`, `/ko/ddd#aggregate`) or `#anchor` for the same lesson. The page
 /// gets them relative to the document's `<base href>` (`en/sessions`), so the same build works from a domain's
 /// root and from a sub-path. Links to other sites pass unchanged.
-fn rewrite_link(
-    dest: &str,
-    lang: &str,
-    slug: &str,
-    line: usize,
-) -> Result<(String, Option<Link>), String> {
+fn rewrite_link(dest: &str, lang: &str, slug: &str, line: usize) -> Result<(String, Option<Link>), String> {
     if dest.starts_with("https://") || dest.starts_with("http://") || dest.starts_with("mailto:") {
         return Ok((dest.to_string(), None));
     }
@@ -409,15 +322,7 @@ fn rewrite_link(
         Some(a) => format!("{link_lang}/{link_slug}#{a}"),
         None => format!("{link_lang}/{link_slug}"),
     };
-    Ok((
-        href,
-        Some(Link {
-            lang: link_lang,
-            slug: link_slug,
-            anchor,
-            line,
-        }),
-    ))
+    Ok((href, Some(Link { lang: link_lang, slug: link_slug, anchor, line })))
 }
 
 /// Checks a directive body against the widget's spec. Errors carry their own line numbers.
@@ -429,15 +334,8 @@ fn parse_widget(
 ) -> Result<Widget, Vec<(usize, String)>> {
     let Some(spec) = widgets.iter().find(|w| w.name == name) else {
         let known: Vec<&str> = widgets.iter().map(|w| w.name).collect();
-        let known = if known.is_empty() {
-            "none yet".to_string()
-        } else {
-            known.join(", ")
-        };
-        return Err(vec![(
-            line,
-            format!("unknown widget `{name}` (known: {known})"),
-        )]);
+        let known = if known.is_empty() { "none yet".to_string() } else { known.join(", ") };
+        return Err(vec![(line, format!("unknown widget `{name}` (known: {known})"))]);
     };
     let mut errors = Vec::new();
     let mut params: Vec<(String, String)> = Vec::new();
@@ -454,13 +352,7 @@ fn parse_widget(
         let (k, v) = (k.trim(), v.trim());
         let Some(key) = spec.keys.iter().find(|s| s.name == k) else {
             let keys: Vec<&str> = spec.keys.iter().map(|s| s.name).collect();
-            errors.push((
-                l,
-                format!(
-                    "widget `{name}` has no key `{k}` (keys: {})",
-                    keys.join(", ")
-                ),
-            ));
+            errors.push((l, format!("widget `{name}` has no key `{k}` (keys: {})", keys.join(", "))));
             continue;
         };
         if params.iter().any(|(pk, _)| pk == k) {
@@ -487,11 +379,7 @@ fn parse_widget(
         }
     }
     if errors.is_empty() {
-        Ok(Widget {
-            name: name.to_string(),
-            params,
-            line,
-        })
+        Ok(Widget { name: name.to_string(), params, line })
     } else {
         Err(errors)
     }

@@ -183,11 +183,7 @@ pub struct ContentError {
 
 impl ContentError {
     pub fn new(file: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
-        ContentError {
-            file: file.into(),
-            line,
-            message: message.into(),
-        }
+        ContentError { file: file.into(), line, message: message.into() }
     }
 }
 
@@ -206,63 +202,23 @@ pub const WIDGETS: &[WidgetSpec] = &[
         name: "proxy",
         lab: true,
         keys: &[
-            KeySpec {
-                name: "preset",
-                required: false,
-                kind: KeyKind::OneOf(PROXY_PRESETS),
-            },
-            KeySpec {
-                name: "id",
-                required: false,
-                kind: KeyKind::Text,
-            },
-            KeySpec {
-                name: "view",
-                required: false,
-                kind: KeyKind::OneOf(PROXY_VIEWS),
-            },
-            KeySpec {
-                name: "request",
-                required: false,
-                kind: KeyKind::Int { min: 1, max: 1000 },
-            },
+            KeySpec { name: "preset", required: false, kind: KeyKind::OneOf(PROXY_PRESETS) },
+            KeySpec { name: "id", required: false, kind: KeyKind::Text },
+            KeySpec { name: "view", required: false, kind: KeyKind::OneOf(PROXY_VIEWS) },
+            KeySpec { name: "request", required: false, kind: KeyKind::Int { min: 1, max: 1000 } },
         ],
     },
-    WidgetSpec {
-        name: "proxy-roles",
-        lab: false,
-        keys: &[KeySpec {
-            name: "id",
-            required: false,
-            kind: KeyKind::Text,
-        }],
-    },
+    WidgetSpec { name: "proxy-roles", lab: false, keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }] },
     WidgetSpec {
         // The race-condition visualizer (issue 8). `scenario` names msa_sim::txn::PRESETS, `strategy` a
         // msa_sim::txn::Strategy (the widget ignores one the scenario's story does not offer); both lists are
         // checked against the core by tests/race_names.rs.
         name: "race",
         keys: &[
-            KeySpec {
-                name: "scenario",
-                required: false,
-                kind: KeyKind::OneOf(RACE_SCENARIOS),
-            },
-            KeySpec {
-                name: "strategy",
-                required: false,
-                kind: KeyKind::OneOf(RACE_STRATEGIES),
-            },
-            KeySpec {
-                name: "panels",
-                required: false,
-                kind: KeyKind::OneOf(&["play", "explore", "predict", "contention", "all"]),
-            },
-            KeySpec {
-                name: "id",
-                required: false,
-                kind: KeyKind::Text,
-            },
+            KeySpec { name: "scenario", required: false, kind: KeyKind::OneOf(RACE_SCENARIOS) },
+            KeySpec { name: "strategy", required: false, kind: KeyKind::OneOf(RACE_STRATEGIES) },
+            KeySpec { name: "panels", required: false, kind: KeyKind::OneOf(&["play", "explore", "predict", "contention", "all"]) },
+            KeySpec { name: "id", required: false, kind: KeyKind::Text },
         ],
         lab: true,
     },
@@ -315,14 +271,7 @@ pub const PROXY_PRESETS: &[&str] = &[
 /// log and table), `sim-charts` (and the live charts), `compare` (algorithms side by side), `ask-server` ("which
 /// server gets request N?", with `request = N`), `ask-detection` ("how many attempts fail before the dead
 /// server is taken out?").
-pub const PROXY_VIEWS: &[&str] = &[
-    "all",
-    "sim",
-    "sim-charts",
-    "compare",
-    "ask-server",
-    "ask-detection",
-];
+pub const PROXY_VIEWS: &[&str] = &["all", "sim", "sim-charts", "compare", "ask-server", "ask-detection"];
 
 /// The race widget's scenarios: msa_sim::txn::PRESETS by name.
 pub const RACE_SCENARIOS: &[&str] = &[
@@ -337,13 +286,5 @@ pub const RACE_SCENARIOS: &[&str] = &[
     "db-lock",
 ];
 /// The race widget's strategies: msa_sim::txn::Strategy::ALL by name.
-pub const RACE_STRATEGIES: &[&str] = &[
-    "no-lock",
-    "atomic",
-    "for-update",
-    "for-update-nowait",
-    "optimistic",
-    "repeatable-read",
-    "app-mutex",
-    "db-lock",
-];
+pub const RACE_STRATEGIES: &[&str] =
+    &["no-lock", "atomic", "for-update", "for-update-nowait", "optimistic", "repeatable-read", "app-mutex", "db-lock"];

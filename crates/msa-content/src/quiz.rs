@@ -34,10 +34,7 @@ pub fn parse_quiz(body: &str, first_line: usize) -> Result<Quiz, Vec<(usize, Str
             if crate::summary::is_slug(v) {
                 id = Some(v.to_string());
             } else {
-                errors.push((
-                    l,
-                    format!("quiz id `{v}` must be lowercase letters, digits and dashes"),
-                ));
+                errors.push((l, format!("quiz id `{v}` must be lowercase letters, digits and dashes")));
             }
         } else if let Some(v) = line.strip_prefix("question:") {
             match render_inline(v.trim()) {
@@ -55,10 +52,7 @@ pub fn parse_quiz(body: &str, first_line: usize) -> Result<Quiz, Vec<(usize, Str
                 Some(_) => errors.push((l, "one `why:` per option".into())),
                 None => errors.push((l, "`why:` before any option".into())),
             }
-        } else if let Some((mark, text)) = line
-            .split_at_checked(1)
-            .filter(|(m, _)| *m == "+" || *m == "-")
-        {
+        } else if let Some((mark, text)) = line.split_at_checked(1).filter(|(m, _)| *m == "+" || *m == "-") {
             match render_inline(text.trim()) {
                 Ok(h) if !text.trim().is_empty() => options.push((h, mark == "+", None, l)),
                 Ok(_) => errors.push((l, "an empty option".into())),
@@ -76,17 +70,11 @@ pub fn parse_quiz(body: &str, first_line: usize) -> Result<Quiz, Vec<(usize, Str
         errors.push((header, "the quiz needs `question: ...`".into()));
     }
     if !(2..=6).contains(&options.len()) {
-        errors.push((
-            header,
-            format!("a quiz has 2 to 6 options, not {}", options.len()),
-        ));
+        errors.push((header, format!("a quiz has 2 to 6 options, not {}", options.len())));
     }
     let right = options.iter().filter(|o| o.1).count();
     if right != 1 {
-        errors.push((
-            header,
-            format!("exactly one option is right (`+`), not {right}"),
-        ));
+        errors.push((header, format!("exactly one option is right (`+`), not {right}")));
     }
     for o in &options {
         if o.2.is_none() {
@@ -101,11 +89,7 @@ pub fn parse_quiz(body: &str, first_line: usize) -> Result<Quiz, Vec<(usize, Str
         question: question.unwrap_or_default(),
         options: options
             .into_iter()
-            .map(|(text, correct, why, _)| QuizOption {
-                text,
-                correct,
-                why: why.unwrap_or_default(),
-            })
+            .map(|(text, correct, why, _)| QuizOption { text, correct, why: why.unwrap_or_default() })
             .collect(),
         line: header,
     })
@@ -115,24 +99,17 @@ pub fn parse_quiz(body: &str, first_line: usize) -> Result<Quiz, Vec<(usize, Str
 /// a question is read in place, not followed elsewhere.
 fn render_inline(text: &str) -> Result<String, String> {
     let events: Vec<Event> = Parser::new(text)
-        .filter(|e| {
-            !matches!(
-                e,
-                Event::Start(Tag::Paragraph) | Event::End(pulldown_cmark::TagEnd::Paragraph)
-            )
-        })
+        .filter(|e| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(pulldown_cmark::TagEnd::Paragraph)))
         .collect();
     for e in &events {
         match e {
-            Event::Html(_) | Event::InlineHtml(_) => {
-                return Err("raw HTML is not allowed in a quiz".into())
-            }
+            Event::Html(_) | Event::InlineHtml(_) => return Err("raw HTML is not allowed in a quiz".into()),
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
                 return Err("a quiz's text has no links or images".into())
             }
-            Event::Start(
-                Tag::Heading { .. } | Tag::List(_) | Tag::CodeBlock(_) | Tag::BlockQuote(_),
-            ) => return Err("a quiz's text is one line of inline Markdown".into()),
+            Event::Start(Tag::Heading { .. } | Tag::List(_) | Tag::CodeBlock(_) | Tag::BlockQuote(_)) => {
+                return Err("a quiz's text is one line of inline Markdown".into())
+            }
             _ => {}
         }
     }

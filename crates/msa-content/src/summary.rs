@@ -15,18 +15,12 @@ pub fn parse_summary(file: &Path, src: &str) -> Result<Vec<String>, Vec<ContentE
     let mut errors = Vec::new();
     for (i, raw) in src.lines().enumerate() {
         let line = raw.trim();
-        let item = line.strip_prefix("- ").or_else(|| {
-            line.split_once(". ")
-                .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty())
-                .map(|(_, r)| r)
-        });
+        let item = line
+            .strip_prefix("- ")
+            .or_else(|| line.split_once(". ").filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty()).map(|(_, r)| r));
         let Some(item) = item else {
             if !(line.is_empty() || line.starts_with('#')) {
-                errors.push(ContentError::new(
-                    file,
-                    i + 1,
-                    format!("`{line}` is not a list item `1. [Title](slug.md)`"),
-                ));
+                errors.push(ContentError::new(file, i + 1, format!("`{line}` is not a list item `1. [Title](slug.md)`")));
             }
             continue;
         };
@@ -62,8 +56,7 @@ pub fn parse_summary(file: &Path, src: &str) -> Result<Vec<String>, Vec<ContentE
 
 pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }

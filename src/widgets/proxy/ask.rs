@@ -15,17 +15,10 @@ pub fn AskServer(lang: Locale, cfg: ReadSignal<Config>, request: u64) -> impl In
     let names = move || cfg.with(|c| c.servers.iter().map(|s| s.name.clone()).collect::<Vec<_>>());
     let group = format!("proxy-ask-{request}");
     let check = move |_| {
-        let r =
-            first_servers(&cfg.get_untracked(), request).map_err(|e| text::config_error(lang, &e));
+        let r = first_servers(&cfg.get_untracked(), request).map_err(|e| text::config_error(lang, &e));
         answer.set(Some(r));
     };
-    let q = text::fill(
-        td_string!(lang, proxy.ask_server),
-        &[
-            ("n", request.to_string()),
-            ("id", (request - 1).to_string()),
-        ],
-    );
+    let q = text::fill(td_string!(lang, proxy.ask_server), &[("n", request.to_string()), ("id", (request - 1).to_string())]);
     view! {
         <div class="proxy__ask">
             <fieldset class="proxy__group" disabled=move || answer.get().is_some()>
@@ -72,30 +65,21 @@ pub fn AskServer(lang: Locale, cfg: ReadSignal<Config>, request: u64) -> impl In
 #[component]
 pub fn AskDetection(lang: Locale, cfg: ReadSignal<Config>) -> impl IntoView {
     let guess = RwSignal::new(String::new());
-    let answer =
-        RwSignal::new(None::<Result<Option<msa_sim::proxy::playground::Detection>, String>>);
+    let answer = RwSignal::new(None::<Result<Option<msa_sim::proxy::playground::Detection>, String>>);
     let dead = move || {
         cfg.with(|c| {
             c.faults
                 .iter()
                 .find(|f| f.fault == Fault::Crash)
-                .and_then(|f| {
-                    c.server_index(&f.server)
-                        .map(|i| (i, f.server.clone(), f.at_ms))
-                })
+                .and_then(|f| c.server_index(&f.server).map(|i| (i, f.server.clone(), f.at_ms)))
         })
     };
     let check = move |_| {
         let Some((i, _, _)) = dead() else { return };
-        answer.set(Some(
-            detection(&cfg.get_untracked(), i).map_err(|e| text::config_error(lang, &e)),
-        ));
+        answer.set(Some(detection(&cfg.get_untracked(), i).map_err(|e| text::config_error(lang, &e))));
     };
     let question = move || match dead() {
-        Some((_, name, at)) => text::fill(
-            td_string!(lang, proxy.ask_detect),
-            &[("server", name), ("t", text::num(at as f64 / 1000.0))],
-        ),
+        Some((_, name, at)) => text::fill(td_string!(lang, proxy.ask_detect), &[("server", name), ("t", text::num(at as f64 / 1000.0))]),
         None => td_string!(lang, proxy.ask_no_crash).to_string(),
     };
     view! {

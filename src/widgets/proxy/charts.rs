@@ -17,11 +17,7 @@ const PAD_T: f64 = 8.0;
 
 fn points(values: &[f64], max: f64, n: usize) -> String {
     let mut s = String::with_capacity(values.len() * 12);
-    let dx = if n > 1 {
-        (W - PAD_L * 2.0) / (n - 1) as f64
-    } else {
-        0.0
-    };
+    let dx = if n > 1 { (W - PAD_L * 2.0) / (n - 1) as f64 } else { 0.0 };
     for (i, v) in values.iter().enumerate() {
         let x = PAD_L + i as f64 * dx;
         let y = H - 4.0 - (v / max).clamp(0.0, 1.0) * (H - PAD_T - 8.0);
@@ -43,16 +39,9 @@ pub fn Chart(
     latest: String,
 ) -> impl IntoView {
     let max = Memo::new(move |_| {
-        lines
-            .with(|ls| {
-                ls.iter()
-                    .flat_map(|l| l.values.iter().copied())
-                    .fold(0.0f64, f64::max)
-            })
-            .max(1e-9)
+        lines.with(|ls| ls.iter().flat_map(|l| l.values.iter().copied()).fold(0.0f64, f64::max)).max(1e-9)
     });
-    let n =
-        Memo::new(move |_| lines.with(|ls| ls.iter().map(|l| l.values.len()).max().unwrap_or(0)));
+    let n = Memo::new(move |_| lines.with(|ls| ls.iter().map(|l| l.values.len()).max().unwrap_or(0)));
     let unit2 = unit.clone();
     let summary = {
         let title = title.clone();
@@ -62,16 +51,7 @@ pub fn Chart(
             lines.with(|ls| {
                 let parts: Vec<String> = ls
                     .iter()
-                    .map(|l| {
-                        format!(
-                            "{} {}",
-                            l.label,
-                            l.values
-                                .last()
-                                .map(|v| super::text::num(*v))
-                                .unwrap_or_else(|| "-".into())
-                        )
-                    })
+                    .map(|l| format!("{} {}", l.label, l.values.last().map(|v| super::text::num(*v)).unwrap_or_else(|| "-".into())))
                     .collect();
                 format!("{title} ({unit}), {latest}: {}", parts.join(", "))
             })

@@ -21,11 +21,7 @@ struct Done {
 
 #[component]
 pub fn Compare(lang: Locale, base: StoredValue<Playground>) -> impl IntoView {
-    let chosen = RwSignal::new(vec![
-        Algorithm::RoundRobin,
-        Algorithm::LeastConn,
-        Algorithm::RandomTwo,
-    ]);
+    let chosen = RwSignal::new(vec![Algorithm::RoundRobin, Algorithm::LeastConn, Algorithm::RandomTwo]);
     let runs = StoredValue::new(Vec::<Playground>::new());
     let running = RwSignal::new(false);
     let progress = RwSignal::new(0u32);
@@ -43,11 +39,7 @@ pub fn Compare(lang: Locale, base: StoredValue<Playground>) -> impl IntoView {
             match base.with_value(|b| b.with_algorithm(*a)) {
                 Ok(p) => v.push(p),
                 Err(e) => {
-                    error.set(Some(format!(
-                        "{}: {}",
-                        text::algo_label(lang, *a),
-                        text::config_error(lang, &e)
-                    )));
+                    error.set(Some(format!("{}: {}", text::algo_label(lang, *a), text::config_error(lang, &e))));
                     return;
                 }
             }
@@ -84,10 +76,7 @@ pub fn Compare(lang: Locale, base: StoredValue<Playground>) -> impl IntoView {
         }
         let (now, dur) = runs.with_value(|v| {
             let now = v.iter().map(|p| p.now().as_us()).min().unwrap_or(0);
-            let dur = v
-                .first()
-                .map(|p| p.config().duration_ms * 1000)
-                .unwrap_or(1);
+            let dur = v.first().map(|p| p.config().duration_ms * 1000).unwrap_or(1);
             (now, dur)
         });
         progress.set(((now as f64 / dur.max(1) as f64).min(1.0) * 100.0) as u32);
@@ -99,13 +88,7 @@ pub fn Compare(lang: Locale, base: StoredValue<Playground>) -> impl IntoView {
                     .map(|p| Done {
                         algo: p.config().algorithm,
                         summary: p.engine().summary(),
-                        p99: p
-                            .engine()
-                            .metrics()
-                            .series
-                            .iter()
-                            .map(|s| s.p99_us as f64 / 1000.0)
-                            .collect(),
+                        p99: p.engine().metrics().series.iter().map(|s| s.p99_us as f64 / 1000.0).collect(),
                     })
                     .collect()
             }));
@@ -117,11 +100,7 @@ pub fn Compare(lang: Locale, base: StoredValue<Playground>) -> impl IntoView {
             .get()
             .into_iter()
             .enumerate()
-            .map(|(i, d)| Line {
-                label: text::algo_label(lang, d.algo),
-                class: ["a", "b", "c", "d"][i % 4],
-                values: d.p99,
-            })
+            .map(|(i, d)| Line { label: text::algo_label(lang, d.algo), class: ["a", "b", "c", "d"][i % 4], values: d.p99 })
             .collect::<Vec<_>>()
     });
 

@@ -79,11 +79,7 @@ pub fn Proxy(params: Params, lang: Locale) -> impl IntoView {
     let lab = params.is_empty();
     let key: &'static str = param(params, "id").unwrap_or("proxy");
     let view_mode = View::parse(param(params, "view"), lab);
-    let preset_name = param(params, "preset").unwrap_or(if lab {
-        "notes-port-8004"
-    } else {
-        "uneven-round-robin"
-    });
+    let preset_name = param(params, "preset").unwrap_or(if lab { "notes-port-8004" } else { "uneven-round-robin" });
     let mut base = scenarios::preset(preset_name).unwrap_or_default();
     // The queueing presets keep no text log (for speed); the picture's log needs a few lines.
     base.log_capacity = base.log_capacity.max(LOG_KEEP);
@@ -138,10 +134,7 @@ pub fn Proxy(params: Params, lang: Locale) -> impl IntoView {
             snap.set(e.snapshot());
             events.set(e.events());
             let m = e.metrics();
-            let changed = series.with_untracked(|s| {
-                s.len() != m.series.len()
-                    || s.last().map(|x| x.t_s) != m.series.back().map(|x| x.t_s)
-            });
+            let changed = series.with_untracked(|s| s.len() != m.series.len() || s.last().map(|x| x.t_s) != m.series.back().map(|x| x.t_s));
             if changed {
                 series.set(m.series.iter().cloned().collect());
                 little.set(Little::of(e));
@@ -151,19 +144,10 @@ pub fn Proxy(params: Params, lang: Locale) -> impl IntoView {
                 last_text.set_value(t);
                 let n = e.server_names();
                 let entries = e.log().entries();
-                log.set(
-                    entries
-                        .iter()
-                        .rev()
-                        .take(LOG_LINES)
-                        .map(|x| text::log_line(lang, x, &n))
-                        .collect(),
-                );
+                log.set(entries.iter().rev().take(LOG_LINES).map(|x| text::log_line(lang, x, &n)).collect());
                 // Every entry since the last look (as far as the log still holds them): the newest change of state.
                 let count = e.log().count();
-                let fresh = count
-                    .saturating_sub(seen.get_value())
-                    .min(entries.len() as u64) as usize;
+                let fresh = count.saturating_sub(seen.get_value()).min(entries.len() as u64) as usize;
                 seen.set_value(count);
                 if let Some(x) = entries.iter().rev().take(fresh).find(|x| text::notable(x)) {
                     let line = text::log_line(lang, x, &n);
@@ -328,9 +312,7 @@ pub fn Proxy(params: Params, lang: Locale) -> impl IntoView {
     let body = match view_mode {
         View::Compare => view! { <compare::Compare lang base=pg /> }.into_any(),
         View::AskServer => {
-            let n = param(params, "request")
-                .and_then(|s| s.parse::<u64>().ok())
-                .unwrap_or(7);
+            let n = param(params, "request").and_then(|s| s.parse::<u64>().ok()).unwrap_or(7);
             view! { <ask::AskServer lang cfg=cfg.read_only() request=n /> }.into_any()
         }
         View::AskDetection => view! { <ask::AskDetection lang cfg=cfg.read_only() /> }.into_any(),
@@ -425,66 +407,34 @@ struct Layout {
 
 impl Layout {
     fn width(self) -> f64 {
-        if self.narrow {
-            360.0
-        } else {
-            720.0
-        }
+        if self.narrow { 360.0 } else { 720.0 }
     }
     fn row_h(self, rows: usize) -> f64 {
-        if rows <= 6 {
-            40.0
-        } else {
-            28.0
-        }
+        if rows <= 6 { 40.0 } else { 28.0 }
     }
     /// The first backend's top: below the proxy when stacked, else centred on a picture at least 200 high.
     fn top(self, rows: usize) -> f64 {
-        if self.narrow {
-            92.0
-        } else {
-            ((200.0 - rows as f64 * self.row_h(rows)) / 2.0).max(20.0)
-        }
+        if self.narrow { 92.0 } else { ((200.0 - rows as f64 * self.row_h(rows)) / 2.0).max(20.0) }
     }
     fn height(self, rows: usize) -> f64 {
         let body = self.top(rows) + rows as f64 * self.row_h(rows) + 14.0;
-        if self.narrow {
-            body
-        } else {
-            body.max(200.0)
-        }
+        if self.narrow { body } else { body.max(200.0) }
     }
     /// The clients' box (x, y, w, h) and the proxy's.
     fn clients(self, h: f64) -> (f64, f64, f64, f64) {
-        if self.narrow {
-            (10.0, 10.0, 120.0, 60.0)
-        } else {
-            (10.0, h / 2.0 - 30.0, 110.0, 60.0)
-        }
+        if self.narrow { (10.0, 10.0, 120.0, 60.0) } else { (10.0, h / 2.0 - 30.0, 110.0, 60.0) }
     }
     fn proxy(self, h: f64) -> (f64, f64, f64, f64) {
-        if self.narrow {
-            (170.0, 10.0, 180.0, 60.0)
-        } else {
-            (170.0, h / 2.0 - 40.0, 130.0, 80.0)
-        }
+        if self.narrow { (170.0, 10.0, 180.0, 60.0) } else { (170.0, h / 2.0 - 40.0, 130.0, 80.0) }
     }
     /// Where requests leave the proxy.
     fn out(self, h: f64) -> (f64, f64) {
-        if self.narrow {
-            (20.0, 76.0)
-        } else {
-            (300.0, h / 2.0)
-        }
+        if self.narrow { (20.0, 76.0) } else { (300.0, h / 2.0) }
     }
     /// Backend `i`'s box.
     fn backend(self, i: usize, rows: usize) -> (f64, f64, f64, f64) {
         let y = self.top(rows) + i as f64 * self.row_h(rows);
-        if self.narrow {
-            (34.0, y, 316.0, self.row_h(rows) - 6.0)
-        } else {
-            (520.0, y, 190.0, self.row_h(rows) - 6.0)
-        }
+        if self.narrow { (34.0, y, 316.0, self.row_h(rows) - 6.0) } else { (520.0, y, 190.0, self.row_h(rows) - 6.0) }
     }
     /// Where a request reaches backend `i`, and the point on the way at `progress` (0 = the proxy, 1 = there).
     fn travel(self, i: usize, rows: usize, h: f64, progress: f64, lane: f64) -> (f64, f64) {
@@ -514,11 +464,7 @@ fn dot_paths(s: &Snapshot, rows: usize, height: f64, lay: Layout) -> [String; 6]
             (Phase::ProxyQueue, _) | (_, None) => {
                 let k = pq;
                 pq += 1;
-                (
-                    3,
-                    px + 10.0 + (k % 18) as f64 * 6.5,
-                    py + ph - 10.0 - ((k / 18) % 3) as f64 * 6.0,
-                )
+                (3, px + 10.0 + (k % 18) as f64 * 6.5, py + ph - 10.0 - ((k / 18) % 3) as f64 * 6.0)
             }
             (Phase::ToBackend, Some(b)) => {
                 let (x, y) = lay.travel(b.min(last), rows, height, r.progress, 0.0);
@@ -534,23 +480,14 @@ fn dot_paths(s: &Snapshot, rows: usize, height: f64, lay: Layout) -> [String; 6]
                 let k = qcount[b];
                 qcount[b] += 1;
                 let x0 = if lay.narrow { bx + bw - 8.0 } else { bx - 8.0 };
-                (
-                    4,
-                    x0 - (k % 12) as f64 * 6.0,
-                    by + if lay.narrow { 9.0 } else { 13.0 } + ((k / 12) % 3) as f64 * 5.0
-                        - if lay.narrow { 0.0 } else { 5.0 },
-                )
+                (4, x0 - (k % 12) as f64 * 6.0, by + if lay.narrow { 9.0 } else { 13.0 } + ((k / 12) % 3) as f64 * 5.0 - if lay.narrow { 0.0 } else { 5.0 })
             }
             (Phase::Service, Some(b)) | (Phase::Stalled, Some(b)) => {
                 let b = b.min(last);
                 let (bx, by, _, bh) = lay.backend(b, rows);
                 let k = scount[b];
                 scount[b] += 1;
-                (
-                    if r.phase == Phase::Stalled { 5 } else { 2 },
-                    bx + 10.0 + (k % per_row) as f64 * 6.0,
-                    by + bh - 7.0,
-                )
+                (if r.phase == Phase::Stalled { 5 } else { 2 }, bx + 10.0 + (k % per_row) as f64 * 6.0, by + bh - 7.0)
             }
         };
         use std::fmt::Write as _;
@@ -571,13 +508,7 @@ fn Picture(
 ) -> impl IntoView {
     let _ = names;
     // Measured once: a phone gets the stacked picture.
-    let lay = Layout {
-        narrow: window()
-            .inner_width()
-            .ok()
-            .and_then(|w| w.as_f64())
-            .is_some_and(|w| w < 600.0),
-    };
+    let lay = Layout { narrow: window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w < 600.0) };
     let rows = Memo::new(move |_| snap.with(|s| s.backends.len()));
     let height = Memo::new(move |_| lay.height(rows.get()));
     let dots = Memo::new(move |_| snap.with(|s| dot_paths(s, rows.get(), height.get(), lay)));
@@ -655,26 +586,11 @@ fn Picture(
 /// Keys on a focused backend: c crash, h hang, s slow, r revive, d down/up, x remove.
 fn key_action(key: &str, i: usize, down: bool) -> Option<Action> {
     Some(match key {
-        "c" | "C" => Action::Fault {
-            server: i,
-            fault: Fault::Crash,
-        },
-        "h" | "H" => Action::Fault {
-            server: i,
-            fault: Fault::Hang,
-        },
-        "s" | "S" => Action::Fault {
-            server: i,
-            fault: Fault::Slow(4.0),
-        },
-        "r" | "R" => Action::Fault {
-            server: i,
-            fault: Fault::Revive,
-        },
-        "d" | "D" => Action::SetDown {
-            server: i,
-            down: !down,
-        },
+        "c" | "C" => Action::Fault { server: i, fault: Fault::Crash },
+        "h" | "H" => Action::Fault { server: i, fault: Fault::Hang },
+        "s" | "S" => Action::Fault { server: i, fault: Fault::Slow(4.0) },
+        "r" | "R" => Action::Fault { server: i, fault: Fault::Revive },
+        "d" | "D" => Action::SetDown { server: i, down: !down },
         "x" | "X" | "Delete" => Action::Remove { server: i },
         _ => return None,
     })
@@ -695,21 +611,11 @@ fn Backend(
     let bw = lay.backend(i, 1).2;
     let y = move || lay.backend(i, rows.get()).1;
     let h = move || lay.backend(i, rows.get()).3;
-    let state = move || {
-        b.with(|b| {
-            b.as_ref()
-                .map(|b| text::backend_state(lang, b))
-                .unwrap_or(("off", String::new()))
-        })
-    };
+    let state = move || b.with(|b| b.as_ref().map(|b| text::backend_state(lang, b)).unwrap_or(("off", String::new())));
     // The accessible name is the visible text (name, workers, queue, state); the keys are told once, above.
     let toggle = move || {
         if let Some(b) = b.get_untracked() {
-            let fault = if b.crashed || b.hung || b.slow > 1.0 {
-                Fault::Revive
-            } else {
-                Fault::Crash
-            };
+            let fault = if b.crashed || b.hung || b.slow > 1.0 { Fault::Revive } else { Fault::Crash };
             act(Action::Fault { server: i, fault });
         }
     };
@@ -776,12 +682,7 @@ fn Totals(lang: Locale, snap: RwSignal<Snapshot>, little: RwSignal<Little>) -> i
 
 /// One row per backend: its figures and its actions (real buttons: the keyboard path to every action).
 #[component]
-fn BackendTable(
-    lang: Locale,
-    snap: RwSignal<Snapshot>,
-    selected: RwSignal<usize>,
-    act: impl Fn(Action) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn BackendTable(lang: Locale, snap: RwSignal<Snapshot>, selected: RwSignal<usize>, act: impl Fn(Action) + Copy + Send + Sync + 'static) -> impl IntoView {
     let rows = Memo::new(move |_| snap.with(|s| s.backends.len()));
     let can_add = move || rows.get() < UI_MAX_SERVERS.min(MAX_SERVERS);
     view! {
@@ -812,13 +713,7 @@ fn BackendTable(
 }
 
 #[component]
-fn BackendRow(
-    lang: Locale,
-    snap: RwSignal<Snapshot>,
-    i: usize,
-    selected: RwSignal<usize>,
-    act: impl Fn(Action) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn BackendRow(lang: Locale, snap: RwSignal<Snapshot>, i: usize, selected: RwSignal<usize>, act: impl Fn(Action) + Copy + Send + Sync + 'static) -> impl IntoView {
     let _ = selected;
     let b = Memo::new(move |_| snap.with(|s| s.backends.get(i).cloned()));
     let name = move || b.with(|b| b.as_ref().map(|b| b.name.clone()).unwrap_or_default());
@@ -853,12 +748,7 @@ fn BackendRow(
 }
 
 fn attempts(snap: RwSignal<Snapshot>, i: usize) -> String {
-    snap.with(|s| {
-        s.stats
-            .get(i)
-            .map(|b| b.attempts.to_string())
-            .unwrap_or_default()
-    })
+    snap.with(|s| s.stats.get(i).map(|b| b.attempts.to_string()).unwrap_or_default())
 }
 fn served(snap: RwSignal<Snapshot>, i: usize) -> String {
     snap.with(|s| s.stats.get(i).map(|b| b.ok.to_string()).unwrap_or_default())
@@ -874,73 +764,29 @@ fn failed_at(snap: RwSignal<Snapshot>, i: usize) -> String {
 
 /// The live charts.
 #[component]
-fn Charts(
-    lang: Locale,
-    series: RwSignal<Vec<Sample>>,
-    names: RwSignal<Vec<String>>,
-) -> impl IntoView {
+fn Charts(lang: Locale, series: RwSignal<Vec<Sample>>, names: RwSignal<Vec<String>>) -> impl IntoView {
     let first = Signal::derive(move || series.with(|s| s.first().map(|x| x.t_s).unwrap_or(1)));
     let col = move |f: fn(&Sample) -> f64| series.with(|s| s.iter().map(f).collect::<Vec<f64>>());
     let latency = Signal::derive(move || {
         vec![
-            Line {
-                label: "p50".into(),
-                class: "a",
-                values: col(|s| s.p50_us as f64 / 1000.0),
-            },
-            Line {
-                label: "p95".into(),
-                class: "b",
-                values: col(|s| s.p95_us as f64 / 1000.0),
-            },
-            Line {
-                label: "p99".into(),
-                class: "c",
-                values: col(|s| s.p99_us as f64 / 1000.0),
-            },
+            Line { label: "p50".into(), class: "a", values: col(|s| s.p50_us as f64 / 1000.0) },
+            Line { label: "p95".into(), class: "b", values: col(|s| s.p95_us as f64 / 1000.0) },
+            Line { label: "p99".into(), class: "c", values: col(|s| s.p99_us as f64 / 1000.0) },
         ]
     });
     let throughput = Signal::derive(move || {
         vec![
-            Line {
-                label: td_string!(lang, proxy.t_ok).into(),
-                class: "a",
-                values: col(|s| s.ok as f64),
-            },
-            Line {
-                label: td_string!(lang, proxy.t_failed).into(),
-                class: "c",
-                values: col(|s| s.failed as f64),
-            },
-            Line {
-                label: td_string!(lang, proxy.t_dropped).into(),
-                class: "b",
-                values: col(|s| s.dropped as f64),
-            },
+            Line { label: td_string!(lang, proxy.t_ok).into(), class: "a", values: col(|s| s.ok as f64) },
+            Line { label: td_string!(lang, proxy.t_failed).into(), class: "c", values: col(|s| s.failed as f64) },
+            Line { label: td_string!(lang, proxy.t_dropped).into(), class: "b", values: col(|s| s.dropped as f64) },
         ]
     });
     let errors = Signal::derive(move || {
         vec![
-            Line {
-                label: "500".into(),
-                class: "a",
-                values: col(|s| s.http_500 as f64),
-            },
-            Line {
-                label: "502".into(),
-                class: "b",
-                values: col(|s| s.http_502 as f64),
-            },
-            Line {
-                label: "503".into(),
-                class: "c",
-                values: col(|s| s.http_503 as f64),
-            },
-            Line {
-                label: "504".into(),
-                class: "d",
-                values: col(|s| s.http_504 as f64),
-            },
+            Line { label: "500".into(), class: "a", values: col(|s| s.http_500 as f64) },
+            Line { label: "502".into(), class: "b", values: col(|s| s.http_502 as f64) },
+            Line { label: "503".into(), class: "c", values: col(|s| s.http_503 as f64) },
+            Line { label: "504".into(), class: "d", values: col(|s| s.http_504 as f64) },
         ]
     });
     let load = Signal::derive(move || {
@@ -951,26 +797,15 @@ fn Charts(
                 .map(|(i, name)| Line {
                     label: name.clone(),
                     class: ["a", "b", "c", "d", "e", "f", "g", "h"][i % 8],
-                    values: s
-                        .iter()
-                        .map(|x| x.served.get(i).copied().unwrap_or(0) as f64)
-                        .collect(),
+                    values: s.iter().map(|x| x.served.get(i).copied().unwrap_or(0) as f64).collect(),
                 })
                 .collect()
         })
     });
     let lost = Signal::derive(move || {
         vec![
-            Line {
-                label: td_string!(lang, proxy.t_lost).into(),
-                class: "c",
-                values: col(|s| s.sessions_lost as f64),
-            },
-            Line {
-                label: td_string!(lang, proxy.t_retries).into(),
-                class: "b",
-                values: col(|s| s.retries as f64),
-            },
+            Line { label: td_string!(lang, proxy.t_lost).into(), class: "c", values: col(|s| s.sessions_lost as f64) },
+            Line { label: td_string!(lang, proxy.t_retries).into(), class: "b", values: col(|s| s.retries as f64) },
         ]
     });
     let per_s = td_string!(lang, proxy.per_second).to_string();
@@ -1014,39 +849,18 @@ fn Num(
 
 /// Every setting of the run. A change restarts the run from time 0 with the new settings.
 #[component]
-fn Settings(
-    lang: Locale,
-    cfg: RwSignal<Config>,
-    apply: impl Fn(String, String) + Copy + Send + Sync + 'static,
-    open: bool,
-) -> impl IntoView {
+fn Settings(lang: Locale, cfg: RwSignal<Config>, apply: impl Fn(String, String) + Copy + Send + Sync + 'static, open: bool) -> impl IntoView {
     let commit = move |key: &'static str| Callback::new(move |v: String| apply(key.to_string(), v));
     let val = move |f: fn(&Config) -> String| Signal::derive(move || cfg.with(f));
     let bounds = move |unit: &str, min: &str, max: &str| {
-        text::fill(
-            td_string!(lang, proxy.bounds),
-            &[
-                ("unit", unit.to_string()),
-                ("min", min.to_string()),
-                ("max", max.to_string()),
-            ],
-        )
+        text::fill(td_string!(lang, proxy.bounds), &[("unit", unit.to_string()), ("min", min.to_string()), ("max", max.to_string())])
     };
     let nservers = Memo::new(move |_| cfg.with(|c| c.servers.len()));
     let uses_key = Memo::new(move |_| cfg.with(|c| c.algorithm.uses_key()));
     let checks_on = Memo::new(move |_| cfg.with(|c| c.health_check.is_some()));
     let bursts = Memo::new(move |_| cfg.with(|c| c.clients.arrival == Arrival::Bursts));
-    let lognormal = Memo::new(move |_| {
-        cfg.with(|c| {
-            c.servers
-                .first()
-                .is_some_and(|s| s.service.dist == Dist::LogNormal)
-        })
-    });
-    let select = move |label: &'static str,
-                       key: &'static str,
-                       options: Vec<(String, String)>,
-                       current: fn(&Config) -> String| {
+    let lognormal = Memo::new(move |_| cfg.with(|c| c.servers.first().is_some_and(|s| s.service.dist == Dist::LogNormal)));
+    let select = move |label: &'static str, key: &'static str, options: Vec<(String, String)>, current: fn(&Config) -> String| {
         view! {
             <label class="proxy__field">
                 <span>{label}</span>

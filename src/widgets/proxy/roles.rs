@@ -13,31 +13,13 @@ pub fn ProxyRoles(params: Params, lang: Locale) -> impl IntoView {
     let key = param(params, "id").unwrap_or("proxy-roles");
     let role = RwSignal::new(Role::Reverse);
     let h = Memo::new(move |_| match role.get() {
-        Role::Forward => hop(
-            Role::Forward,
-            CLIENT_IP,
-            HOST,
-            "192.168.0.1:3128",
-            "192.168.0.1",
-        ),
-        Role::Reverse => hop(
-            Role::Reverse,
-            CLIENT_IP,
-            HOST,
-            "198.51.100.10:8004",
-            "10.0.0.2",
-        ),
+        Role::Forward => hop(Role::Forward, CLIENT_IP, HOST, "192.168.0.1:3128", "192.168.0.1"),
+        Role::Reverse => hop(Role::Reverse, CLIENT_IP, HOST, "198.51.100.10:8004", "10.0.0.2"),
     });
     let heading = format!("{key}-title");
     let heading2 = heading.clone();
     let group = format!("{key}-role");
-    let yes_no = move |b: bool| {
-        if b {
-            td_string!(lang, proxy_roles.yes)
-        } else {
-            td_string!(lang, proxy_roles.no)
-        }
-    };
+    let yes_no = move |b: bool| if b { td_string!(lang, proxy_roles.yes) } else { td_string!(lang, proxy_roles.no) };
     let radio = move |r: Role, label: &'static str| {
         let group = group.clone();
         view! {

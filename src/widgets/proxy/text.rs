@@ -25,11 +25,7 @@ pub fn num(x: f64) -> String {
     }
     let s = format!("{x:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
-    }
+    if s == "-0" { "0".into() } else { s.to_string() }
 }
 
 /// Microseconds as milliseconds (`12.3 ms`).
@@ -73,65 +69,33 @@ pub fn field_label(lang: Locale, key: &str) -> String {
 
 fn server_label(lang: Locale, server: Option<usize>) -> String {
     match server {
-        Some(i) => fill(
-            td_string!(lang, proxy.server_n),
-            &[("n", (i + 1).to_string())],
-        ),
+        Some(i) => fill(td_string!(lang, proxy.server_n), &[("n", (i + 1).to_string())]),
         None => String::new(),
     }
 }
 
 pub fn config_error(lang: Locale, e: &ConfigError) -> String {
     match e {
-        ConfigError::OutOfRange {
-            field,
-            min,
-            max,
-            got,
-        } => fill(
+        ConfigError::OutOfRange { field, min, max, got } => fill(
             td_string!(lang, proxy.err_range),
             &[
-                (
-                    "field",
-                    format!(
-                        "{}{}",
-                        server_label(lang, field.server),
-                        field_label(lang, field.key)
-                    ),
-                ),
+                ("field", format!("{}{}", server_label(lang, field.server), field_label(lang, field.key))),
                 ("min", min.to_string()),
                 ("max", max.to_string()),
                 ("got", got.to_string()),
             ],
         ),
-        ConfigError::FloatOutOfRange {
-            field,
-            min,
-            max,
-            got,
-        } => fill(
+        ConfigError::FloatOutOfRange { field, min, max, got } => fill(
             td_string!(lang, proxy.err_range),
             &[
-                (
-                    "field",
-                    format!(
-                        "{}{}",
-                        server_label(lang, field.server),
-                        field_label(lang, field.key)
-                    ),
-                ),
+                ("field", format!("{}{}", server_label(lang, field.server), field_label(lang, field.key))),
                 ("min", num(*min)),
                 ("max", num(*max)),
                 ("got", num(*got)),
             ],
         ),
-        ConfigError::NoServers | ConfigError::NoPrimary => {
-            td_string!(lang, proxy.err_no_primary).to_string()
-        }
-        ConfigError::TooManyServers { max, .. } => fill(
-            td_string!(lang, proxy.err_full),
-            &[("max", max.to_string())],
-        ),
+        ConfigError::NoServers | ConfigError::NoPrimary => td_string!(lang, proxy.err_no_primary).to_string(),
+        ConfigError::TooManyServers { max, .. } => fill(td_string!(lang, proxy.err_full), &[("max", max.to_string())]),
         ConfigError::BackupNotAllowed { .. } => td_string!(lang, proxy.err_backup).to_string(),
         ConfigError::WarmupNotBeforeEnd { .. } => td_string!(lang, proxy.err_warmup).to_string(),
         ConfigError::TooManyRequests { max, expected } => fill(
@@ -142,10 +106,7 @@ pub fn config_error(lang: Locale, e: &ConfigError) -> String {
         | ConfigError::DuplicateName { .. }
         | ConfigError::BadAddress { .. }
         | ConfigError::UnknownFaultServer { .. }
-        | ConfigError::TooManyFaults { .. } => fill(
-            td_string!(lang, proxy.err_other),
-            &[("detail", e.to_string())],
-        ),
+        | ConfigError::TooManyFaults { .. } => fill(td_string!(lang, proxy.err_other), &[("detail", e.to_string())]),
     }
 }
 
@@ -153,13 +114,7 @@ pub fn set_error(lang: Locale, e: &SetError) -> String {
     match e {
         SetError::BadValue { key, value, .. } => {
             let field = key.rsplit('.').next().unwrap_or(key);
-            fill(
-                td_string!(lang, proxy.err_not_number),
-                &[
-                    ("field", field_label(lang, field)),
-                    ("value", value.clone()),
-                ],
-            )
+            fill(td_string!(lang, proxy.err_not_number), &[("field", field_label(lang, field)), ("value", value.clone())])
         }
         SetError::ServerCount { max, .. } => fill(
             td_string!(lang, proxy.err_range),
@@ -170,23 +125,15 @@ pub fn set_error(lang: Locale, e: &SetError) -> String {
                 ("got", "?".into()),
             ],
         ),
-        _ => fill(
-            td_string!(lang, proxy.err_other),
-            &[("detail", e.to_string())],
-        ),
+        _ => fill(td_string!(lang, proxy.err_other), &[("detail", e.to_string())]),
     }
 }
 
 pub fn command_error(lang: Locale, e: &CommandError) -> String {
     match e {
         CommandError::LastPrimary { .. } => td_string!(lang, proxy.err_last_primary).to_string(),
-        CommandError::Full { max } => fill(
-            td_string!(lang, proxy.err_full),
-            &[("max", max.to_string())],
-        ),
-        CommandError::Removed { .. } | CommandError::UnknownServer { .. } => {
-            td_string!(lang, proxy.err_removed).to_string()
-        }
+        CommandError::Full { max } => fill(td_string!(lang, proxy.err_full), &[("max", max.to_string())]),
+        CommandError::Removed { .. } | CommandError::UnknownServer { .. } => td_string!(lang, proxy.err_removed).to_string(),
         CommandError::Config(c) => config_error(lang, c),
     }
 }
@@ -196,10 +143,9 @@ pub fn state_error(lang: Locale, e: &StateError) -> String {
         StateError::Config(QueryError::Invalid(c)) => config_error(lang, c),
         StateError::Config(QueryError::Set { error, .. }) => set_error(lang, error),
         StateError::BadTime => td_string!(lang, proxy.err_link_time).to_string(),
-        StateError::BadAction { index } => fill(
-            td_string!(lang, proxy.err_link_action),
-            &[("n", (index + 1).to_string())],
-        ),
+        StateError::BadAction { index } => {
+            fill(td_string!(lang, proxy.err_link_action), &[("n", (index + 1).to_string())])
+        }
         _ => e.to_string(),
     };
     fill(td_string!(lang, proxy.err_link), &[("detail", detail)])
@@ -234,21 +180,12 @@ pub fn backend_state(lang: Locale, b: &BackendView) -> (&'static str, String) {
     } else if b.failed_passive {
         ("warn", td_string!(lang, proxy.st_failed).to_string())
     } else if b.slow > 1.0 {
-        (
-            "warn",
-            fill(td_string!(lang, proxy.st_slow), &[("x", num(b.slow))]),
-        )
+        ("warn", fill(td_string!(lang, proxy.st_slow), &[("x", num(b.slow))]))
     } else {
         ("ok", td_string!(lang, proxy.st_up).to_string())
     };
     let s = if b.error_permille > 0 && !b.removed && !b.crashed {
-        format!(
-            "{s}, {}",
-            fill(
-                td_string!(lang, proxy.st_errors),
-                &[("p", num(b.error_permille as f64 / 10.0))]
-            )
-        )
+        format!("{s}, {}", fill(td_string!(lang, proxy.st_errors), &[("p", num(b.error_permille as f64 / 10.0))]))
     } else {
         s
     };
@@ -286,41 +223,17 @@ pub fn log_line(lang: Locale, e: &LogEntry, names: &[String]) -> String {
     let what = match &e.kind {
         LogKind::Arrived { req, client, post } => t(
             td_string!(lang, proxy.log_arrived),
-            &[
-                ("req", req.to_string()),
-                ("client", client.to_string()),
-                ("method", if *post { "POST" } else { "GET" }.into()),
-            ],
+            &[("req", req.to_string()), ("client", client.to_string()), ("method", if *post { "POST" } else { "GET" }.into())],
         ),
-        LogKind::Sent {
-            req,
-            server,
-            attempt,
-        } => t(
+        LogKind::Sent { req, server, attempt } => t(
             td_string!(lang, proxy.log_sent),
-            &[
-                ("req", req.to_string()),
-                ("server", n(*server)),
-                ("try", attempt.to_string()),
-            ],
+            &[("req", req.to_string()), ("server", n(*server)), ("try", attempt.to_string())],
         ),
-        LogKind::Queued { req } => t(
-            td_string!(lang, proxy.log_queued),
-            &[("req", req.to_string())],
-        ),
-        LogKind::AttemptFailed {
-            req,
-            server,
-            why: w,
-            retry,
-        } => {
+        LogKind::Queued { req } => t(td_string!(lang, proxy.log_queued), &[("req", req.to_string())]),
+        LogKind::AttemptFailed { req, server, why: w, retry } => {
             let base = t(
                 td_string!(lang, proxy.log_failed),
-                &[
-                    ("req", req.to_string()),
-                    ("server", n(*server)),
-                    ("why", why(lang, *w).into()),
-                ],
+                &[("req", req.to_string()), ("server", n(*server)), ("why", why(lang, *w).into())],
             );
             if *retry {
                 format!("{base}{}", td_string!(lang, proxy.log_retry))
@@ -328,54 +241,22 @@ pub fn log_line(lang: Locale, e: &LogEntry, names: &[String]) -> String {
                 base
             }
         }
-        LogKind::Answered {
-            req,
-            status,
-            latency_us,
-        } => t(
+        LogKind::Answered { req, status, latency_us } => t(
             td_string!(lang, proxy.log_answered),
-            &[
-                ("req", req.to_string()),
-                ("status", status.to_string()),
-                ("ms", ms(*latency_us)),
-            ],
+            &[("req", req.to_string()), ("status", status.to_string()), ("ms", ms(*latency_us))],
         ),
-        LogKind::NoLive { req } => t(
-            td_string!(lang, proxy.log_nolive),
-            &[("req", req.to_string())],
-        ),
+        LogKind::NoLive { req } => t(td_string!(lang, proxy.log_nolive), &[("req", req.to_string())]),
         LogKind::Dropped { req, full } => t(
-            if *full {
-                td_string!(lang, proxy.log_dropped_full)
-            } else {
-                td_string!(lang, proxy.log_dropped_wait)
-            },
+            if *full { td_string!(lang, proxy.log_dropped_full) } else { td_string!(lang, proxy.log_dropped_wait) },
             &[("req", req.to_string())],
         ),
-        LogKind::SessionLost {
-            req,
-            client,
-            server,
-        } => t(
+        LogKind::SessionLost { req, client, server } => t(
             td_string!(lang, proxy.log_session_lost),
-            &[
-                ("req", req.to_string()),
-                ("client", client.to_string()),
-                ("server", n(*server)),
-            ],
+            &[("req", req.to_string()), ("client", client.to_string()), ("server", n(*server))],
         ),
-        LogKind::Disabled { server } => t(
-            td_string!(lang, proxy.log_disabled),
-            &[("server", n(*server))],
-        ),
-        LogKind::CheckDown { server } => t(
-            td_string!(lang, proxy.log_check_down),
-            &[("server", n(*server))],
-        ),
-        LogKind::CheckUp { server } => t(
-            td_string!(lang, proxy.log_check_up),
-            &[("server", n(*server))],
-        ),
+        LogKind::Disabled { server } => t(td_string!(lang, proxy.log_disabled), &[("server", n(*server))]),
+        LogKind::CheckDown { server } => t(td_string!(lang, proxy.log_check_down), &[("server", n(*server))]),
+        LogKind::CheckUp { server } => t(td_string!(lang, proxy.log_check_up), &[("server", n(*server))]),
         LogKind::Fault { server, fault } => {
             let tpl = match fault {
                 Fault::Crash => td_string!(lang, proxy.log_crash),
@@ -392,20 +273,11 @@ pub fn log_line(lang: Locale, e: &LogEntry, names: &[String]) -> String {
             t(tpl, &[("server", n(*server)), ("x", x)])
         }
         LogKind::MarkedDown { server, down } => t(
-            if *down {
-                td_string!(lang, proxy.log_marked_down)
-            } else {
-                td_string!(lang, proxy.log_marked_up)
-            },
+            if *down { td_string!(lang, proxy.log_marked_down) } else { td_string!(lang, proxy.log_marked_up) },
             &[("server", n(*server))],
         ),
-        LogKind::Added { server } => {
-            t(td_string!(lang, proxy.log_added), &[("server", n(*server))])
-        }
-        LogKind::Removed { server } => t(
-            td_string!(lang, proxy.log_removed),
-            &[("server", n(*server))],
-        ),
+        LogKind::Added { server } => t(td_string!(lang, proxy.log_added), &[("server", n(*server))]),
+        LogKind::Removed { server } => t(td_string!(lang, proxy.log_removed), &[("server", n(*server))]),
     };
     format!("{} {what}", secs(e.at.as_us()))
 }

@@ -46,31 +46,13 @@ pub fn column_html(lang: Locale, t: &TxnView) -> String {
         TxnStatus::Aborted { .. } => td_string!(lang, race.status_aborted),
         TxnStatus::Done { .. } => td_string!(lang, race.status_done),
     };
-    let _ = write!(
-        h,
-        "<div class=\"race__txn-head\"><strong class=\"race__txn-name\">{}</strong>",
-        text::txn(t.id)
-    );
+    let _ = write!(h, "<div class=\"race__txn-head\"><strong class=\"race__txn-name\">{}</strong>", text::txn(t.id));
     if let Some(s) = t.server {
-        let _ = write!(
-            h,
-            "<span class=\"race__server\">{}</span>",
-            esc(&fill(
-                td_string!(lang, race.on_server),
-                &[&(s + 1).to_string()]
-            ))
-        );
+        let _ = write!(h, "<span class=\"race__server\">{}</span>", esc(&fill(td_string!(lang, race.on_server), &[&(s + 1).to_string()])));
     }
-    let _ = write!(
-        h,
-        "<span class=\"race__badge race__badge--{cls}\">{}</span>",
-        esc(status)
-    );
+    let _ = write!(h, "<span class=\"race__badge race__badge--{cls}\">{}</span>", esc(status));
     if t.max_attempts > 1 {
-        let a = fill(
-            td_string!(lang, race.attempt),
-            &[&t.attempt.to_string(), &t.max_attempts.to_string()],
-        );
+        let a = fill(td_string!(lang, race.attempt), &[&t.attempt.to_string(), &t.max_attempts.to_string()]);
         let _ = write!(h, "<span class=\"race__attempt\">{}</span>", esc(&a));
     }
     h.push_str("</div><ol class=\"race__steps\">");
@@ -89,11 +71,7 @@ pub fn column_html(lang: Locale, t: &TxnView) -> String {
             esc(&s.sql)
         );
         if s.mark == StepMark::Next {
-            let _ = write!(
-                h,
-                "<span class=\"race__next\">{}</span>",
-                esc(td_string!(lang, race.next_marker))
-            );
+            let _ = write!(h, "<span class=\"race__next\">{}</span>", esc(td_string!(lang, race.next_marker)));
         }
         h.push_str("</li>");
     }
@@ -121,14 +99,10 @@ pub fn column_html(lang: Locale, t: &TxnView) -> String {
 /// Why a transaction cannot move (or how it ended), and the error its client got.
 pub fn why_html(lang: Locale, sc: &Scenario, st: &State, t: &TxnView) -> String {
     let why = match t.status {
-        TxnStatus::Waiting { .. } => sc
-            .action_for(st, t.id)
-            .err()
-            .map(|b| text::blocked(lang, sc, b)),
-        TxnStatus::DeadlockCheck { on, holder } => Some(fill(
-            td_string!(lang, race.why_deadlock),
-            &[&text::on(lang, sc, on), &text::holder(lang, holder)],
-        )),
+        TxnStatus::Waiting { .. } => sc.action_for(st, t.id).err().map(|b| text::blocked(lang, sc, b)),
+        TxnStatus::DeadlockCheck { on, holder } => {
+            Some(fill(td_string!(lang, race.why_deadlock), &[&text::on(lang, sc, on), &text::holder(lang, holder)]))
+        }
         TxnStatus::Aborted { .. } => Some(td_string!(lang, race.why_aborted).to_string()),
         TxnStatus::Done { ending } => Some(text::ending(lang, ending)),
         TxnStatus::Ready => None,
@@ -138,11 +112,7 @@ pub fn why_html(lang: Locale, sc: &Scenario, st: &State, t: &TxnView) -> String 
         let _ = write!(h, "<p class=\"race__why\">{}</p>", esc(&w));
     }
     if let TxnStatus::Aborted { error } = t.status {
-        let _ = write!(
-            h,
-            "<pre class=\"race__error\">{}</pre>",
-            esc(&client_error(sc, st, t.id, error))
-        );
+        let _ = write!(h, "<pre class=\"race__error\">{}</pre>", esc(&client_error(sc, st, t.id, error)));
     }
     h
 }
@@ -151,64 +121,29 @@ pub fn why_html(lang: Locale, sc: &Scenario, st: &State, t: &TxnView) -> String 
 pub fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String {
     let mut h = String::new();
     let holder = |x| esc(&text::holder(lang, x));
-    let list = |ts: &[u8]| {
-        if ts.is_empty() {
-            "–".to_string()
-        } else {
-            ts.iter()
-                .map(|&w| text::txn(w))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
+    let list = |ts: &[u8]| if ts.is_empty() { "–".to_string() } else { ts.iter().map(|&w| text::txn(w)).collect::<Vec<_>>().join(", ") };
     let versioned = v.rows.first().is_some_and(|r| r.versioned);
     let _ = write!(h, "<div class=\"race__db\"><h3>{}</h3><div class=\"race__table-wrap\" tabindex=\"0\"><table class=\"race__table\"><thead><tr>", esc(td_string!(lang, race.db_heading)));
-    let mut cols = vec![
-        td_string!(lang, race.col_row),
-        td_string!(lang, race.col_value),
-    ];
+    let mut cols = vec![td_string!(lang, race.col_row), td_string!(lang, race.col_value)];
     if versioned {
         cols.push(td_string!(lang, race.col_version));
     }
-    cols.extend([
-        td_string!(lang, race.col_pending),
-        td_string!(lang, race.col_holder),
-        td_string!(lang, race.col_waiters),
-    ]);
+    cols.extend([td_string!(lang, race.col_pending), td_string!(lang, race.col_holder), td_string!(lang, race.col_waiters)]);
     for c in cols {
         let _ = write!(h, "<th scope=\"col\">{}</th>", esc(c));
     }
     h.push_str("</tr></thead><tbody>");
     for r in &v.rows {
-        let pending = r.pending.map_or("–".to_string(), |p| {
-            if versioned {
-                format!("{} (v{})", p.value, p.version)
-            } else {
-                p.value.to_string()
-            }
-        });
-        let _ = write!(
-            h,
-            "<tr><th scope=\"row\"><code>{}.{} id={}</code></th><td class=\"race__value\">{}</td>",
-            r.table, r.column, r.id, r.value
-        );
+        let pending = r.pending.map_or("–".to_string(), |p| if versioned { format!("{} (v{})", p.value, p.version) } else { p.value.to_string() });
+        let _ = write!(h, "<tr><th scope=\"row\"><code>{}.{} id={}</code></th><td class=\"race__value\">{}</td>", r.table, r.column, r.id, r.value);
         if versioned {
             let _ = write!(h, "<td>{}</td>", r.version);
         }
-        let _ = write!(
-            h,
-            "<td>{pending}</td><td>{}</td><td>{}</td></tr>",
-            holder(r.holder),
-            list(&r.waiters)
-        );
+        let _ = write!(h, "<td>{pending}</td><td>{}</td><td>{}</td></tr>", holder(r.holder), list(&r.waiters));
     }
     h.push_str("</tbody></table></div>");
     if !v.mutexes.is_empty() {
-        let _ = write!(
-            h,
-            "<p class=\"race__mutex-head\">{}</p><ul class=\"race__mutexes\">",
-            esc(td_string!(lang, race.mutexes))
-        );
+        let _ = write!(h, "<p class=\"race__mutex-head\">{}</p><ul class=\"race__mutexes\">", esc(td_string!(lang, race.mutexes)));
         for m in &v.mutexes {
             let _ = write!(
                 h,
@@ -223,14 +158,7 @@ pub fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String 
         h.push_str("</ul>");
     }
     if sc.txns.iter().any(|t| t.orders > 0) {
-        let _ = write!(
-            h,
-            "<p class=\"race__orders\">{}</p>",
-            esc(&fill(
-                td_string!(lang, race.orders),
-                &[&v.orders.to_string()]
-            ))
-        );
+        let _ = write!(h, "<p class=\"race__orders\">{}</p>", esc(&fill(td_string!(lang, race.orders), &[&v.orders.to_string()])));
     }
     h.push_str("</div>");
 
@@ -272,31 +200,16 @@ pub fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String 
     }
     h.push_str("</svg>");
     if v.edges.is_empty() {
-        let _ = write!(
-            h,
-            "<p class=\"race__edges\">{}</p>",
-            esc(td_string!(lang, race.graph_none))
-        );
+        let _ = write!(h, "<p class=\"race__edges\">{}</p>", esc(td_string!(lang, race.graph_none)));
     } else {
         h.push_str("<ul class=\"race__edges\">");
         for e in &v.edges {
-            let mut s = fill(
-                td_string!(lang, race.edge),
-                &[
-                    &text::txn(e.from),
-                    &text::txn(e.to),
-                    &text::on(lang, sc, e.on),
-                ],
-            );
+            let mut s = fill(td_string!(lang, race.edge), &[&text::txn(e.from), &text::txn(e.to), &text::on(lang, sc, e.on)]);
             if e.in_cycle {
                 s.push_str(" · ");
                 s.push_str(td_string!(lang, race.edge_cycle));
             }
-            let cls = if e.in_cycle {
-                " class=\"race__edge-text--cycle\""
-            } else {
-                ""
-            };
+            let cls = if e.in_cycle { " class=\"race__edge-text--cycle\"" } else { "" };
             let _ = write!(h, "<li{cls}>{}</li>", esc(&s));
         }
         h.push_str("</ul>");
@@ -306,22 +219,12 @@ pub fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String 
 }
 
 pub fn outcome_html(lang: Locale, sc: &Scenario, st: &State, v: &RunView) -> String {
-    let Some(o) = &v.outcome else {
-        return String::new();
-    };
+    let Some(o) = &v.outcome else { return String::new() };
     let who = text::outcome_error(o.kind)
-        .and_then(|e| {
-            o.txns
-                .iter()
-                .position(|t| t.ending == Some(Ending::Failed(e)) || t.errors.contains(&e))
-        })
+        .and_then(|e| o.txns.iter().position(|t| t.ending == Some(Ending::Failed(e)) || t.errors.contains(&e)))
         .map(|i| text::txn(i as u8))
         .unwrap_or_default();
-    let bad = if o.kind.is_bad() {
-        " race__outcome--bad"
-    } else {
-        ""
-    };
+    let bad = if o.kind.is_bad() { " race__outcome--bad" } else { "" };
     let mut h = String::new();
     let _ = write!(
         h,
@@ -343,10 +246,7 @@ pub fn outcome_html(lang: Locale, sc: &Scenario, st: &State, v: &RunView) -> Str
         let _ = write!(h, "<li class=\"race__final\">{}</li>", esc(&s));
     }
     for (i, t) in o.txns.iter().enumerate() {
-        let end = t
-            .ending
-            .map(|e| text::ending(lang, e))
-            .unwrap_or_else(|| td_string!(lang, race.o_stuck).to_string());
+        let end = t.ending.map(|e| text::ending(lang, e)).unwrap_or_else(|| td_string!(lang, race.o_stuck).to_string());
         let _ = write!(h, "<li>{}: {}</li>", text::txn(i as u8), esc(&end));
     }
     h.push_str("</ul>");
@@ -354,15 +254,7 @@ pub fn outcome_html(lang: Locale, sc: &Scenario, st: &State, v: &RunView) -> Str
         .txns
         .iter()
         .enumerate()
-        .flat_map(|(i, t)| {
-            t.errors.iter().map(move |e| {
-                format!(
-                    "{}: {}",
-                    text::txn(i as u8),
-                    client_error(sc, st, i as u8, *e)
-                )
-            })
-        })
+        .flat_map(|(i, t)| t.errors.iter().map(move |e| format!("{}: {}", text::txn(i as u8), client_error(sc, st, i as u8, *e))))
         .collect();
     if !errors.is_empty() {
         let _ = write!(
@@ -394,25 +286,15 @@ pub fn Log(ctx: Ctx) -> impl IntoView {
                 .map(|tk| {
                     let what = match (tk.action, tk.step) {
                         (Action::Step(_), Some(step)) => sc.step_sql(step),
-                        (Action::DeadlockCheck(_), _) => {
-                            td_string!(lang, race.log_check).to_string()
-                        }
+                        (Action::DeadlockCheck(_), _) => td_string!(lang, race.log_check).to_string(),
                         _ => td_string!(lang, race.log_rollback).to_string(),
                     };
-                    let events: Vec<String> =
-                        tk.events.iter().map(|e| text::event(lang, sc, e)).collect();
-                    format!(
-                        "<li><code>{}: {}</code> <span>{}</span></li>",
-                        text::txn(tk.action.txn()),
-                        esc(&what),
-                        esc(&events.join(" "))
-                    )
+                    let events: Vec<String> = tk.events.iter().map(|e| text::event(lang, sc, e)).collect();
+                    format!("<li><code>{}: {}</code> <span>{}</span></li>", text::txn(tk.action.txn()), esc(&what), esc(&events.join(" ")))
                 })
                 .collect()
         });
-        let (Some(ol), Some(p)) = (list.get(), empty.get()) else {
-            return;
-        };
+        let (Some(ol), Some(p)) = (list.get(), empty.get()) else { return };
         let old = shown.get_value();
         let keep = old.iter().zip(&items).take_while(|(a, b)| a == b).count();
         for _ in keep..old.len() {

@@ -3,14 +3,12 @@
 //! as two SVG charts with the crossover the lecture notes' rule of thumb predicts. A table is its text twin.
 
 use super::text::{esc, fill, fixed};
+use std::fmt::Write;
+use wasm_bindgen::JsCast;
 use crate::i18n::*;
 use leptos::prelude::*;
-use msa_sim::txn::contention::{
-    ContentionConfig, ContentionReport, Locking, Sweep, SweepPoint, SweepRunner, DEFAULT_SWEEP,
-};
-use std::fmt::Write;
+use msa_sim::txn::contention::{ContentionConfig, ContentionReport, Locking, Sweep, SweepPoint, SweepRunner, DEFAULT_SWEEP};
 use std::time::Duration;
-use wasm_bindgen::JsCast;
 
 const OPS_PER_CLIENT: u32 = 50;
 
@@ -56,24 +54,13 @@ fn report(p: &SweepPoint, l: Locking) -> &ContentionReport {
 
 #[component]
 pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
-    let knobs = StoredValue::new(Knobs {
-        clients: 32,
-        hot: 4,
-        think_ms: 2,
-    });
+    let knobs = StoredValue::new(Knobs { clients: 32, hot: 4, think_ms: 2 });
     let result = RwSignal::new(None::<(Knobs, Sweep)>);
     let running = RwSignal::new(None::<(usize, usize)>);
     let generation = StoredValue::new(0u32);
     let runner: StoredValue<Option<SweepRunner>, LocalStorage> = StoredValue::new_local(None);
 
-    fn tick(
-        gen: u32,
-        k: Knobs,
-        generation: StoredValue<u32>,
-        runner: StoredValue<Option<SweepRunner>, LocalStorage>,
-        running: RwSignal<Option<(usize, usize)>>,
-        result: RwSignal<Option<(Knobs, Sweep)>>,
-    ) {
+    fn tick(gen: u32, k: Knobs, generation: StoredValue<u32>, runner: StoredValue<Option<SweepRunner>, LocalStorage>, running: RwSignal<Option<(usize, usize)>>, result: RwSignal<Option<(Knobs, Sweep)>>) {
         // A newer sweep started, or the widget is gone (the learner left the page): stop.
         if generation.try_get_value() != Some(gen) {
             return;
@@ -89,12 +76,7 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
         if !alive {
             return;
         }
-        let snapshot = runner
-            .try_with_value(|r| {
-                r.as_ref()
-                    .map(|r| (r.progress(), (!more).then(|| r.sweep())))
-            })
-            .flatten();
+        let snapshot = runner.try_with_value(|r| r.as_ref().map(|r| (r.progress(), (!more).then(|| r.sweep())))).flatten();
         match snapshot {
             Some((_, Some(s))) => {
                 runner.try_set_value(None);
@@ -103,27 +85,19 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
             }
             Some((prog, None)) => {
                 running.try_set(Some(prog));
-                set_timeout(
-                    move || tick(gen, k, generation, runner, running, result),
-                    Duration::ZERO,
-                );
+                set_timeout(move || tick(gen, k, generation, runner, running, result), Duration::ZERO);
             }
             None => {}
         }
     }
     let start = move || {
         let k = knobs.get_value();
-        let Ok(r) = SweepRunner::new(&base(k), &points(k.hot)) else {
-            return;
-        };
+        let Ok(r) = SweepRunner::new(&base(k), &points(k.hot)) else { return };
         let gen = generation.get_value().wrapping_add(1);
         generation.set_value(gen);
         runner.set_value(Some(r));
         running.set(Some((0, points(k.hot).len() * 3)));
-        set_timeout(
-            move || tick(gen, k, generation, runner, running, result),
-            Duration::ZERO,
-        );
+        set_timeout(move || tick(gen, k, generation, runner, running, result), Duration::ZERO);
     };
     // A first sweep when the lab appears, so the charts show measured figures right away.
     Effect::new(move |_| start());
@@ -133,21 +107,9 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
     let mut controls = String::new();
     let k0 = knobs.get_value();
     for (knob, label, min, max, v) in [
-        (
-            "clients",
-            td_string!(lang, race.cont_clients),
-            2,
-            64,
-            k0.clients,
-        ),
+        ("clients", td_string!(lang, race.cont_clients), 2, 64, k0.clients),
         ("hot", td_string!(lang, race.cont_hot), 1, 256, k0.hot),
-        (
-            "think",
-            td_string!(lang, race.cont_think),
-            0,
-            20,
-            k0.think_ms,
-        ),
+        ("think", td_string!(lang, race.cont_think), 0, 20, k0.think_ms),
     ] {
         let _ = write!(
             controls,
@@ -156,32 +118,21 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
             esc(label)
         );
     }
-    let _ = write!(
-        controls,
-        "<button type=\"button\" class=\"button\" data-act=\"run\">{}</button>",
-        esc(td_string!(lang, race.cont_run))
-    );
+    let _ = write!(controls, "<button type=\"button\" class=\"button\" data-act=\"run\">{}</button>", esc(td_string!(lang, race.cont_run)));
     let knob_of = |ev: &leptos::ev::Event| -> Option<(web_sys::HtmlInputElement, String)> {
         let el = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
         let knob = el.get_attribute("data-knob")?;
         Some((el, knob))
     };
     let on_input = move |ev: leptos::ev::Event| {
-        let Some((el, knob)) = knob_of(&ev) else {
-            return;
-        };
-        let Ok(v) = el.value().parse::<u32>() else {
-            return;
-        };
+        let Some((el, knob)) = knob_of(&ev) else { return };
+        let Ok(v) = el.value().parse::<u32>() else { return };
         knobs.update_value(|k| match knob.as_str() {
             "clients" => k.clients = v.clamp(2, 64),
             "hot" => k.hot = v.clamp(1, 256),
             _ => k.think_ms = v.min(20),
         });
-        if let Some(out) = el
-            .parent_element()
-            .and_then(|l| l.query_selector("output").ok().flatten())
-        {
+        if let Some(out) = el.parent_element().and_then(|l| l.query_selector("output").ok().flatten()) {
             out.set_text_content(Some(&v.to_string()));
         }
     };
@@ -221,17 +172,9 @@ fn figures_html(lang: Locale, k: Knobs, sweep: &Sweep) -> String {
         h.push_str("<div class=\"race__cards\">");
         for l in Locking::ALL {
             let r = report(p, l);
-            let _ = write!(
-                h,
-                "<div class=\"race__card race__card--{}\"><h4>{}</h4><dl>",
-                l.name(),
-                esc(locking_name(lang, l))
-            );
+            let _ = write!(h, "<div class=\"race__card race__card--{}\"><h4>{}</h4><dl>", l.name(), esc(locking_name(lang, l)));
             for (name, value) in [
-                (
-                    td_string!(lang, race.m_throughput),
-                    fixed(r.throughput_per_s, 0),
-                ),
+                (td_string!(lang, race.m_throughput), fixed(r.throughput_per_s, 0)),
                 (td_string!(lang, race.m_retries), r.retries.to_string()),
                 (td_string!(lang, race.m_aborts), r.aborts.to_string()),
                 (td_string!(lang, race.m_gave_up), r.gave_up.to_string()),
@@ -245,19 +188,13 @@ fn figures_html(lang: Locale, k: Knobs, sweep: &Sweep) -> String {
         h.push_str("</div>");
     }
     let crossover = match sweep.crossover {
-        Some((a, b)) => fill(
-            td_string!(lang, race.crossover),
-            &[&a.to_string(), &b.to_string()],
-        ),
+        Some((a, b)) => fill(td_string!(lang, race.crossover), &[&a.to_string(), &b.to_string()]),
         None => td_string!(lang, race.no_crossover).to_string(),
     };
     let _ = write!(
         h,
         "<p class=\"race__crossover\" data-crossover=\"{}\">{}</p>",
-        sweep
-            .crossover
-            .map(|(a, b)| format!("{a}-{b}"))
-            .unwrap_or_default(),
+        sweep.crossover.map(|(a, b)| format!("{a}-{b}")).unwrap_or_default(),
         esc(&crossover)
     );
     charts_html(lang, sweep, &mut h);
@@ -268,12 +205,7 @@ fn figures_html(lang: Locale, k: Knobs, sweep: &Sweep) -> String {
         esc(td_string!(lang, race.col_hot))
     );
     for l in Locking::ALL {
-        let _ = write!(
-            h,
-            "<th scope=\"col\">{} · {}</th>",
-            esc(locking_name(lang, l)),
-            esc(td_string!(lang, race.m_throughput))
-        );
+        let _ = write!(h, "<th scope=\"col\">{} · {}</th>", esc(locking_name(lang, l)), esc(td_string!(lang, race.m_throughput)));
     }
     let _ = write!(
         h,
@@ -312,53 +244,22 @@ fn charts_html(lang: Locale, sweep: &Sweep, h: &mut String) {
     const T: i32 = 16;
     const B: i32 = 40;
     let pts = &sweep.points;
-    let max_log = pts
-        .iter()
-        .map(|p| (p.hot_rows.max(1) as f64).log2())
-        .fold(1.0_f64, f64::max);
+    let max_log = pts.iter().map(|p| (p.hot_rows.max(1) as f64).log2()).fold(1.0_f64, f64::max);
     let x = |hr: u32| L + ((W - L - R) as f64 * (hr.max(1) as f64).log2() / max_log) as i32;
-    let y = |v: f64, max: f64| {
-        T + ((H - T - B) as f64 * (1.0 - if max > 0.0 { v / max } else { 0.0 })) as i32
-    };
+    let y = |v: f64, max: f64| T + ((H - T - B) as f64 * (1.0 - if max > 0.0 { v / max } else { 0.0 })) as i32;
     let line = |vals: &mut dyn Iterator<Item = (u32, f64)>, max: f64, class: &str| {
-        let d: String = vals
-            .enumerate()
-            .map(|(i, (hr, v))| {
-                format!("{}{},{}", if i == 0 { "M" } else { " L" }, x(hr), y(v, max))
-            })
-            .collect();
+        let d: String = vals.enumerate().map(|(i, (hr, v))| format!("{}{},{}", if i == 0 { "M" } else { " L" }, x(hr), y(v, max))).collect();
         format!("<path d=\"{d}\" class=\"race__line {class}\"/>")
     };
-    let tp_max = pts
-        .iter()
-        .flat_map(|p| Locking::ALL.map(|l| report(p, l).throughput_per_s))
-        .fold(1.0_f64, f64::max)
-        * 1.1;
-    let retry_per_op =
-        |p: &SweepPoint| p.optimistic.retries as f64 / p.optimistic.committed.max(1) as f64;
+    let tp_max = pts.iter().flat_map(|p| Locking::ALL.map(|l| report(p, l).throughput_per_s)).fold(1.0_f64, f64::max) * 1.1;
+    let retry_per_op = |p: &SweepPoint| p.optimistic.retries as f64 / p.optimistic.committed.max(1) as f64;
     let r_max = pts.iter().map(retry_per_op).fold(0.1_f64, f64::max) * 1.1;
-    let w_max = pts
-        .iter()
-        .map(|p| p.pessimistic.mean_lock_wait_us / 1000.0)
-        .fold(0.1_f64, f64::max)
-        * 1.1;
-    let label = |v: f64, max: f64| {
-        if max >= 100.0 {
-            fixed(v, 0)
-        } else {
-            fixed(v, 1)
-        }
-    };
+    let w_max = pts.iter().map(|p| p.pessimistic.mean_lock_wait_us / 1000.0).fold(0.1_f64, f64::max) * 1.1;
+    let label = |v: f64, max: f64| if max >= 100.0 { fixed(v, 0) } else { fixed(v, 1) };
     let frame = |h: &mut String, title: &str, max: f64, right: Option<f64>| {
         let _ = write!(h, "<figure class=\"race__chart\"><figcaption>{t}</figcaption><svg viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{t}\">", t = esc(title));
         if let Some((a, b)) = sweep.crossover {
-            let _ = write!(
-                h,
-                "<rect x=\"{}\" y=\"{T}\" width=\"{}\" height=\"{}\" class=\"race__band\"/>",
-                x(a),
-                (x(b) - x(a)).max(2),
-                H - T - B
-            );
+            let _ = write!(h, "<rect x=\"{}\" y=\"{T}\" width=\"{}\" height=\"{}\" class=\"race__band\"/>", x(a), (x(b) - x(a)).max(2), H - T - B);
         }
         for i in 0..=4 {
             let v = max * i as f64 / 4.0;
@@ -372,65 +273,26 @@ fn charts_html(lang: Locale, sweep: &Sweep, h: &mut String) {
                 label(v, max)
             );
             if let Some(m) = right {
-                let _ = write!(
-                    h,
-                    "<text x=\"{}\" y=\"{}\" class=\"race__tick\">{}</text>",
-                    W - R + 6,
-                    yy + 4,
-                    label(m * i as f64 / 4.0, m)
-                );
+                let _ = write!(h, "<text x=\"{}\" y=\"{}\" class=\"race__tick\">{}</text>", W - R + 6, yy + 4, label(m * i as f64 / 4.0, m));
             }
         }
         for p in pts {
-            let _ = write!(
-                h,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"race__tick\">{}</text>",
-                x(p.hot_rows),
-                H - B + 16,
-                p.hot_rows
-            );
+            let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"race__tick\">{}</text>", x(p.hot_rows), H - B + 16, p.hot_rows);
         }
-        let _ = write!(
-            h,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"race__tick\">{}</text>",
-            (L + W - R) / 2,
-            H - 6,
-            esc(td_string!(lang, race.axis_hot))
-        );
+        let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"race__tick\">{}</text>", (L + W - R) / 2, H - 6, esc(td_string!(lang, race.axis_hot)));
     };
     frame(h, td_string!(lang, race.chart_tp), tp_max, None);
     for l in Locking::ALL {
-        h.push_str(&line(
-            &mut pts
-                .iter()
-                .map(|p| (p.hot_rows, report(p, l).throughput_per_s)),
-            tp_max,
-            &format!("race__line--{}", l.name()),
-        ));
+        h.push_str(&line(&mut pts.iter().map(|p| (p.hot_rows, report(p, l).throughput_per_s)), tp_max, &format!("race__line--{}", l.name())));
     }
     h.push_str("</svg><ul class=\"race__legend\">");
     for l in Locking::ALL {
-        let _ = write!(
-            h,
-            "<li class=\"race__legend--{}\">{}</li>",
-            l.name(),
-            esc(locking_name(lang, l))
-        );
+        let _ = write!(h, "<li class=\"race__legend--{}\">{}</li>", l.name(), esc(locking_name(lang, l)));
     }
     h.push_str("</ul></figure>");
     frame(h, td_string!(lang, race.chart_cost), r_max, Some(w_max));
-    h.push_str(&line(
-        &mut pts.iter().map(|p| (p.hot_rows, retry_per_op(p))),
-        r_max,
-        "race__line--optimistic",
-    ));
-    h.push_str(&line(
-        &mut pts
-            .iter()
-            .map(|p| (p.hot_rows, p.pessimistic.mean_lock_wait_us / 1000.0)),
-        w_max,
-        "race__line--pessimistic",
-    ));
+    h.push_str(&line(&mut pts.iter().map(|p| (p.hot_rows, retry_per_op(p))), r_max, "race__line--optimistic"));
+    h.push_str(&line(&mut pts.iter().map(|p| (p.hot_rows, p.pessimistic.mean_lock_wait_us / 1000.0)), w_max, "race__line--pessimistic"));
     let _ = write!(
         h,
         "</svg><ul class=\"race__legend\"><li class=\"race__legend--optimistic\">{} · {}</li><li class=\"race__legend--pessimistic\">{} · {}</li></ul></figure>",

@@ -1,14 +1,14 @@
 //! Every schedule at once ([`Explorer`] in slices of at most ~8 ms, so the page stays responsive, shows progress
 //! and can cancel), and the predict-then-run question.
 
-use super::page::html_region;
 use super::text::{self, esc, fill};
+use std::fmt::Write;
+use super::page::html_region;
 use super::Ctx;
 use crate::i18n::*;
 use leptos::prelude::*;
 use msa_sim::txn::view::{Explorer, RaceConfig, MAX_BAD_KEPT};
 use msa_sim::txn::{replay, Budget, OutcomeKind, Schedule};
-use std::fmt::Write;
 use std::time::Duration;
 
 fn now_ms() -> f64 {
@@ -50,14 +50,7 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
     let explorer: StoredValue<Option<Explorer>, LocalStorage> = StoredValue::new_local(None);
     let cfg = move || ctx.sim.with(|s| s.cfg);
 
-    fn tick(
-        gen: u32,
-        started: f64,
-        cfg: RaceConfig,
-        generation: StoredValue<u32>,
-        explorer: StoredValue<Option<Explorer>, LocalStorage>,
-        progress: RwSignal<Progress>,
-    ) {
+    fn tick(gen: u32, started: f64, cfg: RaceConfig, generation: StoredValue<u32>, explorer: StoredValue<Option<Explorer>, LocalStorage>, progress: RwSignal<Progress>) {
         // A newer exploration started, it was cancelled, or the widget is gone (the learner left the page).
         if generation.try_get_value() != Some(gen) {
             return;
@@ -75,19 +68,16 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
             .try_with_value(|e| {
                 e.as_ref().map(|e| {
                     let ex = e.exploration();
-                    (
-                        ex.schedules,
-                        done.then(|| Found {
-                            cfg,
-                            counts: ex.by_outcome.iter().map(|(k, n)| (*k, *n)).collect(),
-                            examples: ex.examples.iter().map(|(k, s)| (*k, s.clone())).collect(),
-                            bad: e.bad().to_vec(),
-                            schedules: ex.schedules,
-                            states: ex.states,
-                            truncated: ex.truncated,
-                            wall_ms: now_ms() - started,
-                        }),
-                    )
+                    (ex.schedules, done.then(|| Found {
+                        cfg,
+                        counts: ex.by_outcome.iter().map(|(k, n)| (*k, *n)).collect(),
+                        examples: ex.examples.iter().map(|(k, s)| (*k, s.clone())).collect(),
+                        bad: e.bad().to_vec(),
+                        schedules: ex.schedules,
+                        states: ex.states,
+                        truncated: ex.truncated,
+                        wall_ms: now_ms() - started,
+                    }))
                 })
             })
             .flatten();
@@ -98,10 +88,7 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
             }
             Some((n, None)) => {
                 progress.try_set(Progress::Running(n));
-                set_timeout(
-                    move || tick(gen, started, cfg, generation, explorer, progress),
-                    Duration::ZERO,
-                );
+                set_timeout(move || tick(gen, started, cfg, generation, explorer, progress), Duration::ZERO);
             }
             None => {}
         }
@@ -143,21 +130,10 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
         match p {
             Progress::Idle => {}
             Progress::Running(n) => {
-                let _ = write!(
-                    h,
-                    "<p>{}</p>",
-                    esc(&fill(td_string!(lang, race.exploring), &[&n.to_string()]))
-                );
+                let _ = write!(h, "<p>{}</p>", esc(&fill(td_string!(lang, race.exploring), &[&n.to_string()])));
             }
             Progress::Cancelled(n) => {
-                let _ = write!(
-                    h,
-                    "<p>{}</p>",
-                    esc(&fill(
-                        td_string!(lang, race.explore_cancelled),
-                        &[&n.to_string()]
-                    ))
-                );
+                let _ = write!(h, "<p>{}</p>", esc(&fill(td_string!(lang, race.explore_cancelled), &[&n.to_string()])));
             }
             // Counts for other settings than the current ones are not shown.
             Progress::Done(f) if f.cfg != cfg() => {}
@@ -168,35 +144,21 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
     });
     // One handler for every button in the panel: `data-act`, or the schedule to open in `data-schedule`.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(target) = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        else {
-            return;
-        };
-        let Ok(Some(button)) = target.closest("button") else {
-            return;
-        };
+        let Some(target) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        let Ok(Some(button)) = target.closest("button") else { return };
         match button.get_attribute("data-act").as_deref() {
             Some("explore") => return start(),
             Some("cancel") => return cancel(),
             _ => {}
         }
-        let Some(enc) = button.get_attribute("data-schedule") else {
-            return;
-        };
-        let Ok(s) = Schedule::decode(&enc) else {
-            return;
-        };
+        let Some(enc) = button.get_attribute("data-schedule") else { return };
+        let Ok(s) = Schedule::decode(&enc) else { return };
         ctx.open(s);
         // Bring the board into view for the replay, and put focus on the replay's next-step button.
         if let Some(el) = document().get_element_by_id(&format!("{}-title", ctx.uid.get_value())) {
             el.scroll_into_view();
         }
-        let sel = format!(
-            "#{}-title ~ .race__main .race__replay-step",
-            ctx.uid.get_value()
-        );
+        let sel = format!("#{}-title ~ .race__main .race__replay-step", ctx.uid.get_value());
         request_animation_frame(move || {
             if let Ok(Some(b)) = document().query_selector(&sel) {
                 if let Ok(b) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b) {
@@ -212,11 +174,7 @@ fn found_html(lang: Locale, f: &Found) -> String {
     let mut h = String::new();
     let summary = fill(
         td_string!(lang, race.explore_done),
-        &[
-            &f.schedules.to_string(),
-            &f.states.to_string(),
-            &text::fixed(f.wall_ms, 1),
-        ],
+        &[&f.schedules.to_string(), &f.states.to_string(), &text::fixed(f.wall_ms, 1)],
     );
     let _ = write!(
         h,
@@ -226,11 +184,7 @@ fn found_html(lang: Locale, f: &Found) -> String {
         esc(&summary)
     );
     if f.truncated {
-        let _ = write!(
-            h,
-            "<p class=\"race__bad\">{}</p>",
-            esc(td_string!(lang, race.explore_truncated))
-        );
+        let _ = write!(h, "<p class=\"race__bad\">{}</p>", esc(td_string!(lang, race.explore_truncated)));
     }
     let _ = write!(
         h,
@@ -247,17 +201,8 @@ fn found_html(lang: Locale, f: &Found) -> String {
         )
     };
     for (k, n) in &f.counts {
-        let ex = f
-            .examples
-            .iter()
-            .find(|(kk, _)| kk == k)
-            .map(|(_, s)| open(s))
-            .unwrap_or_default();
-        let bad = if k.is_bad() {
-            " class=\"race__count--bad\""
-        } else {
-            ""
-        };
+        let ex = f.examples.iter().find(|(kk, _)| kk == k).map(|(_, s)| open(s)).unwrap_or_default();
+        let bad = if k.is_bad() { " class=\"race__count--bad\"" } else { "" };
         let _ = write!(
             h,
             "<tr data-outcome=\"{}\"{bad}><th scope=\"row\">{}</th><td class=\"race__count\">{n}</td><td>{ex}</td></tr>",
@@ -267,27 +212,15 @@ fn found_html(lang: Locale, f: &Found) -> String {
     }
     h.push_str("</tbody></table>");
     if f.bad.is_empty() {
-        let _ = write!(
-            h,
-            "<p class=\"race__good\">{}</p>",
-            esc(td_string!(lang, race.bad_none))
-        );
+        let _ = write!(h, "<p class=\"race__good\">{}</p>", esc(td_string!(lang, race.bad_none)));
     } else {
         let _ = write!(
             h,
             "<details class=\"race__bad-list\"><summary>{}</summary><ul>",
-            esc(&fill(
-                td_string!(lang, race.bad_heading),
-                &[&f.bad.len().min(MAX_BAD_KEPT).to_string()]
-            ))
+            esc(&fill(td_string!(lang, race.bad_heading), &[&f.bad.len().min(MAX_BAD_KEPT).to_string()]))
         );
         for (k, s) in &f.bad {
-            let _ = write!(
-                h,
-                "<li>{} {}</li>",
-                open(s),
-                esc(text::outcome_name(lang, *k))
-            );
+            let _ = write!(h, "<li>{} {}</li>", open(s), esc(text::outcome_name(lang, *k)));
         }
         h.push_str("</ul></details>");
     }
@@ -304,9 +237,7 @@ pub fn Predict(ctx: Ctx) -> impl IntoView {
     let verdict = RwSignal::new(None::<String>);
     let node = NodeRef::<leptos::html::Div>::new();
     html_region(node, move || {
-        let Some((sched, row, _)) = ctx.sim.with(question) else {
-            return String::new();
-        };
+        let Some((sched, row, _)) = ctx.sim.with(question) else { return String::new() };
         let mut h = String::new();
         let _ = write!(
             h,
@@ -325,38 +256,22 @@ pub fn Predict(ctx: Ctx) -> impl IntoView {
         h
     });
     let on_input = move |ev: leptos::ev::Event| {
-        if let Some(i) = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
-        {
+        if let Some(i) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
             guess.set_value(i.value());
         }
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(t) = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        else {
-            return;
-        };
+        let Some(t) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
         if !matches!(t.closest("[data-act=\"predict\"]"), Ok(Some(_))) {
             return;
         }
-        let Some((sched, row, answer)) = ctx.sim.with_untracked(question) else {
-            return;
-        };
+        let Some((sched, row, answer)) = ctx.sim.with_untracked(question) else { return };
         match guess.get_value().trim().parse::<i64>() {
             Ok(g) => {
                 verdict.set(Some(if g == answer {
-                    fill(
-                        td_string!(lang, race.predict_right),
-                        &[&row, &answer.to_string()],
-                    )
+                    fill(td_string!(lang, race.predict_right), &[&row, &answer.to_string()])
                 } else {
-                    fill(
-                        td_string!(lang, race.predict_wrong),
-                        &[&row, &answer.to_string(), &g.to_string()],
-                    )
+                    fill(td_string!(lang, race.predict_wrong), &[&row, &answer.to_string(), &g.to_string()])
                 }));
                 ctx.open(sched);
             }
@@ -373,9 +288,5 @@ fn question(s: &super::Sim) -> Option<(Schedule, String, i64)> {
     let sched = Schedule::decode(s.cfg.preset.showcase).ok()?;
     let out = replay(sc, &sched).ok()?.outcome()?;
     let r = sc.rows.first()?;
-    Some((
-        sched,
-        format!("{}.{}", r.table, r.column),
-        *out.final_values.first()?,
-    ))
+    Some((sched, format!("{}.{}", r.table, r.column), *out.final_values.first()?))
 }

@@ -7,9 +7,9 @@
 //! `all`), `id` (the URL key when several instances share a page).
 
 mod board;
+mod page;
 mod contention;
 mod explore;
-mod page;
 pub mod text;
 
 use crate::i18n::*;
@@ -88,10 +88,7 @@ impl Ctx {
         self.sim.update(|s| {
             if let Err(e) = s.run.step(t) {
                 let sc = &s.run.scenario;
-                err = Some(fill(
-                    td_string!(lang, race.cannot_move),
-                    &[&text::txn(t), &text::blocked(lang, sc, e.why)],
-                ));
+                err = Some(fill(td_string!(lang, race.cannot_move), &[&text::txn(t), &text::blocked(lang, sc, e.why)]));
             }
         });
         self.note.set(err);
@@ -135,9 +132,7 @@ impl Ctx {
         let r = s.replay.as_ref()?;
         let n = s.run.taken.len();
         let taken = s.run.schedule();
-        (n <= r.0.len() && taken.0[..] == r.0[..n])
-            .then(|| r.0.get(n).copied())
-            .flatten()
+        (n <= r.0.len() && taken.0[..] == r.0[..n]).then(|| r.0.get(n).copied()).flatten()
     }
 
     /// A new configuration: the same schedule replayed as far as the new scenario allows.
@@ -150,29 +145,17 @@ impl Ctx {
             None
         } else {
             Some(match stopped {
-                None => fill(
-                    td_string!(lang, race.switched_ok),
-                    &[&sched.len().to_string()],
-                ),
+                None => fill(td_string!(lang, race.switched_ok), &[&sched.len().to_string()]),
                 Some(e) => {
                     let pos = run.taken.len();
                     fill(
                         td_string!(lang, race.switched),
-                        &[
-                            &pos.to_string(),
-                            &sched.len().to_string(),
-                            &(pos + 1).to_string(),
-                            &text::replay_error(lang, &sc, &e),
-                        ],
+                        &[&pos.to_string(), &sched.len().to_string(), &(pos + 1).to_string(), &text::replay_error(lang, &sc, &e)],
                     )
                 }
             })
         };
-        self.sim.set(Sim {
-            cfg,
-            run,
-            replay: None,
-        });
+        self.sim.set(Sim { cfg, run, replay: None });
         self.note.set(note);
         self.save();
     }
@@ -196,9 +179,7 @@ fn Race(params: Params, lang: Locale) -> impl IntoView {
     let key = param(params, "id").unwrap_or("race").to_string();
     let panels = Panels::parse(param(params, "panels"));
     let lesson_cfg = {
-        let mut c = param(params, "scenario")
-            .and_then(RaceConfig::named)
-            .unwrap_or(RaceConfig::of(&PRESETS[0]));
+        let mut c = param(params, "scenario").and_then(RaceConfig::named).unwrap_or(RaceConfig::of(&PRESETS[0]));
         if let Some(s) = param(params, "strategy").and_then(Strategy::from_name) {
             if c.preset.story.strategies().contains(&s) {
                 c.strategy = s;
@@ -209,11 +190,7 @@ fn Race(params: Params, lang: Locale) -> impl IntoView {
     let mut note = None;
     let initial = match url_state::initial(&key).filter(|_| panels.board()) {
         Some(v) => match decode_url(&v) {
-            Ok((cfg, run)) => Some(Sim {
-                cfg,
-                run,
-                replay: None,
-            }),
+            Ok((cfg, run)) => Some(Sim { cfg, run, replay: None }),
             Err(e) => {
                 note = Some(text::url_error(lang, &e));
                 None
@@ -221,17 +198,10 @@ fn Race(params: Params, lang: Locale) -> impl IntoView {
         },
         None => None,
     };
-    let initial = initial.or_else(|| {
-        lesson_cfg.scenario().ok().map(|sc| Sim {
-            cfg: lesson_cfg,
-            run: Run::new(sc),
-            replay: None,
-        })
-    });
+    let initial = initial.or_else(|| lesson_cfg.scenario().ok().map(|sc| Sim { cfg: lesson_cfg, run: Run::new(sc), replay: None }));
     let Some(initial) = initial else {
         // Unreachable with the presets (each builds; tested in msa-sim), but never a panic.
-        return view! { <p class="widget__error">{td_string!(lang, race.url_scenario)}</p> }
-            .into_any();
+        return view! { <p class="widget__error">{td_string!(lang, race.url_scenario)}</p> }.into_any();
     };
     let uid = format!("race-{key}");
     let ctx = Ctx {
@@ -245,11 +215,7 @@ fn Race(params: Params, lang: Locale) -> impl IntoView {
     // Distinct names for the page's landmarks: each lesson instance names its scenario.
     let title = match (panels, param(params, "scenario")) {
         (Panels::Contention, _) => td_string!(lang, race.cont_heading).to_string(),
-        (_, Some(name)) => format!(
-            "{}: {}",
-            td_string!(lang, race.title),
-            text::scenario(lang, name)
-        ),
+        (_, Some(name)) => format!("{}: {}", td_string!(lang, race.title), text::scenario(lang, name)),
         _ => td_string!(lang, race.title).to_string(),
     };
     let labelled_by = title_id.clone();

@@ -32,11 +32,7 @@ pub fn html_region(node: NodeRef<Div>, html: impl Fn() -> String + 'static) {
                 .query_selector(&format!("[data-focus=\"{k}\"]:not([disabled])"))
                 .ok()
                 .flatten()
-                .or_else(|| {
-                    el.query_selector(&format!("[data-focus^=\"{group}\"]:not([disabled])"))
-                        .ok()
-                        .flatten()
-                });
+                .or_else(|| el.query_selector(&format!("[data-focus^=\"{group}\"]:not([disabled])")).ok().flatten());
             if let Some(x) = found.and_then(|x| x.dyn_into::<web_sys::HtmlElement>().ok()) {
                 let _ = x.focus();
             }
@@ -184,30 +180,17 @@ pub fn Board(ctx: Ctx) -> impl IntoView {
     // The seed field's text: read when the board renders, never a reason to re-render (typing keeps the caret).
     let seed = StoredValue::new("1".to_string());
     html_region(node, move || board_html(&ctx, &seed.get_value()));
-    let outcome = move || {
-        ctx.sim
-            .with(|s| outcome_html(lang, &s.run.scenario, s.run.state(), &run_view(&s.run)))
-    };
+    let outcome = move || ctx.sim.with(|s| outcome_html(lang, &s.run.scenario, s.run.state(), &run_view(&s.run)));
 
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(el) = target_el(&ev).and_then(|t| t.closest("[data-act]").ok().flatten()) else {
-            return;
-        };
+        let Some(el) = target_el(&ev).and_then(|t| t.closest("[data-act]").ok().flatten()) else { return };
         let act = el.get_attribute("data-act").unwrap_or_default();
         match act.as_str() {
             "undo" => ctx.undo(),
             "reset" => ctx.reset(),
-            "auto" => match seed
-                .get_value()
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n <= 999_999)
-            {
+            "auto" => match seed.get_value().trim().parse::<u64>().ok().filter(|n| *n <= 999_999) {
                 Some(s) => ctx.auto(s),
-                None => ctx
-                    .note
-                    .set(Some(td_string!(lang, race.seed_bad).to_string())),
+                None => ctx.note.set(Some(td_string!(lang, race.seed_bad).to_string())),
             },
             "showcase" => {
                 let sc = ctx.sim.with_untracked(|s| s.cfg.preset.showcase);
@@ -235,19 +218,12 @@ pub fn Board(ctx: Ctx) -> impl IntoView {
     let on_change = move |ev: leptos::ev::Event| {
         let Some(el) = target_el(&ev) else { return };
         let field = el.get_attribute("data-field").unwrap_or_default();
-        let value = el
-            .clone()
-            .dyn_into::<web_sys::HtmlSelectElement>()
-            .map(|s| s.value())
-            .unwrap_or_default();
+        let value = el.clone().dyn_into::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
         let cfg = ctx.sim.with_untracked(|s| s.cfg);
         match field.as_str() {
             "scenario" => {
                 if let Some(c) = RaceConfig::named(&value) {
-                    ctx.reconfigure(RaceConfig {
-                        minor: cfg.minor,
-                        ..c
-                    });
+                    ctx.reconfigure(RaceConfig { minor: cfg.minor, ..c });
                 }
             }
             "strategy" => {
@@ -261,10 +237,7 @@ pub fn Board(ctx: Ctx) -> impl IntoView {
                 }
             }
             "minor" => {
-                let on = el
-                    .dyn_into::<web_sys::HtmlInputElement>()
-                    .map(|i| i.checked())
-                    .unwrap_or(false);
+                let on = el.dyn_into::<web_sys::HtmlInputElement>().map(|i| i.checked()).unwrap_or(false);
                 ctx.reconfigure(RaceConfig { minor: on, ..cfg });
             }
             _ => {}

@@ -4,9 +4,7 @@
 use crate::i18n::*;
 use msa_sim::txn::model::{Blocked, Ending, Event, MinorKind, WaitOn};
 use msa_sim::txn::view::UrlError;
-use msa_sim::txn::{
-    BuildError, OutcomeKind, ReplayError, Scenario, SqlError, Story, Strategy, TxnId,
-};
+use msa_sim::txn::{BuildError, OutcomeKind, ReplayError, Scenario, SqlError, Story, Strategy, TxnId};
 
 /// Replaces `%1`, `%2`, ... in `template` with `args` (from the last, so `%1` never eats `%10`).
 pub fn fill(template: &str, args: &[&str]) -> String {
@@ -23,18 +21,12 @@ pub fn txn(t: TxnId) -> String {
 
 /// "row counters id=1" / "counters id=1 행".
 pub fn row(lang: Locale, sc: &Scenario, r: u8) -> String {
-    let name = sc
-        .rows
-        .get(r as usize)
-        .map_or_else(|| "?".to_string(), |d| format!("{} id={}", d.table, d.id));
+    let name = sc.rows.get(r as usize).map_or_else(|| "?".to_string(), |d| format!("{} id={}", d.table, d.id));
     fill(td_string!(lang, race.row_name), &[&name])
 }
 
 pub fn mutex(lang: Locale, m: u8) -> String {
-    fill(
-        td_string!(lang, race.mutex_name),
-        &[&(m as usize + 1).to_string()],
-    )
+    fill(td_string!(lang, race.mutex_name), &[&(m as usize + 1).to_string()])
 }
 
 pub fn on(lang: Locale, sc: &Scenario, on: WaitOn) -> String {
@@ -61,17 +53,10 @@ pub fn ending(lang: Locale, e: Ending) -> String {
 /// Why a transaction cannot move.
 pub fn blocked(lang: Locale, sc: &Scenario, b: Blocked) -> String {
     match b {
-        Blocked::Row { row: r, holder: h } => fill(
-            td_string!(lang, race.why_row),
-            &[&row(lang, sc, r), &holder(lang, h)],
-        ),
-        Blocked::Mutex {
-            mutex: m,
-            holder: h,
-        } => fill(
-            td_string!(lang, race.why_mutex),
-            &[&mutex(lang, m), &holder(lang, h)],
-        ),
+        Blocked::Row { row: r, holder: h } => fill(td_string!(lang, race.why_row), &[&row(lang, sc, r), &holder(lang, h)]),
+        Blocked::Mutex { mutex: m, holder: h } => {
+            fill(td_string!(lang, race.why_mutex), &[&mutex(lang, m), &holder(lang, h)])
+        }
         Blocked::Finished { .. } => td_string!(lang, race.finished_why).into(),
         Blocked::NoSuchTxn | Blocked::OtherAction { .. } => td_string!(lang, race.no_txn).into(),
     }
@@ -82,43 +67,18 @@ pub fn event(lang: Locale, sc: &Scenario, e: &Event) -> String {
     match e {
         Event::Began { txn } => fill(td_string!(lang, race.ev_began), &[&t(txn)]),
         Event::Snapshot { txn } => fill(td_string!(lang, race.ev_snapshot), &[&t(txn)]),
-        Event::Read {
-            txn,
-            value,
-            version,
-            ..
-        } => fill(
-            td_string!(lang, race.ev_read),
-            &[&t(txn), &value.to_string(), &version.to_string()],
-        ),
-        Event::Locked { txn, row: r } => fill(
-            td_string!(lang, race.ev_locked),
-            &[&t(txn), &row(lang, sc, *r)],
-        ),
-        Event::Waits {
-            txn,
-            on: o,
-            holder: h,
-        } => fill(
-            td_string!(lang, race.ev_waits),
-            &[&t(txn), &on(lang, sc, *o), &holder(lang, *h)],
-        ),
-        Event::Resumed { txn, on: o } => fill(
-            td_string!(lang, race.ev_resumed),
-            &[&t(txn), &on(lang, sc, *o)],
-        ),
-        Event::Computed { txn, new } => fill(
-            td_string!(lang, race.ev_computed),
-            &[&t(txn), &new.to_string()],
-        ),
-        Event::Updated {
-            txn, count, value, ..
-        } => match (count, value) {
+        Event::Read { txn, value, version, .. } => {
+            fill(td_string!(lang, race.ev_read), &[&t(txn), &value.to_string(), &version.to_string()])
+        }
+        Event::Locked { txn, row: r } => fill(td_string!(lang, race.ev_locked), &[&t(txn), &row(lang, sc, *r)]),
+        Event::Waits { txn, on: o, holder: h } => {
+            fill(td_string!(lang, race.ev_waits), &[&t(txn), &on(lang, sc, *o), &holder(lang, *h)])
+        }
+        Event::Resumed { txn, on: o } => fill(td_string!(lang, race.ev_resumed), &[&t(txn), &on(lang, sc, *o)]),
+        Event::Computed { txn, new } => fill(td_string!(lang, race.ev_computed), &[&t(txn), &new.to_string()]),
+        Event::Updated { txn, count, value, .. } => match (count, value) {
             (0, _) | (_, None) => fill(td_string!(lang, race.ev_updated0), &[&t(txn)]),
-            (n, Some(v)) => fill(
-                td_string!(lang, race.ev_updated),
-                &[&t(txn), &n.to_string(), &v.to_string()],
-            ),
+            (n, Some(v)) => fill(td_string!(lang, race.ev_updated), &[&t(txn), &n.to_string(), &v.to_string()]),
         },
         Event::Inserted { txn } => fill(td_string!(lang, race.ev_inserted), &[&t(txn)]),
         Event::Committed { txn } => fill(td_string!(lang, race.ev_committed), &[&t(txn)]),
@@ -129,22 +89,12 @@ pub fn event(lang: Locale, sc: &Scenario, e: &Event) -> String {
             fill(td_string!(lang, race.ev_error), &[&t(txn), &msg])
         }
         Event::SoldOut { txn } => fill(td_string!(lang, race.ev_soldout), &[&t(txn)]),
-        Event::Retry { txn, attempt } => fill(
-            td_string!(lang, race.ev_retry),
-            &[&t(txn), &attempt.to_string()],
-        ),
-        Event::MutexLocked { txn, mutex: m } => fill(
-            td_string!(lang, race.ev_mutex_locked),
-            &[&t(txn), &mutex(lang, *m)],
-        ),
-        Event::MutexUnlocked { txn, mutex: m } => fill(
-            td_string!(lang, race.ev_mutex_unlocked),
-            &[&t(txn), &mutex(lang, *m)],
-        ),
-        Event::Finished { txn, ending: e } => fill(
-            td_string!(lang, race.ev_finished),
-            &[&t(txn), &ending(lang, *e)],
-        ),
+        Event::Retry { txn, attempt } => fill(td_string!(lang, race.ev_retry), &[&t(txn), &attempt.to_string()]),
+        Event::MutexLocked { txn, mutex: m } => fill(td_string!(lang, race.ev_mutex_locked), &[&t(txn), &mutex(lang, *m)]),
+        Event::MutexUnlocked { txn, mutex: m } => {
+            fill(td_string!(lang, race.ev_mutex_unlocked), &[&t(txn), &mutex(lang, *m)])
+        }
+        Event::Finished { txn, ending: e } => fill(td_string!(lang, race.ev_finished), &[&t(txn), &ending(lang, *e)]),
     }
 }
 
@@ -190,9 +140,7 @@ pub fn outcome_error(k: OutcomeKind) -> Option<SqlError> {
 pub fn strategy(lang: Locale, story: Story, s: Strategy) -> &'static str {
     match (story, s) {
         (Story::Transfer, Strategy::NoLock) => return td_string!(lang, race.st_transfer_no_lock),
-        (Story::Transfer, Strategy::ForUpdate) => {
-            return td_string!(lang, race.st_transfer_for_update)
-        }
+        (Story::Transfer, Strategy::ForUpdate) => return td_string!(lang, race.st_transfer_for_update),
         _ => {}
     }
     match s {
@@ -234,10 +182,9 @@ pub fn minor(lang: Locale, k: MinorKind) -> &'static str {
 pub fn replay_error(lang: Locale, sc: &Scenario, e: &ReplayError) -> String {
     match e {
         ReplayError::Decode(_) => td_string!(lang, race.url_schedule_chars).into(),
-        ReplayError::AfterEnd { pos } => fill(
-            td_string!(lang, race.url_schedule),
-            &[&(pos + 1).to_string()],
-        ),
+        ReplayError::AfterEnd { pos } => {
+            fill(td_string!(lang, race.url_schedule), &[&(pos + 1).to_string()])
+        }
         ReplayError::NotEnabled { error, .. } => fill(
             td_string!(lang, race.cannot_move),
             &[&txn(error.txn), &blocked(lang, sc, error.why)],
@@ -250,19 +197,13 @@ pub fn url_error(lang: Locale, e: &UrlError) -> String {
         UrlError::TooLong { .. } => td_string!(lang, race.url_long).to_string(),
         UrlError::UnknownScenario => td_string!(lang, race.url_scenario).into(),
         UrlError::UnknownStrategy => td_string!(lang, race.url_strategy).into(),
-        UrlError::Build(BuildError::UnsupportedStrategy { .. }) => {
-            td_string!(lang, race.url_unsupported).into()
-        }
+        UrlError::Build(BuildError::UnsupportedStrategy { .. }) => td_string!(lang, race.url_unsupported).into(),
         UrlError::Build(_) | UrlError::BadClients => td_string!(lang, race.url_clients).into(),
         UrlError::BadFlag | UrlError::TooManyFields => td_string!(lang, race.url_format).into(),
-        UrlError::Schedule(ReplayError::Decode(_)) => {
-            td_string!(lang, race.url_schedule_chars).into()
+        UrlError::Schedule(ReplayError::Decode(_)) => td_string!(lang, race.url_schedule_chars).into(),
+        UrlError::Schedule(ReplayError::AfterEnd { pos }) | UrlError::Schedule(ReplayError::NotEnabled { pos, .. }) => {
+            fill(td_string!(lang, race.url_schedule), &[&(pos + 1).to_string()])
         }
-        UrlError::Schedule(ReplayError::AfterEnd { pos })
-        | UrlError::Schedule(ReplayError::NotEnabled { pos, .. }) => fill(
-            td_string!(lang, race.url_schedule),
-            &[&(pos + 1).to_string()],
-        ),
     };
     fill(td_string!(lang, race.url_bad), &[&why])
 }
