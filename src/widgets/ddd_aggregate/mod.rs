@@ -218,7 +218,7 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                                                     on:click=move |_| send(Command::RemoveLine { index: i })
                                                 >
                                                     <span aria-hidden="true">{td_string!(lang, ddd.agg_remove)}</span>
-                                                    <span class="agg__sr">{fill(td_string!(lang, ddd.agg_remove_label), &[("n", &(i + 1))])}</span>
+                                                    <span class="visually-hidden">{fill(td_string!(lang, ddd.agg_remove_label), &[("n", &(i + 1))])}</span>
                                                 </button>
                                             </td>
                                         </tr>
