@@ -9,13 +9,10 @@ use msa_sim::proxy::playground::StateError;
 use msa_sim::proxy::query::QueryError;
 use msa_sim::proxy::scenarios::SetError;
 
-/// Replaces `{name}` placeholders of a translated template.
+/// [`crate::widgets::fill`] for arguments already formatted (one pass: a value holding `{x}` stays as it is).
 pub fn fill(template: &str, args: &[(&str, String)]) -> String {
-    let mut s = template.to_string();
-    for (k, v) in args {
-        s = s.replace(&format!("{{{k}}}"), v);
-    }
-    s
+    let args: Vec<(&str, &dyn std::fmt::Display)> = args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+    crate::widgets::fill(template, &args)
 }
 
 /// A number for people: at most three decimals, no trailing zeros.

@@ -1,18 +1,17 @@
 //! The visualizer's sentences: the core's data (events, endings, reasons, outcomes, URL errors) in the
-//! learner's language. Templates hold `%1`, `%2`, ... (plain strings for leptos_i18n), filled by [`fill`].
+//! learner's language. Templates hold `{1}`, `{2}`, ..., filled by [`fill`].
 
 use crate::i18n::*;
 use msa_sim::txn::model::{Blocked, Ending, Event, MinorKind, WaitOn};
 use msa_sim::txn::view::UrlError;
 use msa_sim::txn::{BuildError, OutcomeKind, ReplayError, Scenario, SqlError, Story, Strategy, TxnId};
 
-/// Replaces `%1`, `%2`, ... in `template` with `args` (from the last, so `%1` never eats `%10`).
+/// [`crate::widgets::fill`] with positional arguments: the first fills `{1}`, the second `{2}`, ...
 pub fn fill(template: &str, args: &[&str]) -> String {
-    let mut s = template.to_string();
-    for (i, a) in args.iter().enumerate().rev() {
-        s = s.replace(&format!("%{}", i + 1), a);
-    }
-    s
+    const NAMES: [&str; 9] = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    let args: Vec<(&str, &dyn std::fmt::Display)> =
+        NAMES.iter().zip(args).map(|(n, a)| (*n, a as &dyn std::fmt::Display)).collect();
+    crate::widgets::fill(template, &args)
 }
 
 pub fn txn(t: TxnId) -> String {

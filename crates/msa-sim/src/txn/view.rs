@@ -10,12 +10,12 @@
 //! - [`Explorer`]: [`explore`](super::explore()) in slices (same counts, same examples, in the same order), so
 //!   a browser can explore between frames, show progress and cancel; it also keeps the first bad schedules.
 
-use super::explore::{classify, outcome_kind, Budget, Exploration, Outcome, OutcomeKind};
+use super::explore::{classify, Outcome};
+pub use super::explore::{Explorer, MAX_BAD_KEPT};
 use super::model::*;
 use super::scenarios::{build, preset, BuildError, Preset, Strategy, PRESETS};
 use super::schedule::{replay, ReplayError, Run, Schedule, MAX_SCHEDULE_CHARS};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -421,135 +421,6 @@ pub fn client_error(sc: &Scenario, st: &State, t: TxnId, error: SqlError) -> Str
         })
         .unwrap_or(0);
     format!("{}\nSQLSTATE: {}", error.message(sc.relation(row)), error.sqlstate())
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Exploration in slices
-
-/// How many bad schedules an [`Explorer`] keeps for listing.
-pub const MAX_BAD_KEPT: usize = 100;
-
-struct Frame {
-    st: State,
-    next: TxnId,
-    any: bool,
-}
-
-/// [`explore`](super::explore()) as a resumable walk: call [`Explorer::run`] with a transition budget per
-/// slice until it returns true. The result equals `explore`'s for the same budget (tested for every preset).
-pub struct Explorer {
-    sc: Scenario,
-    budget: Budget,
-    stack: Vec<Frame>,
-    path: Vec<TxnId>,
-    ex: Exploration,
-    bad: Vec<(OutcomeKind, Schedule)>,
-    done: bool,
-}
-
-impl Explorer {
-    pub fn new(sc: Scenario, budget: Budget) -> Explorer {
-        let init = sc.init_state();
-        let cap = sc.max_run_len();
-        Explorer {
-            sc,
-            budget,
-            stack: vec![Frame { st: init, next: 0, any: false }],
-            path: Vec::with_capacity(cap),
-            ex: Exploration {
-                schedules: 0,
-                states: 0,
-                by_outcome: BTreeMap::new(),
-                examples: BTreeMap::new(),
-                max_len: 0,
-                truncated: false,
-            },
-            bad: Vec::new(),
-            done: false,
-        }
-    }
-
-    /// Walks on for at most `slice` transitions (at least one). Returns true once the walk is over.
-    pub fn run(&mut self, slice: u64) -> bool {
-        let mut left = slice.max(1);
-        while !self.done && left > 0 {
-            let n = self.sc.n_txns() as TxnId;
-            let Some(top) = self.stack.last_mut() else {
-                self.done = true;
-                break;
-            };
-            let mut found = None;
-            while top.next < n {
-                let t = top.next;
-                top.next += 1;
-                if let Ok(a) = self.sc.action_for(&top.st, t) {
-                    found = Some((t, a));
-                    break;
-                }
-            }
-            match found {
-                Some((t, action)) => {
-                    top.any = true;
-                    let b = self.budget;
-                    if self.ex.schedules >= b.max_schedules
-                        || self.ex.states >= b.max_states
-                        || self.path.len() >= self.sc.max_run_len()
-                    {
-                        self.ex.truncated = true;
-                        self.done = true;
-                        break;
-                    }
-                    let mut next = top.st;
-                    if self.sc.apply(&mut next, action, &mut ()).is_err() {
-                        continue;
-                    }
-                    self.ex.states += 1;
-                    left -= 1;
-                    self.path.push(t);
-                    self.stack.push(Frame { st: next, next: 0, any: false });
-                }
-                None => {
-                    if !top.any {
-                        let kind = outcome_kind(&self.sc, &top.st).unwrap_or(OutcomeKind::Stuck);
-                        let ex = &mut self.ex;
-                        ex.schedules += 1;
-                        ex.max_len = ex.max_len.max(self.path.len());
-                        *ex.by_outcome.entry(kind).or_insert(0) += 1;
-                        let path = &self.path;
-                        ex.examples.entry(kind).or_insert_with(|| Schedule(path.clone()));
-                        if kind.is_bad() && self.bad.len() < MAX_BAD_KEPT {
-                            self.bad.push((kind, Schedule(path.clone())));
-                        }
-                    }
-                    self.stack.pop();
-                    if self.stack.is_empty() {
-                        self.done = true;
-                    } else {
-                        self.path.pop();
-                    }
-                }
-            }
-        }
-        self.done
-    }
-
-    pub fn is_done(&self) -> bool {
-        self.done
-    }
-
-    /// What has been found so far (final once [`Explorer::is_done`]).
-    pub fn exploration(&self) -> &Exploration {
-        &self.ex
-    }
-
-    /// The first [`MAX_BAD_KEPT`] schedules (in DFS order) whose outcome is bad.
-    pub fn bad(&self) -> &[(OutcomeKind, Schedule)] {
-        &self.bad
-    }
-
-    pub fn scenario(&self) -> &Scenario {
-        &self.sc
-    }
 }
 
 #[cfg(test)]
