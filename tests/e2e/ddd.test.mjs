@@ -142,8 +142,11 @@ for (const lang of LANGS) {
     await page.keyboard.press('Control+A');
     await page.keyboard.type('0');
     await page.keyboard.press('Tab');
+    const refusedBefore = await w.locator('.agg__log li.agg__entry--no').count();
     await page.keyboard.press('Enter');
-    assert.ok((await lastLog()).includes('20'), await lastLog());
+    assert.equal(await w.locator('.agg__log li.agg__entry--no').count(), refusedBefore + 1, 'the quantity is refused');
+    assert.equal(await w.locator('.agg__log li').last().getAttribute('class'), 'agg__entry agg__entry--no');
+    assert.match(await lastLog(), /\b1\b.*\b20\b/, await lastLog());
     // Pay (Tab from Add), then adding is refused.
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');

@@ -239,6 +239,12 @@ test('predict-then-run: the answer is checked against the run (both questions)',
   const line = ask.locator('.proxy__verdict-line');
   assert.equal(await line.getAttribute('data-answer'), picks[9]);
   assert.match(await line.textContent(), /^Right\./);
+  // A wrong pick is told so, with the right server.
+  await ask.locator('.proxy__again').click();
+  await ask.locator('.proxy__ask input[type=radio]').nth(Number(picks[9].slice(1)) % 3).check();
+  await ask.locator('.proxy__check').click();
+  assert.match(await line.textContent(), /^Not this time\./);
+  assert.equal(await line.getAttribute('data-answer'), picks[9]);
   // "How many attempts fail before the dead server is taken out?" with active checks: a wrong guess shows the figure.
   const det = page.locator('[data-proxy="lb-ask-active"]');
   await det.locator('.proxy__ask input[type=number]').fill('0');
@@ -247,6 +253,11 @@ test('predict-then-run: the answer is checked against the run (both questions)',
   const n = Number(await dline.getAttribute('data-answer'));
   assert.ok(n > 10, `active checks need several probes: ${n} failed attempts`);
   assert.match(await dline.textContent(), /^Not this time\./);
+  // The run's own figure, entered, is right.
+  await det.locator('.proxy__again').click();
+  await det.locator('.proxy__ask input[type=number]').fill(String(n));
+  await det.locator('.proxy__check').click();
+  assert.match(await dline.textContent(), /^Right\./);
   page.assertClean();
 });
 
@@ -262,6 +273,13 @@ test('compare mode runs the same traffic through each algorithm and matches the 
     const cells = await c.locator(`tr[data-algo="${algo}"] td`).allTextContents();
     assert.equal(Number(cells[0]), s.totals.ok, `${algo} ok`);
     assert.equal(Number(cells[1]), s.totals.failed, `${algo} failed`);
+    // What tells the algorithms apart (least_conn and random-two answer the same requests here): latency and
+    // where the attempts went.
+    assert.equal(Number(cells[3]), s.latency.p50_ms, `${algo} p50`);
+    assert.equal(Number(cells[5]), s.latency.p99_ms, `${algo} p99`);
+    const total = s.backends.reduce((a, b) => a + b.stats.attempts, 0);
+    const share = s.backends.map((b) => `${b.name} ${Math.floor((b.stats.attempts * 100 + Math.floor(total / 2)) / total)}%`).join(' · ');
+    assert.equal(cells[7], share, `${algo} share`);
   }
   page.assertClean();
 });

@@ -12,6 +12,13 @@ import { startSite, newPage, ready, assertAccessible, LANGS } from './lib.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PINNED_SRC = readFileSync(join(root, 'crates', 'msa-sim', 'tests', 'txn_explore.rs'), 'utf8');
 const PINNED_VIEW_SRC = readFileSync(join(root, 'crates', 'msa-sim', 'tests', 'txn_view.rs'), 'utf8');
+const RACE_TEXT = Object.fromEntries(['en', 'ko'].map((l) => [l, JSON.parse(readFileSync(join(root, 'locales', `${l}.json`), 'utf8')).race]));
+
+/** The widget's sentence `key` in `lang` as a pattern: `{n}` is values[n-1], or any text where that is null. */
+function told(lang, key, values) {
+  const src = RACE_TEXT[lang][key].replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  return new RegExp(src.replace(/\{(\d)\}/g, (_, n) => (values[n - 1] == null ? '.+' : String(values[n - 1]))));
+}
 
 /** The pinned per-preset counts: { preset: { outcome: n } }, parsed from `pinned_counts_per_preset`. */
 function pinned() {
@@ -72,7 +79,7 @@ for (const lang of LANGS) {
     assert.equal(await outcome.getAttribute('data-outcome'), 'lost-update');
     assert.ok((await outcome.textContent()).includes(T[lang].lostUpdate));
     assert.equal((await w.locator('.race__value').first().textContent()).trim(), '1', 'two increments, the counter says 1');
-    assert.match(await outcome.locator('.race__final').textContent(), /1.*2/);
+    assert.match(await outcome.locator('.race__final').textContent(), told(lang, 'final_values', [null, 1, 2]));
     assert.equal(await w.locator('.race__log-list li').count(), 8, 'the text twin lists every action');
     await assertAccessible(page, `race after a lost update (${lang})`);
     page.assertClean();
@@ -235,13 +242,14 @@ for (const lang of LANGS) {
     const p = page.locator('.race__predict').first();
     await p.locator('input').fill('2');
     await p.locator('button').click();
-    assert.match(await p.locator('.race__verdict').textContent(), /1/);
+    assert.match(await p.locator('.race__verdict').textContent(), told(lang, 'predict_wrong', [null, 1, 2]));
     const w = widgets.first();
     while (await w.locator('[data-act="replay-step"]').count()) await w.locator('[data-act="replay-step"]').click();
     assert.equal(await w.locator('.race__outcome').getAttribute('data-outcome'), 'lost-update');
     // The contention lab measures and shows where optimistic and pessimistic cross.
     const c = page.locator('.race__contention');
     await c.locator('.race__crossover').waitFor({ timeout: 30000 });
+    assert.match(await c.locator('.race__crossover').getAttribute('data-crossover'), /^\d+-\d+$/, 'the lines cross between two measured hot-row counts');
     assert.equal(await c.locator('.race__chart svg').count(), 2);
     assert.equal(await c.locator('.race__card').count(), 3);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

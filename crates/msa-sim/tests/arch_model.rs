@@ -274,3 +274,22 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn feature_tiles_follow_the_figures() {
+    // A catalog crash: every monolith feature is down; under microservices only browsing is.
+    let rows = run(setup(Action::Crash, Module::Catalog, Guard::None)).rows();
+    for f in Feature::ALL {
+        assert_eq!(feature_state(&rows, 0, f), FeatureState::Bad, "monolith {f:?}");
+        let want = if f == Feature::Browse { FeatureState::Bad } else { FeatureState::Ok };
+        assert_eq!(feature_state(&rows, 1, f), want, "microservices {f:?}");
+    }
+    // A schema change for order measures no availability: the tiles show its blast radius, which in the monolith
+    // (one shared database) reaches sign-in too.
+    let rows = run(setup(Action::Schema, Module::Order, Guard::None)).rows();
+    assert!(rows.iter().all(|r| !matches!(r.figure, Figure::Availability(_))));
+    let states = |side| Feature::ALL.map(|f| feature_state(&rows, side, f));
+    use FeatureState::{Hit, Ok};
+    assert_eq!(states(0), [Ok, Hit, Hit, Hit]);
+    assert_eq!(states(1), [Ok, Ok, Hit, Hit]);
+}

@@ -220,6 +220,11 @@ fn series_adds_up_to_the_totals() {
     // The last tick may come before the last answer: the series covers everything up to it.
     assert!(sum(|s| s.ok) <= t.ok && sum(|s| s.ok) + 50 >= t.ok);
     assert_eq!(sum(|s| s.http_500 + s.http_502 + s.http_503 + s.http_504), sum(|s| s.failed));
+    // ... and each kind adds up to its total the same way.
+    assert!(sum(|s| s.failed) <= t.failed && sum(|s| s.failed) + 50 >= t.failed);
+    let e = &t.errors;
+    assert!(sum(|s| s.http_500) <= e.http_500 && sum(|s| s.http_502) <= e.http_502);
+    assert!(sum(|s| s.http_503) <= e.http_503 && sum(|s| s.http_504) <= e.http_504);
     assert!(sum(|s| s.retries) <= t.retries);
     let served: u64 = m.series.iter().map(|s| s.served.iter().sum::<u64>()).sum();
     assert_eq!(served, sum(|s| s.ok));
@@ -240,7 +245,9 @@ fn sessions_lost_per_second_under_local_sessions() {
     let lost: u64 = m.series.iter().map(|s| s.sessions_lost).sum();
     assert!(lost > 0 && lost <= m.totals.sessions_lost);
     // Nothing is lost before the crash at 10 s (ip_hash keeps every client on its server; first visits aside).
+    let early: u64 = m.series.iter().filter(|s| s.t_s <= 10).map(|s| s.sessions_lost).sum();
     let late: u64 = m.series.iter().filter(|s| s.t_s > 10).map(|s| s.sessions_lost).sum();
+    assert_eq!(early, 0);
     assert!(late > 0);
 }
 

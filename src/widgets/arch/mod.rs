@@ -399,22 +399,6 @@ fn heading(level: u8, class: &'static str, id: Option<String>, text: &'static st
     }
 }
 
-/// How a feature fared on one side, for the tiles.
-fn feature_state(rows: &[Row], side: usize, f: Feature) -> &'static str {
-    let pick = |r: &Row| if side == 0 { r.a.clone() } else { r.b.clone() };
-    if let Some(r) = rows.iter().find(|r| r.figure == Figure::Availability(f)) {
-        return match pick(r) {
-            Value::Percent(bp) if bp >= 9_990 => "ok",
-            Value::Percent(bp) if bp >= 9_900 => "warn",
-            _ => "bad",
-        };
-    }
-    match rows.iter().find(|r| r.figure == Figure::Blast).map(pick) {
-        Some(Value::Features(v)) if v.contains(&f) => "hit",
-        _ => "ok",
-    }
-}
-
 #[component]
 fn Results(setup: Setup, rows: Vec<Row>, lang: Locale, level: u8) -> impl IntoView {
     let sides = [setup.a, setup.b];
@@ -455,7 +439,7 @@ fn Results(setup: Setup, rows: Vec<Row>, lang: Locale, level: u8) -> impl IntoVi
             let feats = Feature::ALL
                 .into_iter()
                 .map(|f| {
-                    let st = feature_state(&rows, i, f);
+                    let st = arch::feature_state(&rows, i, f).name();
                     let label = match st {
                         "ok" => td_string!(lang, arch.state_ok),
                         "warn" => td_string!(lang, arch.state_warn),

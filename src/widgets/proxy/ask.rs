@@ -34,7 +34,7 @@ pub fn AskServer(lang: Locale, cfg: ReadSignal<Config>, request: u64) -> impl In
                 <button type="button" class="button button--primary proxy__check" disabled={move || choice.get().is_none() || answer.get().is_some()} on:click=check>
                     {td_string!(lang, proxy.ask_run)}
                 </button>
-                <button type="button" class="button" disabled=move || answer.get().is_none() on:click=move |_| { answer.set(None); choice.set(None); }>
+                <button type="button" class="button proxy__again" disabled=move || answer.get().is_none() on:click=move |_| { answer.set(None); choice.set(None); }>
                     {td_string!(lang, proxy.ask_again)}
                 </button>
             </div>
@@ -95,7 +95,7 @@ pub fn AskDetection(lang: Locale, cfg: ReadSignal<Config>) -> impl IntoView {
                 <button type="button" class="button button--primary proxy__check"
                     disabled={move || guess.get().trim().parse::<u64>().is_err() || answer.get().is_some() || dead().is_none()}
                     on:click=check>{td_string!(lang, proxy.ask_run)}</button>
-                <button type="button" class="button" disabled=move || answer.get().is_none() on:click=move |_| answer.set(None)>
+                <button type="button" class="button proxy__again" disabled=move || answer.get().is_none() on:click=move |_| answer.set(None)>
                     {td_string!(lang, proxy.ask_again)}
                 </button>
             </div>

@@ -1,5 +1,6 @@
 //! Small SVG line charts of the learner's own run (one polyline per series), each with its figures as text.
 
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// One line: its label, its colour class (`proxy-chart__line--<class>`), and one value per second.
@@ -37,6 +38,7 @@ pub fn Chart(
     empty: String,
     /// "latest" in the learner's language.
     latest: String,
+    lang: Locale,
 ) -> impl IntoView {
     let max = Memo::new(move |_| {
         lines.with(|ls| ls.iter().flat_map(|l| l.values.iter().copied()).fold(0.0f64, f64::max)).max(1e-9)
@@ -68,7 +70,7 @@ pub fn Chart(
                 }).collect_view()}
             </svg>
             <div class="proxy-chart__scale">
-                <span>{move || format!("max {} {}", super::text::num(max.get()), unit2)}</span>
+                <span>{move || super::text::fill(td_string!(lang, proxy.chart_max), &[("value", format!("{} {}", super::text::num(max.get()), unit2))])}</span>
                 <span>{move || if n.get() == 0 { empty.clone() } else { format!("{} s – {} s", first_s.get(), first_s.get() + n.get() as u64 - 1) }}</span>
             </div>
             <ul class="proxy-chart__legend">

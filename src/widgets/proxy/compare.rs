@@ -179,7 +179,7 @@ pub fn Compare(lang: Locale, base: StoredValue<Playground>) -> impl IntoView {
                     </table>
                 </div>
                 <Chart title=td_string!(lang, proxy.cmp_chart).into() unit="ms".into() lines
-                    first_s=Signal::derive(|| 1) empty=td_string!(lang, proxy.chart_empty).into() latest=td_string!(lang, proxy.latest).into() />
+                    first_s=Signal::derive(|| 1) empty=td_string!(lang, proxy.chart_empty).into() latest=td_string!(lang, proxy.latest).into() lang />
             </Show>
         </div>
     }

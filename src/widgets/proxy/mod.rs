@@ -640,7 +640,7 @@ fn Backend(
                 <tspan class="proxy__label">{move || b.with(|b| b.as_ref().map(|b| b.name.clone()).unwrap_or_default())}</tspan>
                 " "
                 <tspan class="proxy__small" dx="6">
-                    {move || b.with(|b| b.as_ref().map(|b| format!("{}/{} · q{} · {}", b.busy, b.workers, b.queue_len, state().1)).unwrap_or_default())}
+                    {move || b.with(|b| b.as_ref().map(|b| format!("{}/{} · {} · {}", b.busy, b.workers, text::fill(td_string!(lang, proxy.queue_short), &[("n", b.queue_len.to_string())]), state().1)).unwrap_or_default())}
                 </tspan>
             </text>
         </g>
@@ -732,7 +732,7 @@ fn BackendRow(lang: Locale, snap: RwSignal<Snapshot>, i: usize, selected: RwSign
                 {move || b.with(|b| b.as_ref().map(|b| text::backend_state(lang, b).1).unwrap_or_default())}
             </td>
             <td class="num" data-col="conns">{move || b.with(|b| b.as_ref().map(|b| b.conns).unwrap_or(0))}</td>
-            <td class="num">{move || b.with(|b| b.as_ref().map(|b| format!("{}/{} (q{})", b.busy, b.workers, b.queue_len)).unwrap_or_default())}</td>
+            <td class="num">{move || b.with(|b| b.as_ref().map(|b| format!("{}/{} ({})", b.busy, b.workers, text::fill(td_string!(lang, proxy.queue_short), &[("n", b.queue_len.to_string())]))).unwrap_or_default())}</td>
             <td class="num" data-col="attempts">{move || attempts(snap, i)}</td>
             <td class="num" data-col="ok">{move || served(snap, i)}</td>
             <td class="num" data-col="failed">{move || failed_at(snap, i)}</td>
@@ -815,11 +815,11 @@ fn Charts(lang: Locale, series: RwSignal<Vec<Sample>>, names: RwSignal<Vec<Strin
         <div class="proxy__charts">
             <h3 class="proxy__h3">{td_string!(lang, proxy.charts)}</h3>
             <div class="proxy__chart-grid">
-                <Chart title=td_string!(lang, proxy.c_latency).into() unit="ms".into() lines=latency first_s=first empty=e() latest=l() />
-                <Chart title=td_string!(lang, proxy.c_throughput).into() unit=per_s.clone() lines=throughput first_s=first empty=e() latest=l() />
-                <Chart title=td_string!(lang, proxy.c_errors).into() unit=per_s.clone() lines=errors first_s=first empty=e() latest=l() />
-                <Chart title=td_string!(lang, proxy.c_load).into() unit=per_s.clone() lines=load first_s=first empty=e() latest=l() />
-                <Chart title=td_string!(lang, proxy.c_lost).into() unit=per_s lines=lost first_s=first empty=e() latest=l() />
+                <Chart title=td_string!(lang, proxy.c_latency).into() unit="ms".into() lines=latency first_s=first empty=e() latest=l() lang />
+                <Chart title=td_string!(lang, proxy.c_throughput).into() unit=per_s.clone() lines=throughput first_s=first empty=e() latest=l() lang />
+                <Chart title=td_string!(lang, proxy.c_errors).into() unit=per_s.clone() lines=errors first_s=first empty=e() latest=l() lang />
+                <Chart title=td_string!(lang, proxy.c_load).into() unit=per_s.clone() lines=load first_s=first empty=e() latest=l() lang />
+                <Chart title=td_string!(lang, proxy.c_lost).into() unit=per_s lines=lost first_s=first empty=e() latest=l() lang />
             </div>
         </div>
     }

@@ -113,16 +113,20 @@ pub fn set_error(lang: Locale, e: &SetError) -> String {
             let field = key.rsplit('.').next().unwrap_or(key);
             fill(td_string!(lang, proxy.err_not_number), &[("field", field_label(lang, field)), ("value", value.clone())])
         }
-        SetError::ServerCount { max, .. } => fill(
+        SetError::ServerCount { max, got } => fill(
             td_string!(lang, proxy.err_range),
             &[
                 ("field", field_label(lang, "servers")),
                 ("min", "1".into()),
                 ("max", max.to_string()),
-                ("got", "?".into()),
+                ("got", got.clone()),
             ],
         ),
-        _ => fill(td_string!(lang, proxy.err_other), &[("detail", e.to_string())]),
+        SetError::UnknownKey { key } => fill(td_string!(lang, proxy.err_unknown_key), &[("key", key.clone())]),
+        SetError::UnknownServer { selector } => {
+            fill(td_string!(lang, proxy.err_unknown_server), &[("server", selector.clone())])
+        }
+        SetError::Malformed { item } => fill(td_string!(lang, proxy.err_malformed), &[("item", item.clone())]),
     }
 }
 
@@ -143,7 +147,13 @@ pub fn state_error(lang: Locale, e: &StateError) -> String {
         StateError::BadAction { index } => {
             fill(td_string!(lang, proxy.err_link_action), &[("n", (index + 1).to_string())])
         }
-        _ => e.to_string(),
+        StateError::Config(
+            QueryError::TooLong { .. }
+            | QueryError::TooManyItems { .. }
+            | QueryError::BadEncoding { .. }
+            | QueryError::Malformed { .. },
+        )
+        | StateError::TooManyActions { .. } => td_string!(lang, proxy.err_link_garbled).to_string(),
     };
     fill(td_string!(lang, proxy.err_link), &[("detail", detail)])
 }

@@ -200,7 +200,7 @@ fn figures_html(lang: Locale, k: Knobs, sweep: &Sweep) -> String {
     charts_html(lang, sweep, &mut h);
     let _ = write!(
         h,
-        "<details class=\"race__sweep-table\"><summary>{}</summary><div class=\"race__table-wrap\" tabindex=\"0\"><table class=\"race__table\"><thead><tr><th scope=\"col\">{}</th>",
+        "<details class=\"race__sweep-table\"><summary>{0}</summary><div class=\"race__table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{0}\"><table class=\"race__table\"><thead><tr><th scope=\"col\">{1}</th>",
         esc(td_string!(lang, race.sweep_table)),
         esc(td_string!(lang, race.col_hot))
     );

@@ -435,6 +435,52 @@ pub struct Row {
     pub b: Value,
 }
 
+/// Availability (basis points) at which a feature counts as fully up: what the sizing search asks of a spike.
+pub const GOOD_BP: u32 = 9_990;
+/// Availability below which a feature counts as down (the blast radius of a deploy or a crash).
+pub const DOWN_BP: u32 = 9_900;
+
+/// How a feature fared on one side of a comparison, as the feature tiles show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeatureState {
+    /// Fully available and untouched.
+    Ok,
+    /// Mostly available: between [`DOWN_BP`] and [`GOOD_BP`].
+    Warn,
+    /// Down: below [`DOWN_BP`].
+    Bad,
+    /// Restarted or changed by the action (in its blast radius) though still answering.
+    Hit,
+}
+
+impl FeatureState {
+    pub fn name(self) -> &'static str {
+        match self {
+            FeatureState::Ok => "ok",
+            FeatureState::Warn => "warn",
+            FeatureState::Bad => "bad",
+            FeatureState::Hit => "hit",
+        }
+    }
+}
+
+/// How feature `f` fared on side `side` (0 = a, 1 = b) of `rows`: by its availability where the action measures
+/// one, else by whether it is in the action's blast radius.
+pub fn feature_state(rows: &[Row], side: usize, f: Feature) -> FeatureState {
+    let pick = |r: &Row| if side == 0 { r.a.clone() } else { r.b.clone() };
+    if let Some(r) = rows.iter().find(|r| r.figure == Figure::Availability(f)) {
+        return match pick(r) {
+            Value::Percent(bp) if bp >= GOOD_BP => FeatureState::Ok,
+            Value::Percent(bp) if bp >= DOWN_BP => FeatureState::Warn,
+            _ => FeatureState::Bad,
+        };
+    }
+    match rows.iter().find(|r| r.figure == Figure::Blast).map(pick) {
+        Some(Value::Features(v)) if v.contains(&f) => FeatureState::Hit,
+        _ => FeatureState::Ok,
+    }
+}
+
 /// One architecture's results.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Side {
@@ -722,7 +768,7 @@ impl SideRun {
         let (sent, ok) = (t.sent, t.ok);
         match task.purpose {
             Purpose::Size { dep, n } => {
-                let good = p95 <= P95_TARGET_US && availability_bp(ok, sent) >= 9_990;
+                let good = p95 <= P95_TARGET_US && availability_bp(ok, sent) >= GOOD_BP;
                 if good {
                     self.sizes.push((dep, Value::Count(n), p95));
                 } else if n >= MAX_INSTANCES {
@@ -797,7 +843,7 @@ impl SideRun {
                     fig.push((Figure::Duration, Value::Seconds(n * start + (n - 1) * DEPLOY_GAP_S)));
                 } else {
                     // Features that lost more than 1% of their requests.
-                    let down: Vec<Feature> = Feature::ALL.into_iter().filter(|f| avail[f.index()] < 9_900).collect();
+                    let down: Vec<Feature> = Feature::ALL.into_iter().filter(|f| avail[f.index()] < DOWN_BP).collect();
                     fig.push((Figure::Blast, Value::Features(down)));
                     let out = if s.action == Action::Crash { start } else { LEAK_HANG_S + start };
                     fig.push((Figure::Duration, Value::Seconds(out)));
