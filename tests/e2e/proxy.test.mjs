@@ -277,8 +277,8 @@ test('compare mode runs the same traffic through each algorithm and matches the 
     // where the attempts went.
     assert.equal(Number(cells[3]), s.latency.p50_ms, `${algo} p50`);
     assert.equal(Number(cells[5]), s.latency.p99_ms, `${algo} p99`);
-    const total = s.backends.reduce((a, b) => a + b.stats.attempts, 0);
-    const share = s.backends.map((b) => `${b.name} ${Math.floor((b.stats.attempts * 100 + Math.floor(total / 2)) / total)}%`).join(' · ');
+    const total = s.backends.reduce((a, b) => a + b.attempts, 0);
+    const share = s.backends.map((b) => `${b.name} ${Math.floor((b.attempts * 100 + Math.floor(total / 2)) / total)}%`).join(' · ');
     assert.equal(cells[7], share, `${algo} share`);
   }
   page.assertClean();

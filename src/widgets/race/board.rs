@@ -123,8 +123,7 @@ pub fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String 
     let holder = |x| esc(&text::holder(lang, x));
     let list = |ts: &[u8]| if ts.is_empty() { "–".to_string() } else { ts.iter().map(|&w| text::txn(w)).collect::<Vec<_>>().join(", ") };
     let versioned = v.rows.first().is_some_and(|r| r.versioned);
-    let db = esc(td_string!(lang, race.db_heading));
-    let _ = write!(h, "<div class=\"race__db\"><h3>{db}</h3><div class=\"race__table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{db}\"><table class=\"race__table\"><thead><tr>");
+    let _ = write!(h, "<div class=\"race__db\"><h3>{}</h3><div class=\"race__table-wrap\" tabindex=\"0\"><table class=\"race__table\"><thead><tr>", esc(td_string!(lang, race.db_heading)));
     let mut cols = vec![td_string!(lang, race.col_row), td_string!(lang, race.col_value)];
     if versioned {
         cols.push(td_string!(lang, race.col_version));
