@@ -9,13 +9,17 @@ budget_kb=${2:-350}
 [ -f "$dist/index.html" ] || { echo "budget: no $dist/index.html; run a release build first" >&2; exit 2; }
 
 files=("index.html")
+# What index.html links (stylesheets, icon, the boot script), then what the boot script loads (JS glue, wasm).
+refs() { grep -oE '(href=|src=|module_or_path: |from )["'"'"'][^"'"'"']+\.(css|js|wasm|svg)' "$1" \
+          | sed -E 's/^(href=|src=|module_or_path: |from )["'"'"']//'; }
+local_name() { local ref=${1#/}; ref=${ref#*/}; [ -f "$dist/$ref" ] || ref=$(basename "$ref"); echo "$ref"; }
 while IFS= read -r ref; do
-  ref=${ref#/}
-  ref=${ref#*/}   # a sub-path build links /prefix/file; files sit at the top of dist
-  [ -f "$dist/$ref" ] || ref=$(basename "$ref")
-  files+=("$ref")
-done < <(grep -oE '(href=|module_or_path: |from )["'"'"'][^"'"'"']+\.(css|js|wasm|svg)' "$dist/index.html" \
-          | sed -E 's/^(href=|module_or_path: |from )["'"'"']//' | sort -u)
+  f=$(local_name "$ref")
+  files+=("$f")
+  if [[ $f == *.js ]]; then
+    while IFS= read -r inner; do files+=("$(local_name "$inner")"); done < <(refs "$dist/$f" | sort -u)
+  fi
+done < <(refs "$dist/index.html" | sort -u)
 
 total=0
 printf '%-44s %10s %10s\n' "first-load file" "bytes" "gzip -9"

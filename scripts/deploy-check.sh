@@ -2,7 +2,8 @@
 # Serves the release builds with real nginx, configured with the README's own snippet (the sub-path one, and
 # the root variant it names), and runs the browser suite against it: deep links reload, assets arrive with the
 # right MIME types, everything works as with the test server.
-#   scripts/deploy-check.sh     (after both release builds: dist/ and target/dist-sub/)
+#   scripts/deploy-check.sh             (after both release builds: dist/ and target/dist-sub/)
+#   scripts/deploy-check.sh <command>   runs <command> instead of the suite, with SITE_BASE and SUB_BASE set
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v nginx >/dev/null || { echo "deploy check: nginx is missing: apt-get install -y nginx" >&2; exit 1; }
@@ -24,8 +25,12 @@ root_port=$(free_port)
 # The README's snippet, verbatim but for where it listens and where the files are.
 snippet=$(awk '/^## Deploying/ {d=1} d && /^```nginx$/ {n=1; next} n && /^```$/ {exit} n' README.md)
 [ -n "$snippet" ] || { echo "deploy check: no nginx snippet under '## Deploying' in README.md" >&2; exit 1; }
-snippet=${snippet//listen 80;/listen 127.0.0.1:$sub_port;}
-snippet=${snippet//\/srv\/www/$T/www}
+sub=${snippet//listen 80;/listen 127.0.0.1:$sub_port;}
+sub=${sub//\/srv\/www/$T/www}
+# The root variant the README names: /msa-lab/ replaced with / throughout.
+root=${snippet//\/msa-lab\//\/}
+root=${root//listen 80;/listen 127.0.0.1:$root_port;}
+root=${root//\/srv\/www/$T/root}
 
 cat > "$T/nginx.conf" <<CONF
 daemon on;
@@ -42,18 +47,17 @@ http {
     fastcgi_temp_path $T/fastcgi;
     uwsgi_temp_path $T/uwsgi;
     scgi_temp_path $T/scgi;
-$snippet
-    # The root variant the README names.
-    server {
-        listen 127.0.0.1:$root_port;
-        root $T/root;
-        location / { try_files \$uri \$uri/ /index.html; }
-    }
+$sub
+$root
 }
 CONF
 nginx -p "$T" -c "$T/nginx.conf" -e "$T/error.log"
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$sub_port/msa-lab/" >/dev/null && break; sleep 0.1; done
 
 echo "nginx $(nginx -v 2>&1 | sed 's/.*\///') serves dist/ at http://127.0.0.1:$root_port/ and target/dist-sub/ at http://127.0.0.1:$sub_port/msa-lab/"
-SITE_BASE="http://127.0.0.1:$root_port" SUB_BASE="http://127.0.0.1:$sub_port/msa-lab" \
+export SITE_BASE="http://127.0.0.1:$root_port" SUB_BASE="http://127.0.0.1:$sub_port/msa-lab"
+if [ $# -gt 0 ]; then
+  "$@"   # another command against the same two servers (the bench command measures behind them)
+else
   node --test --test-concurrency=1 ${DEPLOY_CHECK_TESTS:-tests/e2e/}
+fi

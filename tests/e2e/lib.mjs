@@ -10,7 +10,7 @@ import { serve } from './server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const LANGS = ['ko', 'en'];
 
@@ -98,6 +98,12 @@ export async function newPage(site, { locale = 'en-US', width = 1280, height = 9
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  // Every page runs under the site's Content-Security-Policy (the <meta> tag, and the header from the test server
+  // or nginx): whatever it refuses is reported as a problem of the page.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`));
+  });
   // A request cut short by the next navigation (ERR_ABORTED) is not a failure of the site.
   page.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
   await context.route('**/*', (route) => {
@@ -122,7 +128,8 @@ export async function ready(page) {
 
 /** Runs axe on the current page and fails with each violation's rule and nodes. */
 export async function assertAccessible(page, label) {
-  await page.addScriptTag({ path: AXE_PATH });
+  // Evaluated through the DevTools protocol: an injected <script> would be refused by the site's CSP.
+  await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });

@@ -1,9 +1,21 @@
 // A static host for the browser suite, behaving like the nginx snippet in the README: files from a folder,
 // served under a path prefix, with every unknown path answered by index.html so deep links reload.
+// It sends the security headers of that snippet (its add_header lines, read from the README), so the suite runs
+// under the same Content-Security-Policy as a real deployment.
 // Usage: node tests/e2e/server.mjs <dir> <port> [prefix]
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The README's nginx snippet's `add_header Name "value" always;` lines, as { name: value }. */
+export function snippetHeaders() {
+  const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md'), 'utf8');
+  const snippet = readme.slice(readme.indexOf('## Deploying')).match(/```nginx\n([\s\S]*?)```/)[1];
+  return Object.fromEntries([...snippet.matchAll(/^\s*add_header ([\w-]+) "([^"]*)" always;/gm)].map((m) => [m[1], m[2]]));
+}
+const HEADERS = snippetHeaders();
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -21,7 +33,7 @@ export function serve(dir, port, prefix = '/') {
     const url = new URL(req.url, 'http://localhost');
     let path = decodeURIComponent(url.pathname);
     if (!path.startsWith(prefix)) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('outside the site');
+      res.writeHead(404, { ...HEADERS, 'content-type': 'text/plain' }).end('outside the site');
       return;
     }
     path = '/' + path.slice(prefix.length);
@@ -33,7 +45,7 @@ export function serve(dir, port, prefix = '/') {
       target = join(dir, 'index.html');
     }
     const body = await readFile(target);
-    res.writeHead(200, { 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' }).end(body);
+    res.writeHead(200, { ...HEADERS, 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' }).end(body);
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
