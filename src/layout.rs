@@ -107,7 +107,10 @@ pub fn Shell(
                 </button>
             </nav>
         </header>
-        <main id="main" tabindex="-1">{children()}</main>
+        <main id="main" tabindex="-1">
+            <crate::storage::ResetNotice lang=lang />
+            {children()}
+        </main>
         <footer class="site-footer">
             <p>{move || td_string!(lang.get(), footer)}</p>
         </footer>

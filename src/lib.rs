@@ -14,6 +14,7 @@ pub mod content;
 pub mod lang;
 mod layout;
 pub mod prefs;
+mod storage;
 mod routes;
 mod widgets;
 
@@ -26,6 +27,7 @@ use leptos_router::path;
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    storage::check_and_provide();
     prefs::provide_prefs();
     layout::provide_theme();
     widgets::url_state::provide();

@@ -4,7 +4,7 @@
 // the <meta> copy of the policy matches the header but for frame-ancestors (which only a header can carry).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSite, newPage, ready, course, LANGS } from './lib.mjs';
+import { startSite, newPage, ready, assertAccessible, course, LANGS } from './lib.mjs';
 import { snippetHeaders } from './server.mjs';
 
 const COURSE = course();
@@ -94,4 +94,52 @@ test('another site cannot frame the course (frame-ancestors)', async () => {
   const rendered = framed ? await framed.locator('main h1').count().catch(() => 0) : 0;
   assert.equal(rendered, 0, 'the course rendered inside another site');
   await page.context().close();
+});
+
+test('a corrupted localStorage entry resets itself with a message, in the page language, and the page works', async () => {
+  const NOTICE = {
+    en: { head: /could not be read, so they were reset/, progress: 'how far you read each lesson', exercise: /the exercise “Entity, value object or aggregate root\?”/, ok: 'OK' },
+    ko: { head: /읽을 수 없는 것이 있어 처음 상태로 되돌렸습니다/, progress: '강의별로 어디까지 읽었는지', exercise: /연습 문제 “.+”에 고른 답/, ok: '확인' },
+  };
+  for (const lang of LANGS) {
+    const page = await newPage(site);
+    await page.goto(`${site.base}/${lang}/ddd`);
+    await ready(page);
+    // Damaged entries: not the format, a value out of range, another version's JSON; plus one valid entry.
+    await page.evaluate(() => {
+      localStorage.setItem('msa-lab:progress', '{"ddd":40}');
+      localStorage.setItem('msa-lab:ddd-kinds', 'zz:9:9');
+      localStorage.setItem('msa-lab:theme', 'purple');
+      localStorage.setItem('msa-lab:answers', 'ddd-q1:1');
+    });
+    await page.reload();
+    await ready(page);
+    const notice = page.locator('main .notice[role="status"]');
+    await notice.waitFor();
+    assert.match(await notice.locator('p').textContent(), NOTICE[lang].head);
+    const items = await notice.locator('li').allTextContents();
+    assert.equal(items.length, 3, `three entries reset: ${items}`);
+    assert.ok(items.includes(NOTICE[lang].progress), `${items}`);
+    assert.ok(items.some((i) => NOTICE[lang].exercise.test(i)), `${items}`);
+    // The damaged entries are gone, the valid one is kept; the lesson and its exercises work.
+    const stored = await page.evaluate(() => ({
+      progress: localStorage.getItem('msa-lab:progress'), kinds: localStorage.getItem('msa-lab:ddd-kinds'),
+      theme: localStorage.getItem('msa-lab:theme'), answers: localStorage.getItem('msa-lab:answers'),
+    }));
+    assert.notEqual(stored.progress, '{"ddd":40}');
+    assert.notEqual(stored.kinds, 'zz:9:9');
+    assert.notEqual(stored.theme, 'purple');
+    assert.equal(stored.answers, 'ddd-q1:1');
+    await page.locator('select[id^="ddd-kinds-"]').first().selectOption({ index: 1 });
+    await page.waitForFunction(() => localStorage.getItem('msa-lab:ddd-kinds') !== null, null, { timeout: 3000 });
+    await assertAccessible(page, `reset notice (${lang})`);
+    // Dismissed, and not shown again once the entries are sound.
+    await notice.getByRole('button', { name: NOTICE[lang].ok }).click();
+    assert.equal(await notice.count(), 0);
+    await page.reload();
+    await ready(page);
+    assert.equal(await page.locator('main .notice').count(), 0);
+    page.assertClean();
+    await page.context().close();
+  }
 });
