@@ -34,15 +34,22 @@ printf '%-44s %10s %10d  (%s)\n' "every page: total" "" "$total" "$(kb "$total")
 
 # A lesson page also fetches its body.
 worst=0 worst_page=""
+pages=("/ $total")
 for body in "$dist"/lessons/*/*.txt; do
   [ -f "$body" ] || continue
   gz=$(gzip -9c "$body" | wc -c)
   page="${body#"$dist"/lessons/}"
   page="/${page%.txt}"
   printf '%-44s %10d %10d\n' "  + lesson body $page" "$(wc -c < "$body")" "$gz"
+  pages+=("$page $((total + gz))")
   if [ "$gz" -gt "$worst" ]; then worst=$gz; worst_page=$page; fi
 done
 heaviest=$((total + worst))
+# One line a page for scripts/bench-report.mjs (the home page, labs and glossary load no body: "/").
+for p in "${pages[@]}"; do
+  set -- $p
+  printf 'FIGURE page_kb %s %d.%d\n' "$1" $(($2 / 1024)) $((($2 % 1024) * 10 / 1024))
+done
 printf '%-44s %10s %10d  (%s of %d KB)\n' "heaviest page ${worst_page:-/}" "" "$heaviest" "$(kb "$heaviest")" "$budget_kb"
 if [ "$heaviest" -gt $((budget_kb * 1024)) ]; then
   echo "budget: ${worst_page:-/} is over $budget_kb KB" >&2

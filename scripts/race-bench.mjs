@@ -27,4 +27,5 @@ for (let i = 0; i < runs; i++) {
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
 console.log(`RACE_BENCH explore-all 3x4 in the browser (${schedules} schedules, ${runs} runs): median ${median.toFixed(1)} ms, min ${times[0].toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`);
+console.log(`FIGURE explore_ms ${median}`);
 await site.close();

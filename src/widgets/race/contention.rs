@@ -57,6 +57,8 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
     let knobs = StoredValue::new(Knobs { clients: 32, hot: 4, think_ms: 2 });
     let result = RwSignal::new(None::<(Knobs, Sweep)>);
     let running = RwSignal::new(None::<(usize, usize)>);
+    // Where the learner stopped the last sweep (runs done, runs in all).
+    let stopped = RwSignal::new(None::<(usize, usize)>);
     let generation = StoredValue::new(0u32);
     let runner: StoredValue<Option<SweepRunner>, LocalStorage> = StoredValue::new_local(None);
 
@@ -97,7 +99,17 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
         generation.set_value(gen);
         runner.set_value(Some(r));
         running.set(Some((0, points(k.hot).len() * 3)));
+        stopped.set(None);
         set_timeout(move || tick(gen, k, generation, runner, running, result), Duration::ZERO);
+    };
+    // Stopping a sweep: slices of its generation stop; the figures of the last finished sweep stay.
+    let stop = move || {
+        if let Some(at) = running.get_untracked() {
+            generation.update_value(|g| *g = g.wrapping_add(1));
+            runner.set_value(None);
+            running.set(None);
+            stopped.set(Some(at));
+        }
     };
     // A first sweep when the lab appears, so the charts show measured figures right away.
     Effect::new(move |_| start());
@@ -159,7 +171,14 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
             <div class="race__sliders" inner_html=controls on:input=on_input on:change=on_change on:click=on_click></div>
             <p class="race__cont-status" role="status">
                 {move || running.get().map(|(a, b)| fill(td_string!(lang, race.cont_running), &[&(a + 1).min(b).to_string(), &b.to_string()]))}
+                {move || stopped.get().map(|(a, b)| fill(td_string!(lang, race.cont_stopped), &[&a.to_string(), &b.to_string()]))}
             </p>
+            {move || running.get().map(|(a, b)| view! {
+                <div class="race__cont-progress">
+                    <progress max=b value=a aria-label=td_string!(lang, race.cont_progress)></progress>
+                    <button type="button" class="button button--small" on:click=move |_| stop()>{td_string!(lang, race.cancel)}</button>
+                </div>
+            })}
             <div class="race__figures" inner_html=move || result.with(|r| r.as_ref().map(|(k, s)| figures_html(lang, *k, s)).unwrap_or_default())></div>
         </div>
     }
