@@ -5,13 +5,15 @@
 //     service worker.
 //  2. The service worker (public/sw.js, a template) gets the build's file list and a build id made from every
 //     file's content, so a new release fills a new cache and removes the old one.
-//  3. index.html is copied to 404.html (static hosts answer unknown paths with it, so deep links load).
+//  3. index.html is copied to 404.html (static hosts answer unknown paths with it, so deep links load), and the
+//     home pages and lessons get static copies with their text (scripts/prerender.mjs).
 //  4. Every text file gets a gzip -9 twin (nginx's gzip_static serves it; no per-request compression).
 // usage: node scripts/post-build.mjs <staging dir> <source dir>
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
+import { prerender } from './prerender.mjs';
 
 const [staging, source] = process.argv.slice(2);
 if (!staging || !source) {
@@ -31,14 +33,24 @@ if (!m) {
   process.exit(1);
 }
 const loader = m[1].trim();
-// The loader imports '<public url>msa-lab-<hash>.js': the boot file sits beside it, under the same public URL.
-const glue = loader.match(/from '([^']*\/)[^'/]+\.js'/);
-if (!glue) {
-  console.error('post-build: cannot find the JS glue import in the loader');
+// The loader imports '<public url>msa-lab-<hash>.js' and fetches '<public url>msa-lab-<hash>_bg.wasm'.
+const glue = loader.match(/import init, \* as bindings from '([^']+\.js)';/);
+const wasmUrl = loader.match(/module_or_path: '([^']+\.wasm)'/);
+if (!glue || !wasmUrl) {
+  console.error("post-build: Trunk's loader has changed: cannot find the JS glue import and the wasm path");
   process.exit(1);
 }
-const base = glue[1];
-const boot = `${loader}
+const base = glue[1].slice(0, glue[1].lastIndexOf('/') + 1);
+const boot = `// Starts MSA Lab (Trunk's loader, moved out of index.html by scripts/post-build.mjs for the CSP).
+// A static page (scripts/prerender.mjs: the text is already in the HTML) paints first; the app's download starts
+// right after, so the text is not kept waiting behind the wasm. Other pages preload it from <head>.
+const prerendered = document.getElementById('prerendered') !== null;
+if (prerendered) await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
+const wasmSource = prerendered ? fetch('${wasmUrl[1]}') : '${wasmUrl[1]}';
+const bindings = await import('${glue[1]}');
+const wasm = await bindings.default({ module_or_path: wasmSource });
+window.wasmBindings = bindings;
+dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 
 // Offline after one visit: the service worker keeps this build's files (see sw.js).
 if ('serviceWorker' in navigator) {
@@ -55,10 +67,12 @@ if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) {
 }
 writeFileSync(indexPath, html);
 writeFileSync(join(staging, '404.html'), html);
+const pages = prerender(staging, source);
 
-// 2. The service worker: every file of the build but itself and 404.html (index.html answers every page).
+// 2. The service worker: every file of the build but itself and the pages other than index.html (offline,
+//    index.html answers every page: the app renders it).
 for (const f of walk(staging)) if (f.endsWith('.gz')) unlinkSync(join(staging, f));
-const files = walk(staging).filter((f) => f !== 'sw.js' && f !== '404.html').sort();
+const files = walk(staging).filter((f) => f !== 'sw.js' && !(f.endsWith('.html') && f !== 'index.html')).sort();
 const build = hash(files.map((f) => `${f}\0${hash(readFileSync(join(staging, f)))}`).join('\n')).slice(0, 16);
 const sw = readFileSync(join(source, 'public', 'sw.js'), 'utf8')
   .replace("'__BUILD__'", JSON.stringify(build))
@@ -76,7 +90,7 @@ for (const f of walk(staging)) {
   writeFileSync(join(staging, `${f}.gz`), gzipSync(readFileSync(join(staging, f)), { level: constants.Z_BEST_COMPRESSION }));
   n += 1;
 }
-console.log(`post-build: ${bootName}, sw.js (build ${build}, ${files.length} files), ${n} gzip twins`);
+console.log(`post-build: ${bootName}, ${pages} static pages, sw.js (build ${build}, ${files.length} files), ${n} gzip twins`);
 
 function walk(dir) {
   const out = [];

@@ -75,7 +75,18 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
     view! {
         <Title text=format!("{} · {}", text.title, td_string!(lang, site_name)) />
         <Meta name="description" content=text.summary />
-        <Link rel="alternate" hreflang=lang::code(lang::other(lang)) href=format!("{}/{}", lang::code(lang::other(lang)), lesson.slug) />
+        // Search engines want the other language's page as an absolute URL.
+        <Link
+            rel="alternate"
+            hreflang=lang::code(lang::other(lang))
+            href=format!(
+                "{}{}/{}/{}",
+                window().location().origin().unwrap_or_default(),
+                crate::base(),
+                lang::code(lang::other(lang)),
+                lesson.slug,
+            )
+        />
         <Shell lang=Signal::stored(lang) switch_href>
             <div class="lesson-layout">
                 <aside class="sidebar">

@@ -122,6 +122,8 @@ export async function newPage(site, { locale = 'en-US', width = 1280, height = 9
 /** Waits until the app has rendered the page: the wasm has started, <main> has content, and a lesson's body
  * (fetched separately) has arrived. */
 export async function ready(page) {
+  // A static copy of the page (scripts/prerender.mjs) shows first: wait for the app to replace it.
+  await page.waitForFunction(() => !document.getElementById('prerendered'), null, { timeout: 15000 });
   await page.waitForSelector('main h1', { timeout: 15000 });
   await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 15000 });
 }

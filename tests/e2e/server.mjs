@@ -39,11 +39,9 @@ export function serve(dir, port, prefix = '/') {
     path = '/' + path.slice(prefix.length);
     const file = normalize(join(dir, path));
     let target = file.startsWith(normalize(dir)) ? file : join(dir, 'index.html');
-    try {
-      if (!(await stat(target)).isFile()) target = join(dir, 'index.html');
-    } catch {
-      target = join(dir, 'index.html');
-    }
+    // As the README's nginx snippet: try_files $uri $uri.html /index.html (the static pages of the course).
+    const isFile = (f) => stat(f).then((s) => s.isFile(), () => false);
+    if (!(await isFile(target))) target = (await isFile(`${target}.html`)) ? `${target}.html` : join(dir, 'index.html');
     const body = await readFile(target);
     res.writeHead(200, { ...HEADERS, 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' }).end(body);
   });

@@ -1,0 +1,115 @@
+// Static pages for the course's home pages and lessons (<lang>.html, <lang>/<slug>.html), written into the build
+// by scripts/post-build.mjs. Each is index.html with the page's title, description and language, and its text
+// already in the markup: header, table of contents, the lesson's prose, pager, footer, in the app's own classes.
+// A reader sees the lesson as soon as the HTML arrives (and without JavaScript, and so do search engines); when
+// the app starts, src/main.rs removes this copy and renders the live page in the same task, so nothing is painted
+// in between. Widgets and questions need the app: the static copy leaves them out.
+// Hosts serve /en/sessions from en/sessions.html (nginx: try_files $uri $uri.html ...; GitHub Pages does it).
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const LANGS = ['en', 'ko'];
+const other = (lang) => (lang === 'en' ? 'ko' : 'en');
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const fill = (template, vars) => template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k) => String(vars[k]));
+
+/** The course from content/: slugs in order, each language's front matter. */
+function course(source) {
+  const dir = process.env.MSA_CONTENT_DIR ?? join(source, 'content');
+  const summary = readFileSync(join(dir, 'SUMMARY.md'), 'utf8');
+  const slugs = [...summary.matchAll(/\]\(([a-z0-9-]+)\.md\)/g)].map((m) => m[1]);
+  return slugs.map((slug) => {
+    const texts = {};
+    for (const lang of LANGS) {
+      const front = readFileSync(join(dir, lang, `${slug}.md`), 'utf8').split('\n---\n')[0].split('\n').slice(1);
+      texts[lang] = Object.fromEntries(front.map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]));
+    }
+    return { slug, texts };
+  });
+}
+
+/** A lesson body (lesson-format): prose blocks, and how many questions it has. */
+function body(staging, lang, slug) {
+  const wire = readFileSync(join(staging, 'lessons', lang, `${slug}.txt`), 'utf8');
+  const blocks = wire.slice(wire.indexOf('\n') + 1).split('\u001e').map((b) => b.split('\u001f'));
+  const prose = blocks.filter((b) => b[0] === 'H').map((b) => b[1]);
+  const toc = prose.flatMap((h) => [...h.matchAll(/<h([23]) id="([^"]+)">([\s\S]*?)<\/h\1>/g)].map((m) => ({ level: m[1], id: m[2], html: m[3] })));
+  return { prose, toc, quizzes: blocks.filter((b) => b[0] === 'Q').length };
+}
+
+export function prerender(staging, source) {
+  const shell = readFileSync(join(staging, 'index.html'), 'utf8');
+  const base = shell.match(/<base href="([^"]*)"/)[1];
+  const t = Object.fromEntries(LANGS.map((l) => [l, JSON.parse(readFileSync(join(source, 'locales', `${l}.json`), 'utf8'))]));
+  const lessons = course(source);
+  const bodies = Object.fromEntries(LANGS.map((l) => [l, Object.fromEntries(lessons.map((x) => [x.slug, body(staging, l, x.slug)]))]));
+
+  const page = (lang, path, switchPath, title, description, main, preload = '') => {
+    const s = t[lang];
+    const html = `<div id="prerendered" class="prerendered">`
+      + `<a class="skip-link" href="${base}${path.slice(1)}#main">${esc(s.skip_to_content)}</a>`
+      + `<header class="site-header"><a href="${base}${lang}" class="site-header__home" aria-label="${esc(s.home_link)}"><span class="site-header__logo" aria-hidden="true">◆</span>${esc(s.site_name)}</a>`
+      + `<nav class="site-header__tools"><a href="${base}${switchPath.slice(1)}" class="site-header__lang" hreflang="${other(lang)}" lang="${other(lang)}">${esc(s.switch_language)}</a>`
+      + `<button class="site-header__theme" type="button" aria-pressed="false" disabled><span class="site-header__icon" aria-hidden="true">◐</span>${esc(s.theme_to_dark)}</button></nav></header>`
+      + `<main id="main" tabindex="-1">${main}</main>`
+      + `<footer class="site-footer"><p>${esc(s.footer)}</p></footer></div>`;
+    return shell
+      // The app's files load once the text has painted (see the boot script), not from <head>.
+      .replace(/<link rel="(?:modulepreload|preload)"[^>]*>/g, '')
+      .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
+      .replace(/<title>[^<]*<\/title>/, `<title>${esc(title)}</title>\n    <meta name="description" content="${esc(description)}" />${preload}`)
+      .replace(/<body>/, `<body>\n${html}`);
+  };
+
+  let n = 0;
+  const write = (file, html) => {
+    mkdirSync(join(staging, file, '..'), { recursive: true });
+    writeFileSync(join(staging, file), html);
+    n += 1;
+  };
+  for (const lang of LANGS) {
+    const s = t[lang];
+    // The course map, as a first-time reader sees it (the app then shows this device's progress).
+    const items = lessons.map((l, i) => {
+      const x = l.texts[lang];
+      const q = bodies[lang][l.slug].quizzes;
+      return `<li class="course__item"><span class="course__number">${esc(fill(s.lesson_number, { n: i + 1 }))}</span>`
+        + `<h3 class="course__title"><a href="${base}${lang}/${l.slug}">${esc(x.title)}</a></h3>`
+        + `<p class="course__summary">${esc(x.summary)}</p>`
+        + `<p class="course__meta"><span>${esc(fill(s.minutes, { n: x.minutes }))}</span><span class="course__status">${esc(s.progress_new)}</span></p>`
+        + (q ? `<p class="course__quiz">${esc(fill(s.quiz_score, { right: 0, total: q }))}</p>` : '')
+        + `<div class="meter" role="progressbar" aria-label="${esc(`${s.progress_label}: ${x.title}`)}" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"></div></li>`;
+    }).join('');
+    const labs = [['proxy', s.proxy.lab_title, s.proxy.lab_summary], ['race', s.race.title, s.race.lab_summary], ['arch', s.arch.lab_title, s.arch.lab_summary]]
+      .map(([name, title, summary]) => `<li class="labs__item"><a href="${base}${lang}/lab/${name}">${esc(title)}</a><p>${esc(summary)}</p></li>`).join('');
+    const home = `<section class="hero"><h1>${esc(s.site_name)}</h1><p class="hero__tagline">${esc(s.tagline)}</p>`
+      + `<p><a href="${base}${lang}/${lessons[0].slug}" class="button button--primary">${esc(s.start_course)}</a></p></section>`
+      + `<section class="course" aria-labelledby="course-heading"><h2 id="course-heading">${esc(s.course_heading)}</h2><p>${esc(s.course_intro)}</p>`
+      + `<ol class="course__list">${items}</ol><p class="course__glossary"><a href="${base}${lang}/glossary">${esc(s.glossary)}</a></p></section>`
+      + `<section class="labs" aria-labelledby="labs-heading"><h2 id="labs-heading">${esc(s.labs_heading)}</h2><p>${esc(s.labs_intro)}</p><ul class="labs__list">${labs}</ul></section>`;
+    write(`${lang}.html`, page(lang, `/${lang}`, `/${other(lang)}`, `${s.site_name} · ${s.course_heading}`, s.tagline, home));
+
+    lessons.forEach((l, i) => {
+      const x = l.texts[lang];
+      const b = bodies[lang][l.slug];
+      const toc = b.toc.map((h) => `<li class="toc__item toc__item--h${h.level}"><a href="${lang}/${l.slug}#${h.id}">${h.html}</a></li>`).join('');
+      const side = lessons.map((m) => (m.slug === l.slug
+        ? `<li class="sidebar__lesson--current"><a href="${base}${lang}/${m.slug}" aria-current="page">${esc(m.texts[lang].title)}</a></li>`
+        : `<li><a href="${base}${lang}/${m.slug}">${esc(m.texts[lang].title)}</a></li>`)).join('');
+      const link = (m, rel, dir) => `<a href="${base}${lang}/${m.slug}" class="pager__link pager__link--${rel}" rel="${rel}"><span class="pager__dir">${dir}</span><span class="pager__title">${esc(m.texts[lang].title)}</span></a>`;
+      const main = `<div class="lesson-layout"><aside class="sidebar">`
+        + `<details class="sidebar__group"><summary>${esc(s.contents)}</summary><nav aria-label="${esc(s.contents)}"><ul class="toc">${toc}</ul></nav></details>`
+        + `<details class="sidebar__group"><summary>${esc(s.lessons)}</summary><nav aria-label="${esc(s.lessons)}"><ol class="sidebar__lessons">${side}</ol>`
+        + `<p class="sidebar__extra"><a href="${base}${lang}/glossary">${esc(s.glossary)}</a></p></nav></details></aside>`
+        + `<article class="lesson" lang="${lang}"><header class="lesson__header"><p class="lesson__eyebrow">${esc(fill(s.lesson_number, { n: i + 1 }))} · ${esc(fill(s.minutes, { n: x.minutes }))}</p>`
+        + `<h1>${esc(x.title)}</h1><p class="lesson__summary">${esc(x.summary)}</p></header>`
+        + `<div class="lesson__body">${b.prose.map((p) => `<div class="prose">${p}</div>`).join('')}</div>`
+        + `<nav class="pager" aria-label="${esc(s.pager_label)}">${i > 0 ? link(lessons[i - 1], 'prev', `← ${esc(s.previous)}`) : ''}${i + 1 < lessons.length ? link(lessons[i + 1], 'next', `${esc(s.next)} →`) : ''}</nav>`
+        + `</article></div>`;
+      // The app fetches the body as soon as it starts: have it on the way already.
+      const preload = `\n    <link rel="preload" href="${base}lessons/${lang}/${l.slug}.txt" as="fetch" crossorigin="anonymous" />`;
+      write(`${lang}/${l.slug}.html`, page(lang, `/${lang}/${l.slug}`, `/${other(lang)}/${l.slug}`, `${x.title} · ${s.site_name}`, x.summary, main, preload));
+    });
+  }
+  return n;
+}
