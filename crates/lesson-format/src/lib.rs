@@ -26,6 +26,8 @@
 
 use std::fmt;
 
+pub mod progress;
+
 /// The first line of every lesson body; a new layout gets a new number.
 pub const MAGIC: &str = "MSA-LAB LESSON 1\n";
 const RS: char = '\u{1e}';

@@ -539,8 +539,23 @@ pub fn to_items(cfg: &Config) -> Vec<(String, String)> {
     out
 }
 
+/// The item form of `proxy_next_upstream`: every flag that is set, comma-separated, or `off`. Not the nginx
+/// directive's arguments: those write `non_idempotent` alone as `off` (it means nothing alone), and a link must
+/// decode to the very config it was made from.
 fn next_upstream_item(n: NextUpstream) -> String {
-    n.to_directive_args().replace(' ', ",")
+    let flags = [
+        (n.error, "error"),
+        (n.timeout, "timeout"),
+        (n.http_500, "http_500"),
+        (n.http_503, "http_503"),
+        (n.non_idempotent, "non_idempotent"),
+    ];
+    let on: Vec<&str> = flags.iter().filter(|(on, _)| *on).map(|(_, name)| *name).collect();
+    if on.is_empty() {
+        "off".to_string()
+    } else {
+        on.join(",")
+    }
 }
 
 #[cfg(test)]
@@ -567,6 +582,22 @@ mod tests {
             }
             assert_eq!(back, c, "{name}");
         }
+    }
+
+    #[test]
+    fn next_upstream_non_idempotent_alone_round_trips() {
+        // Regression (decode_props): `next_upstream=non_idempotent` was written back as `off`, so the link of a
+        // config decoded from it decoded to another config.
+        let mut c = Config::default();
+        set(&mut c, "next_upstream", "non_idempotent").unwrap();
+        assert_eq!(to_items(&c), vec![("next_upstream".to_string(), "non_idempotent".to_string())]);
+        let mut back = Config::default();
+        for (k, v) in to_items(&c) {
+            set(&mut back, &k, &v).unwrap();
+        }
+        assert_eq!(back, c);
+        set(&mut c, "next_upstream", "off").unwrap();
+        assert_eq!(to_items(&c), vec![("next_upstream".to_string(), "off".to_string())]);
     }
 
     #[test]

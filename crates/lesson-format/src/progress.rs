@@ -1,0 +1,77 @@
+//! What the site keeps in localStorage about the learner: how far each lesson was read and which option was
+//! chosen for each question, both as a small map from ids to a number stored as `id:n,id:n`.
+//!
+//! The parsing lives here, in a web-free crate, so it is fuzzed and property-tested natively: any string a
+//! browser hands back (an entry from an older version, one edited by hand, garbage) parses to a [`Progress`] or
+//! to `Err(())`, never a panic. The app decodes an error to the default (nothing read, nothing answered).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// A small map from ids (lesson slugs, question ids) to a number, stored as `id:n,id:n`: how far each lesson
+/// was read (percent), or which option the learner chose for each question.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Progress(pub BTreeMap<String, u8>);
+
+/// The longest id accepted, in bytes.
+pub const MAX_ID_LEN: usize = 64;
+
+/// The reading percentage from which a lesson counts as read.
+pub const DONE_PERCENT: u8 = 95;
+
+impl Progress {
+    pub fn percent(&self, slug: &str) -> u8 {
+        self.0.get(slug).copied().unwrap_or(0)
+    }
+
+    /// A lesson counts as read once its end has been on screen.
+    pub fn is_done(&self, slug: &str) -> bool {
+        self.percent(slug) >= DONE_PERCENT
+    }
+}
+
+/// Whether `id` can be stored: 1 to [`MAX_ID_LEN`] ASCII letters, digits or `-`.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_ID_LEN && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+impl fmt::Display for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+impl FromStr for Progress {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let mut map = BTreeMap::new();
+        for part in s.split(',').filter(|p| !p.is_empty()) {
+            let (slug, pct) = part.split_once(':').ok_or(())?;
+            let pct: u8 = pct.parse().map_err(|_| ())?;
+            if pct > 100 || !valid_id(slug) {
+                return Err(());
+            }
+            map.insert(slug.to_string(), pct);
+        }
+        Ok(Progress(map))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_round_trips_and_rejects_garbage() {
+        let p: Progress = "ddd:40,sessions:100".parse().unwrap();
+        assert_eq!(p.percent("ddd"), 40);
+        assert!(p.is_done("sessions"));
+        assert_eq!(p.to_string(), "ddd:40,sessions:100");
+        assert_eq!("".parse::<Progress>(), Ok(Progress::default()));
+        for bad in ["ddd", "ddd:x", "ddd:101", ":5", "{\"json\":1}", "a b:1"] {
+            assert!(bad.parse::<Progress>().is_err(), "{bad}");
+        }
+    }
+}
