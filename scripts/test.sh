@@ -3,9 +3,10 @@
 #   native tests of every crate (content pipeline, simulation core, CLI, app helpers), including the
 #   cross-checks of the simulator against real nginx 1.22 and a throwaway PostgreSQL 15 on loopback,
 #   the simulation core's long runs in release mode and its determinism check in wasm,
+#   libFuzzer on every decoder of URL and localStorage input (15 s a target),
 #   the release build (at the domain root and under a sub-path), the first-load size budget,
 #   the browser suite in headless Chromium, and the same suite again behind real nginx configured with the
-#   README's deploy snippet.
+#   README's deploy snippet (including the Content-Security-Policy, offline and damaged-storage tests).
 # Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,9 @@ cargo test --profile sim-test -p msa-sim --locked
 step "simulation core in wasm (node): the same seeds give the same traces and counts as natively"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --profile sim-test -p msa-sim --target wasm32-unknown-unknown --locked --test proxy_wasm --test txn_wasm --test arch_wasm
+
+step "fuzzing: every decoder of URL and localStorage input, 15 s a target (scripts/fuzz.sh)"
+scripts/fuzz.sh 15
 
 step "release build of the site (dist/)"
 trunk build --release

@@ -192,7 +192,7 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
                         .iter()
                         .map(|b| match b {
                             lesson_format::Block::Html(html) => view! { <div class="prose" inner_html=*html></div> }.into_any(),
-                            lesson_format::Block::Widget { name, params } => widgets::mount(name, params, lang),
+                            lesson_format::Block::Widget { name, params } => widgets::mount_later(name, params, lang),
                             lesson_format::Block::Quiz(quiz) => {
                                 question += 1;
                                 view! { <Quiz quiz number=question lang /> }.into_any()

@@ -86,6 +86,21 @@ pub const LABS: &[Lab] = &[
     },
 ];
 
+/// A widget of a lesson body, mounted in a task of its own just after the page's text: on a phone one lesson's
+/// widgets take a few hundred milliseconds to build, which in one task would keep the page from answering input.
+/// Each `set_timeout(0)` callback is a separate task, and the browser can paint and handle input between them.
+/// `data-widget-pending` marks a slot until its widget is there.
+pub fn mount_later(name: &'static str, params: Params, lang: Locale) -> AnyView {
+    let shown = RwSignal::new(false);
+    set_timeout(move || _ = shown.try_set(true), std::time::Duration::ZERO);
+    view! {
+        <div class="widget-slot" data-widget-pending=move || (!shown.get()).then_some("")>
+            {move || shown.get().then(|| mount(name, params, lang))}
+        </div>
+    }
+    .into_any()
+}
+
 /// The component for a widget directive (`params` from the lesson), or for a lab page (`params` empty). The
 /// build has already refused unknown names and bad keys, so an unmatched name here means the registry and this
 /// function disagree: shown as nothing, logged for developers.

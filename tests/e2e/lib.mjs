@@ -125,7 +125,7 @@ export async function ready(page) {
   // A static copy of the page (scripts/prerender.mjs) shows first: wait for the app to replace it.
   await page.waitForFunction(() => !document.getElementById('prerendered'), null, { timeout: 15000 });
   await page.waitForSelector('main h1', { timeout: 15000 });
-  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 15000 });
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], [data-widget-pending]'), null, { timeout: 15000 });
 }
 
 /** Runs axe on the current page and fails with each violation's rule and nodes. */
