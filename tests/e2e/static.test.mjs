@@ -1,0 +1,73 @@
+// The static pages (scripts/prerender.mjs): every home page and lesson is readable from its HTML alone (no
+// JavaScript), with the same title, summary, sections and prose the app shows; when the app starts it replaces
+// the copy without a layout shift and without two copies on screen; the app's files wait for the text's paint.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSite, newPage, ready, course, LANGS } from './lib.mjs';
+
+const COURSE = course();
+let site;
+
+before(async () => {
+  site = await startSite();
+});
+after(async () => {
+  await site?.close();
+});
+
+test('without JavaScript every lesson and home page is readable, in its language', async () => {
+  const context = await site.browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  for (const lang of LANGS) {
+    const home = await page.goto(`${site.base}/${lang}`);
+    assert.equal(home.status(), 200);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    assert.deepEqual(await page.locator('.course__title').allTextContents(), COURSE.map((l) => l.texts[lang].title));
+    for (const lesson of COURSE) {
+      const t = lesson.texts[lang];
+      await page.goto(`${site.base}/${lang}/${lesson.slug}`);
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      assert.equal((await page.locator('main h1').textContent()).trim(), t.title);
+      assert.match(await page.title(), new RegExp(t.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      assert.equal(await page.getAttribute('meta[name="description"]', 'content'), t.summary);
+      // Every section of the lesson, with its anchor, and prose under it.
+      const ids = await page.$$eval('.lesson__body h2[id], .lesson__body h3[id]', (hs) => hs.map((h) => h.id));
+      assert.deepEqual(ids, t.ids, `${lang}/${lesson.slug}`);
+      assert.ok((await page.locator('.lesson__body p').count()) > 5);
+    }
+  }
+  // Under a sub-path the static pages link inside it.
+  await page.goto(`${site.subBase}/en/${COURSE[1].slug}`);
+  const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.href));
+  assert.ok(hrefs.length > 10 && hrefs.every((h) => new URL(h).pathname.startsWith('/msa-lab/')), hrefs.join(' '));
+  await context.close();
+});
+
+test('the app replaces the static copy: one page, the same text, no layout shift', async () => {
+  for (const path of ['/ko/load-balancing', '/en/sessions', '/en']) {
+    for (const width of [1280, 360]) {
+      const page = await newPage(site, { width });
+      await page.addInitScript(() => {
+        window.__shift = 0;
+        new PerformanceObserver((l) => l.getEntries().forEach((e) => { if (!e.hadRecentInput) window.__shift += e.value; })).observe({ type: 'layout-shift', buffered: true });
+      });
+      await page.goto(`${site.base}${path}`);
+      const staticText = await page.locator('main h1').textContent();
+      const staticIds = await page.$$eval('.lesson__body [id]', (hs) => hs.map((h) => h.id));
+      await ready(page);
+      await page.waitForTimeout(300);
+      assert.equal(await page.locator('main').count(), 1, 'one <main>');
+      assert.equal(await page.locator('h1').count(), 1, 'one <h1>');
+      assert.equal(await page.locator('main h1').textContent(), staticText);
+      if (staticIds.length) {
+        const ids = await page.$$eval('.lesson__body h2[id], .lesson__body h3[id]', (hs) => hs.map((h) => h.id));
+        assert.deepEqual(ids, staticIds.filter((id) => ids.includes(id)), 'the same sections in the same order');
+        assert.ok(staticIds.filter((id) => ids.includes(id)).length >= ids.length * 0.9);
+      }
+      const shift = await page.evaluate(() => window.__shift);
+      assert.ok(shift < 0.01, `${path} at ${width} px: cumulative layout shift ${shift}`);
+      page.assertClean();
+      await page.context().close();
+    }
+  }
+});
