@@ -24,11 +24,13 @@ impl SimRng {
         SimRng::new(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17))
     }
 
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
         self.inner.next_u64()
     }
 
     /// A uniform integer in `0..n` without modulo bias (Lemire's method). `n == 0` returns 0.
+    #[inline]
     pub fn below(&mut self, n: u64) -> u64 {
         if n == 0 {
             return 0;
@@ -43,16 +45,19 @@ impl SimRng {
     }
 
     /// A uniform float in the open interval (0, 1): never 0, so `ln` of it is finite.
+    #[inline]
     pub fn unit_open(&mut self) -> f64 {
         ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
 
     /// True with probability `num / den` (integers, so both targets agree exactly).
+    #[inline]
     pub fn chance(&mut self, num: u64, den: u64) -> bool {
         den != 0 && self.below(den) < num
     }
 
     /// An exponential draw with the given mean, in whole microseconds (rounded to nearest).
+    #[inline]
     pub fn exp_us(&mut self, mean_us: f64) -> u64 {
         let x = -mean_us * libm::log(self.unit_open());
         to_us(x)
@@ -82,7 +87,20 @@ fn to_us(x: f64) -> u64 {
     } else if x >= DAY_US {
         DAY_US as u64
     } else {
-        libm::round(x) as u64
+        round_positive(x)
+    }
+}
+
+/// `libm::round(x) as u64` (round half away from zero) for 0 < x < 2^53, with exact integer steps instead of the
+/// library call: `x - trunc(x)` is exact for such x (a double's fraction part is representable), so comparing it
+/// with 0.5 decides exactly as `round` does, on every target.
+#[inline]
+fn round_positive(x: f64) -> u64 {
+    let t = x as u64;
+    if x - t as f64 >= 0.5 {
+        t + 1
+    } else {
+        t
     }
 }
 
@@ -123,6 +141,18 @@ mod tests {
         }
         assert_eq!(r.below(0), 0);
         assert_eq!(r.below(1), 0);
+    }
+
+    #[test]
+    fn round_positive_is_libm_round() {
+        let mut r = SimRng::new(11);
+        let edge = [0.5, 1.5, 2.5, 0.49999999999999994, 1.4999999999999998, 4503599627370495.5, 1e-300, 86_399e6];
+        for x in edge.into_iter().chain((0..200_000).map(|i| {
+            let u = r.unit_open();
+            if i % 2 == 0 { u * 1e4 } else { -1000.0 * libm::log(u) }
+        })) {
+            assert_eq!(round_positive(x), libm::round(x) as u64, "{x:e}");
+        }
     }
 
     #[test]

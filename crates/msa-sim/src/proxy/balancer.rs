@@ -172,10 +172,12 @@ impl Peer {
     }
 
     /// Passive checks hold this server out at `now_s` (fails reached max_fails less than fail_timeout ago).
+    #[inline]
     pub fn is_failed(&self, now_s: u64) -> bool {
         self.max_fails > 0 && self.fails >= self.max_fails && now_s.saturating_sub(self.checked_s) <= self.fail_timeout_s
     }
 
+    #[inline]
     fn at_max_conns(&self) -> bool {
         self.max_conns > 0 && self.conns >= self.max_conns
     }
@@ -318,15 +320,17 @@ impl Upstream {
     pub fn blocked_by_max_conns(&self, now_s: u64) -> bool {
         self.primary.iter().chain(self.backup.iter()).any(|&i| {
             let p = &self.peers[i];
-            !p.down && !p.check_down && !p.is_failed(now_s) && p.at_max_conns()
+            p.at_max_conns() && !p.down && !p.check_down && !p.is_failed(now_s)
         })
     }
 
     /// The eligibility test every nginx module repeats: not tried, not down, not failed, not at max_conns.
     /// (`check_down` and `removed` are the simulator's additions: an active check's verdict, a reload.)
+    #[inline]
     fn eligible(&self, i: usize, st: &PickState, now_s: u64) -> bool {
+        // Pure tests, so their order is free: max_conns first, the one that fails when a proxy queue waits.
         let p = &self.peers[i];
-        !is_tried(&st.tried, i) && !p.down && !p.removed && !p.check_down && !p.is_failed(now_s) && !p.at_max_conns()
+        !p.at_max_conns() && !is_tried(&st.tried, i) && !p.down && !p.removed && !p.check_down && !p.is_failed(now_s)
     }
 
     /// What a successful `get` does to the chosen server: `conns++`, mark tried, and
