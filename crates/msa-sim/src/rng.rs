@@ -35,10 +35,14 @@ impl SimRng {
         if n == 0 {
             return 0;
         }
-        let threshold = n.wrapping_neg() % n;
+        // Accept iff the low word is >= threshold = 2^64 mod n (< n): a low word >= n is accepted without
+        // computing the threshold, so the division runs only on the rare low words below n (Lemire's nearly
+        // divisionless form; the same decisions, so the same draws).
+        let mut threshold = None;
         loop {
             let m = (self.next_u64() as u128) * (n as u128);
-            if (m as u64) >= threshold {
+            let lo = m as u64;
+            if lo >= n || lo >= *threshold.get_or_insert_with(|| n.wrapping_neg() % n) {
                 return (m >> 64) as u64;
             }
         }
