@@ -40,10 +40,9 @@ impl SimRng {
         // divisionless form; the same decisions, so the same draws).
         let mut threshold = None;
         loop {
-            let m = (self.next_u64() as u128) * (n as u128);
-            let lo = m as u64;
+            let (hi, lo) = mul_wide(self.next_u64(), n);
             if lo >= n || lo >= *threshold.get_or_insert_with(|| n.wrapping_neg() % n) {
-                return (m >> 64) as u64;
+                return hi;
             }
         }
     }
@@ -80,6 +79,40 @@ impl SimRng {
         let mu = libm::log(mean_us) - sigma2 / 2.0;
         to_us(libm::exp(mu + libm::sqrt(sigma2) * self.std_normal()))
     }
+}
+
+/// The 128-bit product of `a` and `b` as (high word, low word). Natively one multiply instruction (u128); wasm32 has
+/// no 64x64->128 multiply and would call a generic 128-bit multiply routine, so there it is done in 32-bit halves
+/// (four 64-bit multiplies). Both are exact, so both targets draw the same numbers.
+#[inline]
+fn mul_wide(a: u64, b: u64) -> (u64, u64) {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let m = (a as u128) * (b as u128);
+        ((m >> 64) as u64, m as u64)
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        mul_wide_halves(a, b)
+    }
+}
+
+/// [`mul_wide`] in 32-bit halves (schoolbook): exact for every input (tested against u128 natively).
+#[inline]
+#[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
+fn mul_wide_halves(a: u64, b: u64) -> (u64, u64) {
+    const LO: u64 = 0xffff_ffff;
+    let (a0, a1) = (a & LO, a >> 32);
+    let (b0, b1) = (b & LO, b >> 32);
+    let p00 = a0 * b0;
+    let p01 = a0 * b1;
+    let p10 = a1 * b0;
+    let p11 = a1 * b1;
+    // Each term < 2^32, so the sum cannot overflow.
+    let mid = (p00 >> 32) + (p01 & LO) + (p10 & LO);
+    let lo = (mid << 32) | (p00 & LO);
+    let hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+    (hi, lo)
 }
 
 /// Rounds a non-negative duration to whole microseconds, clamping NaN and negatives to 0 and huge values to a
@@ -145,6 +178,24 @@ mod tests {
         }
         assert_eq!(r.below(0), 0);
         assert_eq!(r.below(1), 0);
+    }
+
+    #[test]
+    fn mul_wide_halves_is_u128() {
+        let mut r = SimRng::new(13);
+        let edge = [0, 1, 2, u32::MAX as u64, 1 << 32, u64::MAX - 1, u64::MAX];
+        for &a in &edge {
+            for &b in &edge {
+                let m = (a as u128) * (b as u128);
+                assert_eq!(mul_wide_halves(a, b), ((m >> 64) as u64, m as u64), "{a} {b}");
+            }
+        }
+        for _ in 0..100_000 {
+            let (a, b) = (r.next_u64(), r.next_u64() >> (r.next_u64() % 64));
+            let m = (a as u128) * (b as u128);
+            assert_eq!(mul_wide_halves(a, b), ((m >> 64) as u64, m as u64), "{a} {b}");
+            assert_eq!(mul_wide(a, b), mul_wide_halves(a, b));
+        }
     }
 
     #[test]
