@@ -12,7 +12,8 @@
 #
 # The last lines are machine-readable, one `key value` pair each:
 #   simpy_rate, rust_rate (requests per wall second), native_1m_s (the CLI's wall_s for the Rust run, scaled to 1M
-#   requests), simpy_ratio, and when the wasm toolchain is there wasm_1m_s, native_test_1m_s, wasm_native_ratio.
+#   requests), simpy_ratio, and when the wasm toolchain is there native_test_1m_s, wasm_1m_s, wasm_native_ratio;
+# then the same pairs again as `FIGURE <key> <value>` lines (the form scripts/bench-report.mjs reads).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -104,3 +105,5 @@ fi
 
 echo
 echo "$summary"
+# The same pairs as `FIGURE <key> <value>` lines, the form scripts/bench-report.mjs (on main) reads.
+echo "$summary" | sed 's/^/FIGURE /'
