@@ -6,6 +6,7 @@
 //! msa-sim pick --algo hash-consistent --servers a=127.0.0.1:18081,b=127.0.0.1:18082 --keys /x,/y
 //! msa-sim run --scenario passive-checks-death [--set rate=200 --set s2.weight=3] [--seed 7] [--json] [--log]
 //! msa-sim run --scenario my-config.json
+//! msa-sim run --scenario mmc --json --timing   (adds "wall_s": the run's own wall time, for bench.sh)
 //! msa-sim export --scenario notes-port-8004
 //! msa-sim run --list          (presets)       msa-sim run --list-keys     (--set keys)
 //! ```
@@ -28,7 +29,7 @@ const MAX_RUN_CALLS: u32 = 20_000;
 const PICK_USAGE: &str = "usage: msa-sim pick --algo <round-robin|least-conn|ip-hash|hash|hash-consistent|random|random-two> \
 --servers <name[:weight][=host:port],...> [--requests N | --clients a.b.c.d,... | --keys k1,...] [--down name,...] [--seed S]";
 const RUN_USAGE: &str = "usage: msa-sim run --scenario <preset|file.json> [--set key=value ...] [--seed S] [--json] [--log] \
-| --list | --list-keys";
+[--timing] | --list | --list-keys";
 const EXPORT_USAGE: &str = "usage: msa-sim export --scenario <preset|file.json> [--set key=value ...] | --list";
 
 /// Writes to stdout, ignoring a closed pipe (`msa-sim run ... | head` must not panic).
@@ -206,12 +207,14 @@ struct ScenarioArgs {
     name: String,
     json: bool,
     log: bool,
+    /// Report the run's wall time (`wall_s`): building the engine and running it, not parsing nor printing.
+    timing: bool,
 }
 
 /// Parses `--scenario`, `--set`, `--seed` (and for run `--json`, `--log`). Ok(None): a list was printed.
 fn scenario_args(args: Vec<OsString>, usage_text: &str, run: bool) -> Result<Option<ScenarioArgs>, UsageError> {
     let mut p = lexopt::Parser::from_args(args);
-    let (mut scenario, mut sets, mut seed, mut json, mut log) = (None, Vec::new(), None, false, false);
+    let (mut scenario, mut sets, mut seed, mut json, mut log, mut timing) = (None, Vec::new(), None, false, false, false);
     while let Some(arg) = p.next()? {
         match arg {
             Long("scenario") => scenario = Some(string(p.value()?, "--scenario")?),
@@ -222,6 +225,7 @@ fn scenario_args(args: Vec<OsString>, usage_text: &str, run: bool) -> Result<Opt
             }
             Long("json") if run => json = true,
             Long("log") if run => log = true,
+            Long("timing") if run => timing = true,
             Long("list") => {
                 let mut o = String::new();
                 for (name, about) in PRESETS {
@@ -266,7 +270,7 @@ fn scenario_args(args: Vec<OsString>, usage_text: &str, run: bool) -> Result<Opt
         cfg.seed = s;
     }
     cfg.validate().map_err(|e| UsageError(format!("invalid configuration: {e}")))?;
-    Ok(Some(ScenarioArgs { cfg, name, json, log }))
+    Ok(Some(ScenarioArgs { cfg, name, json, log, timing }))
 }
 
 fn load_file(path: &str) -> Result<Config, UsageError> {
@@ -282,13 +286,20 @@ fn load_file(path: &str) -> Result<Config, UsageError> {
 
 pub fn run(args: Vec<OsString>) -> Result<(), UsageError> {
     let Some(a) = scenario_args(args, RUN_USAGE, true)? else { return Ok(()) };
+    // The wall clock is read only here (the simulation itself never reads it), and only reported with --timing,
+    // so the default output stays byte-identical from run to run.
+    let t0 = std::time::Instant::now();
     let mut engine = Engine::new(a.cfg).map_err(|e| UsageError(format!("invalid configuration: {e}")))?;
     engine.run_to_end(MAX_RUN_CALLS);
+    let wall_s = t0.elapsed().as_secs_f64();
     let s = engine.summary();
     if a.json {
         let mut v = serde_json::to_value(&s).map_err(|e| UsageError(e.to_string()))?;
         if let Some(o) = v.as_object_mut() {
             o.insert("scenario".into(), serde_json::Value::String(a.name.clone()));
+            if a.timing {
+                o.insert("wall_s".into(), serde_json::json!(wall_s));
+            }
         }
         emit(&(serde_json::to_string_pretty(&v).map_err(|e| UsageError(e.to_string()))? + "\n"));
         return Ok(());
@@ -350,6 +361,9 @@ pub fn run(args: Vec<OsString>) -> Result<(), UsageError> {
         );
     }
     outln!(o, "trace hash {}", s.trace_hash);
+    if a.timing {
+        outln!(o, "wall time {wall_s:.6} s (building and running the engine)");
+    }
     emit(&o);
     Ok(())
 }

@@ -24,35 +24,43 @@ impl SimRng {
         SimRng::new(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17))
     }
 
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
         self.inner.next_u64()
     }
 
     /// A uniform integer in `0..n` without modulo bias (Lemire's method). `n == 0` returns 0.
+    #[inline]
     pub fn below(&mut self, n: u64) -> u64 {
         if n == 0 {
             return 0;
         }
-        let threshold = n.wrapping_neg() % n;
+        // Accept iff the low word is >= threshold = 2^64 mod n (< n): a low word >= n is accepted without
+        // computing the threshold, so the division runs only on the rare low words below n (Lemire's nearly
+        // divisionless form; the same decisions, so the same draws).
+        let mut threshold = None;
         loop {
-            let m = (self.next_u64() as u128) * (n as u128);
-            if (m as u64) >= threshold {
-                return (m >> 64) as u64;
+            let (hi, lo) = mul_wide(self.next_u64(), n);
+            if lo >= n || lo >= *threshold.get_or_insert_with(|| n.wrapping_neg() % n) {
+                return hi;
             }
         }
     }
 
     /// A uniform float in the open interval (0, 1): never 0, so `ln` of it is finite.
+    #[inline]
     pub fn unit_open(&mut self) -> f64 {
         ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
 
     /// True with probability `num / den` (integers, so both targets agree exactly).
+    #[inline]
     pub fn chance(&mut self, num: u64, den: u64) -> bool {
         den != 0 && self.below(den) < num
     }
 
     /// An exponential draw with the given mean, in whole microseconds (rounded to nearest).
+    #[inline]
     pub fn exp_us(&mut self, mean_us: f64) -> u64 {
         let x = -mean_us * libm::log(self.unit_open());
         to_us(x)
@@ -73,6 +81,40 @@ impl SimRng {
     }
 }
 
+/// The 128-bit product of `a` and `b` as (high word, low word). Natively one multiply instruction (u128); wasm32 has
+/// no 64x64->128 multiply and would call a generic 128-bit multiply routine, so there it is done in 32-bit halves
+/// (four 64-bit multiplies). Both are exact, so both targets draw the same numbers.
+#[inline]
+fn mul_wide(a: u64, b: u64) -> (u64, u64) {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let m = (a as u128) * (b as u128);
+        ((m >> 64) as u64, m as u64)
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        mul_wide_halves(a, b)
+    }
+}
+
+/// [`mul_wide`] in 32-bit halves (schoolbook): exact for every input (tested against u128 natively).
+#[inline]
+#[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
+fn mul_wide_halves(a: u64, b: u64) -> (u64, u64) {
+    const LO: u64 = 0xffff_ffff;
+    let (a0, a1) = (a & LO, a >> 32);
+    let (b0, b1) = (b & LO, b >> 32);
+    let p00 = a0 * b0;
+    let p01 = a0 * b1;
+    let p10 = a1 * b0;
+    let p11 = a1 * b1;
+    // Each term < 2^32, so the sum cannot overflow.
+    let mid = (p00 >> 32) + (p01 & LO) + (p10 & LO);
+    let lo = (mid << 32) | (p00 & LO);
+    let hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+    (hi, lo)
+}
+
 /// Rounds a non-negative duration to whole microseconds, clamping NaN and negatives to 0 and huge values to a
 /// day, so that no draw can overflow the clock.
 fn to_us(x: f64) -> u64 {
@@ -82,7 +124,20 @@ fn to_us(x: f64) -> u64 {
     } else if x >= DAY_US {
         DAY_US as u64
     } else {
-        libm::round(x) as u64
+        round_positive(x)
+    }
+}
+
+/// `libm::round(x) as u64` (round half away from zero) for 0 < x < 2^53, with exact integer steps instead of the
+/// library call: `x - trunc(x)` is exact for such x (a double's fraction part is representable), so comparing it
+/// with 0.5 decides exactly as `round` does, on every target.
+#[inline]
+fn round_positive(x: f64) -> u64 {
+    let t = x as u64;
+    if x - t as f64 >= 0.5 {
+        t + 1
+    } else {
+        t
     }
 }
 
@@ -123,6 +178,36 @@ mod tests {
         }
         assert_eq!(r.below(0), 0);
         assert_eq!(r.below(1), 0);
+    }
+
+    #[test]
+    fn mul_wide_halves_is_u128() {
+        let mut r = SimRng::new(13);
+        let edge = [0, 1, 2, u32::MAX as u64, 1 << 32, u64::MAX - 1, u64::MAX];
+        for &a in &edge {
+            for &b in &edge {
+                let m = (a as u128) * (b as u128);
+                assert_eq!(mul_wide_halves(a, b), ((m >> 64) as u64, m as u64), "{a} {b}");
+            }
+        }
+        for _ in 0..100_000 {
+            let (a, b) = (r.next_u64(), r.next_u64() >> (r.next_u64() % 64));
+            let m = (a as u128) * (b as u128);
+            assert_eq!(mul_wide_halves(a, b), ((m >> 64) as u64, m as u64), "{a} {b}");
+            assert_eq!(mul_wide(a, b), mul_wide_halves(a, b));
+        }
+    }
+
+    #[test]
+    fn round_positive_is_libm_round() {
+        let mut r = SimRng::new(11);
+        let edge = [0.5, 1.5, 2.5, 0.49999999999999994, 1.4999999999999998, 4503599627370495.5, 1e-300, 86_399e6];
+        for x in edge.into_iter().chain((0..200_000).map(|i| {
+            let u = r.unit_open();
+            if i % 2 == 0 { u * 1e4 } else { -1000.0 * libm::log(u) }
+        })) {
+            assert_eq!(round_positive(x), libm::round(x) as u64, "{x:e}");
+        }
     }
 
     #[test]

@@ -172,10 +172,12 @@ impl Peer {
     }
 
     /// Passive checks hold this server out at `now_s` (fails reached max_fails less than fail_timeout ago).
+    #[inline]
     pub fn is_failed(&self, now_s: u64) -> bool {
         self.max_fails > 0 && self.fails >= self.max_fails && now_s.saturating_sub(self.checked_s) <= self.fail_timeout_s
     }
 
+    #[inline]
     fn at_max_conns(&self) -> bool {
         self.max_conns > 0 && self.conns >= self.max_conns
     }
@@ -318,15 +320,17 @@ impl Upstream {
     pub fn blocked_by_max_conns(&self, now_s: u64) -> bool {
         self.primary.iter().chain(self.backup.iter()).any(|&i| {
             let p = &self.peers[i];
-            !p.down && !p.check_down && !p.is_failed(now_s) && p.at_max_conns()
+            p.at_max_conns() && !p.down && !p.check_down && !p.is_failed(now_s)
         })
     }
 
     /// The eligibility test every nginx module repeats: not tried, not down, not failed, not at max_conns.
     /// (`check_down` and `removed` are the simulator's additions: an active check's verdict, a reload.)
+    #[inline]
     fn eligible(&self, i: usize, st: &PickState, now_s: u64) -> bool {
+        // Pure tests, so their order is free: max_conns first, the one that fails when a proxy queue waits.
         let p = &self.peers[i];
-        !is_tried(&st.tried, i) && !p.down && !p.removed && !p.check_down && !p.is_failed(now_s) && !p.at_max_conns()
+        !p.at_max_conns() && !is_tried(&st.tried, i) && !p.down && !p.removed && !p.check_down && !p.is_failed(now_s)
     }
 
     /// What a successful `get` does to the chosen server: `conns++`, mark tried, and
@@ -486,6 +490,7 @@ impl Upstream {
     /// `ngx_http_upstream_get_ip_hash_peer`: key = the first three octets; h = 89, then per byte
     /// `h = (h * 113 + b) % 6271`; `w = h % total_weight`; walk by weight; an ineligible server repeats the byte
     /// loop from the current h; after 20 misses, round robin.
+    #[inline(never)]
     fn get_ip_hash(&mut self, st: &mut PickState, ip: [u8; 4], now_s: u64) -> Option<usize> {
         if st.misses > MAX_MISSES || self.primary.len() < 2 || self.total_weight == 0 {
             return self.get_round_robin(st, now_s);
@@ -521,6 +526,7 @@ impl Upstream {
     /// `ngx_http_upstream_get_hash_peer` (Cache::Memcached compatible): per draw
     /// `hash += (crc32([rehash as decimal] key) >> 16) & 0x7fff` with the rehash prefix omitted the first time;
     /// `w = hash % total_weight`; walk by weight. Empty key, fewer than two servers or 20 misses: round robin.
+    #[inline(never)]
     fn get_hash(&mut self, st: &mut PickState, key: &str, now_s: u64) -> Option<usize> {
         if st.misses > MAX_MISSES || self.primary.len() < 2 || key.is_empty() || self.total_weight == 0 {
             return self.get_round_robin(st, now_s);
@@ -544,6 +550,7 @@ impl Upstream {
     /// `ngx_http_upstream_get_chash_peer`: start at the first ring point >= crc32(key) (wrapping); among eligible
     /// servers whose `server` string equals that point's, smooth WRR; none: the next point, up to 20, then round
     /// robin.
+    #[inline(never)]
     fn get_chash(&mut self, st: &mut PickState, key: &str, now_s: u64) -> Option<usize> {
         if st.misses > MAX_MISSES || self.primary.len() < 2 || key.is_empty() || self.ring.is_empty() {
             return self.get_round_robin(st, now_s);
@@ -585,6 +592,7 @@ impl Upstream {
     /// `ngx_http_upstream_get_random_peer` and `..._random2_peer`: one weighted draw (random), or draws until two
     /// distinct eligible servers `prev` then `peer`, keeping `prev` only if it has strictly fewer conns per weight
     /// (`peer.conns * prev.weight > prev.conns * peer.weight`); a tie goes to the second draw.
+    #[inline(never)]
     fn get_random(&mut self, st: &mut PickState, now_s: u64, rng: &mut SimRng, two: bool) -> Option<usize> {
         self.get_drawn(st, now_s, rng, two, |b, prev, peer| {
             let (p, q) = (&b.peers[peer], &b.peers[prev]);
@@ -596,6 +604,7 @@ impl Upstream {
     /// eligible servers as random two does, keep the one with the lower `cost x (in flight + 1)`, where cost is
     /// the latency estimate decayed toward 0 over time (tau 10 s). Failures count as passive-check failures, as
     /// for every algorithm here.
+    #[inline(never)]
     fn get_peak_ewma(&mut self, st: &mut PickState, now_s: u64, now_us: u64, rng: &mut SimRng) -> Option<usize> {
         self.get_drawn(st, now_s, rng, true, |b, prev, peer| b.ewma_load(prev, now_us) < b.ewma_load(peer, now_us))
     }
