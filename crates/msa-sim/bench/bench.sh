@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The same M/M/4 model (rho = 0.9, mu = 1/ms) in SimPy and in the Rust core, natively and in wasm (node).
+# The same M/M/4 model (rho = 0.9, mu = 1/ms) in SimPy and in the Rust core, natively and in wasm (node, and
+# headless Chromium when chromedriver is there).
 # Prints wall times, requests per wall second, and the ratios (goals: Rust >= 100x SimPy; wasm <= 2x native).
 # Figures, not a pass/fail test.  usage: crates/msa-sim/bench/bench.sh [simpy requests] [rust requests]
 #
@@ -12,7 +13,8 @@
 #
 # The last lines are machine-readable, one `key value` pair each:
 #   simpy_rate, rust_rate (requests per wall second), native_1m_s (the CLI's wall_s for the Rust run, scaled to 1M
-#   requests), simpy_ratio, and when the wasm toolchain is there native_test_1m_s, wasm_1m_s, wasm_native_ratio;
+#   requests), simpy_ratio, and when the wasm toolchain is there native_test_1m_s, wasm_node_1m_s,
+#   wasm_node_native_ratio, and with Chromium wasm_chromium_1m_s and wasm_native_ratio (Chromium against native);
 # then the same pairs again as `FIGURE <key> <value>` lines (the form scripts/bench-report.mjs reads).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -82,20 +84,43 @@ for l in sys.stdin:
     if m.get("reason")=="compiler-artifact" and m.get("target",{}).get("name")=="proxy_bench_run":
         for f in m.get("filenames",[]):
             if f.endswith(".wasm"): print(f)')
-  nat_walls=""; was_walls=""
+  # The same wasm in headless Chromium (wasm-bindgen-test-runner drives it through chromedriver; the options,
+  # --no-sandbox for root among them, come from a webdriver.json in the directory it runs in).
+  chrome_dir=""
+  if [ -x /usr/bin/chromedriver ]; then
+    chrome_dir=$(mktemp -d)
+    cat > "$chrome_dir/webdriver.json" <<'JSON'
+{ "goog:chromeOptions": { "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+  "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] } }
+JSON
+  fi
+  wall_of() { awk '/bench mmc_million wasm wall_s/ {for (i = 1; i < NF; i++) if ($i == "wall_s") print $(i + 1)}'; }
+  nat_walls=""; was_walls=""; chr_walls=""
   for _ in $(seq "$repeat"); do
     nat_walls="$nat_walls $("$native_bin" --nocapture --quiet 2>&1 | awk '/^bench mmc_million native wall_s/ {print $5}')"
-    was_walls="$was_walls $(wasm-bindgen-test-runner "$wasm_bin" --nocapture 2>&1 | awk '/bench mmc_million wasm wall_s/ {for (i = 1; i < NF; i++) if ($i == "wall_s") print $(i + 1)}')"
+    was_walls="$was_walls $(wasm-bindgen-test-runner "$wasm_bin" --nocapture 2>&1 | wall_of)"
+    if [ -n "$chrome_dir" ]; then
+      chr_walls="$chr_walls $(cd "$chrome_dir" && WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+        wasm-bindgen-test-runner "$wasm_bin" --nocapture 2>&1 | wall_of)"
+    fi
   done
   nat="$(echo $nat_walls | tr ' ' '\n' | best)"
   was="$(echo $was_walls | tr ' ' '\n' | best)"
+  chr="$(echo $chr_walls | tr ' ' '\n' | best)"
   if [ -n "$nat" ] && [ -n "$was" ]; then
     wratio=$(echo "$was / $nat" | bc -l)
     echo "native runs:$nat_walls"
     echo "wasm runs:  $was_walls"
-    printf 'native %.3f s, wasm (node) %.3f s: wasm / native = %.2fx (goal <= 2x)\n' "$nat" "$was" "$wratio"
+    printf 'native %.3f s, wasm (node) %.3f s: wasm (node) / native = %.2fx\n' "$nat" "$was" "$wratio"
     summary="$summary
-$(printf 'native_test_1m_s %.6f\nwasm_1m_s %.6f\nwasm_native_ratio %.3f' "$nat" "$was" "$wratio")"
+$(printf 'native_test_1m_s %.6f\nwasm_node_1m_s %.6f\nwasm_node_native_ratio %.3f' "$nat" "$was" "$wratio")"
+    if [ -n "$chr" ]; then
+      cratio=$(echo "$chr / $nat" | bc -l)
+      echo "chromium runs:$chr_walls"
+      printf 'native %.3f s, wasm (Chromium) %.3f s: wasm (Chromium) / native = %.2fx (goal <= 2x)\n' "$nat" "$chr" "$cratio"
+      summary="$summary
+$(printf 'wasm_chromium_1m_s %.6f\nwasm_native_ratio %.3f' "$chr" "$cratio")"
+    fi
   else
     echo "(no timing line from the native or the wasm test run: wasm vs native skipped)"
   fi
