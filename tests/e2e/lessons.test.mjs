@@ -118,7 +118,8 @@ test('glossary: every term is listed in both languages, and lesson links land on
 
 test('a lesson body that cannot load says so in the learner language, and "try again" recovers', async () => {
   const lesson = COURSE[2];
-  const page = await newPage(site);
+  // Without the service worker: it would answer from its cache, past the failures this test stages.
+  const page = await newPage(site, { serviceWorkers: 'block' });
   let mode = 'offline';
   await page.route('**/lessons/**', (route) => {
     if (mode === 'offline') return route.abort('internetdisconnected');

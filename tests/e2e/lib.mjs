@@ -92,8 +92,8 @@ export async function startSite() {
  * A fresh page (own storage) that records console errors, page errors and failed requests, and refuses any
  * request to another origin: the site must be self-contained.
  */
-export async function newPage(site, { locale = 'en-US', width = 1280, height = 900, reducedMotion = 'no-preference' } = {}) {
-  const context = await site.browser.newContext({ locale, viewport: { width, height }, reducedMotion });
+export async function newPage(site, { locale = 'en-US', width = 1280, height = 900, reducedMotion = 'no-preference', serviceWorkers = 'allow' } = {}) {
+  const context = await site.browser.newContext({ locale, viewport: { width, height }, reducedMotion, serviceWorkers });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
