@@ -43,10 +43,31 @@ if (!glue || !wasmUrl) {
 }
 const base = glue[1].slice(0, glue[1].lastIndexOf('/') + 1);
 const boot = `// Starts MSA Lab (Trunk's loader, moved out of index.html by scripts/post-build.mjs for the CSP).
-// A static page (scripts/prerender.mjs: the text is already in the HTML) paints first; the app's download starts
-// right after, so the text is not kept waiting behind the wasm. Other pages preload it from <head>.
+// A static page (scripts/prerender.mjs: the text is already in the HTML) loads and paints first; the app's
+// download starts right after, so the text never waits behind the wasm. Other pages preload it from <head>.
 const prerendered = document.getElementById('prerendered') !== null;
-if (prerendered) await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
+if (prerendered) {
+  if (document.readyState !== 'complete') await new Promise((loaded) => addEventListener('load', loaded, { once: true }));
+  // Painted: the browser has reported the page's largest text (where it can), or a frame has gone by.
+  await new Promise((painted) => {
+    let started = false;
+    const go = () => {
+      if (!started) {
+        started = true;
+        requestAnimationFrame(() => setTimeout(painted, 0));
+      }
+    };
+    if (PerformanceObserver.supportedEntryTypes?.includes('largest-contentful-paint')) {
+      new PerformanceObserver((_, observer) => {
+        observer.disconnect();
+        go();
+      }).observe({ type: 'largest-contentful-paint', buffered: true });
+      setTimeout(go, 1000);
+    } else {
+      requestAnimationFrame(go);
+    }
+  });
+}
 const wasmSource = prerendered ? fetch('${wasmUrl[1]}') : '${wasmUrl[1]}';
 const bindings = await import('${glue[1]}');
 const wasm = await bindings.default({ module_or_path: wasmSource });
