@@ -104,6 +104,7 @@ JSON
         wasm-bindgen-test-runner "$wasm_bin" --nocapture 2>&1 | wall_of)"
     fi
   done
+  [ -n "$chrome_dir" ] && rm -rf "$chrome_dir"
   nat="$(echo $nat_walls | tr ' ' '\n' | best)"
   was="$(echo $was_walls | tr ' ' '\n' | best)"
   chr="$(echo $chr_walls | tr ' ' '\n' | best)"
