@@ -2,10 +2,13 @@
 // A template: scripts/post-build.mjs fills in BUILD (a hash of every file of the build) and FILES (their paths,
 // relative to this file). A new release has a new BUILD, so it fills a new cache, takes over at once and deletes
 // the caches of older builds of this same site (other sites on the origin keep theirs: names carry the scope).
+// Online, only content-hashed files come from the cache; everything else comes from the server first.
 const BUILD = '__BUILD__';
 const FILES = ['__FILES__'];
 const PREFIX = `msa-lab:${self.registration.scope}:`;
 const CACHE = PREFIX + BUILD;
+/** A file whose name carries its content hash (Trunk's and the post-build step's). */
+const HASHED = /-[0-9a-f]{16}(?:_bg)?\.(?:js|wasm|css)$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -17,7 +20,7 @@ self.addEventListener('install', (event) => {
       .then((cache) =>
         Promise.all(
           FILES.map((f) => {
-            const hashed = /-[0-9a-f]{16}(?:_bg)?\.(?:js|wasm|css)$/.test(f);
+            const hashed = HASHED.test(f);
             return fetch(hashed ? f : `${f}?build=${BUILD}`, { cache: hashed ? 'default' : 'no-store' }).then((r) => {
               if (!r.ok) throw new Error(`${f}: HTTP ${r.status}`);
               return cache.put(f, r);
@@ -49,11 +52,19 @@ self.addEventListener('fetch', (event) => {
     );
     return;
   }
-  // Files: content-hashed or part of this build, so the cached copy is the right one.
+  // Content-hashed files never change: the cached copy is the right one. The others keep their names from
+  // release to release (lesson bodies, the icon): the server's newest first, so a page of a new release never
+  // reads an old release's body; offline, this build's copy.
+  if (HASHED.test(new URL(req.url).pathname)) {
+    event.respondWith(
+      caches
+        .open(CACHE)
+        .then((c) => c.match(req, { ignoreSearch: true }))
+        .then((r) => r || fetch(req)),
+    );
+    return;
+  }
   event.respondWith(
-    caches
-      .open(CACHE)
-      .then((c) => c.match(req, { ignoreSearch: true }))
-      .then((r) => r || fetch(req)),
+    fetch(req).catch(() => caches.open(CACHE).then((c) => c.match(req, { ignoreSearch: true })).then((r) => r || Response.error())),
   );
 });

@@ -26,6 +26,7 @@ for (const path of paths) {
       execFileSync(lighthouse, args, { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM ?? '/usr/bin/chromium' }, stdio: ['ignore', 'ignore', 'inherit'] });
     } catch (e) {
       console.error(`lighthouse failed on ${path} (${form}): ${e.message}`);
+      console.log(`FIGURE lighthouse ${path || '/'} ${form} failed`); // the report counts it as missing
       continue;
     }
     const r = JSON.parse(readFileSync(file, 'utf8'));

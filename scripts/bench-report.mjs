@@ -41,7 +41,8 @@ const heaviest = [...pages].sort((a, b) => b.kb - a.kb);
 for (const p of heaviest) row(`first-load gzip ${p.page}`, p.kb, ' KB', '<= 350 KB', (v) => v <= 350);
 if (lighthouse.length === 0) row('Lighthouse', undefined, '', '100/100/100/100', () => false);
 for (const l of lighthouse) {
-  row(`Lighthouse ${l.form} ${l.page} (perf/a11y/best/SEO)`, l.scores.join('/'), '', '100/100/100/100', () => l.scores.every((s) => s === 100));
+  const ran = l.scores.length === 4 && l.scores.every((s) => Number.isFinite(s));
+  row(`Lighthouse ${l.form} ${l.page} (perf/a11y/best/SEO)`, ran ? l.scores.join('/') : undefined, '', '100/100/100/100', () => l.scores.every((s) => s === 100));
 }
 
 const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => String(r[i]).length), ['figure', 'value', 'goal', 'status'][i].length));

@@ -46,7 +46,8 @@ const boot = `// Starts MSA Lab (Trunk's loader, moved out of index.html by scri
 // A static page (scripts/prerender.mjs: the text is already in the HTML) loads and paints first; the app's
 // download starts right after, so the text never waits behind the wasm. Other pages preload it from <head>.
 const prerendered = document.getElementById('prerendered') !== null;
-if (prerendered) {
+// A tab opened in the background paints nothing and runs no animation frame: there it starts at once.
+if (prerendered && !document.hidden) {
   if (document.readyState !== 'complete') await new Promise((loaded) => addEventListener('load', loaded, { once: true }));
   // Painted: the browser has reported the page's largest text (where it can), or a frame has gone by.
   await new Promise((painted) => {

@@ -46,7 +46,8 @@ export function prerender(staging, source) {
 
   const page = (lang, path, switchPath, title, description, main, preload = '') => {
     const s = t[lang];
-    const html = `<div id="prerendered" class="prerendered">`
+    const slug = path.split('/')[2];
+    const html = `<div id="prerendered" class="prerendered" data-lang="${lang}"${slug ? ` data-lesson="${slug}"` : ''}>`
       + `<a class="skip-link" href="${base}${path.slice(1)}#main">${esc(s.skip_to_content)}</a>`
       + `<header class="site-header"><a href="${base}${lang}" class="site-header__home" aria-label="${esc(s.home_link)}"><span class="site-header__logo" aria-hidden="true">◆</span>${esc(s.site_name)}</a>`
       + `<nav class="site-header__tools"><a href="${base}${switchPath.slice(1)}" class="site-header__lang" hreflang="${other(lang)}" lang="${other(lang)}">${esc(s.switch_language)}</a>`
@@ -87,7 +88,10 @@ export function prerender(staging, source) {
       + `<section class="course" aria-labelledby="course-heading"><h2 id="course-heading">${esc(s.course_heading)}</h2><p>${esc(s.course_intro)}</p>`
       + `<ol class="course__list">${items}</ol><p class="course__glossary"><a href="${base}${lang}/glossary">${esc(s.glossary)}</a></p></section>`
       + `<section class="labs" aria-labelledby="labs-heading"><h2 id="labs-heading">${esc(s.labs_heading)}</h2><p>${esc(s.labs_intro)}</p><ul class="labs__list">${labs}</ul></section>`;
-    write(`${lang}.html`, page(lang, `/${lang}`, `/${other(lang)}`, `${s.site_name} · ${s.course_heading}`, s.tagline, home));
+    const homePage = page(lang, `/${lang}`, `/${other(lang)}`, `${s.site_name} · ${s.course_heading}`, s.tagline, home);
+    write(`${lang}.html`, homePage);
+    // Also as the folder's index: some hosts answer /en with a redirect to /en/ when a folder en/ exists.
+    write(`${lang}/index.html`, homePage);
 
     lessons.forEach((l, i) => {
       const x = l.texts[lang];

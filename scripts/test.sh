@@ -36,9 +36,9 @@ step "release build under a sub-path (target/dist-sub, served at /msa-lab/)"
 trunk build --release --public-url /msa-lab/ --dist target/dist-sub
 
 step "first-load size budget"
-# The goal is 350 KB a page; the one wasm (about 680 KB gzip) makes every page about 690 KB, so this ceiling only
+# The goal is 350 KB a page; the one wasm (about 680 KB gzip) makes every page 690-715 KB, so this ceiling only
 # catches regressions until the wasm can be split (README, "Size"). budget.sh prints every page.
-scripts/budget.sh dist 720
+scripts/budget.sh dist 740
 
 step "browser suite (Playwright + axe in Debian's Chromium)"
 node --test --test-concurrency=1 tests/e2e/

@@ -7,6 +7,7 @@ use crate::i18n::*;
 use crate::prefs::Progress;
 use crate::widgets::fill;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use msa_sim::domain::exercises::{self, Exercise};
 
 /// One kind of stored entry.
@@ -94,10 +95,23 @@ pub fn ResetNotice(#[prop(into)] lang: Signal<Locale>) -> impl IntoView {
         (!entries.is_empty()).then(|| {
             let lang = lang.get();
             view! {
-                <div class="notice" role="status">
+                // An alert: a live region added together with its text is not reliably announced as a status.
+                <div class="notice" role="alert">
                     <p>{td_string!(lang, storage_reset)}</p>
                     <ul>{entries.into_iter().map(|e| view! { <li>{e.describe(lang)}</li> }).collect_view()}</ul>
-                    <button type="button" class="button button--small" on:click=move |_| reset.set(Vec::new())>
+                    <button
+                        type="button"
+                        class="button button--small"
+                        on:click=move |_| {
+                            reset.set(Vec::new());
+                            // The button goes with the notice: focus moves to the page's content, not to <body>.
+                            if let Some(main) = document().get_element_by_id("main") {
+                                if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
+                                    let _ = main.focus();
+                                }
+                            }
+                        }
+                    >
                         {td_string!(lang, storage_reset_ok)}
                     </button>
                 </div>

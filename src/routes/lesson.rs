@@ -199,8 +199,9 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
                             }
                         })
                         .collect_view();
-                    // A deep link to a section (`/en/sessions#jwt`): scroll once the section exists.
-                    request_animation_frame(scroll_to_hash);
+                    // A deep link to a section (`/en/sessions#jwt`): scroll once the section exists, and after the
+                    // widgets above it have mounted (their `set_timeout(0)` tasks were queued first).
+                    set_timeout(scroll_to_hash, std::time::Duration::ZERO);
                     view.into_any()
                 }
             }}

@@ -50,17 +50,27 @@ test('the contention sweep shows its progress and can be stopped, keeping the la
   }
   await lab.locator('.race__cont-progress').waitFor({ state: 'detached', timeout: 60000 });
   await lab.locator('.race__crossover').waitFor();
+  // Once more, timed: how long a whole sweep takes here.
+  const t0 = Date.now();
+  await lab.locator('[data-act="run"]').click();
+  await lab.locator('.race__cont-progress').waitFor({ state: 'detached', timeout: 60000 });
+  const sweepMs = Date.now() - t0;
   const figures = await lab.locator('.race__figures').innerHTML();
-  // Run it again, and stop it while it runs.
+  // Run it again, and stop it with the keyboard while it runs: the button keeps its focus from slice to slice.
   await lab.locator('[data-act="run"]').click();
   const stop = lab.locator('.race__cont-progress button');
-  await stop.waitFor();
+  await stop.focus();
   const bar = lab.locator('.race__cont-progress progress');
+  const first = Number(await bar.getAttribute('value'));
+  await page.waitForFunction((v) => Number(document.querySelector('.race__cont-progress progress')?.value) > v, first);
+  assert.equal(await page.evaluate(() => document.activeElement?.closest('.race__cont-progress') !== null), true, 'Stop still has the focus');
   assert.ok(Number(await bar.getAttribute('max')) > 0);
-  await stop.click();
+  await page.keyboard.press('Enter');
   assert.equal(await lab.locator('.race__cont-progress').count(), 0, 'the progress bar goes once stopped');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.act), 'run', 'focus moves to Run');
   assert.match(await lab.locator('.race__cont-status').textContent(), /^Stopped after \d+ of \d+ runs/);
-  await page.waitForTimeout(300);
+  // Longer than a whole sweep: had it gone on, its figures would be on screen by now.
+  await page.waitForTimeout(Math.max(300, sweepMs * 1.5));
   assert.equal(await lab.locator('.race__figures').innerHTML(), figures, 'the last complete sweep stays on screen');
   page.assertClean();
   await page.context().close();

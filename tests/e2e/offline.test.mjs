@@ -86,8 +86,11 @@ test('after one visit the course works offline, and a new release replaces the c
   const sw = join(dir, 'sw.js');
   writeFileSync(sw, readFileSync(sw, 'utf8').replace(`const BUILD = "${build}";`, 'const BUILD = "release2";'));
   await up();
-  await page.goto(`${base}/en`);
+  // Online, the page of the new release reads the new lesson at once (the old worker still in charge does not
+  // answer with its cached body).
+  await page.goto(`${base}/en/sessions`);
   await ready(page);
+  assert.match(await page.locator('main').textContent(), /Mina opens FoodDash \(release 2\)/);
   await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
   // The new worker installs (a new cache with the whole new build), takes over and deletes the old cache.
   const deadline = Date.now() + 20000;

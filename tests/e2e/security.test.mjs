@@ -114,7 +114,7 @@ test('a corrupted localStorage entry resets itself with a message, in the page l
     });
     await page.reload();
     await ready(page);
-    const notice = page.locator('main .notice[role="status"]');
+    const notice = page.locator('main .notice[role="alert"]');
     await notice.waitFor();
     assert.match(await notice.locator('p').textContent(), NOTICE[lang].head);
     const items = await notice.locator('li').allTextContents();
@@ -136,6 +136,7 @@ test('a corrupted localStorage entry resets itself with a message, in the page l
     // Dismissed, and not shown again once the entries are sound.
     await notice.getByRole('button', { name: NOTICE[lang].ok }).click();
     assert.equal(await notice.count(), 0);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'main', 'focus moves to the content');
     await page.reload();
     await ready(page);
     assert.equal(await page.locator('main .notice').count(), 0);

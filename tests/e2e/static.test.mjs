@@ -49,6 +49,10 @@ test('the app replaces the static copy: one page, the same text, no layout shift
       const page = await newPage(site, { width });
       await page.addInitScript(() => {
         window.__shift = 0;
+        // The app waits for the lesson's body before it replaces the copy: "Loading" never shows.
+        window.__loading = false;
+        new MutationObserver(() => { if (document.querySelector('.lesson__loading')) window.__loading = true; })
+          .observe(document, { childList: true, subtree: true });
         new PerformanceObserver((l) => l.getEntries().forEach((e) => { if (!e.hadRecentInput) window.__shift += e.value; })).observe({ type: 'layout-shift', buffered: true });
       });
       // The static copy as the server sends it: its title and its sections.
@@ -69,6 +73,7 @@ test('the app replaces the static copy: one page, the same text, no layout shift
         assert.ok(staticIds.length > 5);
         assert.deepEqual(ids.filter((id) => staticIds.includes(id)), staticIds);
       }
+      assert.equal(await page.evaluate(() => window.__loading), false, `${path}: the lesson showed "Loading" after its text`);
       const shift = await page.evaluate(() => window.__shift);
       assert.ok(shift < 0.01, `${path} at ${width} px: cumulative layout shift ${shift}`);
       page.assertClean();

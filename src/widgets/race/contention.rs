@@ -102,13 +102,21 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
         stopped.set(None);
         set_timeout(move || tick(gen, k, generation, runner, running, result), Duration::ZERO);
     };
-    // Stopping a sweep: slices of its generation stop; the figures of the last finished sweep stay.
+    let is_running = Memo::new(move |_| running.with(Option::is_some));
+    let root = NodeRef::<leptos::html::Div>::new();
+    // Stopping a sweep: slices of its generation stop; the figures of the last finished sweep stay, and focus
+    // goes to the Run button (the Stop button is gone).
     let stop = move || {
         if let Some(at) = running.get_untracked() {
             generation.update_value(|g| *g = g.wrapping_add(1));
             runner.set_value(None);
             running.set(None);
             stopped.set(Some(at));
+            if let Some(run) = root.get_untracked().and_then(|r| r.query_selector("[data-act=\"run\"]").ok().flatten()) {
+                if let Ok(run) = run.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = run.focus();
+                }
+            }
         }
     };
     // A first sweep when the lab appears, so the charts show measured figures right away.
@@ -165,7 +173,7 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
     };
 
     view! {
-        <div class="race__contention">
+        <div class="race__contention" node_ref=root>
             <h3>{td_string!(lang, race.cont_heading)}</h3>
             <p>{td_string!(lang, race.cont_intro)}</p>
             <div class="race__sliders" inner_html=controls on:input=on_input on:change=on_change on:click=on_click></div>
@@ -173,9 +181,15 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
                 {move || running.get().map(|(a, b)| fill(td_string!(lang, race.cont_running), &[&(a + 1).min(b).to_string(), &b.to_string()]))}
                 {move || stopped.get().map(|(a, b)| fill(td_string!(lang, race.cont_stopped), &[&a.to_string(), &b.to_string()]))}
             </p>
-            {move || running.get().map(|(a, b)| view! {
+            // Built once a sweep (not once a slice): the button stays the same element while the bar moves, so a
+            // click or the keyboard's focus is not lost between two slices.
+            {move || is_running.get().then(|| view! {
                 <div class="race__cont-progress">
-                    <progress max=b value=a aria-label=td_string!(lang, race.cont_progress)></progress>
+                    <progress
+                        max=move || running.get().map_or(1, |(_, b)| b)
+                        value=move || running.get().map_or(0, |(a, _)| a)
+                        aria-label=td_string!(lang, race.cont_progress)
+                    ></progress>
                     <button type="button" class="button button--small" on:click=move |_| stop()>{td_string!(lang, race.cancel)}</button>
                 </div>
             })}
