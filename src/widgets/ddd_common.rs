@@ -104,9 +104,10 @@ pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] 
     // next (the score, or the first answer), not to the top of the page.
     let score_ref = NodeRef::<leptos::html::P>::new();
     let first_id = format!("{}-{}", ex.id, ex.items.first().map(|i| i.0).unwrap_or_default());
+    let first_id = StoredValue::new(first_id);
     let focus_first = move || {
         // After the next frame: the selects are enabled by then.
-        let id = first_id.clone();
+        let id = first_id.get_value();
         request_animation_frame(move || {
             use wasm_bindgen::JsCast;
             if let Some(el) = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
@@ -114,7 +115,6 @@ pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] 
             }
         });
     };
-    let focus_first2 = focus_first.clone();
     view! {
         <section class="widget widget--ddd" data-keys aria-labelledby=labelled data-exercise=ex.id>
             <h3 class="widget__title" id=title_id>{texts.title}</h3>
@@ -143,12 +143,9 @@ pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] 
                     <button
                         type="button"
                         class="button"
-                        on:click={
-                            let f = focus_first.clone();
-                            move |_| {
-                                save(&answers(), false);
-                                f();
-                            }
+                        on:click=move |_| {
+                            save(&answers(), false);
+                            focus_first();
                         }
                     >
                         {td_string!(lang, ddd.change)}
@@ -156,12 +153,9 @@ pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] 
                     <button
                         type="button"
                         class="button"
-                        on:click={
-                            let f = focus_first2.clone();
-                            move |_| {
-                                save(&ex.empty(), false);
-                                f();
-                            }
+                        on:click=move |_| {
+                            save(&ex.empty(), false);
+                            focus_first();
                         }
                     >
                         {td_string!(lang, ddd.reset)}
