@@ -10,8 +10,10 @@
 //     home pages and lessons get static copies with their text (scripts/prerender.mjs).
 //  4. Every text file gets a gzip -9 twin (nginx's gzip_static serves it; no per-request compression).
 // usage: node scripts/post-build.mjs <staging dir> <source dir>
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
 import { prerender } from './prerender.mjs';
@@ -42,9 +44,28 @@ if (!glue || !wasmUrl) {
   process.exit(1);
 }
 const base = glue[1].slice(0, glue[1].lastIndexOf('/') + 1);
+
+// 1a. The wasm bundles. Trunk has built `core` (the shell, home page, course map, glossary and quizzes: the app
+//     without default features); each widget family is a bundle of its own, the core plus that family (the cargo
+//     feature of its name), so that a page downloads only the widgets it shows. The lesson-bodies tool wrote the
+//     list and which page needs which (msa_content::BUNDLES); the boot script picks the bundle by the address.
+const manifestPath = join(staging, 'lessons', 'bundles.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+unlinkSync(manifestPath);
+const release = process.env.TRUNK_PROFILE !== 'debug';
+const bundles = { core: [glue[1], wasmUrl[1]] };
+for (const name of manifest.bundles) bundles[name] = buildBundle(name);
+for (const [page, name] of Object.entries(manifest.pages)) {
+  if (!bundles[name]) {
+    console.error(`post-build: page ${page} needs bundle ${name}, which was not built`);
+    process.exit(1);
+  }
+}
+// Trunk preloads the core bundle from index.html; index.html answers every address, so the boot script picks.
+html = html.replace(/<link rel="(?:modulepreload|preload)" href="[^"]*(?:\.js|_bg\.wasm)"[^>]*>/g, '');
 const boot = `// Starts MSA Lab (Trunk's loader, moved out of index.html by scripts/post-build.mjs for the CSP).
 // A static page (scripts/prerender.mjs: the text is already in the HTML) loads and paints first; the app's
-// download starts right after, so the text never waits behind the wasm. Other pages preload it from <head>.
+// download starts right after, so the text never waits behind the wasm. Other pages start it at once.
 const prerendered = document.getElementById('prerendered') !== null;
 // A tab opened in the background paints nothing and runs no animation frame: there it starts at once.
 if (prerendered && !document.hidden) {
@@ -69,8 +90,15 @@ if (prerendered && !document.hidden) {
     }
   });
 }
-const wasmSource = prerendered ? fetch('${wasmUrl[1]}') : '${wasmUrl[1]}';
-const bindings = await import('${glue[1]}');
+// The page's wasm bundle (scripts/post-build.mjs): a lesson or lab whose widgets a bundle carries gets that one.
+const BUNDLES = ${JSON.stringify(bundles)};
+const PAGES = ${JSON.stringify(manifest.pages)};
+const path = location.pathname.slice(new URL(document.baseURI).pathname.length).split('/').filter((part) => part);
+const bundle = PAGES[path.slice(1).join('/')] ?? 'core';
+document.documentElement.dataset.bundle = bundle;
+const [glue, wasmUrl] = BUNDLES[bundle];
+const wasmSource = prerendered ? fetch(wasmUrl) : wasmUrl;
+const bindings = await import(glue);
 const wasm = await bindings.default({ module_or_path: wasmSource });
 window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
@@ -125,6 +153,38 @@ for (const f of walk(staging)) {
   n += 1;
 }
 console.log(`post-build: ${bootName}, ${pages} static pages, sw.js (build ${build}, ${files.length} files), ${n} gzip twins`);
+
+/// Builds bundle `name` as Trunk builds the core: cargo (the app with only the `name` feature), wasm-bindgen
+/// (--target web), and in release wasm-opt -Oz; the files get content-hashed names. Returns [glue url, wasm url].
+function buildBundle(name) {
+  const args = ['build', '--locked', '--target', 'wasm32-unknown-unknown', '--bin', 'msa-lab', '--no-default-features',
+    '--features', name, '--message-format', 'json-render-diagnostics', ...(release ? ['--release'] : [])];
+  const out = execFileSync('cargo', args, { cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
+  const wasm = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))
+    .filter((m) => m.reason === 'compiler-artifact' && m.target?.name === 'msa-lab')
+    .flatMap((m) => m.filenames).find((f) => f.endsWith('.wasm'));
+  if (!wasm) {
+    console.error(`post-build: cargo built no msa-lab.wasm for bundle ${name}`);
+    process.exit(1);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), `msa-lab-${name}-`));
+  try {
+    execFileSync('wasm-bindgen', ['--target=web', `--out-dir=${tmp}`, `--out-name=msa-lab-${name}`, '--no-typescript', wasm], { stdio: 'inherit' });
+    if (release) {
+      execFileSync('wasm-opt', [`--output=${join(tmp, 'opt.wasm')}`, '-Oz', join(tmp, `msa-lab-${name}_bg.wasm`)], { stdio: 'inherit' });
+      copyFileSync(join(tmp, 'opt.wasm'), join(tmp, `msa-lab-${name}_bg.wasm`));
+    }
+    const js = readFileSync(join(tmp, `msa-lab-${name}.js`));
+    const bin = readFileSync(join(tmp, `msa-lab-${name}_bg.wasm`));
+    const stem = `msa-lab-${name}-${hash(Buffer.concat([js, bin])).slice(0, 16)}`;
+    copyFileSync(join(tmp, `msa-lab-${name}.js`), join(staging, `${stem}.js`));
+    copyFileSync(join(tmp, `msa-lab-${name}_bg.wasm`), join(staging, `${stem}_bg.wasm`));
+    console.log(`post-build: bundle ${name}: ${stem}_bg.wasm, ${bin.length} bytes`);
+    return [`${base}${stem}.js`, `${base}${stem}_bg.wasm`];
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 function walk(dir) {
   const out = [];

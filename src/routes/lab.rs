@@ -40,7 +40,7 @@ fn Lab(lang: Locale, index: usize) -> impl IntoView {
             <article class="lab">
                 <h1>{title}</h1>
                 <p class="lab__summary">{summary}</p>
-                {widgets::mount(lab.name, &[], lang)}
+                {if widgets::available(lab.name) { widgets::mount(lab.name, &[], lang) } else { widgets::elsewhere(lang) }}
             </article>
         </Shell>
     }

@@ -186,6 +186,9 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
                         </div>
                     }.into_any()
                 }
+                Some(Ok(blocks)) if blocks.iter().any(|b| matches!(b, lesson_format::Block::Widget { name, .. } if !widgets::available(name))) => {
+                    widgets::elsewhere(lang)
+                }
                 Some(Ok(blocks)) => {
                     let mut question = 0;
                     let view = blocks

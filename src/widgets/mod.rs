@@ -11,14 +11,25 @@
 //!   widget's name).
 //! - Strings come from `locales/{en,ko}.json` under one object named after the widget.
 
+// A bundle built with only some widget families (see `available`) leaves helpers the others use idle.
+#![cfg_attr(not(all(feature = "proxy", feature = "race", feature = "arch", feature = "ddd")), allow(dead_code, unused_variables))]
+
+#[cfg(feature = "arch")]
 pub mod arch;
+#[cfg(feature = "ddd")]
 pub mod ddd_aggregate;
+#[cfg(feature = "ddd")]
 pub mod ddd_common;
+#[cfg(feature = "ddd")]
 pub mod ddd_contexts;
+#[cfg(feature = "ddd")]
 pub mod ddd_kinds;
+#[cfg(feature = "ddd")]
 pub mod ddd_language;
+#[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod quiz;
+#[cfg(feature = "race")]
 pub mod race;
 pub mod url_state;
 
@@ -101,18 +112,77 @@ pub fn mount_later(name: &'static str, params: Params, lang: Locale) -> AnyView 
     .into_any()
 }
 
+/// Whether this build of the app carries the widget. The site's wasm comes in bundles (`msa_content::BUNDLES`):
+/// `core` carries no widget, and each other bundle, built with the cargo feature of its name, carries one family.
+pub fn available(name: &str) -> bool {
+    match name {
+        #[cfg(feature = "proxy")]
+        "proxy" | "proxy-roles" => true,
+        #[cfg(feature = "race")]
+        "race" => true,
+        #[cfg(feature = "arch")]
+        "arch" => true,
+        #[cfg(feature = "ddd")]
+        "ddd-kinds" | "ddd-contexts" | "ddd-aggregate" | "ddd-language" => true,
+        _ => false,
+    }
+}
+
+/// The router has moved to a page whose widgets another bundle carries: load the page afresh from the server (or
+/// the service worker), and the boot script starts that page's bundle. False when this address was just reloaded
+/// for the same reason (the bundles and the page disagree, a build fault): the caller shows a message, no loop.
+pub fn reload_for_bundle() -> bool {
+    const KEY: &str = "msa-lab-bundle-reload";
+    let location = window().location();
+    let here = location.href().unwrap_or_default();
+    // Whole milliseconds: integers keep float parsing and printing out of the core bundle.
+    let now = js_sys::Date::now() as u64;
+    let storage = window().session_storage().ok().flatten();
+    let last = storage.as_ref().and_then(|s| s.get_item(KEY).ok().flatten());
+    let recent = last
+        .as_deref()
+        .and_then(|v| v.split_once(' '))
+        .is_some_and(|(t, at)| at == here && t.parse::<u64>().is_ok_and(|t| now.saturating_sub(t) < 30_000));
+    if recent {
+        leptos::logging::error!("{here}: this page's widgets are in no bundle the boot script loads");
+        return false;
+    }
+    if let Some(s) = storage {
+        let _ = s.set_item(KEY, &format!("{now} {here}"));
+    }
+    location.reload().is_ok()
+}
+
+/// What a page shows in place of widgets this bundle does not carry: "Loading…" (busy, until the page has
+/// reloaded into the right bundle), or why it cannot.
+pub fn elsewhere(lang: Locale) -> AnyView {
+    if reload_for_bundle() {
+        view! { <p class="lesson__loading" role="status" aria-busy="true">{td_string!(lang, loading_widgets)}</p> }.into_any()
+    } else {
+        view! { <p class="lesson__error" role="alert">{td_string!(lang, bundle_missing)}</p> }.into_any()
+    }
+}
+
 /// The component for a widget directive (`params` from the lesson), or for a lab page (`params` empty). The
 /// build has already refused unknown names and bad keys, so an unmatched name here means the registry and this
 /// function disagree: shown as nothing, logged for developers.
 pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
     match name {
+        #[cfg(feature = "proxy")]
         "proxy" => return view! { <proxy::Proxy params lang /> }.into_any(),
+        #[cfg(feature = "proxy")]
         "proxy-roles" => return view! { <proxy::roles::ProxyRoles params lang /> }.into_any(),
+        #[cfg(feature = "race")]
         "race" => return race::mount(params, lang),
+        #[cfg(feature = "arch")]
         "arch" => return view! { <arch::ArchWidget params lang /> }.into_any(),
+        #[cfg(feature = "ddd")]
         "ddd-kinds" => return view! { <ddd_kinds::DddKinds lang /> }.into_any(),
+        #[cfg(feature = "ddd")]
         "ddd-contexts" => return view! { <ddd_contexts::DddContexts lang /> }.into_any(),
+        #[cfg(feature = "ddd")]
         "ddd-aggregate" => return view! { <ddd_aggregate::DddAggregate lang /> }.into_any(),
+        #[cfg(feature = "ddd")]
         "ddd-language" => return view! { <ddd_language::DddLanguage lang /> }.into_any(),
         _ => {}
     }

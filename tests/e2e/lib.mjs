@@ -122,10 +122,19 @@ export async function newPage(site, { locale = 'en-US', width = 1280, height = 9
 /** Waits until the app has rendered the page: the wasm has started, <main> has content, and a lesson's body
  * (fetched separately) has arrived. */
 export async function ready(page) {
-  // A static copy of the page (scripts/prerender.mjs) shows first: wait for the app to replace it.
-  await page.waitForFunction(() => !document.getElementById('prerendered'), null, { timeout: 15000 });
-  await page.waitForSelector('main h1', { timeout: 15000 });
-  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], [data-widget-pending]'), null, { timeout: 15000 });
+  // A static copy of the page (scripts/prerender.mjs) shows first: wait for the app to replace it. A lesson whose
+  // widgets another wasm bundle carries reloads into that bundle: one check of everything, so that neither the
+  // page being left nor the new document's first moments pass for ready.
+  await page.waitForFunction(
+    () =>
+      document.readyState === 'complete' &&
+      document.documentElement.dataset.bundle !== undefined &&
+      !document.getElementById('prerendered') &&
+      document.querySelector('main h1') !== null &&
+      !document.querySelector('[aria-busy="true"], [data-widget-pending]'),
+    null,
+    { timeout: 15000 },
+  );
 }
 
 /** Runs axe on the current page and fails with each violation's rule and nodes. */

@@ -86,13 +86,17 @@ test('← and → move between lessons; the pager links agree', async () => {
   for (let i = 1; i < COURSE.length; i++) {
     await page.keyboard.press('ArrowRight');
     await page.waitForURL(`**/en/${COURSE[i].slug}`);
+    // A lesson whose widgets another wasm bundle carries loads afresh in that bundle: wait for it.
+    await ready(page);
     assert.equal((await page.locator('main h1').textContent()).trim(), COURSE[i].texts.en.title);
   }
   assert.equal(await page.locator('.pager__link--next').count(), 0, 'the last lesson has no next one');
   await page.keyboard.press('ArrowLeft');
   await page.waitForURL(`**/en/${COURSE[COURSE.length - 2].slug}`);
+  await ready(page);
   await page.click('.pager__link--next');
   await page.waitForURL(`**/en/${COURSE[COURSE.length - 1].slug}`);
+  await ready(page);
   // With a modifier the arrows belong to the browser (Alt+← is "back"), not to the lesson pager.
   await page.keyboard.press('Shift+ArrowLeft');
   await page.waitForTimeout(200);
@@ -102,19 +106,53 @@ test('← and → move between lessons; the pager links agree', async () => {
 });
 
 test('a deep link survives a reload, and links inside lessons navigate within the app', async () => {
-  const lesson = COURSE[0];
+  // Two lessons whose widgets the same wasm bundle carries (the reverse-proxy family).
+  const [from, to] = ['load-balancing', 'large-traffic'].map((slug) => COURSE.find((l) => l.slug === slug));
   const page = await newPage(site);
-  await page.goto(`${site.base}/ko/${lesson.slug}`);
+  await page.goto(`${site.base}/ko/${from.slug}`);
   await ready(page);
   await page.reload();
   await ready(page);
-  assert.equal((await page.locator('main h1').textContent()).trim(), lesson.texts.ko.title);
+  assert.equal((await page.locator('main h1').textContent()).trim(), from.texts.ko.title);
   // A sidebar link is a client-side navigation: the page does not load again.
   await page.evaluate(() => { window.__sameDocument = true; });
-  const target = COURSE[COURSE.length - 1];
-  await page.click(`.sidebar__lessons a[href$="/ko/${target.slug}"]`);
-  await page.waitForURL(`**/ko/${target.slug}`);
+  await page.click(`.sidebar__lessons a[href$="/ko/${to.slug}"]`);
+  await page.waitForURL(`**/ko/${to.slug}`);
+  await ready(page);
+  assert.equal((await page.locator('main h1').textContent()).trim(), to.texts.ko.title);
   assert.equal(await page.evaluate(() => window.__sameDocument), true);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'proxy');
+  page.assertClean();
+  await page.context().close();
+});
+
+// The wasm comes in bundles (msa_content::BUNDLES): the core (home page, course map, glossary, quizzes) and one a
+// widget family. A page downloads its own bundle only, and moving to a lesson of another family loads that
+// lesson afresh in its bundle, with working widgets, and Back returns.
+test('each page downloads only its own wasm bundle; crossing to another family loads that one', async () => {
+  const page = await newPage(site);
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/').pop()); });
+  await page.goto(`${site.base}/en`);
+  await ready(page);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'core');
+  assert.deepEqual(wasm.map((w) => w.replace(/-[0-9a-f]{16}_bg\.wasm$/, '')), ['msa-lab'], 'the home page fetches the core bundle only');
+  // Home → the race-conditions lesson (its widgets are the race family): one new document, one more bundle.
+  wasm.length = 0;
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.click('.course__item a[href$="/en/race-conditions"]');
+  await page.waitForURL('**/en/race-conditions');
+  await ready(page);
+  assert.equal(await page.evaluate(() => window.__sameDocument), undefined, 'the lesson loaded afresh');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'race');
+  assert.deepEqual(wasm.map((w) => w.replace(/-[0-9a-f]{16}_bg\.wasm$/, '')), ['msa-lab-race']);
+  assert.ok((await page.locator('.widget--race').count()) > 0, 'the race widgets mounted');
+  await page.locator('.widget--race button').first().click();
+  // Back to the home page: the core pages are in every bundle.
+  await page.goBack();
+  await page.waitForURL('**/en');
+  await ready(page);
+  assert.equal((await page.locator('#course-heading').count()), 1);
   page.assertClean();
   await page.context().close();
 });
@@ -144,6 +182,7 @@ test('reading progress is kept per lesson and survives a reload', async () => {
   assert.equal((await card.locator('.course__status').textContent()).trim(), 'Not started');
   await card.locator('a').click();
   await page.waitForURL(`**/en/${lesson.slug}`);
+  await ready(page);
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2 - window.innerHeight));
   await page.waitForTimeout(300);
   const half = await page.evaluate(() => localStorage.getItem('msa-lab:progress'));
@@ -264,9 +303,9 @@ test('keyboard only: skip link, then every control is reachable and visibly focu
 test('assets arrive with the MIME types browsers require', async () => {
   for (const base of [site.base, site.subBase]) {
     const html = await (await fetch(`${base}/en/sessions`)).text();
-    const refs = (text) => [...text.matchAll(/(?:href=|src=|fetch\(|import\()["']([^"']+\.(?:js|wasm|css))["']/g)].map((m) => m[1]);
+    const refs = (text) => [...text.matchAll(/(?:href=|src=|fetch\(|import\(|[[,])["']([^"']+\.(?:js|wasm|css))["']/g)].map((m) => m[1]);
     const assets = refs(html);
-    // The boot script (the page's one script) loads the JS glue and the wasm.
+    // The boot script (the page's one script) loads the JS glue and the wasm (of every bundle: its BUNDLES map).
     for (const a of assets.filter((a) => a.endsWith('.js'))) assets.push(...refs(await (await fetch(new URL(a, base + '/'))).text()));
     assert.ok(assets.some((a) => a.endsWith('.wasm')) && assets.some((a) => a.endsWith('.js')), html);
     for (const a of new Set(assets)) {

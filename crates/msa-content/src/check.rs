@@ -39,6 +39,9 @@ pub fn load_site(root: &Path, widgets: &[WidgetSpec]) -> Result<Site, Vec<Conten
         }
         if langs.len() == LANGS.len() {
             errors.extend(compare_translations(root, &langs));
+            if let Err(e) = crate::bundle_of(langs[0].widget_names(), widgets) {
+                errors.push(ContentError::new(root.join(LANGS[0]).join(format!("{slug}.md")), 1, e));
+            }
             lessons.push(LessonSet { slug: slug.clone(), langs });
         }
     }

@@ -156,6 +156,46 @@ pub struct WidgetSpec {
     /// Whether the widget also has a page of its own, `/<lang>/lab/<name>`, that lessons may link to (with a
     /// query that sets its state: `/en/lab/race?race=…`).
     pub lab: bool,
+    /// The app's wasm bundle that carries the widget, one of [`BUNDLES`] (see there).
+    pub bundle: &'static str,
+}
+
+/// The site's wasm comes in bundles, so that a page downloads only the widgets it shows: the `core` bundle (the
+/// shell, home page, course map, glossary, quizzes) and one bundle a widget family, each the core plus that
+/// family (a cargo feature of the app of the same name). A lesson's widgets must all be in one bundle (checked
+/// by [`load_site`]); the boot script loads the bundle of the page it opens (`bundles.json`, written by the
+/// lesson-bodies tool), and the app reloads the page when the router moves to a page of another bundle.
+pub const BUNDLES: &[&str] = &["proxy", "race", "arch", "ddd"];
+
+impl Lesson {
+    /// The names of the widgets the lesson embeds, in order.
+    pub fn widget_names(&self) -> impl Iterator<Item = &str> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Widget(w) => Some(w.name.as_str()),
+            _ => None,
+        })
+    }
+}
+
+/// The bundle a page needs: the widgets' bundle, or `core` for a page without widgets.
+pub fn bundle_of<'a>(widget_names: impl IntoIterator<Item = &'a str>, widgets: &[WidgetSpec]) -> Result<&'static str, String> {
+    let mut found: Option<&'static str> = None;
+    for name in widget_names {
+        let Some(spec) = widgets.iter().find(|w| w.name == name) else {
+            return Err(format!("unknown widget `{name}`"));
+        };
+        match found {
+            Some(b) if b != spec.bundle => {
+                return Err(format!(
+                    "widgets of two bundles on one page (`{b}` and `{}`): a page loads one bundle; move the widget or \
+                     make the two one bundle (msa_content::BUNDLES)",
+                    spec.bundle
+                ))
+            }
+            _ => found = Some(spec.bundle),
+        }
+    }
+    Ok(found.unwrap_or("core"))
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -201,6 +241,7 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec {
         name: "proxy",
         lab: true,
+        bundle: "proxy",
         keys: &[
             KeySpec { name: "preset", required: false, kind: KeyKind::OneOf(PROXY_PRESETS) },
             KeySpec { name: "id", required: false, kind: KeyKind::Text },
@@ -208,7 +249,12 @@ pub const WIDGETS: &[WidgetSpec] = &[
             KeySpec { name: "request", required: false, kind: KeyKind::Int { min: 1, max: 1000 } },
         ],
     },
-    WidgetSpec { name: "proxy-roles", lab: false, keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }] },
+    WidgetSpec {
+        name: "proxy-roles",
+        lab: false,
+        keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }],
+        bundle: "proxy",
+    },
     WidgetSpec {
         // The race-condition visualizer (issue 8). `scenario` names msa_sim::txn::PRESETS, `strategy` a
         // msa_sim::txn::Strategy (the widget ignores one the scenario's story does not offer); both lists are
@@ -221,6 +267,7 @@ pub const WIDGETS: &[WidgetSpec] = &[
             KeySpec { name: "id", required: false, kind: KeyKind::Text },
         ],
         lab: true,
+        bundle: "race",
     },
     WidgetSpec {
         name: "arch",
@@ -235,11 +282,12 @@ pub const WIDGETS: &[WidgetSpec] = &[
             KeySpec { name: "guard", required: false, kind: KeyKind::OneOf(&["none", "timeout", "breaker"]) },
         ],
         lab: true,
+        bundle: "arch",
     },
-    WidgetSpec { name: "ddd-kinds", keys: &[], lab: false },
-    WidgetSpec { name: "ddd-contexts", keys: &[], lab: false },
-    WidgetSpec { name: "ddd-aggregate", keys: &[], lab: false },
-    WidgetSpec { name: "ddd-language", keys: &[], lab: false },
+    WidgetSpec { name: "ddd-kinds", keys: &[], lab: false, bundle: "ddd" },
+    WidgetSpec { name: "ddd-contexts", keys: &[], lab: false, bundle: "ddd" },
+    WidgetSpec { name: "ddd-aggregate", keys: &[], lab: false, bundle: "ddd" },
+    WidgetSpec { name: "ddd-language", keys: &[], lab: false, bundle: "ddd" },
 ];
 
 /// The reverse-proxy playground's presets: the names of `msa_sim::proxy::PRESETS` (a test checks they agree).

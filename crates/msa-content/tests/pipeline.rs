@@ -1,6 +1,6 @@
 //! The content pipeline on small courses written for each case, and on the real `content/` folder.
 
-use msa_content::{load_site, parse_glossary, parse_lesson, parse_quiz, parse_summary, Block, KeyKind, KeySpec, Known, WidgetSpec, LANGS, WIDGETS};
+use msa_content::{bundle_of, load_site, BUNDLES, parse_glossary, parse_lesson, parse_quiz, parse_summary, Block, KeyKind, KeySpec, Known, WidgetSpec, LANGS, WIDGETS};
 use std::path::{Path, PathBuf};
 
 const DEMO: WidgetSpec = WidgetSpec {
@@ -11,6 +11,7 @@ const DEMO: WidgetSpec = WidgetSpec {
         KeySpec { name: "note", required: false, kind: KeyKind::Text },
     ],
     lab: true,
+    bundle: "proxy",
 };
 
 fn lesson(slug: &str, title: &str, body: &str) -> String {
@@ -250,6 +251,38 @@ fn glossary_links_resolve_and_every_term_is_used() {
 
 /// The real course: every lesson of the summary exists in both languages and passes every check with the
 /// widgets the app really has.
+/// A page loads one wasm bundle: a lesson with widgets of two bundles fails the build, with the fix named.
+#[test]
+fn a_lesson_takes_its_widgets_from_one_bundle() {
+    const OTHER: WidgetSpec = WidgetSpec { name: "other", keys: &[], lab: false, bundle: "race" };
+    let body = "```widget demo\npreset = a\n```\n\n```widget other\n```\n";
+    let root = course("bundles", ONE, &[("ko/one.md", lesson("one", "하나", body)), ("en/one.md", lesson("one", "One", body))]);
+    let errs = load_site(&root, &[DEMO, OTHER]).unwrap_err().iter().map(|e| e.to_string()).collect::<Vec<_>>();
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(errs[0].ends_with("/ko/one.md:1: widgets of two bundles on one page (`proxy` and `race`): a page loads one bundle; move the widget or make the two one bundle (msa_content::BUNDLES)"), "{errs:#?}");
+    assert_eq!(bundle_of(["demo", "demo"], &[DEMO, OTHER]), Ok("proxy"));
+    assert_eq!(bundle_of([], &[DEMO]), Ok("core"));
+    assert_eq!(bundle_of(["nope"], &[DEMO]), Err("unknown widget `nope`".to_string()));
+}
+
+/// Every widget names a bundle of [`BUNDLES`], and each bundle is a cargo feature of the app (and in its
+/// default features, so native builds and tests see every widget).
+#[test]
+fn every_bundle_is_a_feature_of_the_app() {
+    for w in WIDGETS {
+        assert!(BUNDLES.contains(&w.bundle), "widget `{}` names bundle `{}`, not in BUNDLES", w.name, w.bundle);
+    }
+    let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml")).unwrap();
+    let features = manifest.split("[features]").nth(1).expect("the app's Cargo.toml has [features]");
+    let features = &features[..features.find("\n[").unwrap_or(features.len())];
+    let default = features.lines().find(|l| l.starts_with("default")).expect("a default feature list");
+    for b in BUNDLES {
+        assert!(features.lines().any(|l| l.starts_with(&format!("{b} = "))), "bundle `{b}` is no feature of the app");
+        assert!(default.contains(&format!("\"{b}\"")), "bundle `{b}` is not in the app's default features");
+        assert!(WIDGETS.iter().any(|w| w.bundle == *b), "bundle `{b}` carries no widget");
+    }
+}
+
 #[test]
 fn the_real_course_is_valid() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");

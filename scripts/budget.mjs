@@ -1,0 +1,81 @@
+// Prints the gzip -9 size of everything each page's first load fetches from a release build, and fails when a
+// page is over the budget. A page fetches its HTML (a home page or lesson: its static copy, <lang>.html or
+// <lang>/<slug>.html; any other page: index.html), the stylesheet, the icon, the boot script, the JS glue and
+// wasm of its bundle (the boot script's PAGES map: a lesson or lab with widgets gets their family's bundle, any
+// other page the core), and a lesson also its body, lessons/<lang>/<slug>.txt.
+//   node scripts/budget.mjs [dist] [budget in KB, default 350]      (scripts/budget.sh is the same)
+// The last lines are `FIGURE page_kb <page> <KB>`, one a page, for scripts/bench-report.mjs.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync, constants } from 'node:zlib';
+
+const dist = process.argv[2] ?? 'dist';
+const budgetKb = Number(process.argv[3] ?? 350);
+if (!existsSync(join(dist, 'index.html'))) {
+  console.error(`budget: no ${dist}/index.html; run a release build first`);
+  process.exit(2);
+}
+
+const gz = new Map();
+const sizeOf = (file) => {
+  if (!gz.has(file)) {
+    const data = readFileSync(join(dist, file));
+    gz.set(file, { raw: data.length, gz: gzipSync(data, { level: constants.Z_BEST_COMPRESSION }).length });
+  }
+  return gz.get(file).gz;
+};
+// A URL of the page (under the public URL: /msa-lab/x.js) as a file of dist.
+const base = readFileSync(join(dist, 'index.html'), 'utf8').match(/<base href="([^"]*)"/)?.[1] ?? '/';
+const local = (url) => (url.startsWith(base) ? url.slice(base.length) : url.replace(/^\//, ''));
+
+// What every page shares: what index.html links (stylesheet, icon, boot script).
+const index = readFileSync(join(dist, 'index.html'), 'utf8');
+const shared = [...index.matchAll(/(?:href|src)="([^"]+\.(?:css|js|svg))"/g)].map((m) => local(m[1]));
+const bootFile = shared.find((f) => /^boot-.*\.js$/.test(f));
+if (!bootFile) {
+  console.error('budget: index.html loads no boot-<hash>.js');
+  process.exit(2);
+}
+const boot = readFileSync(join(dist, bootFile), 'utf8');
+const json = (name) => JSON.parse(boot.match(new RegExp(`const ${name} = (.*);`))?.[1] ?? 'null');
+const BUNDLES = json('BUNDLES');
+const PAGES = json('PAGES');
+if (!BUNDLES?.core || !PAGES) {
+  console.error(`budget: ${bootFile} has no BUNDLES/PAGES map (has scripts/post-build.mjs changed?)`);
+  process.exit(2);
+}
+
+const langs = readdirSync(join(dist, 'lessons'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const pages = [{ page: '/', html: 'index.html', bundle: 'core' }];
+for (const lang of langs) {
+  pages.push({ page: `/${lang}`, html: existsSync(join(dist, `${lang}.html`)) ? `${lang}.html` : 'index.html', bundle: 'core' });
+  for (const body of readdirSync(join(dist, 'lessons', lang)).filter((f) => f.endsWith('.txt')).sort()) {
+    const slug = body.slice(0, -4);
+    const html = existsSync(join(dist, lang, `${slug}.html`)) ? `${lang}/${slug}.html` : 'index.html';
+    pages.push({ page: `/${lang}/${slug}`, html, bundle: PAGES[slug] ?? 'core', body: `lessons/${lang}/${body}` });
+  }
+  for (const [key, bundle] of Object.entries(PAGES)) {
+    if (key.startsWith('lab/')) pages.push({ page: `/${lang}/${key}`, html: 'index.html', bundle });
+  }
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+console.log(`${'bundle'.padEnd(10)} ${'JS glue + wasm, gzip -9'.padStart(24)}`);
+for (const [name, files] of Object.entries(BUNDLES)) {
+  console.log(`${name.padEnd(10)} ${kb(files.map((f) => sizeOf(local(f))).reduce((a, b) => a + b, 0)).padStart(24)}`);
+}
+console.log(`shared: ${shared.map((f) => `${f} ${sizeOf(f)}`).join(', ')} (bytes, gzip -9)`);
+console.log(`\n${'first load of page'.padEnd(34)} ${'bundle'.padEnd(7)} ${'gzip -9'.padStart(10)}`);
+let worst = pages[0];
+for (const p of pages) {
+  const files = [p.html, ...shared.filter((f) => f !== 'index.html'), ...BUNDLES[p.bundle].map(local), ...(p.body ? [p.body] : [])];
+  p.total = [...new Set(files)].reduce((sum, f) => sum + sizeOf(f), 0);
+  if (p.total > worst.total) worst = p;
+  console.log(`${p.page.padEnd(34)} ${p.bundle.padEnd(7)} ${kb(p.total).padStart(10)}`);
+}
+for (const p of pages) console.log(`FIGURE page_kb ${p.page} ${(p.total / 1024).toFixed(1)}`);
+console.log(`heaviest page: ${worst.page} (${worst.bundle}), ${kb(worst.total)} of ${budgetKb} KB`);
+if (worst.total > budgetKb * 1024) {
+  console.error(`budget: ${worst.page} is over ${budgetKb} KB`);
+  process.exit(1);
+}
