@@ -53,7 +53,9 @@ const manifestPath = join(staging, 'lessons', 'bundles.json');
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 unlinkSync(manifestPath);
 const release = process.env.TRUNK_PROFILE !== 'debug';
-const bundles = { core: [glue[1], wasmUrl[1]] };
+// Trunk's core files get names like the other bundles', with a 16-digit content hash (Trunk's own drops leading
+// zeros, and then the caching rules, which look for 16 digits, would miss them).
+const bundles = { core: adopt('core', glue[1], wasmUrl[1]) };
 for (const name of manifest.bundles) bundles[name] = buildBundle(name);
 for (const [page, name] of Object.entries(manifest.pages)) {
   if (!bundles[name]) {
@@ -153,6 +155,19 @@ for (const f of walk(staging)) {
   n += 1;
 }
 console.log(`post-build: ${bootName}, ${pages} static pages, sw.js (build ${build}, ${files.length} files), ${n} gzip twins`);
+
+/// Renames Trunk's JS glue and wasm (URLs under the public URL) to msa-lab-<name>-<content hash>.
+function adopt(name, jsUrl, wasmUrl) {
+  const [jsFile, wasmFile] = [jsUrl, wasmUrl].map((u) => join(staging, u.slice(base.length)));
+  const js = readFileSync(jsFile);
+  const bin = readFileSync(wasmFile);
+  const stem = `msa-lab-${name}-${hash(Buffer.concat([js, bin])).slice(0, 16)}`;
+  writeFileSync(join(staging, `${stem}.js`), js);
+  writeFileSync(join(staging, `${stem}_bg.wasm`), bin);
+  unlinkSync(jsFile);
+  unlinkSync(wasmFile);
+  return [`${base}${stem}.js`, `${base}${stem}_bg.wasm`];
+}
 
 /// Builds bundle `name` as Trunk builds the core: cargo (the app with only the `name` feature), wasm-bindgen
 /// (--target web), and in release wasm-opt -Oz; the files get content-hashed names. Returns [glue url, wasm url].

@@ -136,7 +136,7 @@ test('each page downloads only its own wasm bundle; crossing to another family l
   await page.goto(`${site.base}/en`);
   await ready(page);
   assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'core');
-  assert.deepEqual(wasm.map((w) => w.replace(/-[0-9a-f]+_bg\.wasm$/, '')), ['msa-lab'], 'the home page fetches the core bundle only');
+  assert.deepEqual(wasm.map((w) => w.replace(/-[0-9a-f]{16}_bg\.wasm$/, '')), ['msa-lab-core'], 'the home page fetches the core bundle only');
   // Home → the race-conditions lesson (its widgets are the race family): one new document, one more bundle.
   wasm.length = 0;
   await page.evaluate(() => { window.__sameDocument = true; });
@@ -145,7 +145,7 @@ test('each page downloads only its own wasm bundle; crossing to another family l
   await ready(page);
   assert.equal(await page.evaluate(() => window.__sameDocument), undefined, 'the lesson loaded afresh');
   assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'race');
-  assert.deepEqual(wasm.map((w) => w.replace(/-[0-9a-f]+_bg\.wasm$/, '')), ['msa-lab-race']);
+  assert.deepEqual(wasm.map((w) => w.replace(/-[0-9a-f]{16}_bg\.wasm$/, '')), ['msa-lab-race']);
   assert.ok((await page.locator('.widget--race').count()) > 0, 'the race widgets mounted');
   await page.locator('.widget--race button').first().click();
   // Back to the home page: the core pages are in every bundle.
