@@ -11,7 +11,14 @@ fn main() {
     match msa_content::load_site(root, msa_content::WIDGETS) {
         Ok(site) => {
             let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-            std::fs::write(out.join("lessons.rs"), msa_content::to_rust(&site)).expect("write lessons.rs");
+            // With each widget's wasm bundle (msa_content::WIDGETS), for `widgets::available`.
+            let bundles: String =
+                msa_content::WIDGETS.iter().map(|w| format!("    ({:?}, {:?}),\n", w.name, w.bundle)).collect();
+            let code = format!(
+                "{}\n/// Each widget and the wasm bundle that carries it (msa_content::WIDGETS).\npub const WIDGET_BUNDLES: &[(&str, &str)] = &[\n{bundles}];\n",
+                msa_content::to_rust(&site)
+            );
+            std::fs::write(out.join("lessons.rs"), code).expect("write lessons.rs");
         }
         Err(errors) => {
             for e in &errors {

@@ -113,17 +113,14 @@ pub fn mount_later(name: &'static str, params: Params, lang: Locale) -> AnyView 
 }
 
 /// Whether this build of the app carries the widget. The site's wasm comes in bundles (`msa_content::BUNDLES`):
-/// `core` carries no widget, and each other bundle, built with the cargo feature of its name, carries one family.
+/// `core` carries no widget, and each other bundle, built with the cargo feature of its name, carries the widgets
+/// that name it (`msa_content::WIDGETS`).
 pub fn available(name: &str) -> bool {
-    match name {
-        #[cfg(feature = "proxy")]
-        "proxy" | "proxy-roles" => true,
-        #[cfg(feature = "race")]
-        "race" => true,
-        #[cfg(feature = "arch")]
-        "arch" => true,
-        #[cfg(feature = "ddd")]
-        "ddd-kinds" | "ddd-contexts" | "ddd-aggregate" | "ddd-language" => true,
+    match crate::content::WIDGET_BUNDLES.iter().find(|(w, _)| *w == name).map(|(_, b)| *b) {
+        Some("proxy") => cfg!(feature = "proxy"),
+        Some("race") => cfg!(feature = "race"),
+        Some("arch") => cfg!(feature = "arch"),
+        Some("ddd") => cfg!(feature = "ddd"),
         _ => false,
     }
 }
@@ -193,6 +190,15 @@ pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
 #[cfg(test)]
 mod tests {
     use super::fill;
+
+    /// Native builds have every feature: each widget's bundle is one `available` knows, so every widget is there.
+    #[test]
+    fn every_widget_is_available_with_every_bundle_feature() {
+        for (widget, bundle) in crate::content::WIDGET_BUNDLES {
+            assert!(super::available(widget), "widget `{widget}` of bundle `{bundle}`: no arm in widgets::available");
+        }
+        assert!(!super::available("no-such-widget"));
+    }
 
     #[test]
     fn fill_replaces_known_placeholders_only() {
