@@ -16,6 +16,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
+import { transformSync } from 'esbuild';
 import { prerender } from './prerender.mjs';
 
 const [staging, source] = process.argv.slice(2);
@@ -118,7 +119,7 @@ html = html.replace(inline, `<script type="module" src="${base}${bootName}"></sc
 // One stylesheet instead of one a widget family: each is render-blocking, and on a slow phone network every
 // extra request delays the first paint. The sources stay one file a widget (style/widgets/*.css).
 const sheets = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"[^>]*\/?>\n?\s*/g)];
-const css = sheets.map((l) => readFileSync(join(staging, l[1].slice(base.length)), 'utf8')).join('\n');
+const css = minify(sheets.map((l) => readFileSync(join(staging, l[1].slice(base.length)), 'utf8')).join('\n'), 'css');
 const cssName = `style-${hash(css).slice(0, 16)}.css`;
 writeFileSync(join(staging, cssName), css);
 for (const l of sheets) unlinkSync(join(staging, l[1].slice(base.length)));
@@ -156,10 +157,16 @@ for (const f of walk(staging)) {
 }
 console.log(`post-build: ${bootName}, ${pages} static pages, sw.js (build ${build}, ${files.length} files), ${n} gzip twins`);
 
+/// In release, `code` minified by esbuild (no syntax lowered): wasm-bindgen's JS glue is about 60 KB as written
+/// (10 KB gzip), the stylesheets keep their comments. A debug build keeps them readable.
+function minify(code, loader) {
+  return release ? transformSync(code, { loader, minify: true, legalComments: 'none', ...(loader === 'js' ? { format: 'esm' } : {}) }).code : code;
+}
+
 /// Renames Trunk's JS glue and wasm (URLs under the public URL) to msa-lab-<name>-<content hash>.
 function adopt(name, jsUrl, wasmUrl) {
   const [jsFile, wasmFile] = [jsUrl, wasmUrl].map((u) => join(staging, u.slice(base.length)));
-  const js = readFileSync(jsFile);
+  const js = Buffer.from(minify(readFileSync(jsFile, 'utf8'), 'js'));
   const bin = readFileSync(wasmFile);
   const stem = `msa-lab-${name}-${hash(Buffer.concat([js, bin])).slice(0, 16)}`;
   writeFileSync(join(staging, `${stem}.js`), js);
@@ -189,10 +196,10 @@ function buildBundle(name) {
       execFileSync('wasm-opt', [`--output=${join(tmp, 'opt.wasm')}`, '-Oz', join(tmp, `msa-lab-${name}_bg.wasm`)], { stdio: 'inherit' });
       copyFileSync(join(tmp, 'opt.wasm'), join(tmp, `msa-lab-${name}_bg.wasm`));
     }
-    const js = readFileSync(join(tmp, `msa-lab-${name}.js`));
+    const js = Buffer.from(minify(readFileSync(join(tmp, `msa-lab-${name}.js`), 'utf8'), 'js'));
     const bin = readFileSync(join(tmp, `msa-lab-${name}_bg.wasm`));
     const stem = `msa-lab-${name}-${hash(Buffer.concat([js, bin])).slice(0, 16)}`;
-    copyFileSync(join(tmp, `msa-lab-${name}.js`), join(staging, `${stem}.js`));
+    writeFileSync(join(staging, `${stem}.js`), js);
     copyFileSync(join(tmp, `msa-lab-${name}_bg.wasm`), join(staging, `${stem}_bg.wasm`));
     console.log(`post-build: bundle ${name}: ${stem}_bg.wasm, ${bin.length} bytes`);
     return [`${base}${stem}.js`, `${base}${stem}_bg.wasm`];

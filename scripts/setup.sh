@@ -3,7 +3,7 @@
 # at the right version, so a warm run costs seconds. Tools go where their installers put them: cargo's into
 # ~/.cargo/bin, npm's into ./node_modules, Debian's system-wide (as root only).
 #
-#   scripts/setup.sh         wasm target, trunk, wasm-bindgen-cli, npm packages (wasm-opt)
+#   scripts/setup.sh         wasm target, trunk, wasm-bindgen-cli, npm packages (wasm-opt, esbuild)
 #   scripts/setup.sh --test  the same, plus what the tests run against, from Debian: chromium and
 #                            chromium-driver (browser suite), nginx and postgresql-15 (cross-checks, deploy check)
 set -euo pipefail
@@ -34,7 +34,7 @@ fi
 
 # wasm-opt comes from npm's binaryen 132: Debian's binaryen 108 produces a wasm that fails to load.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "installing npm packages (binaryen, playwright-core, axe-core)"
+  step "installing npm packages (binaryen, esbuild, playwright-core, axe-core)"
   npm ci --no-audit --no-fund
 fi
 
