@@ -153,6 +153,12 @@ test('each page downloads only its own wasm bundle; crossing to another family l
   await page.waitForURL('**/en');
   await ready(page);
   assert.equal((await page.locator('#course-heading').count()), 1);
+  // A lab from the course map: the lab page loads in its widget's bundle too.
+  await page.click('.labs__item a[href$="/en/lab/proxy"]');
+  await page.waitForURL('**/en/lab/proxy');
+  await ready(page);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'proxy');
+  assert.ok((await page.locator('.widget--proxy').count()) > 0, 'the proxy lab mounted');
   page.assertClean();
   await page.context().close();
 });
