@@ -35,7 +35,8 @@ fi
 # wasm-opt comes from npm's binaryen 132: Debian's binaryen 108 produces a wasm that fails to load.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "installing npm packages (binaryen, esbuild, playwright-core, axe-core)"
-  npm ci --no-audit --no-fund
+  # No install scripts: none of these needs one (esbuild's only checks its binary, which its API finds anyway).
+  npm ci --no-audit --no-fund --ignore-scripts
 fi
 
 if [ "${1:-}" = "--test" ]; then
