@@ -1,4 +1,6 @@
 // Trunk's last step (a post_build hook, run in the staging folder after the lesson bodies are written):
+//  0. The wasm bundles: Trunk has built the core; the four widget families are built here (see 1a below). In
+//     release, the JS glue and the stylesheet are minified (esbuild).
 //  1. Trunk writes its wasm loader as an inline <script type="module"> in index.html. A strict
 //     Content-Security-Policy (script-src 'self', no 'unsafe-inline') refuses inline scripts, so the loader moves
 //     into a file named after its content hash (boot-<hash>.js, cacheable for good), which also registers the
@@ -12,7 +14,7 @@
 // usage: node scripts/post-build.mjs <staging dir> <source dir>
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
@@ -158,7 +160,7 @@ for (const f of walk(staging)) {
 console.log(`post-build: ${bootName}, ${pages} static pages, sw.js (build ${build}, ${files.length} files), ${n} gzip twins`);
 
 /// In release, `code` minified by esbuild (no syntax lowered): wasm-bindgen's JS glue is about 60 KB as written
-/// (10 KB gzip), the stylesheets keep their comments. A debug build keeps them readable.
+/// (10 KB gzip) and the stylesheets are commented. A debug build keeps both readable.
 function minify(code, loader) {
   return release ? transformSync(code, { loader, minify: true, legalComments: 'none', ...(loader === 'js' ? { format: 'esm' } : {}) }).code : code;
 }
@@ -166,13 +168,20 @@ function minify(code, loader) {
 /// Renames Trunk's JS glue and wasm (URLs under the public URL) to msa-lab-<name>-<content hash>.
 function adopt(name, jsUrl, wasmUrl) {
   const [jsFile, wasmFile] = [jsUrl, wasmUrl].map((u) => join(staging, u.slice(base.length)));
-  const js = Buffer.from(minify(readFileSync(jsFile, 'utf8'), 'js'));
-  const bin = readFileSync(wasmFile);
-  const stem = `msa-lab-${name}-${hash(Buffer.concat([js, bin])).slice(0, 16)}`;
-  writeFileSync(join(staging, `${stem}.js`), js);
-  writeFileSync(join(staging, `${stem}_bg.wasm`), bin);
+  const urls = place(name, readFileSync(jsFile, 'utf8'), readFileSync(wasmFile));
   unlinkSync(jsFile);
   unlinkSync(wasmFile);
+  return urls;
+}
+
+/// Writes bundle `name`'s JS glue (minified) and wasm as msa-lab-<name>-<16-digit content hash>.js and _bg.wasm;
+/// returns their URLs, [glue, wasm].
+function place(name, glueSource, wasm) {
+  const js = Buffer.from(minify(glueSource, 'js'));
+  const stem = `msa-lab-${name}-${hash(Buffer.concat([js, wasm])).slice(0, 16)}`;
+  writeFileSync(join(staging, `${stem}.js`), js);
+  writeFileSync(join(staging, `${stem}_bg.wasm`), wasm);
+  console.log(`post-build: bundle ${name}: ${stem}_bg.wasm, ${wasm.length} bytes`);
   return [`${base}${stem}.js`, `${base}${stem}_bg.wasm`];
 }
 
@@ -194,15 +203,9 @@ function buildBundle(name) {
     execFileSync('wasm-bindgen', ['--target=web', `--out-dir=${tmp}`, `--out-name=msa-lab-${name}`, '--no-typescript', wasm], { stdio: 'inherit' });
     if (release) {
       execFileSync('wasm-opt', [`--output=${join(tmp, 'opt.wasm')}`, '-Oz', join(tmp, `msa-lab-${name}_bg.wasm`)], { stdio: 'inherit' });
-      copyFileSync(join(tmp, 'opt.wasm'), join(tmp, `msa-lab-${name}_bg.wasm`));
+      renameSync(join(tmp, 'opt.wasm'), join(tmp, `msa-lab-${name}_bg.wasm`));
     }
-    const js = Buffer.from(minify(readFileSync(join(tmp, `msa-lab-${name}.js`), 'utf8'), 'js'));
-    const bin = readFileSync(join(tmp, `msa-lab-${name}_bg.wasm`));
-    const stem = `msa-lab-${name}-${hash(Buffer.concat([js, bin])).slice(0, 16)}`;
-    writeFileSync(join(staging, `${stem}.js`), js);
-    copyFileSync(join(tmp, `msa-lab-${name}_bg.wasm`), join(staging, `${stem}_bg.wasm`));
-    console.log(`post-build: bundle ${name}: ${stem}_bg.wasm, ${bin.length} bytes`);
-    return [`${base}${stem}.js`, `${base}${stem}_bg.wasm`];
+    return place(name, readFileSync(join(tmp, `msa-lab-${name}.js`), 'utf8'), readFileSync(join(tmp, `msa-lab-${name}_bg.wasm`)));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
