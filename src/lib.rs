@@ -59,6 +59,15 @@ pub fn base() -> &'static str {
     })
 }
 
+/// Moves keyboard focus to `el` when it is there and can take it (an element that went with a re-render is
+/// simply skipped).
+pub fn focus(el: Option<web_sys::Element>) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
 /// The href of a site path (`/en/ddd`) for `<A>`, which leaves absolute paths as they are: with the base in
 /// front. (`use_navigate` adds the base itself, so it takes the bare site path.)
 pub fn href(path: &str) -> String {

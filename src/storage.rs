@@ -7,7 +7,6 @@ use crate::i18n::*;
 use crate::prefs::Progress;
 use crate::widgets::fill;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use msa_sim::domain::exercises::{self, Exercise};
 
 /// One kind of stored entry.
@@ -105,11 +104,7 @@ pub fn ResetNotice(#[prop(into)] lang: Signal<Locale>) -> impl IntoView {
                         on:click=move |_| {
                             reset.set(Vec::new());
                             // The button goes with the notice: focus moves to the page's content, not to <body>.
-                            if let Some(main) = document().get_element_by_id("main") {
-                                if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
-                                    let _ = main.focus();
-                                }
-                            }
+                            crate::focus(document().get_element_by_id("main"));
                         }
                     >
                         {td_string!(lang, storage_reset_ok)}

@@ -108,12 +108,7 @@ pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] 
     let focus_first = move || {
         // After the next frame: the selects are enabled by then.
         let id = first_id.get_value();
-        request_animation_frame(move || {
-            use wasm_bindgen::JsCast;
-            if let Some(el) = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = el.focus();
-            }
-        });
+        request_animation_frame(move || crate::focus(document().get_element_by_id(&id)));
     };
     view! {
         <section class="widget widget--ddd" data-keys aria-labelledby=labelled data-exercise=ex.id>

@@ -112,11 +112,7 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
             runner.set_value(None);
             running.set(None);
             stopped.set(Some(at));
-            if let Some(run) = root.get_untracked().and_then(|r| r.query_selector("[data-act=\"run\"]").ok().flatten()) {
-                if let Ok(run) = run.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = run.focus();
-                }
-            }
+            crate::focus(root.get_untracked().and_then(|r| r.query_selector("[data-act=\"run\"]").ok().flatten()));
         }
     };
     // A first sweep when the lab appears, so the charts show measured figures right away.

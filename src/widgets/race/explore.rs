@@ -159,13 +159,7 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
             el.scroll_into_view();
         }
         let sel = format!("#{}-title ~ .race__main .race__replay-step", ctx.uid.get_value());
-        request_animation_frame(move || {
-            if let Ok(Some(b)) = document().query_selector(&sel) {
-                if let Ok(b) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b) {
-                    let _ = b.focus();
-                }
-            }
-        });
+        request_animation_frame(move || crate::focus(document().query_selector(&sel).ok().flatten()));
     };
     view! { <div class="race__explore" aria-live="polite" node_ref=node on:click=on_click></div> }
 }

@@ -33,9 +33,7 @@ pub fn html_region(node: NodeRef<Div>, html: impl Fn() -> String + 'static) {
                 .ok()
                 .flatten()
                 .or_else(|| el.query_selector(&format!("[data-focus^=\"{group}\"]:not([disabled])")).ok().flatten());
-            if let Some(x) = found.and_then(|x| x.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = x.focus();
-            }
+            crate::focus(found);
         }
     });
 }
