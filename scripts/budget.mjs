@@ -2,7 +2,8 @@
 // page is over the budget. A page fetches its HTML (a home page or lesson: its static copy, <lang>.html or
 // <lang>/<slug>.html; any other page: index.html), the stylesheet, the icon, the boot script, the JS glue and
 // wasm of its bundle (the boot script's PAGES map: a lesson or lab with widgets gets their family's bundle, any
-// other page the core), and a lesson also its body, lessons/<lang>/<slug>.txt.
+// other page the core). A lesson's static copy carries its body; a page without one fetches its text file,
+// lessons/<lang>/<slug>.txt (a lesson's body, or the glossary's terms for /<lang>/glossary).
 //   node scripts/budget.mjs [dist] [budget in KB, default 350]      (scripts/budget.sh is the same)
 // The last lines are `FIGURE page_kb <page> <KB>`, one a page, for scripts/bench-report.mjs.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -28,9 +29,9 @@ const sizeOf = (file) => {
 const base = readFileSync(join(dist, 'index.html'), 'utf8').match(/<base href="([^"]*)"/)?.[1] ?? '/';
 const local = (url) => (url.startsWith(base) ? url.slice(base.length) : url.replace(/^\//, ''));
 
-// What every page shares: what index.html links (stylesheet, icon, boot script).
-const index = readFileSync(join(dist, 'index.html'), 'utf8');
-const shared = [...index.matchAll(/(?:href|src)="([^"]+\.(?:css|js|svg))"/g)].map((m) => local(m[1]));
+// What a page's HTML links (stylesheet, icon, boot script): a static page links its own bundle's stylesheet.
+const linked = (html) => [...readFileSync(join(dist, html), 'utf8').matchAll(/<(?:link|script)\b[^>]*\b(?:href|src)="([^"]+\.(?:css|js|svg))"/g)].map((m) => local(m[1]));
+const shared = linked('index.html');
 const bootFile = shared.find((f) => /^boot-.*\.js$/.test(f));
 if (!bootFile) {
   console.error('budget: index.html loads no boot-<hash>.js');
@@ -52,7 +53,7 @@ for (const lang of langs) {
   for (const body of readdirSync(join(dist, 'lessons', lang)).filter((f) => f.endsWith('.txt')).sort()) {
     const slug = body.slice(0, -4);
     const html = existsSync(join(dist, lang, `${slug}.html`)) ? `${lang}/${slug}.html` : 'index.html';
-    pages.push({ page: `/${lang}/${slug}`, html, bundle: PAGES[slug] ?? 'core', body: `lessons/${lang}/${body}` });
+    pages.push({ page: `/${lang}/${slug}`, html, bundle: PAGES[slug] ?? 'core', body: html === 'index.html' ? `lessons/${lang}/${body}` : null });
   }
   for (const [key, bundle] of Object.entries(PAGES)) {
     if (key.startsWith('lab/')) pages.push({ page: `/${lang}/${key}`, html: 'index.html', bundle });
@@ -64,11 +65,11 @@ console.log(`${'bundle'.padEnd(10)} ${'JS glue + wasm, gzip -9'.padStart(24)}`);
 for (const [name, files] of Object.entries(BUNDLES)) {
   console.log(`${name.padEnd(10)} ${kb(files.map((f) => sizeOf(local(f))).reduce((a, b) => a + b, 0)).padStart(24)}`);
 }
-console.log(`shared: ${shared.map((f) => `${f} ${sizeOf(f)}`).join(', ')} (bytes, gzip -9)`);
+console.log(`index.html links: ${shared.map((f) => `${f} ${sizeOf(f)}`).join(', ')} (bytes, gzip -9)`);
 console.log(`\n${'first load of page'.padEnd(34)} ${'bundle'.padEnd(7)} ${'gzip -9'.padStart(10)}`);
 let worst = pages[0];
 for (const p of pages) {
-  const files = [p.html, ...shared.filter((f) => f !== 'index.html'), ...BUNDLES[p.bundle].map(local), ...(p.body ? [p.body] : [])];
+  const files = [p.html, ...linked(p.html), ...BUNDLES[p.bundle].map(local), ...(p.body ? [p.body] : [])];
   p.total = [...new Set(files)].reduce((sum, f) => sum + sizeOf(f), 0);
   if (p.total > worst.total) worst = p;
   console.log(`${p.page.padEnd(34)} ${p.bundle.padEnd(7)} ${kb(p.total).padStart(10)}`);

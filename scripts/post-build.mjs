@@ -120,21 +120,32 @@ html = html.replace(inline, `<script type="module" src="${base}${bootName}"></sc
 
 // One stylesheet instead of one a widget family: each is render-blocking, and on a slow phone network every
 // extra request delays the first paint. The sources stay one file a widget (style/widgets/*.css).
-const sheets = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"[^>]*\/?>\n?\s*/g)];
-const css = minify(sheets.map((l) => readFileSync(join(staging, l[1].slice(base.length)), 'utf8')).join('\n'), 'css');
-const cssName = `style-${hash(css).slice(0, 16)}.css`;
-writeFileSync(join(staging, cssName), css);
-for (const l of sheets) unlinkSync(join(staging, l[1].slice(base.length)));
-const sri = `sha384-${createHash('sha384').update(css).digest('base64')}`;
-html = html.replace(sheets[0][0], `<link rel="stylesheet" href="${base}${cssName}" integrity="${sri}" />\n    `);
-for (const l of sheets.slice(1)) html = html.replace(l[0], '');
+// index.html (the labs, the glossary, any address without a static copy) links all of it. A static page links
+// the shared rules and its own bundle's widgets only (a sheet whose name is a bundle's belongs to that bundle):
+// the app on that page shows nothing else, since a page of another bundle is a fresh load.
+const sheets = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"[^>]*\/?>\n?\s*/g)].map((l) => {
+  const file = l[1].slice(base.length);
+  return { tag: l[0], file, stem: file.match(/^(?:.*\/)?([a-z]+)-[0-9a-f]+\.css$/)?.[1], css: readFileSync(join(staging, file), 'utf8') };
+});
+for (const l of sheets) unlinkSync(join(staging, l.file));
+const stylesheet = (parts) => {
+  const css = minify(parts.map((l) => l.css).join('\n'), 'css');
+  const name = `style-${hash(css).slice(0, 16)}.css`;
+  writeFileSync(join(staging, name), css);
+  const sri = `sha384-${createHash('sha384').update(css).digest('base64')}`;
+  return `<link rel="stylesheet" href="${base}${name}" integrity="${sri}" />`;
+};
+const allSheets = stylesheet(sheets);
+const bundleSheets = Object.fromEntries(Object.keys(bundles).map((b) => [b, stylesheet(sheets.filter((l) => !bundles[l.stem] || l.stem === b))]));
+html = html.replace(sheets[0].tag, `${allSheets}\n    `);
+for (const l of sheets.slice(1)) html = html.replace(l.tag, '');
 if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) {
   console.error('post-build: index.html still has an inline script');
   process.exit(1);
 }
 writeFileSync(indexPath, html);
 writeFileSync(join(staging, '404.html'), html);
-const pages = prerender(staging, source);
+const pages = prerender(staging, source, { allSheets, bundleSheets, pages: manifest.pages });
 
 // 2. The service worker: every file of the build but itself and the pages other than index.html (offline,
 //    index.html answers every page: the app renders it).

@@ -3,7 +3,8 @@
 // already in the markup: header, table of contents, the lesson's prose, pager, footer, in the app's own classes.
 // A reader sees the lesson as soon as the HTML arrives (and without JavaScript, and so do search engines); when
 // the app starts, src/main.rs removes this copy and renders the live page in the same task, so nothing is painted
-// in between. Widgets and questions need the app: the static copy leaves them out.
+// in between. Widgets and questions need the app: the static copy leaves them out, and carries them for the app
+// (the body minus its prose, in a script block), so the lesson's body is not fetched a second time.
 // Hosts serve /en/sessions from en/sessions.html (nginx: try_files $uri $uri.html ...; GitHub Pages does it).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,19 +35,28 @@ function body(staging, lang, slug) {
   const blocks = wire.slice(wire.indexOf('\n') + 1).split('\u001e').map((b) => b.split('\u001f'));
   const prose = blocks.filter((b) => b[0] === 'H').map((b) => b[1]);
   const toc = prose.flatMap((h) => [...h.matchAll(/<h([23]) id="([^"]+)">([\s\S]*?)<\/h\1>/g)].map((m) => ({ level: m[1], id: m[2], html: m[3] })));
-  return { prose, toc, quizzes: blocks.filter((b) => b[0] === 'Q').length };
+  // The rest of the body for the app (src/content.rs, body_in_copy): the body with every prose block left empty
+  // (lesson_format::without_prose), in a script block the browser neither runs nor shows. It must not end the
+  // script early.
+  const skeleton = wire.slice(0, wire.indexOf('\n') + 1)
+    + blocks.map((b) => (b[0] === 'H' ? 'H\u001f' : b.join('\u001f'))).join('\u001e');
+  if (/<\/script|<!--|<script/i.test(skeleton)) throw new Error(`prerender: ${lang}/${slug}: a widget or question holds "<script" or "<!--"`);
+  return { prose, toc, skeleton, quizzes: blocks.filter((b) => b[0] === 'Q').length };
 }
 
-export function prerender(staging, source) {
+// `sheets`: index.html's stylesheet link (allSheets), each bundle's (bundleSheets), and each lesson's bundle
+// (pages: slug -> bundle; absent: core), so that a static page links only its own bundle's styles.
+export function prerender(staging, source, sheets) {
   const shell = readFileSync(join(staging, 'index.html'), 'utf8');
   const base = shell.match(/<base href="([^"]*)"/)[1];
   const t = Object.fromEntries(LANGS.map((l) => [l, JSON.parse(readFileSync(join(source, 'locales', `${l}.json`), 'utf8'))]));
   const lessons = course(source);
   const bodies = Object.fromEntries(LANGS.map((l) => [l, Object.fromEntries(lessons.map((x) => [x.slug, body(staging, l, x.slug)]))]));
 
-  const page = (lang, path, switchPath, title, description, main, preload = '') => {
+  const page = (lang, path, switchPath, title, description, main) => {
     const s = t[lang];
     const slug = path.split('/')[2];
+    const bundle = (slug && sheets.pages[slug]) || 'core';
     const html = `<div id="prerendered" class="prerendered" data-lang="${lang}"${slug ? ` data-lesson="${slug}"` : ''}>`
       + `<a class="skip-link" href="${base}${path.slice(1)}#main">${esc(s.skip_to_content)}</a>`
       + `<header class="site-header"><a href="${base}${lang}" class="site-header__home" aria-label="${esc(s.home_link)}"><span class="site-header__logo" aria-hidden="true">◆</span>${esc(s.site_name)}</a>`
@@ -54,11 +64,13 @@ export function prerender(staging, source) {
       + `<button class="site-header__theme" type="button" aria-pressed="false" disabled><span class="site-header__icon" aria-hidden="true">◐</span>${esc(s.theme_to_dark)}</button></nav></header>`
       + `<main id="main" tabindex="-1">${main}</main>`
       + `<footer class="site-footer"><p>${esc(s.footer)}</p></footer></div>`;
+    if (!shell.includes(sheets.allSheets)) throw new Error('prerender: index.html does not link the stylesheet');
     return shell
+      .replace(sheets.allSheets, sheets.bundleSheets[bundle])
       // The app's files load once the text has painted (see the boot script), not from <head>.
       .replace(/<link rel="(?:modulepreload|preload)"[^>]*>/g, '')
       .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
-      .replace(/<title>[^<]*<\/title>/, `<title>${esc(title)}</title>\n    <meta name="description" content="${esc(description)}" />${preload}`)
+      .replace(/<title>[^<]*<\/title>/, `<title>${esc(title)}</title>\n    <meta name="description" content="${esc(description)}" />`)
       .replace(/<body>/, `<body>\n${html}`);
   };
 
@@ -108,11 +120,10 @@ export function prerender(staging, source) {
         + `<article class="lesson" lang="${lang}"><header class="lesson__header"><p class="lesson__eyebrow">${esc(fill(s.lesson_number, { n: i + 1 }))} · ${esc(fill(s.minutes, { n: x.minutes }))}</p>`
         + `<h1>${esc(x.title)}</h1><p class="lesson__summary">${esc(x.summary)}</p></header>`
         + `<div class="lesson__body">${b.prose.map((p) => `<div class="prose">${p}</div>`).join('')}</div>`
+        + `<script type="text/plain" id="lesson-wire">${b.skeleton}</script>`
         + `<nav class="pager" aria-label="${esc(s.pager_label)}">${i > 0 ? link(lessons[i - 1], 'prev', `← ${esc(s.previous)}`) : ''}${i + 1 < lessons.length ? link(lessons[i + 1], 'next', `${esc(s.next)} →`) : ''}</nav>`
         + `</article></div>`;
-      // The app fetches the body as soon as it starts: have it on the way already.
-      const preload = `\n    <link rel="preload" href="${base}lessons/${lang}/${l.slug}.txt" as="fetch" crossorigin="anonymous" />`;
-      write(`${lang}/${l.slug}.html`, page(lang, `/${lang}/${l.slug}`, `/${other(lang)}/${l.slug}`, `${x.title} · ${s.site_name}`, x.summary, main, preload));
+      write(`${lang}/${l.slug}.html`, page(lang, `/${lang}/${l.slug}`, `/${other(lang)}/${l.slug}`, `${x.title} · ${s.site_name}`, x.summary, main));
     });
   }
   return n;

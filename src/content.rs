@@ -31,15 +31,6 @@ pub struct TocItem {
     pub text: &'static str,
 }
 
-/// A glossary entry, named and defined in both languages (Korean, then English).
-pub struct TermData {
-    pub id: &'static str,
-    pub names: [&'static str; 2],
-    pub definitions: [&'static str; 2],
-    /// Slugs of the lessons that link the term, in course order.
-    pub used_in: &'static [&'static str],
-}
-
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
 impl LessonData {
@@ -75,22 +66,62 @@ pub enum LoadError {
 thread_local! {
     static BODIES: std::cell::RefCell<std::collections::BTreeMap<(usize, &'static str), Body>> =
         Default::default();
+    static GLOSSARIES: std::cell::RefCell<[Option<GlossaryTerms>; 2]> = Default::default();
 }
 
-/// Fetches and decodes a lesson's body, once per session: the text is kept for the page's lifetime (at most one
-/// per lesson and language) so the blocks can borrow from it like the compiled-in data.
-pub async fn load_body(lang: Locale, slug: &'static str) -> Result<Body, LoadError> {
-    if let Some(b) = BODIES.with(|m| m.borrow().get(&(lang_index(lang), slug)).copied()) {
-        return Ok(b);
-    }
-    let url = format!("{}/lessons/{}/{slug}.txt", crate::base(), crate::lang::code(lang));
+/// Fetches one of the course's text files (`lessons/<path>`) and keeps it for the page's lifetime, so what is
+/// decoded from it can borrow from it like the compiled-in data.
+async fn fetch_text(path: &str) -> Result<&'static str, LoadError> {
+    let url = format!("{}/lessons/{path}", crate::base());
     let response = gloo_net::http::Request::get(&url).send().await.map_err(|e| LoadError::Network(e.to_string()))?;
     if !response.ok() {
         return Err(LoadError::Network(format!("HTTP {}", response.status())));
     }
     let text = response.text().await.map_err(|e| LoadError::Network(e.to_string()))?;
-    let text: &'static str = Box::leak(text.into_boxed_str());
+    Ok(Box::leak(text.into_boxed_str()))
+}
+
+/// A lesson's body, once per session: kept for the page's lifetime (at most one per lesson and language).
+/// Fetched, unless [`keep_body`] already has it from the page's static copy.
+pub async fn load_body(lang: Locale, slug: &'static str) -> Result<Body, LoadError> {
+    if let Some(b) = BODIES.with(|m| m.borrow().get(&(lang_index(lang), slug)).copied()) {
+        return Ok(b);
+    }
+    let text = fetch_text(&format!("{}/{slug}.txt", crate::lang::code(lang))).await?;
+    keep_body(lang, slug, text)
+}
+
+/// Decodes a lesson's body (fetched, or put together from the static copy) and keeps it for [`load_body`].
+pub fn keep_body(lang: Locale, slug: &'static str, text: &'static str) -> Result<Body, LoadError> {
     let blocks: Body = Box::leak(lesson_format::decode(text).map_err(LoadError::Format)?.into_boxed_slice());
     BODIES.with(|m| m.borrow_mut().insert((lang_index(lang), slug), blocks));
     Ok(blocks)
+}
+
+/// The body of the lesson a static copy shows (scripts/prerender.mjs), without fetching it again: the copy holds
+/// the prose as HTML, and the rest of the body (widgets, questions) in `<script type="text/plain"
+/// id="lesson-wire">`, the body with its prose left out ([`lesson_format::with_prose`]). None when the copy has
+/// no such script or does not match it (the page then fetches the body).
+pub fn body_in_copy(copy: &web_sys::Element) -> Option<&'static str> {
+    use wasm_bindgen::JsCast;
+    let skeleton = copy.query_selector("#lesson-wire").ok()??.text_content()?;
+    let prose = copy.query_selector_all(".lesson__body > .prose").ok()?;
+    let html = (0..prose.length()).map(|i| prose.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()).map(|e| e.inner_html()));
+    let text = lesson_format::with_prose(&skeleton, html.collect::<Option<Vec<_>>>()?)?;
+    Some(Box::leak(text.into_boxed_str()))
+}
+
+/// The glossary in one language: its terms in the order the page lists them.
+pub type GlossaryTerms = &'static [lesson_format::glossary::Term<'static>];
+
+/// Fetches and decodes the glossary (`lessons/<lang>/glossary.txt`), once per session and language.
+pub async fn load_glossary(lang: Locale) -> Result<GlossaryTerms, LoadError> {
+    if let Some(g) = GLOSSARIES.with(|g| g.borrow()[lang_index(lang)]) {
+        return Ok(g);
+    }
+    let text = fetch_text(&format!("{}/glossary.txt", crate::lang::code(lang))).await?;
+    let terms: GlossaryTerms =
+        Box::leak(lesson_format::glossary::decode(text).map_err(LoadError::Format)?.into_boxed_slice());
+    GLOSSARIES.with(|g| g.borrow_mut()[lang_index(lang)] = Some(terms));
+    Ok(terms)
 }

@@ -66,9 +66,12 @@ pub fn Shell(
     let toggle_theme = move |_| theme.toggle();
     let home_href = move || crate::href(&format!("/{}", lang::code(lang.get())));
     let location = use_location();
+    // The router's path, not the window's: while the router moves to a new page, the window's address is still
+    // the old one (the link then pointed at the page just left). Whether the router's path includes the public
+    // URL's base or not, the link gets it once.
     let skip_href = move || {
-        location.pathname.track();
-        format!("{}#main", window().location().pathname().unwrap_or_default())
+        let path = location.pathname.get();
+        if path.starts_with(crate::base()) { format!("{path}#main") } else { format!("{}#main", crate::href(&path)) }
     };
     // Remember the language the learner reads in: a deep link or a switch both count as a choice.
     Effect::new(move |_| {

@@ -1,7 +1,8 @@
 //! Entry point: the panic hook first (without it a wasm panic shows only "unreachable executed"), then mount.
 //! A page served from a static copy (scripts/prerender.mjs: the lesson's text in the HTML, readable before the
-//! app loads) keeps it until the lesson's body has arrived (the copy's <head> preloads it), then drops it and
-//! mounts the app in the same task: the live page appears with its text, never a "Loading" in between.
+//! app loads) keeps it until the lesson's body is at hand, then drops it and mounts the app in the same task: the
+//! live page appears with its text, never a "Loading" in between. The copy itself carries the body (its prose, and
+//! the rest in a script block): fetching it again is the fallback.
 
 use leptos::prelude::document;
 use msa_lab::{content, lang};
@@ -16,12 +17,19 @@ fn main() {
         .get_attribute("data-lang")
         .and_then(|code| lang::parse(&code))
         .zip(copy.get_attribute("data-lesson").and_then(|slug| content::find(&slug)));
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Some((lang, (_, lesson))) = lesson {
+    let kept = lesson.is_some_and(|(lang, (_, lesson))| {
+        content::body_in_copy(&copy).is_some_and(|text| content::keep_body(lang, lesson.slug, text).is_ok())
+    });
+    match lesson {
+        Some((lang, (_, lesson))) if !kept => wasm_bindgen_futures::spawn_local(async move {
             // Kept for the page (content::load_body caches it); a failure is the lesson page's to show.
             let _ = content::load_body(lang, lesson.slug).await;
+            copy.remove();
+            leptos::mount::mount_to_body(msa_lab::App);
+        }),
+        _ => {
+            copy.remove();
+            leptos::mount::mount_to_body(msa_lab::App);
         }
-        copy.remove();
-        leptos::mount::mount_to_body(msa_lab::App);
-    });
+    }
 }

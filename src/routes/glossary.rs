@@ -1,64 +1,75 @@
-use crate::content::{self, lang_index, GLOSSARY};
+use crate::content;
 use crate::i18n::*;
 use crate::lang;
 use crate::layout::Shell;
+use crate::routes::LoadFailed;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 /// `/:lang/glossary`: every term of the course, named in both languages, defined, and linked to the lessons
-/// that teach it. Lessons link here (`ko/glossary#aggregate`) where a term first appears.
+/// that teach it. Lessons link here (`ko/glossary#aggregate`) where a term first appears. The terms are a file
+/// of their own (`lessons/<lang>/glossary.txt`, see `content::load_glossary`), not in every page's wasm.
 #[component]
 pub fn Glossary(lang: Locale) -> impl IntoView {
-    let li = lang_index(lang);
     let other = lang::other(lang);
     let code = lang::code(lang);
-    let mut terms: Vec<_> = GLOSSARY.iter().collect();
-    terms.sort_by_key(|t| t.names[li].to_lowercase());
     let location = use_location();
     let switch_href = Signal::derive(move || format!("/{}/glossary{}", lang::code(other), location.hash.get()));
-    request_animation_frame(crate::routes::scroll_to_hash);
+    let terms = LocalResource::new(move || content::load_glossary(lang));
     view! {
         <Title text=format!("{} · {}", td_string!(lang, glossary), td_string!(lang, site_name)) />
         <Meta name="description" content=td_string!(lang, glossary_intro) />
         <Shell lang=Signal::stored(lang) switch_href>
-            <section class="glossary">
+            <section class="glossary" aria-busy=move || terms.get().is_none().to_string()>
                 <h1>{td_string!(lang, glossary)}</h1>
                 <p class="glossary__intro">{td_string!(lang, glossary_intro)}</p>
-                <dl class="glossary__list">
-                    {terms
-                        .into_iter()
-                        .map(|t| {
-                            view! {
-                                <div class="glossary__entry" id=t.id>
-                                    <dt class="glossary__term">
-                                        {t.names[li]}
-                                        <span class="glossary__other">
-                                            {td_string!(lang, glossary_other_name)} " "
-                                            <span lang=lang::code(other)>{t.names[lang_index(other)]}</span>
-                                        </span>
-                                    </dt>
-                                    <dd class="glossary__definition">
-                                        <p>{t.definitions[li]}</p>
-                                        <p class="glossary__used">
-                                            {td_string!(lang, glossary_used_in)} " "
-                                            {t.used_in
-                                                .iter()
-                                                .filter_map(|slug| content::find(slug))
-                                                .map(|(_, l)| view! {
-                                                    <A href=crate::href(&format!("/{code}/{}", l.slug)) attr:class="glossary__lesson">
-                                                        {l.text(lang).title}
-                                                    </A>
-                                                })
-                                                .collect_view()}
-                                        </p>
-                                    </dd>
-                                </div>
-                            }
-                        })
-                        .collect_view()}
-                </dl>
+                {move || match terms.get() {
+                    None => view! { <p class="lesson__loading">{td_string!(lang, glossary_loading)}</p> }.into_any(),
+                    Some(Err(error)) => view! {
+                        <LoadFailed lang message=td_string!(lang, glossary_load_failed) error retry=move || terms.refetch() />
+                    }.into_any(),
+                    Some(Ok(terms)) => {
+                        // A link to one term (`ko/glossary#aggregate`): scroll to it once it is on the page.
+                        request_animation_frame(crate::routes::scroll_to_hash);
+                        view! {
+                            <dl class="glossary__list">
+                                {terms
+                                    .iter()
+                                    .map(|t| {
+                                        view! {
+                                            <div class="glossary__entry" id=t.id>
+                                                <dt class="glossary__term">
+                                                    {t.name}
+                                                    <span class="glossary__other">
+                                                        {td_string!(lang, glossary_other_name)} " "
+                                                        <span lang=lang::code(other)>{t.other_name}</span>
+                                                    </span>
+                                                </dt>
+                                                <dd class="glossary__definition">
+                                                    <p>{t.definition}</p>
+                                                    <p class="glossary__used">
+                                                        {td_string!(lang, glossary_used_in)} " "
+                                                        {t.used_in
+                                                            .iter()
+                                                            .filter_map(|slug| content::find(slug))
+                                                            .map(|(_, l)| view! {
+                                                                <A href=crate::href(&format!("/{code}/{}", l.slug)) attr:class="glossary__lesson">
+                                                                    {l.text(lang).title}
+                                                                </A>
+                                                            })
+                                                            .collect_view()}
+                                                    </p>
+                                                </dd>
+                                            </div>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </dl>
+                        }.into_any()
+                    }
+                }}
             </section>
         </Shell>
     }

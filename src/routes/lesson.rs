@@ -173,19 +173,7 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
         <div class="lesson__body" aria-busy=move || body.get().is_none().to_string() aria-live="polite">
             {move || match body.get() {
                 None => view! { <p class="lesson__loading">{td_string!(lang, loading)}</p> }.into_any(),
-                Some(Err(e)) => {
-                    let detail = match e {
-                        LoadError::Network(m) => m,
-                        LoadError::Format(f) => f.to_string(),
-                    };
-                    view! {
-                        <div class="lesson__error" role="alert">
-                            <p>{td_string!(lang, load_failed)}</p>
-                            <p class="lesson__error-detail">{detail}</p>
-                            <button type="button" class="button" on:click=move |_| body.refetch()>{td_string!(lang, load_retry)}</button>
-                        </div>
-                    }.into_any()
-                }
+                Some(Err(e)) => view! { <LoadFailed lang message=td_string!(lang, load_failed) error=e retry=move || body.refetch() /> }.into_any(),
                 Some(Ok(blocks)) if blocks.iter().any(|b| matches!(b, lesson_format::Block::Widget { name, .. } if !widgets::available(name))) => {
                     widgets::elsewhere(lang)
                 }
@@ -208,6 +196,23 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
                     view.into_any()
                 }
             }}
+        </div>
+    }
+}
+
+/// What a page says when a file it needs (a lesson's body, the glossary) cannot load: why, in the learner's language,
+/// the technical detail, and a button that tries again.
+#[component]
+pub fn LoadFailed(lang: Locale, message: &'static str, error: LoadError, retry: impl Fn() + 'static) -> impl IntoView {
+    let detail = match error {
+        LoadError::Network(m) => m,
+        LoadError::Format(f) => f.to_string(),
+    };
+    view! {
+        <div class="lesson__error" role="alert">
+            <p>{message}</p>
+            <p class="lesson__error-detail">{detail}</p>
+            <button type="button" class="button" on:click=move |_| retry()>{td_string!(lang, load_retry)}</button>
         </div>
     }
 }

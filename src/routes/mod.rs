@@ -9,5 +9,5 @@ mod not_found;
 pub use glossary::Glossary;
 pub use home::Home;
 pub use lab::LabPage;
-pub use lesson::{scroll_to_hash, LessonPage};
+pub use lesson::{scroll_to_hash, LessonPage, LoadFailed};
 pub use not_found::NotFound;

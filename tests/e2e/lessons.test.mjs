@@ -116,19 +116,33 @@ test('glossary: every term is listed in both languages, and lesson links land on
   await page.context().close();
 });
 
-test('a lesson body that cannot load says so in the learner language, and "try again" recovers', async () => {
-  const lesson = COURSE[2];
+test('a lesson opened at its address reads its body from the page; a body or the glossary that cannot load says so in the learner language, and "try again" recovers', async () => {
+  // Two lessons of one bundle, so that the app goes from one to the other without a new page load.
+  const [from, lesson] = [COURSE[3], COURSE[2]];
   // Without the service worker: it would answer from its cache, past the failures this test stages.
   const page = await newPage(site, { serviceWorkers: 'block' });
-  let mode = 'offline';
+  let mode = 'online';
+  const asked = [];
   await page.route('**/lessons/**', (route) => {
+    asked.push(new URL(route.request().url()).pathname);
     if (mode === 'offline') return route.abort('internetdisconnected');
     if (mode === 'html') return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><p>fallback page</p>' });
     return route.continue();
   });
+  // The static copy carries the whole body (prose, widgets, questions): nothing is fetched for it.
+  await page.goto(`${site.base}/ko/${from.slug}`);
+  await ready(page);
+  assert.deepEqual(asked, []);
+  assert.equal(await page.locator('[data-quiz]').count(), from.texts.ko.quizzes.length);
+  assert.ok((await page.locator('.lesson__body .widget').count()) > 0, 'the widgets are mounted');
+  assert.equal(await page.locator('.prose :is(h2, h3)[id]').count(), from.texts.ko.ids.length);
+
+  // The previous lesson, within the app: its body is fetched, and the network is down.
   page.problems.length = 0;
-  await page.goto(`${site.base}/ko/${lesson.slug}`);
+  mode = 'offline';
+  await page.click('.pager__link--prev');
   await page.waitForSelector('.lesson__error');
+  assert.deepEqual(asked, [`/lessons/ko/${lesson.slug}.txt`]);
   assert.match(await page.locator('.lesson__error').textContent(), /강의를 불러오지 못했습니다/);
   // The title, the summary and the table of contents are there all the same.
   assert.equal((await page.locator('main h1').textContent()).trim(), lesson.texts.ko.title);
@@ -143,5 +157,22 @@ test('a lesson body that cannot load says so in the learner language, and "try a
   await page.waitForSelector('.prose h2');
   await ready(page);
   assert.equal(await page.locator('.prose :is(h2, h3)[id]').count(), lesson.texts.ko.ids.length);
+
+  // The glossary's terms are a file of their own too: offline it says so, in Korean, and recovers.
+  mode = 'offline';
+  await page.locator('.prose a[href*="/glossary#"]').first().click();
+  await page.waitForSelector('.lesson__error');
+  assert.match(await page.locator('.lesson__error').textContent(), /용어집을 불러오지 못했습니다/);
+  assert.equal((await page.locator('main h1').textContent()).trim(), UI.ko.glossary);
+  mode = 'html';
+  await page.click('.lesson__error button');
+  await page.waitForSelector('.lesson__error-detail >> text=not the glossary');
+  mode = 'online';
+  await page.click('.lesson__error button');
+  await page.waitForSelector('.glossary__entry');
+  await ready(page);
+  assert.equal(await page.locator('.glossary__entry').count(), TERMS.length);
+  assert.ok(asked.includes('/lessons/ko/glossary.txt'));
+  await assertAccessible(page, 'glossary after a failed load');
   await page.context().close();
 });

@@ -26,12 +26,13 @@
 
 use std::fmt;
 
+pub mod glossary;
 pub mod progress;
 
 /// The first line of every lesson body; a new layout gets a new number.
 pub const MAGIC: &str = "MSA-LAB LESSON 1\n";
-const RS: char = '\u{1e}';
-const US: char = '\u{1f}';
+pub(crate) const RS: char = '\u{1e}';
+pub(crate) const US: char = '\u{1f}';
 
 /// A piece of a lesson: prose, a widget to mount, or a question.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,6 +73,8 @@ pub enum EncodeError {
 pub enum DecodeError {
     /// The text does not start with [`MAGIC`]: not a lesson body (or another version of the format).
     NotALesson,
+    /// The text does not start with [`glossary::MAGIC`].
+    NotAGlossary,
     /// Block `block` (0-based) is malformed.
     BadBlock { block: usize },
 }
@@ -80,6 +83,7 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DecodeError::NotALesson => write!(f, "not a lesson body"),
+            DecodeError::NotAGlossary => write!(f, "not the glossary"),
             DecodeError::BadBlock { block } => write!(f, "block {block} is malformed"),
         }
     }
@@ -164,6 +168,38 @@ pub fn decode(text: &str) -> Result<Vec<Block<'_>>, DecodeError> {
         .collect()
 }
 
+/// The body without its prose: every `H` block's HTML left out, the rest as it was. A page that already holds the
+/// prose (the static copy of a lesson, written by scripts/prerender.mjs, which does the same in JavaScript) carries
+/// this instead of the whole body, and [`with_prose`] puts the two together again. None when `text` is not a body.
+pub fn without_prose(text: &str) -> Option<String> {
+    let body = text.strip_prefix(MAGIC)?;
+    let blocks: Vec<&str> = body.split(RS).map(|b| if b.starts_with("H\u{1f}") { "H\u{1f}" } else { b }).collect();
+    Some(format!("{MAGIC}{}", blocks.join("\u{1e}")))
+}
+
+/// The body again from [`without_prose`]'s text and the prose blocks' HTML, in order. None when the number of
+/// prose blocks differs, or when the HTML holds a separator: then the page fetches the body instead.
+pub fn with_prose(skeleton: &str, prose: impl IntoIterator<Item = String>) -> Option<String> {
+    let body = skeleton.strip_prefix(MAGIC)?;
+    let mut prose = prose.into_iter();
+    let mut out = String::with_capacity(skeleton.len());
+    out.push_str(MAGIC);
+    for (i, block) in body.split(RS).enumerate() {
+        if i > 0 {
+            out.push(RS);
+        }
+        out.push_str(block);
+        if block == "H\u{1f}" {
+            let html = prose.next()?;
+            if html.contains([RS, US]) {
+                return None;
+            }
+            out.push_str(&html);
+        }
+    }
+    prose.next().is_none().then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +215,26 @@ mod tests {
         let w = format!("{MAGIC}H\u{1f}<p>x</p>\u{1e}W\u{1f}demo\u{1f}novalue");
         assert_eq!(decode(&w), Err(DecodeError::BadBlock { block: 1 }));
         assert_eq!(encode(&[Block::Html("a\u{1e}b")]), Err(EncodeError::Separator { block: 0 }));
+    }
+
+    #[test]
+    fn prose_comes_out_and_goes_back() {
+        let wire = encode(&[
+            Block::Html("<h2 id=\"a\">A</h2>"),
+            Block::Widget { name: "lb-sim", params: vec![("preset", "mmc")] },
+            Block::Html("<p>b</p>"),
+        ])
+        .unwrap();
+        let skeleton = without_prose(&wire).unwrap();
+        assert_eq!(skeleton, format!("{MAGIC}H\u{1f}\u{1e}W\u{1f}lb-sim\u{1f}preset=mmc\u{1e}H\u{1f}"));
+        let prose = || vec!["<h2 id=\"a\">A</h2>".to_string(), "<p>b</p>".to_string()];
+        assert_eq!(with_prose(&skeleton, prose()).as_deref(), Some(wire.as_str()));
+        // Too few or too many prose blocks, a separator inside one, or no body at all: None, never a wrong body.
+        assert_eq!(with_prose(&skeleton, prose().into_iter().take(1)), None);
+        assert_eq!(with_prose(&skeleton, prose().into_iter().chain(["<p>c</p>".to_string()])), None);
+        assert_eq!(with_prose(&skeleton, ["<p>\u{1e}</p>".to_string(), "x".to_string()]), None);
+        assert_eq!(with_prose("<!doctype html>", prose()), None);
+        assert_eq!(without_prose("<!doctype html>"), None);
     }
 
     proptest! {
@@ -204,7 +260,15 @@ mod tests {
                 Block::Quiz(Quiz { id: "q", question: &html, options }),
             ];
             let wire = encode(&blocks).unwrap();
-            prop_assert_eq!(decode(&wire).unwrap(), blocks);
+            prop_assert_eq!(&decode(&wire).unwrap(), &blocks);
+            // Without its prose and with it again, the body is the same.
+            let prose = blocks.iter().filter_map(|b| match b { Block::Html(h) => Some(h.to_string()), _ => None });
+            prop_assert_eq!(with_prose(&without_prose(&wire).unwrap(), prose), Some(wire.clone()));
+        }
+
+        #[test]
+        fn putting_any_prose_back_never_panics(skeleton in ".*", prose in proptest::collection::vec(".*", 0..4)) {
+            let _ = with_prose(&format!("{MAGIC}{skeleton}"), prose);
         }
     }
 }

@@ -34,7 +34,7 @@ mod quiz;
 mod summary;
 
 pub use check::load_site;
-pub use codegen::{bodies, to_rust};
+pub use codegen::{bodies, glossaries, to_rust};
 pub use glossary::parse_glossary;
 pub use lesson::parse_lesson;
 pub use quiz::parse_quiz;

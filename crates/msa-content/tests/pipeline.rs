@@ -242,7 +242,14 @@ fn glossary_links_resolve_and_every_term_is_used() {
     let site = load_site(&root, &[DEMO]).expect("valid");
     let Block::Html(h) = &site.lessons[0].langs[1].blocks[0] else { panic!() };
     assert!(h.contains(r#"<a href="en/glossary#lock" title="A lock.">lock</a>"#), "{h}");
-    assert!(msa_content::to_rust(&site).contains(r#"TermData { id: "lock", names: ["락", "lock"], definitions: ["잠금.", "A lock."], used_in: &["one"] }"#));
+    // The glossary is a file a language (not compiled in): the term in that language first, then the other name.
+    assert!(!msa_content::to_rust(&site).contains("잠금."));
+    let files = msa_content::glossaries(&site).expect("encodes");
+    assert_eq!(files.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(), ["ko", "en"]);
+    let en = lesson_format::glossary::decode(&files[1].1).expect("decodes");
+    let want = lesson_format::glossary::Term { id: "lock", name: "lock", other_name: "락", definition: "A lock.", used_in: vec!["one"] };
+    assert_eq!(en, [want]);
+    assert_eq!(lesson_format::glossary::decode(&files[0].1).expect("decodes")[0].definition, "잠금.");
     let bad = parse_glossary(Path::new("g.md"), "## x\nko: 엑스\nfr: x\n").unwrap_err();
     let lines: Vec<String> = bad.iter().map(|e| e.to_string()).collect();
     assert!(lines.contains(&"g.md:3: unknown key `fr`".to_string()), "{lines:?}");

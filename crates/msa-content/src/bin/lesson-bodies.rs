@@ -1,5 +1,5 @@
-//! Writes every lesson's body to `<out>/<lang>/<slug>.txt` (see the lesson-format crate), after the same checks
-//! the app's build runs. Trunk calls it after each build (Trunk.toml) with its staging folder:
+//! Writes every lesson's body to `<out>/<lang>/<slug>.txt` and each language's glossary to
+//! `<out>/<lang>/glossary.txt` (see the lesson-format crate), after the same checks the app's build runs. Trunk calls it after each build (Trunk.toml) with its staging folder:
 //!
 //! ```text
 //! lesson-bodies <content dir> <out dir>
@@ -24,6 +24,13 @@ fn main() -> ExitCode {
             for e in &errors {
                 eprintln!("error: {e}");
             }
+            return ExitCode::FAILURE;
+        }
+    };
+    let glossaries = match msa_content::glossaries(&site) {
+        Ok(g) => g.into_iter().map(|(lang, text)| (lang, "glossary".to_string(), text)),
+        Err(e) => {
+            eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -57,7 +64,7 @@ fn main() -> ExitCode {
         eprintln!("error: cannot write {out}/bundles.json: {e}");
         return ExitCode::FAILURE;
     }
-    for (lang, slug, text) in bodies {
+    for (lang, slug, text) in bodies.into_iter().chain(glossaries) {
         let dir = PathBuf::from(out).join(&lang);
         if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join(format!("{slug}.txt")), text)) {
             eprintln!("error: cannot write {}/{slug}.txt: {e}", dir.display());
