@@ -186,13 +186,16 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
                             lesson_format::Block::Widget { name, params } => widgets::mount_later(name, params, lang),
                             lesson_format::Block::Quiz(quiz) => {
                                 question += 1;
-                                view! { <Quiz quiz number=question lang /> }.into_any()
+                                // After the text, in a task of its own: the questions end the lesson, far below the first screen.
+                                widgets::later(move || view! { <Quiz quiz number=question lang /> })
                             }
                         })
                         .collect_view();
                     // A deep link to a section (`/en/sessions#jwt`): scroll once the section exists, and after the
-                    // widgets above it have mounted (their `set_timeout(0)` tasks were queued first).
-                    set_timeout(scroll_to_hash, std::time::Duration::ZERO);
+                    // widgets above it have mounted. Their `set_timeout(0)` tasks were queued first, and queue the
+                    // tasks of their own lower panels (`widgets::later`) as they run: a timeout set from a timeout
+                    // runs after those.
+                    set_timeout(|| set_timeout(scroll_to_hash, std::time::Duration::ZERO), std::time::Duration::ZERO);
                     view.into_any()
                 }
             }}

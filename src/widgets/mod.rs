@@ -99,14 +99,20 @@ pub const LABS: &[Lab] = &[
 
 /// A widget of a lesson body, mounted in a task of its own just after the page's text: on a phone one lesson's
 /// widgets take a few hundred milliseconds to build, which in one task would keep the page from answering input.
-/// Each `set_timeout(0)` callback is a separate task, and the browser can paint and handle input between them.
-/// `data-widget-pending` marks a slot until its widget is there.
 pub fn mount_later(name: &'static str, params: Params, lang: Locale) -> AnyView {
+    later(move || mount(name, params, lang))
+}
+
+/// A view built in a task of its own, after the one that builds its surroundings: a widget's slot in a lesson, or
+/// the lower panels of a big widget (settings, charts), so that no one task keeps the page from answering input
+/// for long. Each `set_timeout(0)` callback is a separate task, and the browser can paint and handle input between
+/// them. `data-widget-pending` marks the place until the view is there; the wrapper takes no part in the layout.
+pub fn later<V: IntoView + 'static>(build: impl Fn() -> V + Send + Sync + 'static) -> AnyView {
     let shown = RwSignal::new(false);
     set_timeout(move || _ = shown.try_set(true), std::time::Duration::ZERO);
     view! {
         <div class="widget-slot" data-widget-pending=move || (!shown.get()).then_some("")>
-            {move || shown.get().then(|| mount(name, params, lang))}
+            {move || shown.get().then(&build)}
         </div>
     }
     .into_any()

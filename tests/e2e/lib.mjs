@@ -142,8 +142,15 @@ export async function assertAccessible(page, label) {
   // Evaluated through the DevTools protocol: an injected <script> would be refused by the site's CSP.
   await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
+    // Off-screen widgets and questions are not rendered until they come near the screen (content-visibility:
+    // auto), and axe cannot tell the colours of what is not painted: check every part as it looks on screen.
+    const deferred = [...document.querySelectorAll('.widget, .quiz')].filter((el) => getComputedStyle(el).contentVisibility === 'auto');
+    for (const el of deferred) el.style.contentVisibility = 'visible';
+    // What was not rendered did not follow a theme change yet: let its colour transitions end first.
+    await Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => {})));
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });
+    for (const el of deferred) el.style.removeProperty('content-visibility');
     return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
   });
   assert.deepEqual(result, [], `axe violations on ${label}`);

@@ -74,6 +74,25 @@ test('the language switch keeps the lesson and the section, and the choice is re
   await page.context().close();
 });
 
+test('a deep link to a section below every widget lands on it, and stays there once the widgets are built', async () => {
+  // The lesson with the most widgets above its last section; its widgets and their lower panels mount in tasks
+  // after the text (widgets::later), and the page scrolls after them.
+  const lesson = COURSE.find((l) => l.slug === 'load-balancing') ?? COURSE[0];
+  const section = lesson.texts.ko.ids.at(-1);
+  const page = await newPage(site, { width: 360, height: 740 });
+  // As in Safari, which has no scroll anchoring: Chromium's would keep the section on screen whatever the order.
+  await page.addInitScript(() => document.addEventListener('DOMContentLoaded', () => { document.documentElement.style.overflowAnchor = 'none'; }));
+  await page.goto(`${site.base}/ko/${lesson.slug}#${section}`);
+  await ready(page);
+  const top = () => page.evaluate((id) => document.getElementById(id).getBoundingClientRect().top, section);
+  await page.waitForFunction((id) => Math.abs(document.getElementById(id).getBoundingClientRect().top) < 200, section);
+  await page.waitForTimeout(800);
+  assert.ok(Math.abs(await top()) < 200, `the section is still on screen: its top is at ${await top()} px`);
+  assert.ok((await page.evaluate(() => window.scrollY)) > 2000, 'the page really scrolled down past the widgets');
+  page.assertClean();
+  await page.context().close();
+});
+
 test('← and → move between lessons; the pager links agree', async () => {
   assert.ok(COURSE.length >= 2, 'the course has at least two lessons to move between');
   const page = await newPage(site);

@@ -391,9 +391,12 @@ pub fn Proxy(params: Params, lang: Locale) -> impl IntoView {
                     </ol>
                     <p class="visually-hidden proxy__announce" aria-live="polite">{move || announce.get()}</p>
                 </div>
-                {view_mode.charts().then(|| view! { <Charts lang series names /> })}
-                <Settings lang cfg apply open=view_mode.settings() />
-                <Export lang pg snap />
+                // Below the first screen: built in a task after the rest (crate::widgets::later).
+                {crate::widgets::later(move || view! {
+                    {view_mode.charts().then(|| view! { <Charts lang series names /> })}
+                    <Settings lang cfg apply open=view_mode.settings() />
+                    <Export lang pg snap />
+                })}
             })}
             {lab.then(|| view! { <compare::Compare lang base=pg /> })}
         </section>
