@@ -129,6 +129,18 @@ test('a lesson opened at its address reads its body from the page; a body or the
     if (mode === 'html') return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><p>fallback page</p>' });
     return route.continue();
   });
+  // "Try again" with a host's HTML fallback page in place of the file: refused, not rendered (`detail` says why).
+  // Then again with the network back: the content (`shown`) is there. Right after a click the old error may still
+  // be on screen, so wait for the content itself.
+  const retryThroughFallback = async (detail, shown) => {
+    mode = 'html';
+    await page.click('.lesson__error button');
+    await page.waitForSelector(`.lesson__error-detail >> text=${detail}`);
+    mode = 'online';
+    await page.click('.lesson__error button');
+    await page.waitForSelector(shown);
+    await ready(page);
+  };
   // The static copy carries the whole body (prose, widgets, questions): nothing is fetched for it.
   await page.goto(`${site.base}/ko/${from.slug}`);
   await ready(page);
@@ -147,15 +159,7 @@ test('a lesson opened at its address reads its body from the page; a body or the
   // The title, the summary and the table of contents are there all the same.
   assert.equal((await page.locator('main h1').textContent()).trim(), lesson.texts.ko.title);
   assert.equal(await page.locator('.toc a').count(), lesson.texts.ko.ids.length);
-  // A host's HTML fallback instead of the lesson file is refused, not rendered.
-  mode = 'html';
-  await page.click('.lesson__error button');
-  await page.waitForSelector('.lesson__error-detail >> text=not a lesson');
-  mode = 'online';
-  await page.click('.lesson__error button');
-  // Wait for the body itself: right after the click the old error may still be on screen.
-  await page.waitForSelector('.prose h2');
-  await ready(page);
+  await retryThroughFallback('not a lesson', '.prose h2');
   assert.equal(await page.locator('.prose :is(h2, h3)[id]').count(), lesson.texts.ko.ids.length);
 
   // The glossary's terms are a file of their own too: offline it says so, in Korean, and recovers.
@@ -164,13 +168,7 @@ test('a lesson opened at its address reads its body from the page; a body or the
   await page.waitForSelector('.lesson__error');
   assert.match(await page.locator('.lesson__error').textContent(), /용어집을 불러오지 못했습니다/);
   assert.equal((await page.locator('main h1').textContent()).trim(), UI.ko.glossary);
-  mode = 'html';
-  await page.click('.lesson__error button');
-  await page.waitForSelector('.lesson__error-detail >> text=not the glossary');
-  mode = 'online';
-  await page.click('.lesson__error button');
-  await page.waitForSelector('.glossary__entry');
-  await ready(page);
+  await retryThroughFallback('not the glossary', '.glossary__entry');
   assert.equal(await page.locator('.glossary__entry').count(), TERMS.length);
   assert.ok(asked.includes('/lessons/ko/glossary.txt'));
   await assertAccessible(page, 'glossary after a failed load');

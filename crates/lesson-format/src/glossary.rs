@@ -11,7 +11,7 @@
 //! assert_eq!(decode(&encode(&terms).unwrap()).unwrap(), terms);
 //! ```
 
-use crate::{DecodeError, EncodeError, RS, US};
+use crate::{DecodeError, EncodeError};
 
 /// The first line of every glossary file; a new layout gets a new number.
 pub const MAGIC: &str = "MSA-LAB GLOSSARY 1\n";
@@ -39,14 +39,7 @@ pub fn encode(terms: &[Term]) -> Result<String, EncodeError> {
             return Err(EncodeError::BadKey { block: i });
         }
         let used = t.used_in.join(" ");
-        let fields = [t.id, t.name, t.other_name, t.definition, &used];
-        if fields.iter().any(|f| f.contains([RS, US])) {
-            return Err(EncodeError::Separator { block: i });
-        }
-        if i > 0 {
-            out.push(RS);
-        }
-        out.push_str(&fields.join("\u{1f}"));
+        crate::push_record(&mut out, i, &[t.id, t.name, t.other_name, t.definition, &used])?;
     }
     Ok(out)
 }
@@ -54,14 +47,8 @@ pub fn encode(terms: &[Term]) -> Result<String, EncodeError> {
 /// Reads a glossary file. Any input gives terms or an error (a host's HTML fallback page is
 /// [`DecodeError::NotAGlossary`]), never a panic.
 pub fn decode(text: &str) -> Result<Vec<Term<'_>>, DecodeError> {
-    let body = text.strip_prefix(MAGIC).ok_or(DecodeError::NotAGlossary)?;
-    if body.is_empty() {
-        return Ok(Vec::new());
-    }
-    body.split(RS)
-        .enumerate()
-        .map(|(i, raw)| {
-            let mut f = raw.split(US);
+    crate::records(text, MAGIC, DecodeError::NotAGlossary)?
+        .map(|(i, mut f)| {
             match (f.next(), f.next(), f.next(), f.next(), f.next(), f.next()) {
                 (Some(id), Some(name), Some(other_name), Some(definition), Some(used), None) if !id.is_empty() => {
                     Ok(Term { id, name, other_name, definition, used_in: used.split_whitespace().collect() })

@@ -114,28 +114,40 @@ pub fn encode(blocks: &[Block]) -> Result<String, EncodeError> {
                 }
             }
         }
-        if fields.iter().any(|f| f.contains([RS, US])) {
-            return Err(EncodeError::Separator { block: i });
-        }
-        if i > 0 {
-            out.push(RS);
-        }
-        out.push_str(&fields.join("\u{1f}"));
+        push_record(&mut out, i, &fields)?;
     }
     Ok(out)
 }
 
+/// Appends record `i` (0-based) of a file in this crate's layout: its fields joined by US, after an RS unless it is
+/// the first. A field holding a separator is refused.
+pub(crate) fn push_record(out: &mut String, i: usize, fields: &[&str]) -> Result<(), EncodeError> {
+    if fields.iter().any(|f| f.contains([RS, US])) {
+        return Err(EncodeError::Separator { block: i });
+    }
+    if i > 0 {
+        out.push(RS);
+    }
+    out.push_str(&fields.join("\u{1f}"));
+    Ok(())
+}
+
+/// The records of a file in this crate's layout, numbered, each as an iterator over its fields: `text` must start
+/// with `magic` (else `not`); an empty file has no records.
+pub(crate) fn records<'a>(
+    text: &'a str,
+    magic: &str,
+    not: DecodeError,
+) -> Result<impl Iterator<Item = (usize, std::str::Split<'a, char>)>, DecodeError> {
+    let body = text.strip_prefix(magic).ok_or(not)?;
+    Ok(body.split(RS).filter(|_| !body.is_empty()).map(|raw| raw.split(US)).enumerate())
+}
+
 /// Reads a lesson body. Borrowed from `text`; any input gives blocks or an error, never a panic.
 pub fn decode(text: &str) -> Result<Vec<Block<'_>>, DecodeError> {
-    let body = text.strip_prefix(MAGIC).ok_or(DecodeError::NotALesson)?;
-    if body.is_empty() {
-        return Ok(Vec::new());
-    }
-    body.split(RS)
-        .enumerate()
-        .map(|(i, raw)| {
+    records(text, MAGIC, DecodeError::NotALesson)?
+        .map(|(i, mut f)| {
             let bad = DecodeError::BadBlock { block: i };
-            let mut f = raw.split(US);
             match (f.next(), f.next()) {
                 (Some("H"), Some(html)) if f.next().is_none() => Ok(Block::Html(html)),
                 (Some("W"), Some(name)) if !name.is_empty() => {
