@@ -174,15 +174,19 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
             {move || match body.get() {
                 None => view! { <p class="lesson__loading">{td_string!(lang, loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <LoadFailed lang message=td_string!(lang, load_failed) error=e retry=move || body.refetch() /> }.into_any(),
-                Some(Ok(blocks)) if blocks.iter().any(|b| matches!(b, lesson_format::Block::Widget { name, .. } if !widgets::available(name))) => {
-                    widgets::elsewhere(lang)
-                }
                 Some(Ok(blocks)) => {
+                    // Widgets this bundle does not carry: the page reloads into the bundle that does. If it already
+                    // has (the deployment's files disagree), the lesson's text shows all the same, under a notice.
+                    let missing = blocks.iter().any(|b| matches!(b, lesson_format::Block::Widget { name, .. } if !widgets::available(name)));
+                    if missing && widgets::reload_for_bundle() {
+                        return widgets::reloading(lang);
+                    }
                     let mut question = 0;
                     let view = blocks
                         .iter()
                         .map(|b| match b {
                             lesson_format::Block::Html(html) => view! { <div class="prose" inner_html=*html></div> }.into_any(),
+                            lesson_format::Block::Widget { name, .. } if !widgets::available(name) => ().into_any(),
                             lesson_format::Block::Widget { name, params } => widgets::mount_later(name, params, lang),
                             lesson_format::Block::Quiz(quiz) => {
                                 question += 1;
@@ -196,7 +200,7 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
                     // tasks of their own lower panels (`widgets::later`) as they run: a timeout set from a timeout
                     // runs after those.
                     set_timeout(|| set_timeout(scroll_to_hash, std::time::Duration::ZERO), std::time::Duration::ZERO);
-                    view.into_any()
+                    view! { {missing.then(|| widgets::missing(lang))} {view} }.into_any()
                 }
             }}
         </div>

@@ -157,13 +157,19 @@ pub fn reload_for_bundle() -> bool {
 }
 
 /// What a page shows in place of widgets this bundle does not carry: "Loading…" (busy, until the page has
-/// reloaded into the right bundle), or why it cannot.
+/// reloaded into the right bundle), or why it cannot ([`missing`]).
 pub fn elsewhere(lang: Locale) -> AnyView {
-    if reload_for_bundle() {
-        view! { <p class="lesson__loading" role="status" aria-busy="true">{td_string!(lang, loading_widgets)}</p> }.into_any()
-    } else {
-        view! { <p class="lesson__error" role="alert">{td_string!(lang, bundle_missing)}</p> }.into_any()
-    }
+    if reload_for_bundle() { reloading(lang) } else { missing(lang) }
+}
+
+/// "Loading this page's interactive parts…", while the page reloads into the bundle that has them.
+pub fn reloading(lang: Locale) -> AnyView {
+    view! { <p class="lesson__loading" role="status" aria-busy="true">{td_string!(lang, loading_widgets)}</p> }.into_any()
+}
+
+/// Why a page's widgets are not there, once reloading has not brought them (see [`reload_for_bundle`]).
+pub fn missing(lang: Locale) -> AnyView {
+    view! { <p class="lesson__error" role="alert">{td_string!(lang, bundle_missing)}</p> }.into_any()
 }
 
 /// The component for a widget directive (`params` from the lesson), or for a lab page (`params` empty). The

@@ -182,6 +182,40 @@ test('each page downloads only its own wasm bundle; crossing to another family l
   await page.context().close();
 });
 
+test('a page whose widgets its bundle lacks reloads once, then says so in its language instead of looping', async () => {
+  // A deployment whose boot script and pages disagree (the build prevents it; a half-updated host could not):
+  // the boot script sends the race lesson and the race lab to the core bundle, which has no race widgets.
+  const page = await newPage(site, { serviceWorkers: 'block' });
+  await page.route(/\/boot-[0-9a-f]{16}\.js$/, async (route) => {
+    const boot = await (await route.fetch()).text();
+    const broken = boot.replace('"race-conditions":"race"', '"race-conditions":"core"').replace('"lab/race":"race"', '"lab/race":"core"');
+    assert.notEqual(broken, boot, 'the boot script has the page map this test edits');
+    await route.fulfill({ contentType: 'text/javascript', body: broken });
+  });
+  let loads = 0;
+  page.on('load', () => { loads += 1; });
+  for (const [path, lang, text] of [['/ko/race-conditions', 'ko', /실습 도구를 불러오지 못했습니다/], ['/en/lab/race', 'en', /interactive parts did not load/]]) {
+    loads = 0;
+    await page.goto(`${site.base}${path}`);
+    await page.waitForSelector('[role="alert"]', { timeout: 15000 });
+    assert.match(await page.locator('main [role="alert"]').textContent(), text);
+    await page.waitForTimeout(500);
+    assert.equal(loads, 2, `${path}: one reload into the bundle, then no more`);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'core');
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    // The rest of the page works: the title is there, and a lesson still shows its text and its questions.
+    assert.equal(await page.locator('main h1').count(), 1);
+    if (path.includes('race-conditions')) {
+      assert.ok((await page.locator('.prose p').count()) > 5);
+      assert.ok((await page.locator('[data-quiz]').count()) >= 3);
+    }
+    await assertAccessible(page, `${path} without its widgets`);
+  }
+  // The app says what went wrong for developers too, and nothing else failed.
+  assert.ok(page.problems.length > 0 && page.problems.every((p) => /in no bundle the boot script loads/.test(p)), page.problems.join('\n'));
+  await page.context().close();
+});
+
 test('unknown addresses show a real 404 page in the right language', async () => {
   const page = await newPage(site);
   for (const [path, lang] of [['/en/no-such-lesson', 'en'], ['/ko/no-such-lesson', 'ko'], ['/xx/load-balancing', 'en'], ['/nope', 'en'], ['/en/a/b/c', 'en']]) {
