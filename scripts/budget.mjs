@@ -2,8 +2,8 @@
 // page is over the budget. A page fetches its HTML (a home page or lesson: its static copy, <lang>.html or
 // <lang>/<slug>.html; any other page: index.html), the stylesheet, the icon, the boot script, the JS glue and
 // wasm of its bundle (the boot script's PAGES map: a lesson or lab with widgets gets their family's bundle, any
-// other page the core). A lesson's static copy carries its body; a page without one fetches its text file,
-// lessons/<lang>/<slug>.txt (a lesson's body, or the glossary's terms for /<lang>/glossary).
+// other page the core). A lesson's static copy carries its body; a lesson without one fetches it,
+// lessons/<lang>/<slug>.txt, and the glossary always fetches its terms, lessons/<lang>/glossary.txt.
 //   node scripts/budget.mjs [dist] [budget in KB, default 350]      (scripts/budget.sh is the same)
 // The last lines are `FIGURE page_kb <page> <KB>`, one a page, for scripts/bench-report.mjs.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -53,7 +53,9 @@ for (const lang of langs) {
   for (const body of readdirSync(join(dist, 'lessons', lang)).filter((f) => f.endsWith('.txt')).sort()) {
     const slug = body.slice(0, -4);
     const html = existsSync(join(dist, lang, `${slug}.html`)) ? `${lang}/${slug}.html` : 'index.html';
-    pages.push({ page: `/${lang}/${slug}`, html, bundle: PAGES[slug] ?? 'core', body: html === 'index.html' ? `lessons/${lang}/${body}` : null });
+    // A lesson's static copy carries its body; the glossary's copy has the app fetch the terms all the same.
+    const fetched = html === 'index.html' || slug === 'glossary';
+    pages.push({ page: `/${lang}/${slug}`, html, bundle: PAGES[slug] ?? 'core', body: fetched ? `lessons/${lang}/${body}` : null });
   }
   for (const [key, bundle] of Object.entries(PAGES)) {
     if (key.startsWith('lab/')) pages.push({ page: `/${lang}/${key}`, html: 'index.html', bundle });

@@ -1,5 +1,5 @@
-// Static pages for the course's home pages and lessons (<lang>.html, <lang>/<slug>.html), written into the build
-// by scripts/post-build.mjs. Each is index.html with the page's title, description and language, and its text
+// Static pages for the course's home pages, glossary and lessons (<lang>.html, <lang>/glossary.html,
+// <lang>/<slug>.html), written into the build by scripts/post-build.mjs. Each is index.html with the page's title, description and language, and its text
 // already in the markup: header, table of contents, the lesson's prose, pager, footer, in the app's own classes.
 // A reader sees the lesson as soon as the HTML arrives (and without JavaScript, and so do search engines); when
 // the app starts, src/main.rs removes this copy and renders the live page in the same task, so nothing is painted
@@ -46,6 +46,16 @@ function body(staging, lang, slug) {
 
 // `sheets`: index.html's stylesheet link (allSheets), each bundle's (bundleSheets), and each lesson's bundle
 // (pages: slug -> bundle; absent: core), so that a static page links only its own bundle's styles.
+/** The glossary in one language (lesson_format::glossary): its terms in the order the page lists them. */
+function glossary(staging, lang) {
+  const wire = readFileSync(join(staging, 'lessons', lang, 'glossary.txt'), 'utf8');
+  const body = wire.slice(wire.indexOf('\n') + 1);
+  return body ? body.split('\u001e').map((t) => {
+    const [id, name, other, definition, used] = t.split('\u001f');
+    return { id, name, other, definition, used: used.split(' ').filter(Boolean) };
+  }) : [];
+}
+
 export function prerender(staging, source, sheets) {
   const shell = readFileSync(join(staging, 'index.html'), 'utf8');
   const base = shell.match(/<base href="([^"]*)"/)[1];
@@ -53,11 +63,12 @@ export function prerender(staging, source, sheets) {
   const lessons = course(source);
   const bodies = Object.fromEntries(LANGS.map((l) => [l, Object.fromEntries(lessons.map((x) => [x.slug, body(staging, l, x.slug)]))]));
 
-  const page = (lang, path, switchPath, title, description, main) => {
+  const page = (lang, path, switchPath, title, description, main, head = '') => {
     const s = t[lang];
     const slug = path.split('/')[2];
     const bundle = (slug && sheets.pages[slug]) || 'core';
-    const html = `<div id="prerendered" class="prerendered" data-lang="${lang}"${slug ? ` data-lesson="${slug}"` : ''}>`
+    const what = slug === 'glossary' ? ' data-glossary=""' : slug ? ` data-lesson="${slug}"` : '';
+    const html = `<div id="prerendered" class="prerendered" data-lang="${lang}"${what}>`
       + `<a class="skip-link" href="${base}${path.slice(1)}#main">${esc(s.skip_to_content)}</a>`
       + `<header class="site-header"><a href="${base}${lang}" class="site-header__home" aria-label="${esc(s.home_link)}"><span class="site-header__logo" aria-hidden="true">◆</span>${esc(s.site_name)}</a>`
       + `<nav class="site-header__tools"><a href="${base}${switchPath.slice(1)}" class="site-header__lang" hreflang="${other(lang)}" lang="${other(lang)}">${esc(s.switch_language)}</a>`
@@ -70,7 +81,7 @@ export function prerender(staging, source, sheets) {
       // The app's files load once the text has painted (see the boot script), not from <head>.
       .replace(/<link rel="(?:modulepreload|preload)"[^>]*>/g, '')
       .replace(/<html lang="[^"]*"/, `<html lang="${lang}"`)
-      .replace(/<title>[^<]*<\/title>/, `<title>${esc(title)}</title>\n    <meta name="description" content="${esc(description)}" />`)
+      .replace(/<title>[^<]*<\/title>/, `<title>${esc(title)}</title>\n    <meta name="description" content="${esc(description)}" />${head}`)
       .replace(/<body>/, `<body>\n${html}`);
   };
 
@@ -104,6 +115,19 @@ export function prerender(staging, source, sheets) {
     write(`${lang}.html`, homePage);
     // Also as the folder's index: some hosts answer /en with a redirect to /en/ when a folder en/ exists.
     write(`${lang}/index.html`, homePage);
+
+    // The glossary, as the app lists it. The app fetches the same terms (lessons/<lang>/glossary.txt) before it
+    // replaces this copy, so the copy's <head> starts that download.
+    const entries = glossary(staging, lang).map((g) => `<div class="glossary__entry" id="${esc(g.id)}"><dt class="glossary__term">${esc(g.name)}`
+      + `<span class="glossary__other">${esc(s.glossary_other_name)} <span lang="${other(lang)}">${esc(g.other)}</span></span></dt>`
+      + `<dd class="glossary__definition"><p>${esc(g.definition)}</p><p class="glossary__used">${esc(s.glossary_used_in)} `
+      + g.used.map((slug) => lessons.find((l) => l.slug === slug)).filter(Boolean)
+        .map((l) => `<a href="${base}${lang}/${l.slug}" class="glossary__lesson">${esc(l.texts[lang].title)}</a>`).join('')
+      + `</p></dd></div>`).join('');
+    const terms = `<section class="glossary"><h1>${esc(s.glossary)}</h1><p class="glossary__intro">${esc(s.glossary_intro)}</p>`
+      + `<dl class="glossary__list">${entries}</dl></section>`;
+    const preload = `\n    <link rel="preload" href="${base}lessons/${lang}/glossary.txt" as="fetch" crossorigin="anonymous" />`;
+    write(`${lang}/glossary.html`, page(lang, `/${lang}/glossary`, `/${other(lang)}/glossary`, `${s.glossary} · ${s.site_name}`, s.glossary_intro, terms, preload));
 
     lessons.forEach((l, i) => {
       const x = l.texts[lang];

@@ -3,9 +3,10 @@
 // the copy without a layout shift and without two copies on screen; the app's files wait for the text's paint.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSite, newPage, ready, course, LANGS } from './lib.mjs';
+import { startSite, newPage, ready, course, glossary, LANGS, UI } from './lib.mjs';
 
 const COURSE = course();
+const TERMS = glossary();
 let site;
 
 before(async () => {
@@ -36,6 +37,15 @@ test('without JavaScript every lesson and home page is readable, in its language
       assert.ok((await page.locator('.lesson__body p').count()) > 5);
     }
   }
+  // The glossary: every term, its name in the other language, its definition and the lessons that teach it.
+  for (const lang of LANGS) {
+    await page.goto(`${site.base}/${lang}/glossary`);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    assert.equal((await page.locator('main h1').textContent()).trim(), UI[lang].glossary);
+    assert.deepEqual((await page.$$eval('.glossary__entry', (es) => es.map((e) => e.id))).sort(), TERMS.map((t) => t.id).sort());
+    assert.equal(await page.locator('.glossary__definition p:first-child').count(), TERMS.length);
+    assert.ok((await page.locator('.glossary__lesson').count()) >= TERMS.length, 'each term links to a lesson that teaches it');
+  }
   // Under a sub-path the static pages link inside it.
   await page.goto(`${site.subBase}/en/${COURSE[1].slug}`);
   const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.href));
@@ -44,12 +54,12 @@ test('without JavaScript every lesson and home page is readable, in its language
 });
 
 test('the app replaces the static copy: one page, the same text, no layout shift', async () => {
-  for (const path of ['/ko/load-balancing', '/en/sessions', '/en']) {
+  for (const path of ['/ko/load-balancing', '/en/sessions', '/en', '/ko/glossary']) {
     for (const width of [1280, 360]) {
       const page = await newPage(site, { width });
       await page.addInitScript(() => {
         window.__shift = 0;
-        // The app waits for the lesson's body before it replaces the copy: "Loading" never shows.
+        // The app has the lesson's body (or the glossary's terms) before it replaces the copy: "Loading" never shows.
         window.__loading = false;
         new MutationObserver(() => { if (document.querySelector('.lesson__loading')) window.__loading = true; })
           .observe(document, { childList: true, subtree: true });
@@ -67,7 +77,12 @@ test('the app replaces the static copy: one page, the same text, no layout shift
       assert.equal(await page.locator('main').count(), 1, 'one <main>');
       assert.equal(await page.locator('h1').count(), 1, 'one <h1>');
       assert.equal(await page.locator('main h1').textContent(), staticTitle.replaceAll('&amp;', '&'));
-      if (path !== '/en') {
+      if (path.endsWith('/glossary')) {
+        // The app lists the same terms in the same order.
+        const staticTerms = [...html.matchAll(/<div class="glossary__entry" id="([^"]+)"/g)].map((m) => m[1]);
+        assert.ok(staticTerms.length > 10);
+        assert.deepEqual(await page.$$eval('.glossary__entry', (es) => es.map((e) => e.id)), staticTerms);
+      } else if (path !== '/en') {
         // The app shows the same sections in the same order (and the widgets' own headings between them).
         const ids = await page.$$eval('.lesson__body h2[id], .lesson__body h3[id]', (hs) => hs.map((h) => h.id));
         assert.ok(staticIds.length > 5);
