@@ -120,7 +120,7 @@ html = html.replace(inline, `<script type="module" src="${base}${bootName}"></sc
 
 // One stylesheet instead of one a widget family: each is render-blocking, and on a slow phone network every
 // extra request delays the first paint. The sources stay one file a widget (style/widgets/*.css).
-// index.html (the labs, the glossary, any address without a static copy) links all of it. A static page links
+// index.html (the labs, any address without a static copy) links all of it. A static page links
 // the shared rules and its own bundle's widgets only (a sheet whose name is a bundle's belongs to that bundle):
 // the app on that page shows nothing else, since a page of another bundle is a fresh load.
 const sheets = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"[^>]*\/?>\n?\s*/g)].map((l) => {
