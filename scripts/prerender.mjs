@@ -1,6 +1,7 @@
 // Static pages for the course's home pages, glossary and lessons (<lang>.html, <lang>/glossary.html,
-// <lang>/<slug>.html), written into the build by scripts/post-build.mjs. Each is index.html with the page's title, description and language, and its text
-// already in the markup: header, table of contents, the lesson's prose, pager, footer, in the app's own classes.
+// <lang>/<slug>.html), written into the build by scripts/post-build.mjs. Each is index.html with the page's title,
+// description and language, and its text already in the markup: header, table of contents, the lesson's prose,
+// pager, footer, in the app's own classes.
 // A reader sees the lesson as soon as the HTML arrives (and without JavaScript, and so do search engines); when
 // the app starts, src/main.rs removes this copy and renders the live page in the same task, so nothing is painted
 // in between. Widgets and questions need the app: the static copy leaves them out, and carries them for the app
@@ -44,8 +45,6 @@ function body(staging, lang, slug) {
   return { prose, toc, skeleton, quizzes: blocks.filter((b) => b[0] === 'Q').length };
 }
 
-// `sheets`: index.html's stylesheet link (allSheets), each bundle's (bundleSheets), and each lesson's bundle
-// (pages: slug -> bundle; absent: core), so that a static page links only its own bundle's styles.
 /** The glossary in one language (lesson_format::glossary): its terms in the order the page lists them. */
 function glossary(staging, lang) {
   const wire = readFileSync(join(staging, 'lessons', lang, 'glossary.txt'), 'utf8');
@@ -56,6 +55,8 @@ function glossary(staging, lang) {
   }) : [];
 }
 
+// `sheets`: index.html's stylesheet link (allSheets), each bundle's (bundleSheets), and each lesson's bundle
+// (pages: slug -> bundle; absent: core), so that a static page links only its own bundle's styles.
 export function prerender(staging, source, sheets) {
   const shell = readFileSync(join(staging, 'index.html'), 'utf8');
   const base = shell.match(/<base href="([^"]*)"/)[1];
