@@ -9,7 +9,7 @@
 //  2. The service worker (public/sw.js, a template) gets the build's file list and a build id made from every
 //     file's content, so a new release fills a new cache and removes the old one.
 //  3. index.html is copied to 404.html (static hosts answer unknown paths with it, so deep links load), and the
-//     home pages and lessons get static copies with their text (scripts/prerender.mjs).
+//     home pages, the glossary and the lessons get static copies with their text (scripts/prerender.mjs).
 //  4. Every text file gets a gzip -9 twin (nginx's gzip_static serves it; no per-request compression).
 // usage: node scripts/post-build.mjs <staging dir> <source dir>
 import { execFileSync } from 'node:child_process';
@@ -118,7 +118,7 @@ const bootName = `boot-${hash(boot).slice(0, 16)}.js`;
 writeFileSync(join(staging, bootName), boot);
 html = html.replace(inline, `<script type="module" src="${base}${bootName}"></script>`);
 
-// One stylesheet instead of one a widget family: each is render-blocking, and on a slow phone network every
+// One stylesheet a page instead of one a widget family: each is render-blocking, and on a slow phone network every
 // extra request delays the first paint. The sources stay one file a widget (style/widgets/*.css).
 // index.html (the labs, any address without a static copy) links all of it. A static page links
 // the shared rules and its own bundle's widgets only (a sheet whose name is a bundle's belongs to that bundle):

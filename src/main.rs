@@ -20,22 +20,15 @@ fn main() {
     });
     // The glossary's copy: the app shows the same terms from lessons/<lang>/glossary.txt (the copy preloads it).
     let glossary = page_lang.filter(|_| copy.has_attribute("data-glossary"));
-    match (lesson, glossary) {
-        (Some((lang, (_, lesson))), _) if !kept => wasm_bindgen_futures::spawn_local(async move {
-            // Kept for the page (content::load_body caches it); a failure is the lesson page's to show.
-            let _ = content::load_body(lang, lesson.slug).await;
-            copy.remove();
-            leptos::mount::mount_to_body(msa_lab::App);
-        }),
-        (_, Some(lang)) => wasm_bindgen_futures::spawn_local(async move {
-            // Kept for the page, like a lesson's body; a failure is the glossary page's to show.
-            let _ = content::load_glossary(lang).await;
-            copy.remove();
-            leptos::mount::mount_to_body(msa_lab::App);
-        }),
-        _ => {
-            copy.remove();
-            leptos::mount::mount_to_body(msa_lab::App);
+    // In a microtask of this same task when nothing is fetched: nothing is painted between the copy and the app.
+    wasm_bindgen_futures::spawn_local(async move {
+        // What is fetched is kept for the page (see `content`); a failure is the page's to show.
+        match (lesson, glossary) {
+            (Some((lang, (_, lesson))), _) if !kept => _ = content::load_body(lang, lesson.slug).await,
+            (_, Some(lang)) => _ = content::load_glossary(lang).await,
+            _ => {}
         }
-    }
+        copy.remove();
+        leptos::mount::mount_to_body(msa_lab::App);
+    });
 }

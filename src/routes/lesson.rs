@@ -190,7 +190,8 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
                             lesson_format::Block::Widget { name, params } => widgets::mount_later(name, params, lang),
                             lesson_format::Block::Quiz(quiz) => {
                                 question += 1;
-                                // After the text, in a task of its own: the questions end the lesson, far below the first screen.
+                                // After the text, in a task of its own: the questions end the lesson, far below the
+                                // first screen.
                                 widgets::later(move || view! { <Quiz quiz number=question lang /> })
                             }
                         })

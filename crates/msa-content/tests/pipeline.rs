@@ -256,8 +256,6 @@ fn glossary_links_resolve_and_every_term_is_used() {
     assert!(lines.contains(&"g.md:1: term `x` has no `en:` name".to_string()), "{lines:?}");
 }
 
-/// The real course: every lesson of the summary exists in both languages and passes every check with the
-/// widgets the app really has.
 /// A page loads one wasm bundle: a lesson with widgets of two bundles fails the build, with the fix named.
 #[test]
 fn a_lesson_takes_its_widgets_from_one_bundle() {
@@ -290,6 +288,8 @@ fn every_bundle_is_a_feature_of_the_app() {
     }
 }
 
+/// The real course: every lesson of the summary exists in both languages and passes every check with the
+/// widgets the app really has.
 #[test]
 fn the_real_course_is_valid() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");

@@ -1,5 +1,6 @@
 //! Writes every lesson's body to `<out>/<lang>/<slug>.txt` and each language's glossary to
-//! `<out>/<lang>/glossary.txt` (see the lesson-format crate), after the same checks the app's build runs. Trunk calls it after each build (Trunk.toml) with its staging folder:
+//! `<out>/<lang>/glossary.txt` (see the lesson-format crate), after the same checks the app's build runs. Trunk
+//! calls it after each build (Trunk.toml) with its staging folder:
 //!
 //! ```text
 //! lesson-bodies <content dir> <out dir>
