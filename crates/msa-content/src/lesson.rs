@@ -71,8 +71,8 @@ pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result
     let mut pending: Vec<Event> = Vec::new();
     let mut heading: Option<(u8, String, String, usize)> = None; // level, id, text so far, line
     let mut terms = Vec::new();
-    // An open fenced directive: (is a quiz, widget name, body, line of the opening fence).
-    let mut fence: Option<(bool, String, String, usize)> = None;
+    // An open fenced directive: (its kind, widget name, body, line of the opening fence).
+    let mut fence: Option<(Fence, String, String, usize)> = None;
     let mut in_table_head = false;
     let mut head_cell: Option<(String, usize)> = None; // text so far, line
 
@@ -85,10 +85,13 @@ pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_directive(&info) => {
                 let name = info.trim().strip_prefix("widget").unwrap_or_default().trim().to_string();
-                fence = Some((false, name, String::new(), line));
+                fence = Some((Fence::Widget, name, String::new(), line));
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "quiz" => {
-                fence = Some((true, String::new(), String::new(), line));
+                fence = Some((Fence::Quiz, String::new(), String::new(), line));
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "predict" => {
+                fence = Some((Fence::Predict, String::new(), String::new(), line));
             }
             Event::Text(text) if fence.is_some() => {
                 if let Some((_, _, body, _)) = fence.as_mut() {
@@ -96,11 +99,11 @@ pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result
                 }
             }
             Event::End(TagEnd::CodeBlock) if fence.is_some() => {
-                let (is_quiz, name, body, line) = fence.take().unwrap_or_default();
-                let block = if is_quiz {
-                    quiz::parse_quiz(&body, line + 1).map(Block::Quiz)
-                } else {
-                    parse_widget(&name, &body, line, known.widgets).map(Block::Widget)
+                let Some((kind, name, body, line)) = fence.take() else { continue };
+                let block = match kind {
+                    Fence::Quiz => quiz::parse_quiz(&body, line + 1).map(Block::Quiz),
+                    Fence::Predict => crate::predict::parse_predict(&body, line + 1).map(Block::Predict),
+                    Fence::Widget => parse_widget(&name, &body, line, known.widgets).map(Block::Widget),
                 };
                 match block {
                     Ok(b) => {
@@ -260,6 +263,14 @@ fn line_index(body: &str, first_line: usize) -> impl Fn(usize) -> usize + '_ {
     move |offset| first_line + starts.partition_point(|&s| s <= offset).saturating_sub(1)
 }
 
+/// The fenced blocks that are not code: a widget directive, a question, a prediction.
+#[derive(Clone, Copy)]
+enum Fence {
+    Widget,
+    Quiz,
+    Predict,
+}
+
 fn is_directive(info: &str) -> bool {
     let info = info.trim();
     info == "widget" || info.starts_with("widget ")
@@ -332,6 +343,9 @@ fn parse_widget(
     line: usize,
     widgets: &[WidgetSpec],
 ) -> Result<Widget, Vec<(usize, String)>> {
+    if name.starts_with("predict-") {
+        return Err(vec![(line, format!("`{name}` stands for ```predict blocks; write the prediction as one"))]);
+    }
     let Some(spec) = widgets.iter().find(|w| w.name == name) else {
         let known: Vec<&str> = widgets.iter().map(|w| w.name).collect();
         let known = if known.is_empty() { "none yet".to_string() } else { known.join(", ") };
