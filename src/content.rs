@@ -9,6 +9,8 @@ pub struct LessonData {
     pub slug: &'static str,
     /// The lesson's questions: id and the right option's index (the same in both languages).
     pub quizzes: &'static [QuizKey],
+    /// The ids of the lesson's predictions (the same in both languages).
+    pub predictions: &'static [&'static str],
     /// In `msa_content::LANGS` order: Korean, then English.
     pub texts: [LessonText; 2],
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_use::storage::use_local_storage;
 
 /// The `id:n,id:n` map of reading progress and answers: parsed in the web-free `lesson-format` crate (fuzzed).
-pub use lesson_format::progress::{Progress, DONE_PERCENT};
+pub use lesson_format::progress::{Predictions, Progress, DONE_PERCENT};
 
 /// Answers to the lessons' questions: question id to the chosen option's index.
 pub type Answers = Progress;
@@ -25,6 +25,13 @@ pub struct AnswerStore {
     pub set_answers: WriteSignal<Answers>,
 }
 
+/// The remembered predictions, shared by the predict blocks and the course map.
+#[derive(Clone, Copy)]
+pub struct PredictionStore {
+    pub predictions: Signal<Predictions>,
+    pub set_predictions: WriteSignal<Predictions>,
+}
+
 /// The remembered language choice: `ko`, `en`, or empty when the learner never chose.
 #[derive(Clone, Copy)]
 pub struct LangPref {
@@ -37,6 +44,9 @@ pub fn provide_prefs() {
     provide_context(ProgressStore { progress, set_progress });
     let (answers, set_answers, _) = use_local_storage::<Answers, FromToStringCodec>("msa-lab:answers");
     provide_context(AnswerStore { answers, set_answers });
+    let (predictions, set_predictions, _) =
+        use_local_storage::<Predictions, FromToStringCodec>("msa-lab:predictions");
+    provide_context(PredictionStore { predictions, set_predictions });
     let (code, set_code, _) = use_local_storage::<String, FromToStringCodec>("msa-lab:lang");
     provide_context(LangPref { code, set_code });
 }
@@ -47,6 +57,10 @@ pub fn use_progress() -> ProgressStore {
 
 pub fn use_answers() -> AnswerStore {
     expect_context::<AnswerStore>()
+}
+
+pub fn use_predictions() -> PredictionStore {
+    expect_context::<PredictionStore>()
 }
 
 pub fn use_lang_pref() -> LangPref {

@@ -14,6 +14,7 @@ use msa_sim::domain::exercises::{self, Exercise};
 pub enum Entry {
     Progress,
     Answers,
+    Predictions,
     Language,
     Theme,
     Exercise(Exercise),
@@ -21,7 +22,7 @@ pub enum Entry {
 
 impl Entry {
     fn all() -> impl Iterator<Item = Entry> {
-        [Entry::Progress, Entry::Answers, Entry::Language, Entry::Theme]
+        [Entry::Progress, Entry::Answers, Entry::Predictions, Entry::Language, Entry::Theme]
             .into_iter()
             .chain(exercises::ALL.into_iter().map(Entry::Exercise))
     }
@@ -30,6 +31,7 @@ impl Entry {
         match self {
             Entry::Progress => "msa-lab:progress".into(),
             Entry::Answers => "msa-lab:answers".into(),
+            Entry::Predictions => "msa-lab:predictions".into(),
             Entry::Language => "msa-lab:lang".into(),
             Entry::Theme => "msa-lab:theme".into(),
             Entry::Exercise(ex) => format!("msa-lab:{}", ex.id),
@@ -40,6 +42,7 @@ impl Entry {
     pub fn valid(self, raw: &str) -> bool {
         match self {
             Entry::Progress | Entry::Answers => raw.parse::<Progress>().is_ok(),
+            Entry::Predictions => raw.parse::<crate::prefs::Predictions>().is_ok(),
             Entry::Language => matches!(raw, "" | "ko" | "en"),
             Entry::Theme => matches!(raw, "" | "light" | "dark"),
             Entry::Exercise(ex) => raw.is_empty() || ex.decode(raw).is_some(),
@@ -50,6 +53,7 @@ impl Entry {
         match self {
             Entry::Progress => td_string!(lang, storage_progress).to_string(),
             Entry::Answers => td_string!(lang, storage_answers).to_string(),
+            Entry::Predictions => td_string!(lang, storage_predictions).to_string(),
             Entry::Language => td_string!(lang, storage_language).to_string(),
             Entry::Theme => td_string!(lang, storage_theme).to_string(),
             Entry::Exercise(ex) => {

@@ -43,6 +43,7 @@ pub fn browser_lang() -> Locale {
 fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
     let progress = use_progress().progress;
     let answers = use_answers().answers;
+    let predictions = crate::prefs::use_predictions().predictions;
     let title = move || format!("{} · {}", td_string!(lang.get(), site_name), td_string!(lang.get(), course_heading));
     let next_lesson = move || {
         let p = progress.get();
@@ -107,6 +108,15 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                                     </p>
                                     {(total > 0).then(|| view! {
                                         <p class="course__quiz">{move || td!(lang.get(), quiz_score, right = right(), total = total)}</p>
+                                    })}
+                                    {(!lesson.predictions.is_empty()).then(|| {
+                                        let made = move || predictions.with(|p| lesson.predictions.iter().filter(|id| p.0.contains_key(**id)).count());
+                                        let total = lesson.predictions.len();
+                                        view! {
+                                            <p class="course__quiz course__predictions">
+                                                {move || crate::widgets::fill(td_string!(lang.get(), predict.made), &[("1", &made()), ("2", &total)])}
+                                            </p>
+                                        }
                                     })}
                                     <div
                                         class="meter"

@@ -5,6 +5,7 @@ use crate::layout::Shell;
 use crate::prefs::use_progress;
 use crate::routes::NotFound;
 use crate::widgets;
+use crate::widgets::predict::{self, Predict};
 use crate::widgets::quiz::Quiz;
 use leptos::ev;
 use leptos::prelude::*;
@@ -177,7 +178,11 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
                 Some(Ok(blocks)) => {
                     // Widgets this bundle does not carry: the page reloads into the bundle that does. If it already
                     // has (the deployment's files disagree), the lesson's text shows all the same, under a notice.
-                    let missing = blocks.iter().any(|b| matches!(b, lesson_format::Block::Widget { name, .. } if !widgets::available(name)));
+                    let missing = blocks.iter().any(|b| match b {
+                        lesson_format::Block::Widget { name, .. } => !widgets::available(name),
+                        lesson_format::Block::Predict(p) => !widgets::available(predict::widget_name(p.reveal)),
+                        _ => false,
+                    });
                     if missing && widgets::reload_for_bundle() {
                         return widgets::reloading(lang);
                     }
@@ -188,6 +193,12 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
                             lesson_format::Block::Html(html) => view! { <div class="prose" inner_html=*html></div> }.into_any(),
                             lesson_format::Block::Widget { name, .. } if !widgets::available(name) => ().into_any(),
                             lesson_format::Block::Widget { name, params } => widgets::mount_later(name, params, lang),
+                            lesson_format::Block::Predict(p) if !widgets::available(predict::widget_name(p.reveal)) => {
+                                ().into_any()
+                            }
+                            // Where the lesson asks it, before the text that explains the answer: built after the
+                            // text, in a task of its own, as a widget is.
+                            lesson_format::Block::Predict(data) => widgets::later(move || view! { <Predict data lang /> }),
                             lesson_format::Block::Quiz(quiz) => {
                                 question += 1;
                                 // After the text, in a task of its own: the questions end the lesson, far below the

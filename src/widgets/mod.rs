@@ -28,6 +28,7 @@ pub mod ddd_kinds;
 pub mod ddd_language;
 #[cfg(feature = "proxy")]
 pub mod proxy;
+pub mod predict;
 pub mod quiz;
 #[cfg(feature = "race")]
 pub mod race;

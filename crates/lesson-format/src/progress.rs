@@ -59,9 +59,51 @@ impl FromStr for Progress {
     }
 }
 
+/// The learner's predictions: prediction id to what they committed to (a choice's place among the options, or
+/// the number they typed), stored as `id:n,id:n` like [`Progress`] but with whole numbers of either sign.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Predictions(pub BTreeMap<String, i64>);
+
+/// The largest number a prediction may hold, either sign: beyond any answer the course asks for, and far from
+/// `i64`'s edges, so arithmetic on it cannot overflow.
+pub const MAX_PREDICTION: i64 = 1_000_000_000;
+
+impl fmt::Display for Predictions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+impl FromStr for Predictions {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let mut map = BTreeMap::new();
+        for part in s.split(',').filter(|p| !p.is_empty()) {
+            let (id, n) = part.split_once(':').ok_or(())?;
+            let n: i64 = n.parse().map_err(|_| ())?;
+            if n.abs() > MAX_PREDICTION || !valid_id(id) {
+                return Err(());
+            }
+            map.insert(id.to_string(), n);
+        }
+        Ok(Predictions(map))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn predictions_round_trip_and_reject_garbage() {
+        let p: Predictions = "lb-rr:2,lt-p99:-5".parse().unwrap();
+        assert_eq!(p.0.get("lt-p99"), Some(&-5));
+        assert_eq!(p.to_string(), "lb-rr:2,lt-p99:-5");
+        for bad in ["a", "a:x", "a:1000000001", "a:99999999999999999999", ":5", "a b:1"] {
+            assert!(bad.parse::<Predictions>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn progress_round_trips_and_rejects_garbage() {

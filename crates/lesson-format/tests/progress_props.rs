@@ -1,7 +1,7 @@
 //! The stored `id:n,id:n` map: any string parses or is refused (never a panic), and what the site writes
 //! reads back to the same map.
 
-use lesson_format::progress::{valid_id, Progress, MAX_ID_LEN};
+use lesson_format::progress::{valid_id, Predictions, Progress, MAX_ID_LEN, MAX_PREDICTION};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -26,6 +26,19 @@ proptest! {
         if let Ok(p) = s.parse::<Progress>() {
             prop_assert_eq!(p.to_string().parse::<Progress>(), Ok(p));
         }
+    }
+
+    #[test]
+    fn predictions_parse_or_are_refused_and_read_back(
+        s in "[a-z0-9:,\\-]{0,80}",
+        map in proptest::collection::btree_map("[a-z0-9-]{1,64}", -MAX_PREDICTION..=MAX_PREDICTION, 0..12),
+    ) {
+        if let Ok(p) = s.parse::<Predictions>() {
+            prop_assert_eq!(p.to_string().parse::<Predictions>(), Ok(p.clone()));
+            prop_assert!(p.0.values().all(|v| v.abs() <= MAX_PREDICTION));
+        }
+        let p = Predictions(map);
+        prop_assert_eq!(p.to_string().parse::<Predictions>(), Ok(p));
     }
 
     #[test]

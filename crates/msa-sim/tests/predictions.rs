@@ -44,9 +44,8 @@ fn answers_are_the_ones_the_lessons_explain() {
     // M/M/4 with 1 ms service: Erlang C gives a p99 response time of 6.9 ms at 80 % load and 23.6 ms at 95 %.
     assert_eq!(number("proxy.mmc-p99-095"), 24);
     assert_eq!(choice("proxy.saturation-failed"), "quarter");
-    // The read-then-write counter loses one of two increments; an atomic UPDATE re-reads after the wait; REPEATABLE
-    // READ refuses with 40001; PostgreSQL aborts the transfer whose deadlock_timeout fires first.
-    assert_eq!(number("race.lost-update-final"), 1);
+    // An atomic UPDATE re-reads the row after its wait; REPEATABLE READ refuses with 40001; PostgreSQL aborts the
+    // transfer whose deadlock_timeout fires first.
     assert_eq!(choice("race.atomic-second-write"), "fresh");
     assert_eq!(choice("race.repeatable-read-second"), "error");
     assert_eq!(choice("race.deadlock-victim"), "t1");

@@ -75,7 +75,6 @@ pub const REVEALS: &[(&str, Kind)] = &[
     ("proxy.shared-store-lost", Kind::Number),
     ("proxy.mmc-p99-095", Kind::Number),
     ("proxy.saturation-failed", Kind::Choice(proxy::FAILED_KEYS)),
-    ("race.lost-update-final", Kind::Number),
     ("race.atomic-second-write", Kind::Choice(race::WRITE_KEYS)),
     ("race.repeatable-read-second", Kind::Choice(race::WRITE_KEYS)),
     ("race.deadlock-victim", Kind::Choice(race::VICTIM_KEYS)),

@@ -12,7 +12,6 @@ pub const VICTIM_KEYS: &[&str] = &["t1", "t2", "both", "none"];
 
 pub fn reveal(name: &str) -> Option<Reveal> {
     let preset = match name {
-        "lost-update-final" => "lost-update",
         "atomic-second-write" => "atomic",
         "repeatable-read-second" => "repeatable-read",
         "deadlock-victim" => "deadlock",
@@ -22,7 +21,6 @@ pub fn reveal(name: &str) -> Option<Reveal> {
     let final_value = run.outcome().and_then(|o| o.final_values.first().copied()).unwrap_or(0);
     let failed = |t: usize| matches!(run.state().txns.get(t).and_then(|x| x.ending()), Some(Ending::Failed(_)));
     let answer = match name {
-        "lost-update-final" => Answer::Number(final_value),
         "deadlock-victim" => Answer::Choice(match (failed(0), failed(1)) {
             (true, false) => "t1",
             (false, true) => "t2",
