@@ -37,6 +37,8 @@ fn answers_are_the_ones_the_lessons_explain() {
     // Round robin counts requests: the slow server still gets a third; least_conn sends it fewer.
     assert_eq!(choice("proxy.rr-slow-share"), "third");
     assert_eq!(choice("proxy.least-conn-slow-share"), "less");
+    // ip_hash keys on 203.0.113 and 198.51.100 only; both networks happen to hash to 8001 (as real nginx does).
+    assert_eq!(choice("proxy.ip-hash-spread"), "one");
     // ip_hash sends s2's clients home to an empty s2 when it returns; a sticky cookie re-issued elsewhere does not.
     assert_eq!(choice("proxy.ip-hash-return"), "again");
     assert_eq!(choice("proxy.cookie-return"), "kept");
@@ -44,6 +46,18 @@ fn answers_are_the_ones_the_lessons_explain() {
     // M/M/4 with 1 ms service: Erlang C gives a p99 response time of 6.9 ms at 80 % load and 23.6 ms at 95 %.
     assert_eq!(number("proxy.mmc-p99-095"), 24);
     assert_eq!(choice("proxy.saturation-failed"), "quarter");
+    // Four M/M/1 queues at 80 %: p99 23.0 ms; one shared M/M/4 queue: 6.9 ms.
+    assert_eq!(choice("proxy.separate-queues-p99"), "three");
+    // A 10x catalog spike: 4 monolith instances of 2 GB against 10 small services (8,192 MB against 5,120).
+    assert_eq!(choice("arch.spike-memory"), "mono-more");
+    // A crashed payment stops only checkout; a hung one without a timeout takes order tracking down with it.
+    assert_eq!(choice("arch.crash-payment-msa"), "checkout");
+    assert_eq!(choice("arch.leak-payment-msa"), "checkout-track");
+    // The root refuses 94,000 + 24,000 won; the back door leaves the version at 4; with the version check
+    // Junho's save fails, he reloads and the root refuses his line.
+    assert_eq!(choice("ddd.limit-refusal"), "refused");
+    assert_eq!(choice("ddd.back-door-version"), "stays");
+    assert_eq!(choice("ddd.lunch-with-check"), "refused");
     // An atomic UPDATE re-reads the row after its wait; REPEATABLE READ refuses with 40001; PostgreSQL aborts the
     // transfer whose deadlock_timeout fires first.
     assert_eq!(choice("race.atomic-second-write"), "fresh");

@@ -20,6 +20,10 @@ fn run(reveal: &str) -> Option<Reveal> {
         ("proxy", name) => msa_sim::predict::proxy::reveal(name),
         #[cfg(feature = "race")]
         ("race", name) => msa_sim::predict::race::reveal(name),
+        #[cfg(feature = "arch")]
+        ("arch", name) => msa_sim::predict::arch::reveal(name),
+        #[cfg(feature = "ddd")]
+        ("ddd", name) => msa_sim::predict::ddd::reveal(name),
         _ => None,
     }
 }
@@ -38,6 +42,7 @@ pub fn widget_name(reveal: &str) -> &'static str {
 fn col_name(lang: Locale, c: Col) -> &'static str {
     match c {
         Col::Server => td_string!(lang, predict.col_server),
+        Col::Client => td_string!(lang, predict.col_client),
         Col::Requests => td_string!(lang, predict.col_requests),
         Col::Share => td_string!(lang, predict.col_share),
         Col::Busy => td_string!(lang, predict.col_busy),
@@ -51,7 +56,41 @@ fn col_name(lang: Locale, c: Col) -> &'static str {
         Col::Txn => td_string!(lang, predict.col_txn),
         Col::Sql => td_string!(lang, predict.col_sql),
         Col::Result => td_string!(lang, predict.col_result),
+        Col::Feature => td_string!(lang, predict.col_feature),
+        Col::Arch => td_string!(lang, predict.col_arch),
+        Col::MonolithPct => td_string!(lang, predict.col_monolith_pct),
+        Col::MsaPct => td_string!(lang, predict.col_msa_pct),
+        Col::Instances => td_string!(lang, predict.col_instances),
+        Col::MemoryMb => td_string!(lang, predict.col_memory_mb),
+        Col::P95Ms => td_string!(lang, predict.col_p95_ms),
+        Col::Queues => td_string!(lang, predict.col_queues),
+        Col::Command => td_string!(lang, predict.col_command),
+        Col::Version => td_string!(lang, predict.col_version),
+        Col::TotalWon => td_string!(lang, predict.col_total_won),
     }
+}
+
+/// A cell as the learner reads it: the core writes features, architectures and the story's people as keys, named
+/// here in the learner's language; every other cell (numbers, SQL, error codes) reads the same in both.
+fn cell(lang: Locale, c: Col, text: &str) -> String {
+    let named = match (c, text) {
+        (Col::Feature, "browse") => td_string!(lang, arch.f_browse),
+        (Col::Feature, "sign-in") => td_string!(lang, arch.f_signin),
+        (Col::Feature, "checkout") => td_string!(lang, arch.f_checkout),
+        (Col::Feature, "track") => td_string!(lang, arch.f_track),
+        (Col::Arch, "mono") => td_string!(lang, arch.arch_mono),
+        (Col::Arch, "msa") => td_string!(lang, arch.arch_msa),
+        (Col::Command, _) => {
+            for (key, name) in [("Mina:", td_string!(lang, predict.mina)), ("Junho:", td_string!(lang, predict.junho))] {
+                if let Some(rest) = text.strip_prefix(key) {
+                    return format!("{name}:{rest}");
+                }
+            }
+            return text.to_string();
+        }
+        _ => return text.to_string(),
+    };
+    named.to_string()
 }
 
 /// Whether a stored value is a prediction this block can hold: an option's place, or a number within its bounds.
@@ -265,7 +304,7 @@ fn result(data: &'static PredictData<'static>, lang: Locale, v: i64, r: &Reveal)
                 <tbody>
                     {r.rows.iter().enumerate().map(|(i, row)| view! {
                         <tr class:predict__mark=mark == Some(i)>
-                            {row.iter().map(|cell| view! { <td>{cell.clone()}</td> }).collect_view()}
+                            {row.iter().zip(&r.cols).map(|(text, c)| view! { <td>{cell(lang, *c, text)}</td> }).collect_view()}
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -1,11 +1,13 @@
 //! Predictions: the lessons ask the learner to commit to an answer before a reveal, then run the scenario here
 //! and show the prediction next to what happened. A reveal is named `<family>.<name>` (the family is the app's
-//! wasm bundle that computes it: [`proxy`], [`race`]); it returns the answer, computed from a run of the core,
+//! wasm bundle that computes it: [`proxy`], [`race`], [`arch`], [`ddd`]); it returns the answer, computed from a run of the core,
 //! never written by hand, and a small table of what the run did, the text twin of the result.
 //!
 //! The lessons' ```` ```predict ```` blocks name a reveal and list the keys of their options; a test
 //! (`tests/predictions.rs`) checks every block against [`REVEALS`] and that the core's answer is one of its keys.
 
+pub mod arch;
+pub mod ddd;
 pub mod proxy;
 pub mod race;
 
@@ -22,6 +24,8 @@ pub enum Answer {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Col {
     Server,
+    /// A client's IP address.
+    Client,
     /// Attempts the proxy sent to the server.
     Requests,
     /// Percent of all attempts.
@@ -44,8 +48,26 @@ pub enum Col {
     Txn,
     /// The SQL it ran.
     Sql,
-    /// What the statement saw or did: a value read or written, a wait, an error code.
+    /// What the statement or command saw or did: a value read or written, a wait, an error code, a refusal.
     Result,
+    /// A feature of the shop (`browse`, `sign-in`, `checkout`, `track`): the view names it.
+    Feature,
+    /// An architecture (`mono`, `msa`): the view names it.
+    Arch,
+    /// Availability in percent, on the monolith and on microservices.
+    MonolithPct,
+    MsaPct,
+    /// Instances of every deployable, in all.
+    Instances,
+    MemoryMb,
+    P95Ms,
+    /// A queueing setup (`M/M/1 x 4`).
+    Queues,
+    /// A command to the aggregate, or a step of a request.
+    Command,
+    /// The aggregate root's version.
+    Version,
+    TotalWon,
 }
 
 /// What a reveal returns: the answer and the table of the run behind it.
@@ -75,6 +97,14 @@ pub const REVEALS: &[(&str, Kind)] = &[
     ("proxy.shared-store-lost", Kind::Number),
     ("proxy.mmc-p99-095", Kind::Number),
     ("proxy.saturation-failed", Kind::Choice(proxy::FAILED_KEYS)),
+    ("proxy.separate-queues-p99", Kind::Choice(proxy::QUEUES_KEYS)),
+    ("proxy.ip-hash-spread", Kind::Choice(proxy::SPREAD_KEYS)),
+    ("arch.spike-memory", Kind::Choice(arch::MEMORY_KEYS)),
+    ("arch.crash-payment-msa", Kind::Choice(arch::STOPPED_KEYS)),
+    ("arch.leak-payment-msa", Kind::Choice(arch::STOPPED_KEYS)),
+    ("ddd.limit-refusal", Kind::Choice(ddd::LIMIT_KEYS)),
+    ("ddd.back-door-version", Kind::Choice(ddd::VERSION_KEYS)),
+    ("ddd.lunch-with-check", Kind::Choice(ddd::LUNCH_KEYS)),
     ("race.atomic-second-write", Kind::Choice(race::WRITE_KEYS)),
     ("race.repeatable-read-second", Kind::Choice(race::WRITE_KEYS)),
     ("race.deadlock-victim", Kind::Choice(race::VICTIM_KEYS)),
@@ -90,6 +120,8 @@ pub fn reveal(name: &str) -> Option<Reveal> {
     match name.split_once('.')? {
         ("proxy", n) => proxy::reveal(n),
         ("race", n) => race::reveal(n),
+        ("arch", n) => arch::reveal(n),
+        ("ddd", n) => ddd::reveal(n),
         _ => None,
     }
 }

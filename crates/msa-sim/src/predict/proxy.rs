@@ -10,6 +10,11 @@ use crate::time::SimTime;
 pub const SHARE_KEYS: &[&str] = &["less", "third", "more"];
 /// Whether the clients of a server that died lose their sessions again when it comes back.
 pub const RETURN_KEYS: &[&str] = &["again", "kept"];
+/// How much longer p99 is with a queue a server than with one shared queue: about the same, about three times,
+/// about ten times.
+pub const QUEUES_KEYS: &[&str] = &["same", "three", "ten"];
+/// How many servers four clients from two /24 networks land on under ip_hash.
+pub const SPREAD_KEYS: &[&str] = &["one", "two", "three"];
 /// How many requests fail when 400 requests/s meet 300/s of capacity.
 pub const FAILED_KEYS: &[&str] = &["none", "quarter", "half", "most"];
 
@@ -25,6 +30,8 @@ pub fn reveal(name: &str) -> Option<Reveal> {
         }
         "mmc-p99-095" => Some(mmc_p99()),
         "saturation-failed" => Some(saturation()),
+        "separate-queues-p99" => Some(separate_queues()),
+        "ip-hash-spread" => Some(ip_hash_spread()),
         _ => None,
     }
 }
@@ -123,6 +130,58 @@ fn mmc_p99() -> Reveal {
         rows.push(vec![format!("0.{load}"), format!("{:.1}", mean * 1e3), format!("{:.1}", p99 * 1e3)]);
     }
     Reveal { answer: Answer::Number(answer), cols: vec![Col::Load, Col::MeanMs, Col::P99Ms], rows, mark: Some(3) }
+}
+
+/// The clients of the ip_hash section (two from one office network, two from another) over 8001-8003, picked
+/// as nginx picks them (`msa-sim pick --algo ip-hash`).
+fn ip_hash_spread() -> Reveal {
+    use crate::proxy::balancer::{Algorithm, PeerParams, PickInput, Picker};
+    let servers: Vec<PeerParams> = (1..=3).map(|i| PeerParams::weighted(format!("127.0.0.1:800{i}"), 1)).collect();
+    let mut picker = Picker::new(Algorithm::IpHash, &servers, 1);
+    let clients: [[u8; 4]; 4] = [[203, 0, 113, 7], [203, 0, 113, 200], [198, 51, 100, 7], [198, 51, 100, 99]];
+    let mut used = Vec::new();
+    let rows = clients
+        .iter()
+        .map(|&ip| {
+            let at = picker.pick(PickInput { client_ip: ip, key: "/" });
+            if let Some(i) = at {
+                if !used.contains(&i) {
+                    used.push(i);
+                }
+            }
+            let server = at.map_or("502".to_string(), |i| format!("800{}", i + 1));
+            vec![format!("{}.{}.{}.{}", ip[0], ip[1], ip[2], ip[3]), server]
+        })
+        .collect();
+    let answer = match used.len() {
+        0 | 1 => "one",
+        2 => "two",
+        _ => "three",
+    };
+    Reveal { answer: Answer::Choice(answer), cols: vec![Col::Client, Col::Server], rows, mark: None }
+}
+
+/// Four single-worker servers at 80 % load (1 ms mean service): a queue each (random picking makes each an
+/// M/M/1, the `random-mm1` preset) against one shared queue (M/M/4, the `mmc` preset), from queueing theory.
+fn separate_queues() -> Reveal {
+    let (mu, lambda) = (1_000.0, 3_200.0);
+    let separate = (mmc_mean_s(1, mu, lambda / 4.0), mmc_quantile_s(1, mu, lambda / 4.0, 0.99));
+    let shared = (mmc_mean_s(4, mu, lambda), mmc_quantile_s(4, mu, lambda, 0.99));
+    let ratio = separate.1 / shared.1;
+    let answer = if ratio < 1.5 {
+        "same"
+    } else if ratio < 6.0 {
+        "three"
+    } else {
+        "ten"
+    };
+    let row = |name: &str, (mean, p99): (f64, f64)| vec![name.to_string(), format!("{:.1}", mean * 1e3), format!("{:.1}", p99 * 1e3)];
+    Reveal {
+        answer: Answer::Choice(answer),
+        cols: vec![Col::Queues, Col::MeanMs, Col::P99Ms],
+        rows: vec![row("M/M/1 × 4", separate), row("M/M/4", shared)],
+        mark: Some(0),
+    }
 }
 
 /// Erlang C: the probability that an arrival waits, for `c` servers and offered load `a = lambda / mu < c`.
