@@ -11,8 +11,10 @@
 //! - [`txn`]: transactions and row locks that behave as PostgreSQL 15 does.
 //! - [`arch`]: one shop run as a monolith, a modular monolith or microservices, on the proxy engine.
 //! - [`domain`]: DDD's `Order` aggregate and the DDD lesson's graded exercises.
+//! - [`challenge`]: goal-driven challenges over the widgets' shareable states, judged here.
 
 pub mod arch;
+pub mod challenge;
 pub mod domain;
 pub mod events;
 pub mod proxy;
