@@ -47,7 +47,7 @@ pub const FAIL_TIMEOUT_PROBE: Challenge = Challenge {
     solution: "faults=10000@s2:crash,25000@s2:revive&1.fail_timeout_s=13",
     best_size: 13,
     size_unit: SizeUnit::Seconds,
-    non_solution: "faults=10000@s2:crash,25000@s2:revive&1.fail_timeout_s=10",
+    non_solution: "faults=10000@s2:crash,25000@s2:revive&1.fail_timeout_s=12",
 };
 
 pub const BACKUP_TAKES_OVER: Challenge = Challenge {
