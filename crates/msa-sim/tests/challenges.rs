@@ -46,7 +46,7 @@ const PAIRS: &[(&str, &str, &str, &str)] = &[
         "2.backup=true&act=5000000@0:crash,5000000@2:crash",
         "s2 still serves: nginx never uses the backup",
     ),
-    ("lb-uneven-p99", "algo=peak-ewma&rate=180&2.speed=0.25", "algo=random&rate=180&2.speed=0.25", "random drowns s3"),
+    ("lb-uneven-p99", "algo=least-conn&rate=180&2.speed=0.25", "algo=random&rate=180&2.speed=0.25", "random drowns s3"),
     ("sessions-keep-by-algorithm", "algo=ip-hash&session=local", "algo=least-conn&session=local", "least_conn spreads"),
     (
         "sessions-ip-hash-loses-twice",
@@ -122,6 +122,30 @@ fn the_registry_covers_every_lesson_twice_with_stable_ids() {
     // Registry order is course order.
     let pos = |l: &str| lessons.iter().position(|x| *x == l).unwrap();
     assert!(CHALLENGES.windows(2).all(|w| pos(w[0].lesson) <= pos(w[1].lesson)));
+}
+
+#[test]
+fn every_challenge_has_a_title_goal_and_hint_in_both_languages() {
+    let mut keys = Vec::new();
+    for lang in ["en", "ko"] {
+        let path = format!("{}/../../locales/{lang}.json", env!("CARGO_MANIFEST_DIR"));
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let obj = v["challenges"].as_object().unwrap_or_else(|| panic!("{lang}: no challenges object"));
+        for c in CHALLENGES {
+            for part in ["title", "goal", "hint"] {
+                let k = format!("{}_{part}", c.text_key());
+                let t = obj.get(&k).and_then(|t| t.as_str()).unwrap_or_else(|| panic!("{lang}: {k} missing"));
+                assert!(t.trim().len() > 3, "{lang}: {k} is empty");
+                // Korean text is written in Hangul, not left in English.
+                if lang == "ko" {
+                    assert!(t.chars().any(|ch| ('가'..='힣').contains(&ch)), "{k}: {t}");
+                }
+            }
+        }
+        assert_eq!(obj.len(), CHALLENGES.len() * 3, "{lang}: no key for a challenge that does not exist");
+        keys.push(obj.keys().cloned().collect::<Vec<_>>());
+    }
+    assert_eq!(keys[0], keys[1], "the same keys in both files");
 }
 
 #[test]
@@ -310,6 +334,10 @@ fn the_fewest_and_largest_answers_are_checked_against_the_core() {
     // Hashing the client address or the session cookie keeps sessions too (two settings: not the shortest).
     let v = check("sessions-keep-by-algorithm", "algo=hash&hash_key=remote-addr&session=local").unwrap();
     assert!(v.solved && v.size == 2);
+    // Weights alone do it too (two settings), and so does peak-EWMA; round robin as it starts does not.
+    let v = check("lb-uneven-p99", "rate=180&0.weight=4&1.weight=4&2.speed=0.25").unwrap();
+    assert!(v.solved && v.size == 2, "{:?}", v.facts);
+    assert!(solved("lb-uneven-p99", "algo=peak-ewma&rate=180&2.speed=0.25"));
     // Down flags also hand traffic to the backup (nginx skips down primaries).
     assert!(solved("lb-backup-takes-over", "2.backup=true&act=1000000@0:down,1000000@1:down"));
 }

@@ -66,9 +66,9 @@ pub const UNEVEN_P99: Challenge = Challenge {
     family: Family::Proxy,
     lesson: "load-balancing",
     start: "rate=180&2.speed=0.25",
-    solution: "algo=peak-ewma&rate=180&2.speed=0.25",
-    best_size: 133,
-    size_unit: SizeUnit::Milliseconds,
+    solution: "algo=least-conn&rate=180&2.speed=0.25",
+    best_size: 1,
+    size_unit: SizeUnit::Settings,
     non_solution: "algo=random&rate=180&2.speed=0.25",
 };
 
@@ -343,8 +343,9 @@ pub(super) fn judge(id: &str, solution: &str) -> Judged {
                 Fact::Algorithm { name: cfg.algorithm.name() },
                 Fact::P99 { us, limit_us: UNEVEN_P99_LIMIT_US },
                 errors(&e),
+                Fact::SettingsChanged { count: changed.len() as u64 },
             ];
-            Ok((no_errors(&e) && us < UNEVEN_P99_LIMIT_US, us.div_ceil(1000), facts))
+            Ok((no_errors(&e) && us < UNEVEN_P99_LIMIT_US, changed.len() as u64, facts))
         }
         "sessions-keep-by-algorithm" => {
             let e = run(cfg.clone(), Vec::new(), &mut work, |_| {})?;
