@@ -60,7 +60,8 @@ fn run(args: Vec<OsString>) -> Result<ExitCode, UsageError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let [id, solution] = <[String; 2]>::try_from(free).map_err(|_| UsageError(format!("expected ID SOLUTION\n{USAGE}")))?;
+    let [id, solution] =
+        <[String; 2]>::try_from(free).map_err(|_| UsageError(format!("expected ID SOLUTION\n{USAGE}")))?;
     let v = check(&id, &solution).map_err(|e| UsageError(format!("{id}: {e}")))?;
     if json {
         let s = serde_json::to_string_pretty(&v).map_err(|e| UsageError(e.to_string()))?;
@@ -119,7 +120,10 @@ fn fact(f: &Fact) -> String {
             format!("requests sent to the dead {server} after it was first taken out: {attempts}")
         }
         Fact::LongerMeets { seconds, meets } => {
-            format!("with {seconds} s: {}", if *meets { "still reaches the dead server" } else { "no request reaches it" })
+            format!(
+                "with {seconds} s: {}",
+                if *meets { "still reaches the dead server" } else { "no request reaches it" }
+            )
         }
         Fact::Served { server, ok } => format!("{server} answered {ok} requests"),
         Fact::Actions { count } => format!("actions: {count}"),

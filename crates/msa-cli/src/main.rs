@@ -24,7 +24,8 @@ impl From<lexopt::Error> for UsageError {
     }
 }
 
-const USAGE: &str = "usage: msa-sim <pick|run|export|txn|challenge> [options]   (msa-sim <command> --help for its options)";
+const USAGE: &str =
+    "usage: msa-sim <pick|run|export|txn|challenge> [options]   (msa-sim <command> --help for its options)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);

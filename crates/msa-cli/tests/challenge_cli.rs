@@ -18,7 +18,12 @@ fn list_names_every_challenge_with_its_lesson_family_and_solution() {
     let out = stdout(&o);
     let lines: Vec<Vec<&str>> = out.lines().map(|l| l.split_whitespace().collect()).collect();
     assert_eq!(lines.len(), msa_sim::challenge::CHALLENGES.len());
-    assert!(lines.contains(&vec!["race-two-deadlock-victims", "race-conditions", "race", "deadlock_no-lock_3_12312312132"]));
+    assert!(lines.contains(&vec![
+        "race-two-deadlock-victims",
+        "race-conditions",
+        "race",
+        "deadlock_no-lock_3_12312312132"
+    ]));
     assert!(lines.contains(&vec!["lb-weights-5-of-7", "load-balancing", "proxy", "0.weight=5"]));
     assert!(lines.contains(&vec!["ddd-exact-limit", "ddd", "ddd", "a2x20.p"]));
     let o = msa_sim(&["challenge", "--list", "--json"]);

@@ -9,6 +9,18 @@ use msa_sim::proxy::playground::State;
 use msa_sim::txn::view::decode_url;
 use std::time::Instant;
 
+/// The saturation preset as the playground writes it.
+macro_rules! saturation {
+    () => {
+        concat!(
+            "rate=400&timeout_ms=5000",
+            "&0.max_fails=0&0.workers=2&0.queue_cap=50",
+            "&1.max_fails=0&1.workers=2&1.queue_cap=50",
+            "&2.max_fails=0&2.workers=2&2.queue_cap=50"
+        )
+    };
+}
+
 /// (id, a solution, a non-solution, what the non-solution misses).
 const PAIRS: &[(&str, &str, &str, &str)] = &[
     (
@@ -73,8 +85,8 @@ const PAIRS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "traffic-saturation-fewest-servers",
-        "servers=4&algo=least-conn&rate=400&timeout_ms=5000&0.max_fails=0&0.workers=2&0.queue_cap=50&1.max_fails=0&1.workers=2&1.queue_cap=50&2.max_fails=0&2.workers=2&2.queue_cap=50",
-        "servers=4&rate=400&timeout_ms=5000&0.max_fails=0&0.workers=2&0.queue_cap=50&1.max_fails=0&1.workers=2&1.queue_cap=50&2.max_fails=0&2.workers=2&2.queue_cap=50",
+        concat!("servers=4&algo=least-conn&", saturation!()),
+        concat!("servers=4&", saturation!()),
         "round robin keeps the three weak servers at 100% load: 503s",
     ),
 ];
@@ -157,7 +169,11 @@ fn states_are_the_widgets_own_canonical_links() {
                     let (cfg, run) = decode_url(s).unwrap();
                     let enc = cfg.encode(&run.schedule());
                     // A start may leave the (empty) schedule off.
-                    if enc.trim_end_matches('_') == s.trim_end_matches('_') { s.to_string() } else { enc }
+                    if enc.trim_end_matches('_') == s.trim_end_matches('_') {
+                        s.to_string()
+                    } else {
+                        enc
+                    }
                 }
                 Family::Proxy => State::from_query(s).unwrap().to_query(),
                 Family::Arch => Setup::from_query(s).unwrap().to_query(),
@@ -231,10 +247,8 @@ fn race_solutions_are_the_shortest_schedules() {
     while !two.is_empty() {
         for s in &two {
             let (_, run) = decode_url(&format!("deadlock_no-lock_2_{s}")).unwrap();
-            let victims = run.state().txns[..2]
-                .iter()
-                .filter(|t| t.saw_error(msa_sim::txn::SqlError::DeadlockDetected))
-                .count();
+            let victims =
+                run.state().txns[..2].iter().filter(|t| t.saw_error(msa_sim::txn::SqlError::DeadlockDetected)).count();
             assert!(victims <= 1, "two transfers: {s}");
         }
         two = two
@@ -279,7 +293,14 @@ fn weights_solution_has_the_smallest_total() {
         loop {
             if w.iter().sum::<u32>() < 7 {
                 let mut q = if n == 3 { String::new() } else { format!("servers={n}&") };
-                q.push_str(&w.iter().enumerate().filter(|(_, &x)| x != 1).map(|(i, x)| format!("{i}.weight={x}")).collect::<Vec<_>>().join("&"));
+                q.push_str(
+                    &w.iter()
+                        .enumerate()
+                        .filter(|(_, &x)| x != 1)
+                        .map(|(i, x)| format!("{i}.weight={x}"))
+                        .collect::<Vec<_>>()
+                        .join("&"),
+                );
                 assert!(!solved("lb-weights-5-of-7", q.trim_end_matches('&')), "{w:?}");
             }
             // Next vector (odometer over 1..=6).
@@ -301,17 +322,23 @@ fn weights_solution_has_the_smallest_total() {
 #[test]
 fn the_fewest_and_largest_answers_are_checked_against_the_core() {
     // One more backend than needed meets the latency goal but is not the fewest.
-    let v = check("traffic-p99-fewest-backends", "servers=6&algo=least-conn&duration_ms=10000&warmup_ms=2000&rate=900").unwrap();
+    let v = check("traffic-p99-fewest-backends", "servers=6&algo=least-conn&duration_ms=10000&warmup_ms=2000&rate=900")
+        .unwrap();
     assert!(!v.solved);
     assert!(v.facts.contains(&Fact::FewerMeets { backends: 5, algorithms: 8, meets: true }), "{:?}", v.facts);
     // Five with least_conn, random-two or peak-EWMA meet it; four meet it with no algorithm.
     for algo in ["random-two", "peak-ewma"] {
-        assert!(solved("traffic-p99-fewest-backends", &format!("servers=5&algo={algo}&duration_ms=10000&warmup_ms=2000&rate=900")));
+        assert!(solved(
+            "traffic-p99-fewest-backends",
+            &format!("servers=5&algo={algo}&duration_ms=10000&warmup_ms=2000&rate=900")
+        ));
     }
     // fail_timeout: 13 s is the last that lets a probe reach the dead s2 (crash at 10 s, back at 25 s, nginx's
     // whole-second clock: out through 10 + ft, probe at 11 + ft); the UI's one field sets every server.
     let ft = |s: u64| {
-        let q = format!("faults=10000@s2:crash,25000@s2:revive&0.fail_timeout_s={s}&1.fail_timeout_s={s}&2.fail_timeout_s={s}");
+        let q = format!(
+            "faults=10000@s2:crash,25000@s2:revive&0.fail_timeout_s={s}&1.fail_timeout_s={s}&2.fail_timeout_s={s}"
+        );
         check("lb-fail-timeout-probe", &q).unwrap()
     };
     assert!(ft(13).solved);
@@ -328,7 +355,8 @@ fn the_fewest_and_largest_answers_are_checked_against_the_core() {
     // A member schema change works too; the modular monolith owns its tables, so it is not "the monolith".
     assert!(solved("arch-schema-one-feature", "a:mono,b:msa,do:schema,m:member,g:none,x:10"));
     // Shared sessions keep them too, at 1 ms a request instead of 0.2 ms.
-    let v = check("sessions-survive-crash", "clients=200&session=shared&faults=10000@s2:crash,20000@s2:revive").unwrap();
+    let v =
+        check("sessions-survive-crash", "clients=200&session=shared&faults=10000@s2:crash,20000@s2:revive").unwrap();
     assert!(v.solved && v.size == 1_000);
     assert!(!solved("sessions-survive-crash", "clients=200&session=none&faults=10000@s2:crash,20000@s2:revive"));
     // Hashing the client address or the session cookie keeps sessions too (two settings: not the shortest).
@@ -359,7 +387,10 @@ fn bad_input_is_a_typed_error() {
     assert_eq!(fixed("lb-weights-5-of-7", "0.weight=5&rate=1000"), "rate");
     assert_eq!(fixed("lb-weights-5-of-7", "algo=random"), "algo");
     assert_eq!(fixed("lb-weights-5-of-7", "seed=7&0.weight=5"), "seed");
-    assert_eq!(fixed("traffic-p99-fewest-backends", "servers=5&duration_ms=100000&warmup_ms=2000&rate=900"), "duration_ms");
+    assert_eq!(
+        fixed("traffic-p99-fewest-backends", "servers=5&duration_ms=100000&warmup_ms=2000&rate=900"),
+        "duration_ms"
+    );
     assert_eq!(fixed("race-lose-two-updates", "lost-update_no-lock_2_12121212"), "clients");
     assert_eq!(fixed("race-lose-two-updates", "oversell"), "scenario");
     assert_eq!(fixed("race-optimistic-retry", "optimistic_for-update_2"), "strategy");
@@ -367,7 +398,10 @@ fn bad_input_is_a_typed_error() {
     assert_eq!(fixed("arch-contain-payment-hang", "a:mono,b:modular,do:leak,m:payment"), "b");
     // The widget raises the log for its own view: not a change.
     assert!(solved("lb-weights-5-of-7", "0.weight=5&log_capacity=200"));
-    assert_eq!(check("lb-weights-5-of-7", "0.weight=5&act=1000@add"), Err(ChallengeError::ActionNotAllowed { index: 0 }));
+    assert_eq!(
+        check("lb-weights-5-of-7", "0.weight=5&act=1000@add"),
+        Err(ChallengeError::ActionNotAllowed { index: 0 })
+    );
     assert_eq!(
         check("lb-backup-takes-over", "2.backup=true&act=1000@0:crash,2000@add"),
         Err(ChallengeError::ActionNotAllowed { index: 1 })
@@ -435,7 +469,11 @@ mod never_panics {
 
         #[test]
         fn scripts_round_trip_and_only_the_back_door_breaks_invariants(
-            s in "(a[0-4]x[0-9]{1,3}|b[0-4]x[0-9]{1,2}|r[0-9]|p|lunch-blind|lunch-checked)(\\.(a[0-4]x[0-9]{1,3}|b[0-4]x[0-9]{1,2}|r[0-9]|p|lunch-blind|lunch-checked)){0,12}") {
+            s in concat!(
+                "(a[0-4]x[0-9]{1,3}|b[0-4]x[0-9]{1,2}|r[0-9]|p|lunch-blind|lunch-checked)",
+                "(\\.(a[0-4]x[0-9]{1,3}|b[0-4]x[0-9]{1,2}|r[0-9]|p|lunch-blind|lunch-checked)){0,12}"
+            )
+        ) {
             let script = Script::decode(&s).unwrap();
             // Leading zeros are not kept ("a0x007" is "a0x7"): the script survives, not the spelling.
             prop_assert_eq!(Script::decode(&script.encode()), Ok(script.clone()));
@@ -446,7 +484,10 @@ mod never_panics {
         }
 
         #[test]
-        fn near_miss_arch_states(i in 0..CHALLENGES.len(), s in "(a|b|do|m|g|x|:|,|mono|msa|leak|spike|schema|[0-9]){0,30}") {
+        fn near_miss_arch_states(
+            i in 0..CHALLENGES.len(),
+            s in "(a|b|do|m|g|x|:|,|mono|msa|leak|spike|schema|[0-9]){0,30}"
+        ) {
             let _ = check(CHALLENGES[i].id, &s);
         }
     }
@@ -456,8 +497,13 @@ mod never_panics {
         #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
         #[test]
-        fn near_miss_proxy_states(i in 0..CHALLENGES.len(),
-            s in "(servers=|algo=|least-conn|ip-hash|0\\.weight=|1\\.fail_timeout_s=|session=jwt|&|act=|@|0:crash|[0-9]){0,16}") {
+        fn near_miss_proxy_states(
+            i in 0..CHALLENGES.len(),
+            s in concat!(
+                "(servers=|algo=|least-conn|ip-hash|0\\.weight=|1\\.fail_timeout_s=|session=jwt",
+                "|&|act=|@|0:crash|[0-9]){0,16}"
+            )
+        ) {
             let _ = check(CHALLENGES[i].id, &s);
         }
     }

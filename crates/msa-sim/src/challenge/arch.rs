@@ -147,8 +147,10 @@ pub(super) fn judge(id: &str, solution: &str) -> Judged {
             let (fm, fs) = if mono == 0 { (features(a), features(b)) } else { (features(b), features(a)) };
             let _ = msa;
             let names = |v: &[Feature]| v.iter().map(|f| f.name()).collect::<Vec<_>>();
-            let facts =
-                vec![Fact::Blast { arch: "mono", features: names(&fm) }, Fact::Blast { arch: "msa", features: names(&fs) }];
+            let facts = vec![
+                Fact::Blast { arch: "mono", features: names(&fm) },
+                Fact::Blast { arch: "msa", features: names(&fs) },
+            ];
             Ok((fm.len() >= 3 && fs.len() == 1, fs.len() as u64, facts))
         }
     }

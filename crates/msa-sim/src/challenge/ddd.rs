@@ -2,8 +2,8 @@
 //! on a fresh lesson order (credit limit 100,000 won). The size is the number of steps in the script.
 
 use super::{Challenge, ChallengeError, Fact, Family, Judged, SizeUnit};
-use crate::domain::order::{Status, Violation};
 use crate::domain::order::{team_lunch, RaceStep};
+use crate::domain::order::{Status, Violation};
 use crate::domain::script::{Replay, Script};
 
 const LESSON: &str = "ddd";

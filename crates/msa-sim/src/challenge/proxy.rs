@@ -116,15 +116,27 @@ pub const P99_FEWEST_BACKENDS: Challenge = Challenge {
     non_solution: "servers=5&duration_ms=10000&warmup_ms=2000&rate=900",
 };
 
+/// The saturation preset's query: 400 requests/s into three servers of 2 workers.
+macro_rules! saturation {
+    () => {
+        concat!(
+            "rate=400&timeout_ms=5000",
+            "&0.max_fails=0&0.workers=2&0.queue_cap=50",
+            "&1.max_fails=0&1.workers=2&1.queue_cap=50",
+            "&2.max_fails=0&2.workers=2&2.queue_cap=50"
+        )
+    };
+}
+
 pub const SATURATION_FEWEST_SERVERS: Challenge = Challenge {
     id: "traffic-saturation-fewest-servers",
     family: Family::Proxy,
     lesson: "large-traffic",
-    start: "rate=400&timeout_ms=5000&0.max_fails=0&0.workers=2&0.queue_cap=50&1.max_fails=0&1.workers=2&1.queue_cap=50&2.max_fails=0&2.workers=2&2.queue_cap=50",
-    solution: "servers=4&algo=least-conn&rate=400&timeout_ms=5000&0.max_fails=0&0.workers=2&0.queue_cap=50&1.max_fails=0&1.workers=2&1.queue_cap=50&2.max_fails=0&2.workers=2&2.queue_cap=50",
+    start: saturation!(),
+    solution: concat!("servers=4&algo=least-conn&", saturation!()),
     best_size: 4,
     size_unit: SizeUnit::Backends,
-    non_solution: "servers=4&rate=400&timeout_ms=5000&0.max_fails=0&0.workers=2&0.queue_cap=50&1.max_fails=0&1.workers=2&1.queue_cap=50&2.max_fails=0&2.workers=2&2.queue_cap=50",
+    non_solution: concat!("servers=4&", saturation!()),
 };
 
 /// Which learner actions a challenge takes.
@@ -333,7 +345,8 @@ pub(super) fn judge(id: &str, solution: &str) -> Judged {
             let e = run(cfg.clone(), st.actions, &mut work, |_| {})?;
             let backup = cfg.servers.iter().position(|s| s.backup).unwrap_or(2);
             let ok = e.metrics().backends.get(backup).map_or(0, |b| b.ok);
-            let facts = vec![Fact::Served { server: name_of(&cfg, backup), ok }, Fact::Actions { count: n }, errors(&e)];
+            let facts =
+                vec![Fact::Served { server: name_of(&cfg, backup), ok }, Fact::Actions { count: n }, errors(&e)];
             Ok((ok > 0, n, facts))
         }
         "lb-uneven-p99" => {
@@ -388,12 +401,11 @@ pub(super) fn judge(id: &str, solution: &str) -> Judged {
         }
         _ => {
             // The fewest servers: this many meet the goal, one fewer does not with any algorithm.
-            let meets = |e: &Engine| {
-                no_errors(e) && (id != "traffic-p99-fewest-backends" || p99(e) < P99_LIMIT_US)
-            };
+            let meets = |e: &Engine| no_errors(e) && (id != "traffic-p99-fewest-backends" || p99(e) < P99_LIMIT_US);
             let e = run(cfg.clone(), Vec::new(), &mut work, |_| {})?;
             let n = cfg.servers.len();
-            let mut facts = vec![Fact::Backends { count: n as u64 }, Fact::Algorithm { name: cfg.algorithm.name() }, errors(&e)];
+            let mut facts =
+                vec![Fact::Backends { count: n as u64 }, Fact::Algorithm { name: cfg.algorithm.name() }, errors(&e)];
             if id == "traffic-p99-fewest-backends" {
                 facts.push(Fact::P99 { us: p99(&e), limit_us: P99_LIMIT_US });
             }

@@ -81,7 +81,9 @@ fn fixed(id: &str) -> Fixed {
     match id {
         "race-lose-two-updates" => Fixed { scenario: "lost-update", strategy: None, clients: Some(3) },
         "race-sell-last-bowl-twice" => Fixed { scenario: "oversell", strategy: None, clients: None },
-        "race-optimistic-retry" => Fixed { scenario: "optimistic", strategy: Some(Strategy::Optimistic), clients: None },
+        "race-optimistic-retry" => {
+            Fixed { scenario: "optimistic", strategy: Some(Strategy::Optimistic), clients: None }
+        }
         "race-two-deadlock-victims" => Fixed { scenario: "deadlock", strategy: None, clients: Some(3) },
         _ => Fixed { scenario: "app-mutex", strategy: Some(Strategy::AppMutex), clients: None },
     }
@@ -154,10 +156,8 @@ pub(super) fn judge(id: &str, solution: &str) -> Judged {
 fn counter(run: &Run, facts: &mut Vec<Fact>) -> (i64, i64) {
     let st = run.state();
     let value = st.rows[0].committed.value;
-    let expected = run
-        .outcome()
-        .and_then(|o| o.expected_values.first().copied())
-        .unwrap_or_else(|| committed(run) as i64);
+    let expected =
+        run.outcome().and_then(|o| o.expected_values.first().copied()).unwrap_or_else(|| committed(run) as i64);
     let table = run.scenario.rows.first().map_or("counters", |r| r.table);
     facts.push(Fact::RowValue { table, value, expected });
     (value, expected)

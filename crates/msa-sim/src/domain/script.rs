@@ -80,7 +80,9 @@ impl fmt::Display for ScriptError {
         match self {
             ScriptError::TooLong { max, got } => write!(f, "{got} bytes, at most {max}"),
             ScriptError::TooManySteps { max } => write!(f, "at most {max} steps"),
-            ScriptError::BadStep { index } => write!(f, "step {index} is not aIxQ, rN, p, bIxQ, lunch-blind or lunch-checked"),
+            ScriptError::BadStep { index } => {
+                write!(f, "step {index} is not aIxQ, rN, p, bIxQ, lunch-blind or lunch-checked")
+            }
             ScriptError::NoSuchItem { index } => write!(f, "step {index} names no menu item"),
             ScriptError::BadQuantity { index } => write!(f, "step {index}: quantity above {MAX_TYPED_QTY}"),
         }
@@ -175,7 +177,8 @@ impl Script {
     /// Replays the script on a fresh lesson order.
     pub fn replay(&self) -> Replay {
         let mut order = Order::new(ORDER_ID, LESSON_LIMIT);
-        let mut r = Replay { order: Order::new(ORDER_ID, LESSON_LIMIT), refused: Vec::new(), back_door: 0, lunch: None };
+        let mut r =
+            Replay { order: Order::new(ORDER_ID, LESSON_LIMIT), refused: Vec::new(), back_door: 0, lunch: None };
         for (i, s) in self.0.iter().enumerate() {
             match *s {
                 Step::Root { command } => {
@@ -200,7 +203,8 @@ impl Script {
 }
 
 /// The widget's team-lunch race: Mina adds a drink, Junho fried dumplings, to the lesson's 94,000-won order.
-pub const LUNCH_ADDS: [Command; 2] = [Command::AddLine { item: 3, quantity: 1 }, Command::AddLine { item: 2, quantity: 1 }];
+pub const LUNCH_ADDS: [Command; 2] =
+    [Command::AddLine { item: 3, quantity: 1 }, Command::AddLine { item: 2, quantity: 1 }];
 
 /// The last team-lunch race of a script.
 #[derive(Clone, Debug, PartialEq, Eq)]
