@@ -376,7 +376,10 @@ fn bad_input_is_a_typed_error() {
     assert!(matches!(check("race-optimistic-retry", "optimistic_optimistic_2_1x"), Err(ChallengeError::Race { .. })));
     assert!(matches!(check("lb-weights-5-of-7", "0.weight=%zz"), Err(ChallengeError::Proxy { .. })));
     assert!(matches!(check("lb-weights-5-of-7", "0.weight=0"), Err(ChallengeError::Proxy { .. })));
-    assert!(matches!(check("arch-spike-scale-out", "x:99"), Err(ChallengeError::Arch { .. })));
+    assert_eq!(
+        check("arch-spike-scale-out", "x:99"),
+        Err(ChallengeError::Arch { error: msa_sim::arch::SetupError::SpikeOutOfRange { min: 2, max: 20, got: 99 } })
+    );
     assert!(matches!(check("ddd-exact-limit", "a9x1"), Err(ChallengeError::Ddd { .. })));
     assert!(matches!(check("ddd-exact-limit", "zz"), Err(ChallengeError::Ddd { .. })));
     let fixed = |id: &str, s: &str| match check(id, s) {
@@ -418,6 +421,8 @@ fn bad_input_is_a_typed_error() {
     // Errors serialize with a kind, for the view.
     let e = serde_json::to_string(&ChallengeError::Fixed { setting: "rate".into() }).unwrap();
     assert_eq!(e, r#"{"kind":"fixed","setting":"rate"}"#);
+    let e = serde_json::to_string(&check("arch-spike-scale-out", "a:msa,b:msa").unwrap_err()).unwrap();
+    assert_eq!(e, r#"{"kind":"arch","error":"the two sides must be different architectures"}"#);
 }
 
 #[test]

@@ -60,7 +60,7 @@ fn side_of(s: &Setup, want: &[Arch]) -> Result<usize, ChallengeError> {
 }
 
 fn run(s: Setup) -> Result<Comparison, ChallengeError> {
-    Ok(Comparison::new(s).map_err(|e| ChallengeError::Arch { error: e.to_string() })?.run())
+    Ok(Comparison::new(s).map_err(|error| ChallengeError::Arch { error })?.run())
 }
 
 fn sides(c: &Comparison) -> Result<[&Side; 2], ChallengeError> {
@@ -90,7 +90,7 @@ fn app_instances(side: &Side) -> u64 {
 }
 
 pub(super) fn judge(id: &str, solution: &str) -> Judged {
-    let s = Setup::from_query(solution).map_err(|e| ChallengeError::Arch { error: e.to_string() })?;
+    let s = Setup::from_query(solution).map_err(|error| ChallengeError::Arch { error })?;
     match id {
         "arch-contain-payment-hang" => {
             if s.action != Action::Leak {

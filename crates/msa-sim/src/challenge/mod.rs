@@ -203,8 +203,12 @@ pub enum ChallengeError {
     Race { error: crate::txn::view::UrlError },
     /// The proxy link does not decode (see [`crate::proxy::playground::StateError`]).
     Proxy { error: crate::proxy::playground::StateError },
-    /// The architecture state does not decode (its `Display`: the text of [`crate::arch::query::SetupError`]).
-    Arch { error: String },
+    /// The architecture state does not decode (serialized as the error's English text; the view translates the
+    /// typed [`crate::arch::SetupError`] as the arch widget does).
+    Arch {
+        #[serde(serialize_with = "as_text")]
+        error: crate::arch::SetupError,
+    },
     /// The DDD script does not decode.
     Ddd { error: crate::domain::script::ScriptError },
     /// The state changes something the challenge keeps as it is: the setting's name (a `--set` key such as
@@ -238,6 +242,10 @@ impl fmt::Display for ChallengeError {
 }
 
 impl std::error::Error for ChallengeError {}
+
+fn as_text<T: fmt::Display, S: serde::Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
 
 /// Every challenge, by lesson in course order.
 pub const CHALLENGES: &[Challenge] = &[
