@@ -5,9 +5,11 @@
 //! msa-sim run     --scenario ... [--json]       a whole reverse-proxy simulation and its summary
 //! msa-sim export  --scenario ...                the nginx (and HAProxy) configuration of a scenario
 //! msa-sim txn     --scenario ... [--explore]    transactions and locks, step by step or every schedule
+//! msa-sim challenge ID SOLUTION                 is a widget state a challenge's solution (exit 0 / 1)
 //! ```
 //! Bad arguments print a clear message and exit with code 2; nothing here panics on input.
 
+mod challenge_cmd;
 mod proxy_cmd;
 mod txn_cmd;
 
@@ -22,7 +24,8 @@ impl From<lexopt::Error> for UsageError {
     }
 }
 
-const USAGE: &str = "usage: msa-sim <pick|run|export|txn> [options]   (msa-sim <command> --help for its options)";
+const USAGE: &str =
+    "usage: msa-sim <pick|run|export|txn|challenge> [options]   (msa-sim <command> --help for its options)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
@@ -36,6 +39,8 @@ fn main() -> ExitCode {
         Some("run") => proxy_cmd::run(rest),
         Some("export") => proxy_cmd::export(rest),
         Some("txn") => txn_cmd::txn(rest),
+        // Its own exit codes: 1 means "not solved", not an error.
+        Some("challenge") => return challenge_cmd::challenge(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

@@ -12,8 +12,10 @@
 //! - [`arch`]: one shop run as a monolith, a modular monolith or microservices, on the proxy engine.
 //! - [`domain`]: DDD's `Order` aggregate and the DDD lesson's graded exercises.
 //! - [`predict`]: the answers to the lessons' predictions, computed by running the scenarios above.
+//! - [`challenge`]: goal-driven challenges over the widgets' shareable states, judged here.
 
 pub mod arch;
+pub mod challenge;
 pub mod domain;
 pub mod events;
 pub mod predict;

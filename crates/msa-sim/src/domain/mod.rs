@@ -6,6 +6,9 @@
 //!   version check. A back door ([`order::Order::bypass_add_line`]) shows what code that skips the root does.
 //! - [`exercises`]: item ids, choices and answers of the sorting and matching exercises, their grading, and
 //!   the compact answer string a page stores (decoding never panics; anything malformed is refused).
+//! - [`script`]: the aggregate widget's state as a shareable script of the learner's commands (for links and
+//!   the challenges).
 
 pub mod exercises;
 pub mod order;
+pub mod script;
