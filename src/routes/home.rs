@@ -113,7 +113,7 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                                         let made = move || predictions.with(|p| lesson.predictions.iter().filter(|id| p.0.contains_key(**id)).count());
                                         let total = lesson.predictions.len();
                                         view! {
-                                            <p class="course__quiz course__predictions">
+                                            <p class="course__predictions">
                                                 {move || crate::widgets::fill(td_string!(lang.get(), predict.made), &[("1", &made()), ("2", &total)])}
                                             </p>
                                         }

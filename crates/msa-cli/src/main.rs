@@ -6,10 +6,12 @@
 //! msa-sim export  --scenario ...                the nginx (and HAProxy) configuration of a scenario
 //! msa-sim txn     --scenario ... [--explore]    transactions and locks, step by step or every schedule
 //! msa-sim challenge ID SOLUTION                 is a widget state a challenge's solution (exit 0 / 1)
+//! msa-sim predict   [--list | NAME] [--json]    the answer to a lesson's prediction and the run behind it
 //! ```
 //! Bad arguments print a clear message and exit with code 2; nothing here panics on input.
 
 mod challenge_cmd;
+mod predict_cmd;
 mod proxy_cmd;
 mod txn_cmd;
 
@@ -25,7 +27,7 @@ impl From<lexopt::Error> for UsageError {
 }
 
 const USAGE: &str =
-    "usage: msa-sim <pick|run|export|txn|challenge> [options]   (msa-sim <command> --help for its options)";
+    "usage: msa-sim <pick|run|export|txn|challenge|predict> [options]   (msa-sim <command> --help for its options)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Some("run") => proxy_cmd::run(rest),
         Some("export") => proxy_cmd::export(rest),
         Some("txn") => txn_cmd::txn(rest),
+        Some("predict") => predict_cmd::predict(rest),
         // Its own exit codes: 1 means "not solved", not an error.
         Some("challenge") => return challenge_cmd::challenge(rest),
         Some("-h" | "--help" | "help") => {

@@ -180,12 +180,13 @@ pub fn Predict(
         PredictAnswer::Choice(options) => options
             .iter()
             .enumerate()
-            .map(|(i, (_, text))| {
+            .map(|(i, (key, text))| {
                 let is_on = move || saved().map(|v| v as usize).or(chosen.get()) == Some(i);
                 view! {
                     <label class="quiz__option">
                         <input
                             type="radio"
+                            value=*key
                             id=(i == 0).then(|| input_id.clone())
                             name=ids.clone()
                             prop:checked=is_on
@@ -234,7 +235,7 @@ pub fn Predict(
 
     let labelled_by = question_id.clone();
     view! {
-        <section class="quiz predict" aria-labelledby=labelled_by data-predict=data.id>
+        <section class="quiz predict" aria-labelledby=labelled_by data-predict=data.id data-reveal=data.reveal>
             <fieldset class="quiz__fieldset" disabled=move || saved().is_some()>
                 <legend id=question_id class="quiz__legend">
                     <span class="quiz__number">{td_string!(lang, predict.label)}</span>

@@ -11,8 +11,11 @@ pub mod ddd;
 pub mod proxy;
 pub mod race;
 
+use serde::Serialize;
+
 /// The answer a reveal computes.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Answer {
     /// The key of the option that came true.
     Choice(&'static str),
@@ -21,7 +24,8 @@ pub enum Answer {
 }
 
 /// What a table column holds; the view names it in the learner's language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Col {
     Server,
     /// A client's IP address.
@@ -71,7 +75,7 @@ pub enum Col {
 }
 
 /// What a reveal returns: the answer and the table of the run behind it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Reveal {
     pub answer: Answer,
     pub cols: Vec<Col>,
