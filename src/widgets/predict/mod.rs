@@ -80,6 +80,12 @@ fn cell(lang: Locale, c: Col, text: &str) -> String {
         (Col::Feature, "track") => td_string!(lang, arch.f_track),
         (Col::Arch, "mono") => td_string!(lang, arch.arch_mono),
         (Col::Arch, "msa") => td_string!(lang, arch.arch_msa),
+        // The race steps' words between the SQL and the codes: a wait and a resumption.
+        (Col::Result, _) => {
+            return text
+                .replace("waits for ", &format!("{} ", td_string!(lang, predict.waits_for)))
+                .replace("resumes", td_string!(lang, predict.resumes));
+        }
         (Col::Command, _) => {
             for (key, name) in [("Mina:", td_string!(lang, predict.mina)), ("Junho:", td_string!(lang, predict.junho))] {
                 if let Some(rest) = text.strip_prefix(key) {
