@@ -21,8 +21,8 @@
 //! ```
 //!
 //! Layout: the line [`MAGIC`], then blocks separated by RS (U+001E), each block's fields separated by US
-//! (U+001F). A block is `H␟html`, `W␟name␟key=value…` or `Q␟id␟question` followed by `text␟1|0␟why` for each
-//! option. Neither separator may occur in the content ([`encode`] refuses it).
+//! (U+001F). A block is `H␟html`, `W␟name␟key=value…`, `Q␟id␟question` followed by `text␟1|0␟why` for each
+//! option, or `P␟id␟reveal␟question␟why` followed by `C` and `key␟text` for each option, or by `N␟unit␟min␟max`. Neither separator may occur in the content ([`encode`] refuses it).
 
 use std::fmt;
 
@@ -42,6 +42,30 @@ pub enum Block<'a> {
     /// A widget directive: the component's name and its settings in the order written.
     Widget { name: &'a str, params: Vec<(&'a str, &'a str)> },
     Quiz(Quiz<'a>),
+    Predict(Predict<'a>),
+}
+
+/// A prediction: the learner commits to an answer, then the simulation core's reveal `reveal` computes what
+/// happens (the content marks no answer right).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Predict<'a> {
+    /// The same in every language: the prediction is stored under it.
+    pub id: &'a str,
+    /// `<family>.<name>`, a reveal of `msa_sim::predict`.
+    pub reveal: &'a str,
+    /// Inline HTML.
+    pub question: &'a str,
+    /// Inline HTML, shown with the result.
+    pub why: &'a str,
+    pub answer: PredictAnswer<'a>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PredictAnswer<'a> {
+    /// (key the core answers with, inline HTML).
+    Choice(Vec<(&'a str, &'a str)>),
+    /// A whole number in `unit`, from `min` to `max`.
+    Number { unit: &'a str, min: i64, max: i64 },
 }
 
 /// A question: exactly one option is right, and every option explains itself.
@@ -113,6 +137,22 @@ pub fn encode(blocks: &[Block]) -> Result<String, EncodeError> {
                     fields.extend([o.text, if o.correct { "1" } else { "0" }, o.why]);
                 }
             }
+            Block::Predict(p) => {
+                fields.extend(["P", p.id, p.reveal, p.question, p.why]);
+                match &p.answer {
+                    PredictAnswer::Choice(options) => {
+                        fields.push("C");
+                        for (k, t) in options {
+                            fields.extend([*k, *t]);
+                        }
+                    }
+                    PredictAnswer::Number { unit, min, max } => {
+                        kv = vec![min.to_string(), max.to_string()];
+                        fields.extend(["N", unit]);
+                        fields.extend(kv.iter().map(String::as_str));
+                    }
+                }
+            }
         }
         push_record(&mut out, i, &fields)?;
     }
@@ -173,6 +213,22 @@ pub fn decode(text: &str) -> Result<Vec<Block<'_>>, DecodeError> {
                         return Err(bad);
                     }
                     Ok(Block::Quiz(Quiz { id, question, options }))
+                }
+                (Some("P"), Some(id)) => {
+                    let (Some(reveal), Some(question), Some(why)) = (f.next(), f.next(), f.next()) else {
+                        return Err(bad);
+                    };
+                    let answer = match (f.next(), f.collect::<Vec<&str>>().as_slice()) {
+                        (Some("C"), rest) if !rest.is_empty() && rest.len() % 2 == 0 => {
+                            PredictAnswer::Choice(rest.chunks(2).map(|c| (c[0], c[1])).collect())
+                        }
+                        (Some("N"), [unit, min, max]) => match (min.parse::<i64>(), max.parse::<i64>()) {
+                            (Ok(min), Ok(max)) if min < max => PredictAnswer::Number { unit, min, max },
+                            _ => return Err(bad),
+                        },
+                        _ => return Err(bad),
+                    };
+                    Ok(Block::Predict(Predict { id, reveal, question, why, answer }))
                 }
                 _ => Err(bad),
             }
@@ -270,6 +326,20 @@ mod tests {
                 Block::Html(&html),
                 Block::Widget { name: &name, params },
                 Block::Quiz(Quiz { id: "q", question: &html, options }),
+                Block::Predict(Predict {
+                    id: "p",
+                    reveal: "proxy.x",
+                    question: &html,
+                    why: &name,
+                    answer: PredictAnswer::Choice(texts.iter().map(|(t, w)| (t.as_str(), w.as_str())).collect()),
+                }),
+                Block::Predict(Predict {
+                    id: "n",
+                    reveal: "race.y",
+                    question: &name,
+                    why: &html,
+                    answer: PredictAnswer::Number { unit: &name, min: -(right as i64), max: 1 + right as i64 },
+                }),
             ];
             let wire = encode(&blocks).unwrap();
             prop_assert_eq!(&decode(&wire).unwrap(), &blocks);

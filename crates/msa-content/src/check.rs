@@ -114,6 +114,24 @@ fn compare_translations(root: &Path, langs: &[Lesson]) -> Vec<ContentError> {
                     ],
                     q.line,
                 )),
+                // A prediction by its id, its reveal and its option keys (or unit bounds): the same question.
+                Block::Predict(p) => Some((
+                    "predict".to_string(),
+                    vec![
+                        ("id".to_string(), p.id.clone()),
+                        ("reveal".to_string(), p.reveal.clone()),
+                        (
+                            "answer".to_string(),
+                            match &p.answer {
+                                crate::PredictAnswer::Choice(o) => {
+                                    o.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(",")
+                                }
+                                crate::PredictAnswer::Number { min, max, .. } => format!("number {min}..{max}"),
+                            },
+                        ),
+                    ],
+                    p.line,
+                )),
                 Block::Html(_) => None,
             })
             .collect::<Vec<_>>()

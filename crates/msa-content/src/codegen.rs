@@ -25,6 +25,14 @@ pub fn to_rust(site: &Site) -> String {
                 }
             }
         }
+        out.push_str("],\n        predictions: &[");
+        if let Some(first) = set.langs.first() {
+            for b in &first.blocks {
+                if let Block::Predict(p) = b {
+                    let _ = write!(out, "{:?}, ", p.id);
+                }
+            }
+        }
         out.push_str("],\n        texts: [\n");
         for l in &set.langs {
             let _ = writeln!(
@@ -66,6 +74,20 @@ pub fn bodies(site: &Site) -> Result<Vec<(String, String, String)>, String> {
                             .iter()
                             .map(|o| lesson_format::QuizOption { text: &o.text, correct: o.correct, why: &o.why })
                             .collect(),
+                    }),
+                    Block::Predict(p) => lesson_format::Block::Predict(lesson_format::Predict {
+                        id: &p.id,
+                        reveal: &p.reveal,
+                        question: &p.question,
+                        why: &p.why,
+                        answer: match &p.answer {
+                            crate::PredictAnswer::Choice(o) => lesson_format::PredictAnswer::Choice(
+                                o.iter().map(|(k, t)| (k.as_str(), t.as_str())).collect(),
+                            ),
+                            crate::PredictAnswer::Number { unit, min, max } => {
+                                lesson_format::PredictAnswer::Number { unit, min: *min, max: *max }
+                            }
+                        },
                     }),
                 })
                 .collect();

@@ -95,6 +95,9 @@ pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result
                 let kind = info.trim().strip_prefix("aside").unwrap_or_default().trim().to_string();
                 fence = Some((Fence::Aside(kind), String::new(), line));
             }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "predict" => {
+                fence = Some((Fence::Predict, String::new(), line));
+            }
             Event::Text(text) if fence.is_some() => {
                 if let Some((_, body, _)) = fence.as_mut() {
                     body.push_str(&text);
@@ -113,6 +116,7 @@ pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result
                 }
                 let block = match what {
                     Fence::Quiz => quiz::parse_quiz(&text, line + 1).map(Block::Quiz),
+                    Fence::Predict => crate::predict::parse_predict(&text, line + 1).map(Block::Predict),
                     Fence::Widget(name) => parse_widget(&name, &text, line, known.widgets).map(Block::Widget),
                     // An aside is prose: its HTML joins the prose around it, so the static copy and the app show it
                     // alike, and it needs no script to open (a native <details>).
@@ -295,10 +299,11 @@ fn is_aside(info: &str) -> bool {
     info == "aside" || info.starts_with("aside ")
 }
 
-/// The fenced blocks that are not code: a widget (by name), a question, an aside (by kind).
+/// The fenced blocks that are not code: a widget (by name), a question, a prediction, an aside (by kind).
 enum Fence {
     Widget(String),
     Quiz,
+    Predict,
     Aside(String),
 }
 
@@ -307,6 +312,7 @@ impl Fence {
         match self {
             Fence::Widget(n) => format!("widget {n}"),
             Fence::Quiz => "quiz".into(),
+            Fence::Predict => "predict".into(),
             Fence::Aside(k) => format!("aside {k}"),
         }
     }
@@ -472,6 +478,9 @@ fn parse_widget(
     line: usize,
     widgets: &[WidgetSpec],
 ) -> Result<Widget, Vec<(usize, String)>> {
+    if name.starts_with("predict-") {
+        return Err(vec![(line, format!("`{name}` stands for ```predict blocks; write the prediction as one"))]);
+    }
     let Some(spec) = widgets.iter().find(|w| w.name == name) else {
         let known: Vec<&str> = widgets.iter().map(|w| w.name).collect();
         let known = if known.is_empty() { "none yet".to_string() } else { known.join(", ") };

@@ -30,6 +30,7 @@ mod check;
 mod codegen;
 mod glossary;
 mod lesson;
+mod predict;
 mod quiz;
 mod reading;
 mod summary;
@@ -39,6 +40,7 @@ pub use reading::{estimate, Estimate};
 pub use codegen::{bodies, glossaries, to_rust};
 pub use glossary::parse_glossary;
 pub use lesson::parse_lesson;
+pub use predict::parse_predict;
 pub use quiz::parse_quiz;
 pub use summary::parse_summary;
 
@@ -114,6 +116,52 @@ pub enum Block {
     Html(String),
     Widget(Widget),
     Quiz(Quiz),
+    Predict(Predict),
+}
+
+/// A prediction asked before a reveal: the learner commits to an option or a number, then the simulation core
+/// runs the scenario named by `reveal` and the page shows the prediction next to what happened. Unlike a quiz,
+/// the content does not say which answer is right: the core computes it (so the text and the simulator cannot
+/// disagree; a test checks that the core's answer is one of the options).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Predict {
+    /// Stable across languages: the prediction is stored under it.
+    pub id: String,
+    /// `<family>.<name>`: a reveal of `msa_sim::predict` (the family is a bundle of [`BUNDLES`]).
+    pub reveal: String,
+    /// Inline HTML.
+    pub question: String,
+    pub answer: PredictAnswer,
+    /// Why it comes out as it does (inline HTML), shown with the result.
+    pub why: String,
+    pub line: usize,
+}
+
+/// What the learner commits to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PredictAnswer {
+    /// One of these options: (key the core answers with, inline HTML).
+    Choice(Vec<(String, String)>),
+    /// A whole number in `unit` (plain text, e.g. `ms`), from `min` to `max`.
+    Number { unit: String, min: i64, max: i64 },
+}
+
+impl Predict {
+    /// The family of its reveal: the bundle that computes it.
+    pub fn family(&self) -> &str {
+        self.reveal.split_once('.').map_or("", |(f, _)| f)
+    }
+
+    /// The name of the pseudo-widget standing for this block in [`WIDGETS`] (`predict-<family>`), so a page's
+    /// bundle counts its predictions as it counts its widgets.
+    pub fn widget_name(&self) -> &'static str {
+        match self.family() {
+            "proxy" => "predict-proxy",
+            "race" => "predict-race",
+            "arch" => "predict-arch",
+            _ => "predict-ddd",
+        }
+    }
 }
 
 /// A question checked in the page: exactly one option is right, and every option explains itself.
@@ -209,6 +257,7 @@ impl Lesson {
     pub fn widget_names(&self) -> impl Iterator<Item = &str> {
         self.blocks.iter().filter_map(|b| match b {
             Block::Widget(w) => Some(w.name.as_str()),
+            Block::Predict(p) => Some(p.widget_name()),
             _ => None,
         })
     }
@@ -325,6 +374,11 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec { name: "ddd-contexts", keys: &[], lab: false, bundle: "ddd" },
     WidgetSpec { name: "ddd-aggregate", keys: &[], lab: false, bundle: "ddd" },
     WidgetSpec { name: "ddd-language", keys: &[], lab: false, bundle: "ddd" },
+    // ```predict blocks, by the family of their reveal (see `Predict::widget_name`): not written as directives.
+    WidgetSpec { name: "predict-proxy", keys: &[], lab: false, bundle: "proxy" },
+    WidgetSpec { name: "predict-race", keys: &[], lab: false, bundle: "race" },
+    WidgetSpec { name: "predict-arch", keys: &[], lab: false, bundle: "arch" },
+    WidgetSpec { name: "predict-ddd", keys: &[], lab: false, bundle: "ddd" },
 ];
 
 /// The reverse-proxy playground's presets: the names of `msa_sim::proxy::PRESETS` (a test checks they agree).

@@ -97,7 +97,7 @@ pub fn parse_quiz(body: &str, first_line: usize) -> Result<Quiz, Vec<(usize, Str
 
 /// One line of inline Markdown as HTML, without the paragraph around it. Links, images and raw HTML are refused:
 /// a question is read in place, not followed elsewhere.
-fn render_inline(text: &str) -> Result<String, String> {
+pub(crate) fn render_inline(text: &str) -> Result<String, String> {
     let events: Vec<Event> = Parser::new(text)
         .filter(|e| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(pulldown_cmark::TagEnd::Paragraph)))
         .collect();

@@ -13,12 +13,13 @@
 //!   six graded picks, a crash clicked and watched), each about three to five steps of 20 to 30 seconds; its labels
 //!   and its result table are read as part of the task, so they are not counted again.
 //! - A question: its text, its options and the right option's explanation are read as prose, plus 20 seconds to
-//!   think before answering.
+//!   think before answering. A prediction (```` ```predict ````) counts the same: its question, options and
+//!   explanation as prose, 20 seconds to commit to an answer (its result table is read with the explanation).
 //!
 //! The boxes closed by default (asides, see [`crate::Aside`]) are left out of the estimate: the lesson's main line
 //! reads without them, and they are counted apart ([`Estimate::aside_minutes`]).
 
-use crate::{Block, Lesson};
+use crate::{Block, Lesson, PredictAnswer};
 
 pub const ENGLISH_WORDS_PER_MIN: f64 = 230.0;
 pub const HANGUL_SYLLABLES_PER_MIN: f64 = 500.0;
@@ -37,6 +38,8 @@ pub struct Estimate {
     pub code_words: usize,
     pub widgets: usize,
     pub questions: usize,
+    /// Predictions (```` ```predict ```` blocks).
+    pub predictions: usize,
     /// The whole estimate, main line only.
     pub minutes: f64,
     /// What the asides add for a reader who opens them all.
@@ -62,7 +65,7 @@ impl Counts {
 pub fn estimate(lesson: &Lesson) -> Estimate {
     let mut main = Counts::default();
     let mut asides = Counts::default();
-    let (mut widgets, mut questions) = (0, 0);
+    let (mut widgets, mut questions, mut predictions) = (0, 0, 0);
     for block in &lesson.blocks {
         match block {
             Block::Html(html) => {
@@ -73,6 +76,16 @@ pub fn estimate(lesson: &Lesson) -> Estimate {
                 }
             }
             Block::Widget(_) => widgets += 1,
+            Block::Predict(p) => {
+                predictions += 1;
+                count_text(&strip_tags(&p.question), &mut main);
+                if let PredictAnswer::Choice(options) = &p.answer {
+                    for (_, text) in options {
+                        count_text(&strip_tags(text), &mut main);
+                    }
+                }
+                count_text(&strip_tags(&p.why), &mut main);
+            }
             Block::Quiz(q) => {
                 questions += 1;
                 count_text(&strip_tags(&q.question), &mut main);
@@ -85,13 +98,15 @@ pub fn estimate(lesson: &Lesson) -> Estimate {
             }
         }
     }
-    let minutes = main.minutes() + widgets as f64 * WIDGET_MIN + questions as f64 * QUESTION_THINK_MIN;
+    let minutes =
+        main.minutes() + widgets as f64 * WIDGET_MIN + (questions + predictions) as f64 * QUESTION_THINK_MIN;
     Estimate {
         words: main.words,
         hangul: main.hangul,
         code_words: main.code_words,
         widgets,
         questions,
+        predictions,
         minutes,
         aside_minutes: asides.minutes(),
     }

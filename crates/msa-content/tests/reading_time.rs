@@ -21,14 +21,15 @@ fn every_lesson_states_the_minutes_its_text_takes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
     let site = load_site(&root, WIDGETS).unwrap_or_else(|e| panic!("{e:#?}"));
     let mut failures = Vec::new();
-    println!("{:<18} {:>4} {:>6} {:>7} {:>5} {:>3} {:>3} {:>7} {:>7} {:>7}", "lesson", "lang", "words", "hangul", "code", "wdg", "q", "est", "asides", "stated");
+    println!("{:<18} {:>4} {:>6} {:>7} {:>5} {:>3} {:>3} {:>3} {:>7} {:>7} {:>7}", "lesson", "lang", "words", "hangul", "code", "wdg", "q", "prd", "est", "asides", "stated");
     for set in &site.lessons {
         let mut estimates = Vec::new();
         for lesson in &set.langs {
             let e = estimate(lesson);
             println!(
-                "{:<18} {:>4} {:>6} {:>7} {:>5} {:>3} {:>3} {:>7.1} {:>7.1} {:>7}",
-                set.slug, lesson.lang, e.words, e.hangul, e.code_words, e.widgets, e.questions, e.minutes, e.aside_minutes, lesson.minutes
+                "{:<18} {:>4} {:>6} {:>7} {:>5} {:>3} {:>3} {:>3} {:>7.1} {:>7.1} {:>7}",
+                set.slug, lesson.lang, e.words, e.hangul, e.code_words, e.widgets, e.questions, e.predictions, e.minutes,
+                e.aside_minutes, lesson.minutes
             );
             let off = (lesson.minutes as f64 - e.minutes).abs();
             if off > tolerance(e.minutes) {
@@ -40,7 +41,7 @@ fn every_lesson_states_the_minutes_its_text_takes() {
             estimates.push(e.minutes);
         }
         let mean = estimates.iter().sum::<f64>() / estimates.len() as f64;
-        println!("{:<18} {:>4} {:>37.1} -> minutes: {}", set.slug, "mean", mean, mean.round());
+        println!("{:<18} {:>4} {:>41.1} -> minutes: {}", set.slug, "mean", mean, mean.round());
         let stated: Vec<u32> = set.langs.iter().map(|l| l.minutes).collect();
         if stated.windows(2).any(|w| w[0] != w[1]) {
             failures.push(format!("{}: minutes differ between {:?}: {stated:?}", set.slug, LANGS));

@@ -11,10 +11,12 @@
 //! - [`txn`]: transactions and row locks that behave as PostgreSQL 15 does.
 //! - [`arch`]: one shop run as a monolith, a modular monolith or microservices, on the proxy engine.
 //! - [`domain`]: DDD's `Order` aggregate and the DDD lesson's graded exercises.
+//! - [`predict`]: the answers to the lessons' predictions, computed by running the scenarios above.
 
 pub mod arch;
 pub mod domain;
 pub mod events;
+pub mod predict;
 pub mod proxy;
 pub mod rng;
 pub mod time;
