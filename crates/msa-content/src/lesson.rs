@@ -108,8 +108,8 @@ pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result
                 // pulldown-cmark ends a fence left open at the end of the file: the directive would swallow the rest
                 // of the lesson, so its closing fence must be there.
                 let src = body[range.clone()].trim_end();
-                let closed = src.lines().count() > 1
-                    && src.lines().last().is_some_and(|l| l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~"));
+                let last = src.lines().last().map(str::trim_start).unwrap_or_default();
+                let closed = src.lines().count() > 1 && (last.starts_with("```") || last.starts_with("~~~"));
                 if !closed {
                     errors.push(err(line, format!("directive `{}` is never closed", what.name())));
                     continue;

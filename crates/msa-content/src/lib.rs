@@ -100,7 +100,8 @@ pub struct AsideSpec {
 
 /// The kinds of aside lessons may use. `production`: versions, dates and what a commercial edition adds, for the
 /// reader who runs the thing; the lesson reads whole without them.
-pub const ASIDES: &[AsideSpec] = &[AsideSpec { kind: "production", labels: ["운영 환경에서 알아 둘 것", "Production detail"] }];
+pub const ASIDES: &[AsideSpec] =
+    &[AsideSpec { kind: "production", labels: ["운영 환경에서 알아 둘 것", "Production detail"] }];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TocEntry {
