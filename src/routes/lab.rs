@@ -37,9 +37,12 @@ fn Lab(lang: Locale, index: usize) -> impl IntoView {
         <Title text=format!("{title} · {}", td_string!(lang, site_name)) />
         <Meta name="description" content=summary />
         <Shell lang=Signal::stored(lang) switch_href>
+            // The lesson page's frame and header, without its sidebar: a lab needs the width for its widget.
             <article class="lab">
-                <h1>{title}</h1>
-                <p class="lab__summary">{summary}</p>
+                <header class="lesson__header">
+                    <h1>{title}</h1>
+                    <p class="lesson__summary lab__summary">{summary}</p>
+                </header>
                 {if widgets::available(lab.name) { widgets::mount(lab.name, &[], lang) } else { widgets::elsewhere(lang) }}
             </article>
         </Shell>

@@ -96,3 +96,44 @@ test('the app replaces the static copy: one page, the same text, no layout shift
     }
   }
 });
+
+test('a production aside is closed at first and opens by pointer and keyboard, in the static copy and in the app', async () => {
+  // The summaries msa-content writes (msa_content::ASIDES), in each page's language.
+  const LABELS = { en: 'Production detail', ko: '운영 환경에서 알아 둘 것' };
+  const { readFileSync } = await import('node:fs');
+  const src = readFileSync(new URL('../../content/en/load-balancing.md', import.meta.url), 'utf8');
+  const count = src.match(/^```aside production$/gm).length;
+  assert.ok(count > 0);
+  // Without JavaScript: the static copy's <details> needs no script.
+  const context = await site.browser.newContext({ javaScriptEnabled: false });
+  const plain = await context.newPage();
+  for (const lang of LANGS) {
+    await plain.goto(`${site.base}/${lang}/load-balancing`);
+    const asides = plain.locator('.lesson__body details.aside');
+    assert.equal(await asides.count(), count, lang);
+    const first = asides.first();
+    assert.equal((await first.locator('summary').textContent()).trim(), LABELS[lang]);
+    assert.equal(await first.locator('.aside__body').isVisible(), false, 'closed by default');
+    await first.locator('summary').click();
+    assert.equal(await first.locator('.aside__body').isVisible(), true);
+  }
+  await context.close();
+  // In the app (which took the prose from the copy): the same boxes, operated from the keyboard.
+  for (const lang of LANGS) {
+    const page = await newPage(site, { width: 360 });
+    await page.goto(`${site.base}/${lang}/load-balancing`);
+    await ready(page);
+    const asides = page.locator('.lesson__body details.aside');
+    assert.equal(await asides.count(), count, lang);
+    const first = asides.first();
+    assert.equal(await first.evaluate((d) => d.open), false);
+    await first.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await first.evaluate((d) => d.open), true);
+    assert.equal(await first.locator('.aside__body').isVisible(), true);
+    await page.keyboard.press('Space');
+    assert.equal(await first.evaluate((d) => d.open), false);
+    page.assertClean();
+    await page.context().close();
+  }
+});

@@ -155,6 +155,28 @@ fn compare_translations(root: &Path, langs: &[Lesson]) -> Vec<ContentError> {
                 ),
             ));
         }
+        // Asides: the same kinds in the same sections, in order (a reader switching language mid-lesson finds the
+        // same box where they left it).
+        let asides = |l: &Lesson| l.asides.iter().map(|a| (a.kind.clone(), a.section.clone())).collect::<Vec<_>>();
+        let (aa, ab) = (asides(first), asides(other));
+        if aa != ab {
+            let at = aa.iter().zip(&ab).position(|(x, y)| x != y).unwrap_or(aa.len().min(ab.len()));
+            let line = other.asides.get(at).or(other.asides.last()).map_or(1, |a| a.line);
+            let show = |v: Option<&(String, String)>| v.map_or("none".to_string(), |(k, s)| format!("`{k}` in #{s}"));
+            errors.push(ContentError::new(
+                path_of(root, other),
+                line,
+                format!(
+                    "aside {} differs from the {} version: {} has {}, {} has {}",
+                    at + 1,
+                    first.lang,
+                    first.lang,
+                    show(aa.get(at)),
+                    other.lang,
+                    show(ab.get(at))
+                ),
+            ));
+        }
         let (wa, wb) = (widgets(first), widgets(other));
         let n = wa.len().max(wb.len());
         for i in 0..n {

@@ -1,7 +1,7 @@
 //! One lesson file: front matter, then Markdown with widget directives.
 
 use crate::quiz;
-use crate::{Block, ContentError, KeyKind, Known, Lesson, Link, TocEntry, Widget, WidgetSpec};
+use crate::{Aside, Block, ContentError, KeyKind, Known, Lesson, Link, TocEntry, Widget, WidgetSpec};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::path::Path;
 
@@ -71,8 +71,9 @@ pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result
     let mut pending: Vec<Event> = Vec::new();
     let mut heading: Option<(u8, String, String, usize)> = None; // level, id, text so far, line
     let mut terms = Vec::new();
-    // An open fenced directive: (its kind, widget name, body, line of the opening fence).
-    let mut fence: Option<(Fence, String, String, usize)> = None;
+    // An open fenced directive: (what it is, body, line of the opening fence).
+    let mut fence: Option<(Fence, String, usize)> = None;
+    let mut asides = Vec::new();
     let mut in_table_head = false;
     let mut head_cell: Option<(String, usize)> = None; // text so far, line
 
@@ -85,25 +86,52 @@ pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_directive(&info) => {
                 let name = info.trim().strip_prefix("widget").unwrap_or_default().trim().to_string();
-                fence = Some((Fence::Widget, name, String::new(), line));
+                fence = Some((Fence::Widget(name), String::new(), line));
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "quiz" => {
-                fence = Some((Fence::Quiz, String::new(), String::new(), line));
+                fence = Some((Fence::Quiz, String::new(), line));
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_aside(&info) => {
+                let kind = info.trim().strip_prefix("aside").unwrap_or_default().trim().to_string();
+                fence = Some((Fence::Aside(kind), String::new(), line));
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "predict" => {
-                fence = Some((Fence::Predict, String::new(), String::new(), line));
+                fence = Some((Fence::Predict, String::new(), line));
             }
             Event::Text(text) if fence.is_some() => {
-                if let Some((_, _, body, _)) = fence.as_mut() {
+                if let Some((_, body, _)) = fence.as_mut() {
                     body.push_str(&text);
                 }
             }
             Event::End(TagEnd::CodeBlock) if fence.is_some() => {
-                let Some((kind, name, body, line)) = fence.take() else { continue };
-                let block = match kind {
-                    Fence::Quiz => quiz::parse_quiz(&body, line + 1).map(Block::Quiz),
-                    Fence::Predict => crate::predict::parse_predict(&body, line + 1).map(Block::Predict),
-                    Fence::Widget => parse_widget(&name, &body, line, known.widgets).map(Block::Widget),
+                let Some((what, text, line)) = fence.take() else { continue };
+                // pulldown-cmark ends a fence left open at the end of the file: the directive would swallow the rest
+                // of the lesson, so its closing fence must be there.
+                let src = body[range.clone()].trim_end();
+                let last = src.lines().last().map(str::trim_start).unwrap_or_default();
+                let closed = src.lines().count() > 1 && (last.starts_with("```") || last.starts_with("~~~"));
+                if !closed {
+                    errors.push(err(line, format!("directive `{}` is never closed", what.name())));
+                    continue;
+                }
+                let block = match what {
+                    Fence::Quiz => quiz::parse_quiz(&text, line + 1).map(Block::Quiz),
+                    Fence::Predict => crate::predict::parse_predict(&text, line + 1).map(Block::Predict),
+                    Fence::Widget(name) => parse_widget(&name, &text, line, known.widgets).map(Block::Widget),
+                    // An aside is prose: its HTML joins the prose around it, so the static copy and the app show it
+                    // alike, and it needs no script to open (a native <details>).
+                    Fence::Aside(kind) => {
+                        let section = toc.last().map(|t: &TocEntry| t.id.clone()).unwrap_or_default();
+                        let ctx = AsideContext { lang, file_slug: &file_slug, known };
+                        match render_aside(&kind, &text, line, &ctx, &mut links, &mut terms) {
+                            Ok(html) => {
+                                asides.push(Aside { kind, section, line });
+                                pending.push(Event::Html(CowStr::from(html)));
+                            }
+                            Err(msgs) => errors.extend(msgs.into_iter().map(|(l, m)| err(l, m))),
+                        }
+                        continue;
+                    }
                 };
                 match block {
                     Ok(b) => {
@@ -154,17 +182,14 @@ pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result
             }
             // A glossary term: links to the glossary page, with the definition as its tooltip.
             Event::Start(Tag::Link { link_type, dest_url, id, .. }) if dest_url.starts_with("glossary:") => {
-                let term_id = dest_url.trim_start_matches("glossary:");
-                let li = crate::LANGS.iter().position(|l| *l == lang).unwrap_or(0);
-                let title = match known.glossary.iter().find(|t| t.id == term_id) {
-                    Some(t) => CowStr::from(t.definitions.get(li).cloned().unwrap_or_default()),
-                    None => {
-                        errors.push(err(line, format!("glossary link to `{term_id}`: content/glossary.md has no such term")));
-                        CowStr::from("")
+                let (href, title) = match glossary_link(&dest_url, lang, known) {
+                    Ok(x) => x,
+                    Err(m) => {
+                        errors.push(err(line, m));
+                        (CowStr::from(""), CowStr::from(""))
                     }
                 };
-                terms.push((term_id.to_string(), line));
-                let href = CowStr::from(format!("{lang}/glossary#{term_id}"));
+                terms.push((dest_url.trim_start_matches("glossary:").to_string(), line));
                 pending.push(Event::Start(Tag::Link { link_type, dest_url: href, title, id }));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
@@ -218,8 +243,8 @@ pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result
             other => pending.push(other),
         }
     }
-    if let Some((_, name, _, line)) = fence {
-        errors.push(err(line, format!("directive `{name}` is never closed")));
+    if let Some((what, _, line)) = fence {
+        errors.push(err(line, format!("directive `{}` is never closed", what.name())));
     }
     flush_html(&mut pending, &mut blocks);
 
@@ -234,6 +259,7 @@ pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result
             blocks,
             links,
             terms,
+            asides,
         })
     } else {
         Err(errors)
@@ -263,17 +289,126 @@ fn line_index(body: &str, first_line: usize) -> impl Fn(usize) -> usize + '_ {
     move |offset| first_line + starts.partition_point(|&s| s <= offset).saturating_sub(1)
 }
 
-/// The fenced blocks that are not code: a widget directive, a question, a prediction.
-#[derive(Clone, Copy)]
-enum Fence {
-    Widget,
-    Quiz,
-    Predict,
-}
-
 fn is_directive(info: &str) -> bool {
     let info = info.trim();
     info == "widget" || info.starts_with("widget ")
+}
+
+fn is_aside(info: &str) -> bool {
+    let info = info.trim();
+    info == "aside" || info.starts_with("aside ")
+}
+
+/// The fenced blocks that are not code: a widget (by name), a question, a prediction, an aside (by kind).
+enum Fence {
+    Widget(String),
+    Quiz,
+    Predict,
+    Aside(String),
+}
+
+impl Fence {
+    fn name(&self) -> String {
+        match self {
+            Fence::Widget(n) => format!("widget {n}"),
+            Fence::Quiz => "quiz".into(),
+            Fence::Predict => "predict".into(),
+            Fence::Aside(k) => format!("aside {k}"),
+        }
+    }
+}
+
+/// A glossary link's href and tooltip (the term's definition in `lang`), or why it does not resolve.
+fn glossary_link<'a>(dest: &str, lang: &str, known: &Known) -> Result<(CowStr<'a>, CowStr<'a>), String> {
+    let term_id = dest.trim_start_matches("glossary:");
+    let li = crate::LANGS.iter().position(|l| *l == lang).unwrap_or(0);
+    let href = CowStr::from(format!("{lang}/glossary#{term_id}"));
+    match known.glossary.iter().find(|t| t.id == term_id) {
+        Some(t) => Ok((href, CowStr::from(t.definitions.get(li).cloned().unwrap_or_default()))),
+        None => Err(format!("glossary link to `{term_id}`: content/glossary.md has no such term")),
+    }
+}
+
+struct AsideContext<'a, 'k> {
+    lang: &'a str,
+    file_slug: &'a str,
+    known: &'a Known<'k>,
+}
+
+/// An aside (```` ```aside production ````): its body is Markdown, rendered here to a `<details>` closed by default
+/// whose summary is the kind's label in the lesson's language ([`crate::ASIDES`]). The body is prose only: no
+/// headings (a section inside a closed box would be a table-of-contents entry the reader cannot see), no widgets,
+/// questions or nested asides, no raw HTML; links and glossary terms are checked as in the rest of the lesson.
+/// `fence_line` is the opening fence's line; errors carry their own lines.
+fn render_aside(
+    kind: &str,
+    body: &str,
+    fence_line: usize,
+    ctx: &AsideContext,
+    links: &mut Vec<Link>,
+    terms: &mut Vec<(String, usize)>,
+) -> Result<String, Vec<(usize, String)>> {
+    let mut errors = Vec::new();
+    let li = crate::LANGS.iter().position(|l| *l == ctx.lang).unwrap_or(0);
+    let label = match crate::ASIDES.iter().find(|a| a.kind == kind) {
+        Some(a) => a.labels[li],
+        None => {
+            let kinds: Vec<&str> = crate::ASIDES.iter().map(|a| a.kind).collect();
+            return Err(vec![(fence_line, format!("unknown aside `{kind}` (known: {})", kinds.join(", ")))]);
+        }
+    };
+    if body.trim().is_empty() {
+        return Err(vec![(fence_line, format!("aside `{kind}` is empty"))]);
+    }
+    let line_of = line_index(body, fence_line + 1);
+    let mut events = Vec::new();
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let line = line_of(range.start);
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                errors.push((line, "an aside holds no headings: put the section outside it".into()));
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
+                if is_directive(info) || is_aside(info) || info.trim() == "quiz" =>
+            {
+                errors.push((line, "an aside holds prose only: no widget, question or aside inside it".into()));
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                errors.push((line, "raw HTML is not allowed in lessons: use Markdown or a widget".into()));
+            }
+            Event::Start(Tag::Image { ref dest_url, .. }) if dest_url.contains("://") || dest_url.starts_with("//") => {
+                errors.push((line, format!("image `{dest_url}` is on another site: the course is self-contained")));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, id, .. }) if dest_url.starts_with("glossary:") => {
+                match glossary_link(&dest_url, ctx.lang, ctx.known) {
+                    Ok((href, title)) => events.push(Event::Start(Tag::Link { link_type, dest_url: href, title, id })),
+                    Err(m) => errors.push((line, m)),
+                }
+                terms.push((dest_url.trim_start_matches("glossary:").to_string(), line));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                match rewrite_link(&dest_url, ctx.lang, ctx.file_slug, line) {
+                    Ok((href, link)) => {
+                        links.extend(link);
+                        events.push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(href), title, id }));
+                    }
+                    Err(m) => errors.push((line, m)),
+                }
+            }
+            other => events.push(other),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut inner = String::new();
+    pulldown_cmark::html::push_html(&mut inner, events.into_iter());
+    let label_html = label.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    Ok(format!(
+        "<details class=\"aside aside--{kind}\"><summary class=\"aside__summary\">{label_html}</summary>\
+         <div class=\"aside__body\">\n{inner}</div></details>\n"
+    ))
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {

@@ -32,9 +32,11 @@ mod glossary;
 mod lesson;
 mod predict;
 mod quiz;
+mod reading;
 mod summary;
 
 pub use check::load_site;
+pub use reading::{estimate, Estimate};
 pub use codegen::{bodies, glossaries, to_rust};
 pub use glossary::parse_glossary;
 pub use lesson::parse_lesson;
@@ -63,7 +65,43 @@ pub struct Lesson {
     pub links: Vec<Link>,
     /// Glossary terms linked from the text (`[애그리거트](glossary:aggregate)`): id and line.
     pub terms: Vec<(String, usize)>,
+    /// The asides in the text, in order (their HTML is in the prose blocks).
+    pub asides: Vec<Aside>,
 }
+
+/// An aside: detail the main line can do without (versions, a commercial edition's features), in a box closed
+/// by default, written as a fenced block whose body is Markdown:
+///
+/// ````text
+/// ```aside production
+/// Since nginx 1.29.7 (March 2026) ...
+/// ```
+/// ````
+///
+/// It renders at build time to `<details class="aside aside--production"><summary class="aside__summary">label
+/// </summary><div class="aside__body">…</div></details>`, inside the prose around it, so the static copy of the
+/// page and the app show it alike. Translations must have the same asides, of the same kinds, in the same sections.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Aside {
+    /// One of [`ASIDES`].
+    pub kind: String,
+    /// The id of the `##` or `###` section it is in (empty before the first heading).
+    pub section: String,
+    /// The opening fence's line.
+    pub line: usize,
+}
+
+/// A kind of aside and its summary, in [`LANGS`] order.
+#[derive(Clone, Copy, Debug)]
+pub struct AsideSpec {
+    pub kind: &'static str,
+    pub labels: [&'static str; 2],
+}
+
+/// The kinds of aside lessons may use. `production`: versions, dates and what a commercial edition adds, for the
+/// reader who runs the thing; the lesson reads whole without them.
+pub const ASIDES: &[AsideSpec] =
+    &[AsideSpec { kind: "production", labels: ["운영 환경에서 알아 둘 것", "Production detail"] }];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TocEntry {
