@@ -11,11 +11,13 @@
 //! - [`txn`]: transactions and row locks that behave as PostgreSQL 15 does.
 //! - [`arch`]: one shop run as a monolith, a modular monolith or microservices, on the proxy engine.
 //! - [`domain`]: DDD's `Order` aggregate and the DDD lesson's graded exercises.
+//! - [`session`]: a JWT taken apart and verified step by step (the sessions lesson).
 
 pub mod arch;
 pub mod domain;
 pub mod events;
 pub mod proxy;
 pub mod rng;
+pub mod session;
 pub mod time;
 pub mod txn;
