@@ -288,6 +288,10 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec { name: "ddd-contexts", keys: &[], lab: false, bundle: "ddd" },
     WidgetSpec { name: "ddd-aggregate", keys: &[], lab: false, bundle: "ddd" },
     WidgetSpec { name: "ddd-language", keys: &[], lab: false, bundle: "ddd" },
+    // The sessions lesson's JWT inspector (msa_sim::session::jwt); the lesson is in the proxy bundle.
+    WidgetSpec { name: "jwt", keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], lab: false, bundle: "proxy" },
+    // The monolith lesson's saga and outbox timeline (msa_sim::arch::saga).
+    WidgetSpec { name: "saga", keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], lab: false, bundle: "arch" },
 ];
 
 /// The reverse-proxy playground's presets: the names of `msa_sim::proxy::PRESETS` (a test checks they agree).

@@ -219,6 +219,10 @@ fn every_malformed_shape_has_its_error() {
     ));
     assert!(matches!(malformed(&format!("{h}.{}.{s}", b(br#"{"exp":1.5}"#))), Malformed::Member { .. }));
     assert_eq!(malformed(&format!("{h}.{}.{s}", b(b"[1024]"))), Malformed::NotObject { part: Part::Payload });
+    // The decoded text is kept even when it is not JSON, so the learner sees what is wrong with it.
+    let at = inspect(&format!("{h}.{}.{s}", b(b"{\"sub\":")), LESSON_SECRET.as_bytes(), FIVE_MIN, 0);
+    assert_eq!(at.payload.as_deref(), Some("{\"sub\":"));
+    assert_eq!(at.mark(Step::Payload), Mark::Fail);
     // A payload that is fine but a signature that is not base64url at all.
     assert_eq!(
         malformed(&format!("{h}.{p}.not/base64")),

@@ -132,7 +132,8 @@ struct Header {
 pub struct Inspection {
     /// The token split on its dots (whatever their number), as typed.
     pub parts: Vec<String>,
-    /// The header and payload as decoded text (the JSON as the token carries it), when they decode.
+    /// The header and payload as decoded text (the JSON as the token carries it), whenever the base64url and
+    /// UTF-8 decode, valid JSON or not.
     pub header: Option<String>,
     pub payload: Option<String>,
     pub alg: Option<String>,
@@ -253,11 +254,15 @@ fn three_parts(token: &str) -> Result<Vec<&str>, Malformed> {
     Ok(parts)
 }
 
-/// Decodes one JSON part into `T`, refusing anything that is not a JSON object.
-fn decode_json<T: for<'de> Deserialize<'de>>(part: Part, text: &str) -> Result<(String, T), Malformed> {
+/// One part's base64url decoded as UTF-8 text.
+fn decode_text(part: Part, text: &str) -> Result<String, Malformed> {
     let bytes = b64url_decode(text).map_err(|error| Malformed::Base64 { part, error })?;
-    let json = String::from_utf8(bytes).map_err(|_| Malformed::NotUtf8 { part })?;
-    let value = serde_json::from_str::<T>(&json).map_err(|e| {
+    String::from_utf8(bytes).map_err(|_| Malformed::NotUtf8 { part })
+}
+
+/// A decoded part's JSON read into `T`, refusing anything that is not a JSON object.
+fn parse<T: for<'de> Deserialize<'de>>(part: Part, json: &str) -> Result<T, Malformed> {
+    let value = serde_json::from_str::<T>(json).map_err(|e| {
         let (line, column) = (e.line(), e.column());
         match e.classify() {
             serde_json::error::Category::Data => Malformed::Member { part, line, column },
@@ -268,8 +273,7 @@ fn decode_json<T: for<'de> Deserialize<'de>>(part: Part, text: &str) -> Result<(
     // Checked after parsing, so that invalid JSON is reported as such first.
     match value {
         Ok(_) | Err(Malformed::Member { .. }) if !json.trim_start().starts_with('{') => Err(Malformed::NotObject { part }),
-        Ok(v) => Ok((json, v)),
-        Err(e) => Err(e),
+        v => v,
     }
 }
 
@@ -308,8 +312,9 @@ fn check<T>(out: &mut Inspection, step: Step, r: Result<T, Malformed>) -> Result
 
 fn run(out: &mut Inspection, token: &str, secret: &[u8], now: i64, leeway: i64) -> Result<Verdict, Malformed> {
     let parts = check(out, Step::Split, three_parts(token))?;
-    let (header_text, header) = check(out, Step::Header, decode_json::<Header>(Part::Header, parts[0]))?;
-    out.header = Some(header_text);
+    let header_text = decode_text(Part::Header, parts[0]);
+    out.header = header_text.as_ref().ok().cloned();
+    let header = check(out, Step::Header, header_text.and_then(|t| parse::<Header>(Part::Header, &t)))?;
     out.alg = header.alg.clone();
     let alg = match header.alg.as_deref() {
         None => Err(Malformed::NoAlg),
@@ -319,9 +324,10 @@ fn run(out: &mut Inspection, token: &str, secret: &[u8], now: i64, leeway: i64) 
     };
     // The payload is still decoded for display after a refused algorithm: the learner sees what a forged token
     // claims, and that the verifier refused it all the same.
-    let payload = decode_json::<Claims>(Part::Payload, parts[1]);
-    if let Ok((text, claims)) = &payload {
-        out.payload = Some(text.clone());
+    let payload_text = decode_text(Part::Payload, parts[1]);
+    out.payload = payload_text.as_ref().ok().cloned();
+    let payload = payload_text.and_then(|t| parse::<Claims>(Part::Payload, &t));
+    if let Ok(claims) = &payload {
         out.claims = claims.clone();
     }
     check(out, Step::Alg, alg)?;
