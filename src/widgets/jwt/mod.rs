@@ -128,6 +128,7 @@ pub fn Jwt(params: Params, lang: Locale) -> impl IntoView {
         }
     };
     let ok = move || at.with(|a| matches!(a.verdict, Verdict::Valid { .. }));
+    let now_text = move || fill(td_string!(lang, jwt.now_value), &[("time", &jwt::format_utc(now())), ("min", &minutes.get())]);
     let id = move |s: &str| format!("{key}-{s}");
     let title_id = id("title");
     let labelled_by = title_id.clone();
@@ -237,15 +238,15 @@ pub fn Jwt(params: Params, lang: Locale) -> impl IntoView {
                         (n < MIN_KEY_BYTES).then(|| fill(td_string!(lang, jwt.weak_key), &[("n", &n), ("min", &MIN_KEY_BYTES)]))
                     }}
                 </p>
-                <label class="jwt__field" for=id("now")>
-                    <span>{td_string!(lang, jwt.now_label)}</span>
+                <div class="jwt__field">
+                    <label for=id("now")>{td_string!(lang, jwt.now_label)}</label>
                     <input
                         id=id("now")
                         type="range"
                         min="0"
                         max=MAX_MINUTES
                         step="1"
-                        aria-valuetext=move || fill(td_string!(lang, jwt.now_value), &[("time", &jwt::format_utc(now())), ("min", &minutes.get())])
+                        aria-valuetext=now_text
                         prop:value=move || minutes.get().to_string()
                         on:input=move |ev| {
                             if let Ok(m) = event_target_value(&ev).parse::<i64>() {
@@ -253,10 +254,8 @@ pub fn Jwt(params: Params, lang: Locale) -> impl IntoView {
                             }
                         }
                     />
-                    <output class="jwt__now">
-                        {move || fill(td_string!(lang, jwt.now_value), &[("time", &jwt::format_utc(now())), ("min", &minutes.get())])}
-                    </output>
-                </label>
+                    <output class="jwt__now" for=id("now")>{now_text}</output>
+                </div>
             </div>
             <p class="jwt__verdict" class:jwt__verdict--ok=ok class:jwt__verdict--bad=move || !ok() role="status">
                 {move || at.with(|a| verdict_text(lang, &a.verdict))}
