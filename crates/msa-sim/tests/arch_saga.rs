@@ -208,7 +208,13 @@ fn without_outbox_a_crash_after_publishing_loses_nothing() {
     let (log, run) = timeline(crash(Service::Stock, CrashPoint::AfterPublish, false));
     assert_eq!(
         log[4..9],
-        ["stock Reserved on PaymentApproved", "stock publishes StockReserved", "stock CRASH", "stock restart", "delivery RiderAssigned on StockReserved"]
+        [
+            "stock Reserved on PaymentApproved",
+            "stock publishes StockReserved",
+            "stock CRASH",
+            "stock restart",
+            "delivery RiderAssigned on StockReserved"
+        ]
     );
     assert_eq!(run.outcome, Outcome::Completed);
     assert_eq!(run.duplicates(), 0);
@@ -217,13 +223,19 @@ fn without_outbox_a_crash_after_publishing_loses_nothing() {
 #[test]
 fn a_crash_in_a_step_never_reached_changes_nothing() {
     let plain = saga::run(fail(Failure::Payment));
-    let crashed = saga::run(Setup { crash: Service::Stock, point: CrashPoint::BeforePublish, ..fail(Failure::Payment) });
+    let crashed =
+        saga::run(Setup { crash: Service::Stock, point: CrashPoint::BeforePublish, ..fail(Failure::Payment) });
     assert_eq!(plain.log, crashed.log);
 }
 
 #[test]
 fn a_failing_step_that_crashes_loses_its_failure_event_without_outbox() {
-    let (log, run) = timeline(Setup { fail: Failure::Stock, crash: Service::Stock, point: CrashPoint::BeforePublish, outbox: false });
+    let (log, run) = timeline(Setup {
+        fail: Failure::Stock,
+        crash: Service::Stock,
+        point: CrashPoint::BeforePublish,
+        outbox: false,
+    });
     assert_eq!(log.last().unwrap(), "stock LOST StockSoldOut");
     // Charged, never refunded, the order still pending.
     assert_eq!(run.outcome, Outcome::Stuck { lost: saga::Event::StockSoldOut, waiting: Service::Payment });
@@ -247,7 +259,11 @@ fn every_setup() {
                     let reached = run.log.iter().any(|e| matches!(e, Entry::Crash { .. }));
                     let lost = !outbox && point == CrashPoint::BeforePublish && reached;
                     assert_eq!(run.outcome.consistent(), !lost, "{s:?}");
-                    assert_eq!(run.duplicates(), usize::from(outbox && point == CrashPoint::AfterPublish && reached), "{s:?}");
+                    assert_eq!(
+                        run.duplicates(),
+                        usize::from(outbox && point == CrashPoint::AfterPublish && reached),
+                        "{s:?}"
+                    );
                     assert_eq!(Setup::from_query(&s.to_query()), Ok(s));
                 }
             }

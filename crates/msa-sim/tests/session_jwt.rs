@@ -2,8 +2,8 @@
 //! lesson's own token, and every malformed shape the widget may be handed.
 
 use msa_sim::session::jwt::{
-    self, b64url_decode, b64url_encode, hs256, inspect, Base64Error, Malformed, Mark, Part, Step, Verdict,
-    LESSON_EXP, LESSON_IAT, LESSON_SECRET, LESSON_TOKEN, NONE_TOKEN,
+    self, b64url_decode, b64url_encode, hs256, inspect, Base64Error, Malformed, Mark, Part, Step, Verdict, LESSON_EXP,
+    LESSON_IAT, LESSON_SECRET, LESSON_TOKEN, NONE_TOKEN,
 };
 
 /// RFC 7515 Appendix A.1 (also RFC 7519 §3.1): an HS256 JWS whose header and payload hold CRLFs.
@@ -35,9 +35,15 @@ fn malformed(token: &str) -> Malformed {
 
 #[test]
 fn rfc4648_base64url_vectors() {
-    for (plain, coded) in
-        [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")]
-    {
+    for (plain, coded) in [
+        ("", ""),
+        ("f", "Zg"),
+        ("fo", "Zm8"),
+        ("foo", "Zm9v"),
+        ("foob", "Zm9vYg"),
+        ("fooba", "Zm9vYmE"),
+        ("foobar", "Zm9vYmFy"),
+    ] {
         assert_eq!(b64url_encode(plain.as_bytes()), coded);
         assert_eq!(b64url_decode(coded).unwrap(), plain.as_bytes());
     }
@@ -176,7 +182,10 @@ fn every_malformed_shape_has_its_error() {
     assert_eq!(malformed(&format!("{h}.{p}")), Malformed::Segments { found: 2 });
     assert_eq!(malformed(&format!("{h}.{p}.{s}.x")), Malformed::Segments { found: 4 });
     // Surrounding whitespace (a pasted line) is forgiven; inner whitespace is not base64url.
-    assert!(matches!(inspect(&format!("  {LESSON_TOKEN}\n"), LESSON_SECRET.as_bytes(), FIVE_MIN, 0).verdict, Verdict::Valid { .. }));
+    assert!(matches!(
+        inspect(&format!("  {LESSON_TOKEN}\n"), LESSON_SECRET.as_bytes(), FIVE_MIN, 0).verdict,
+        Verdict::Valid { .. }
+    ));
     assert_eq!(
         malformed(&format!("{h}.{p}=.{s}")),
         Malformed::Base64 { part: Part::Payload, error: Base64Error::Char { at: p.len(), ch: '=' } }
@@ -198,7 +207,10 @@ fn every_malformed_shape_has_its_error() {
     assert_eq!(malformed(&format!("{}.{p}.{s}", b(br#"["HS256"]"#))), Malformed::NotObject { part: Part::Header });
     assert_eq!(malformed(&format!("{}.{p}.{s}", b(br#""HS256""#))), Malformed::NotObject { part: Part::Header });
     assert_eq!(malformed(&format!("{}.{p}.{s}", b(br#"{"typ":"JWT"}"#))), Malformed::NoAlg);
-    assert!(matches!(malformed(&format!("{}.{p}.{s}", b(br#"{"alg":256}"#))), Malformed::Member { part: Part::Header, .. }));
+    assert!(matches!(
+        malformed(&format!("{}.{p}.{s}", b(br#"{"alg":256}"#))),
+        Malformed::Member { part: Part::Header, .. }
+    ));
     assert!(matches!(
         malformed(&format!("{}.{p}.{s}", b(br#"{"alg":"HS256","alg":"none"}"#))),
         Malformed::Member { part: Part::Header, .. }
@@ -212,7 +224,10 @@ fn every_malformed_shape_has_its_error() {
         Malformed::AlgUnsupported { alg: "X".repeat(24) }
     );
     // Payload errors come after the algorithm check, as a verifier runs them.
-    assert_eq!(malformed(&format!("{h}.{}.{s}", b(b"{\"sub\":"))), Malformed::Json { part: Part::Payload, line: 1, column: 7 });
+    assert_eq!(
+        malformed(&format!("{h}.{}.{s}", b(b"{\"sub\":"))),
+        Malformed::Json { part: Part::Payload, line: 1, column: 7 }
+    );
     assert!(matches!(
         malformed(&format!("{h}.{}.{s}", b(br#"{"exp":"tomorrow"}"#))),
         Malformed::Member { part: Part::Payload, line: 1, column: 17 }
@@ -286,7 +301,11 @@ mod props {
         }
 
         #[test]
-        fn inspect_never_panics_on_near_tokens(h in "[A-Za-z0-9_-]{0,40}", p in "[A-Za-z0-9_-]{0,60}", s in "[A-Za-z0-9_-]{0,50}") {
+        fn inspect_never_panics_on_near_tokens(
+            h in "[A-Za-z0-9_-]{0,40}",
+            p in "[A-Za-z0-9_-]{0,60}",
+            s in "[A-Za-z0-9_-]{0,50}",
+        ) {
             let _ = inspect(&format!("{h}.{p}.{s}"), b"k", 0, 0);
         }
     }

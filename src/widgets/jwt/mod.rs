@@ -61,10 +61,9 @@ fn verdict_text(lang: Locale, v: &Verdict) -> String {
         Verdict::Valid { exp: Some(exp) } => fill(td_string!(lang, jwt.v_valid), &[("exp", &jwt::format_utc(*exp))]),
         Verdict::Valid { exp: None } => td_string!(lang, jwt.v_valid_forever).to_string(),
         Verdict::BadSignature => td_string!(lang, jwt.v_bad_signature).to_string(),
-        Verdict::Expired { exp, now } => fill(
-            td_string!(lang, jwt.v_expired),
-            &[("exp", &jwt::format_utc(*exp)), ("now", &jwt::format_utc(*now))],
-        ),
+        Verdict::Expired { exp, now } => {
+            fill(td_string!(lang, jwt.v_expired), &[("exp", &jwt::format_utc(*exp)), ("now", &jwt::format_utc(*now))])
+        }
         Verdict::Malformed(m) => fill(td_string!(lang, jwt.v_malformed), &[("why", &malformed_text(lang, m))]),
     }
 }
@@ -80,10 +79,9 @@ fn step_text(lang: Locale, s: Step, at: &Inspection, now: i64) -> String {
         Step::Payload => td_string!(lang, jwt.step_payload).to_string(),
         Step::Signature => td_string!(lang, jwt.step_signature).to_string(),
         Step::Expiry => match at.claims.exp {
-            Some(exp) => fill(
-                td_string!(lang, jwt.step_exp),
-                &[("exp", &jwt::format_utc(exp)), ("now", &jwt::format_utc(now))],
-            ),
+            Some(exp) => {
+                fill(td_string!(lang, jwt.step_exp), &[("exp", &jwt::format_utc(exp)), ("now", &jwt::format_utc(now))])
+            }
             None => td_string!(lang, jwt.step_exp_none).to_string(),
         },
     }
@@ -128,7 +126,9 @@ pub fn Jwt(params: Params, lang: Locale) -> impl IntoView {
         }
     };
     let ok = move || at.with(|a| matches!(a.verdict, Verdict::Valid { .. }));
-    let now_text = move || fill(td_string!(lang, jwt.now_value), &[("time", &jwt::format_utc(now())), ("min", &minutes.get())]);
+    let given = move || at.with(|a| a.parts.get(2).cloned().filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into()));
+    let now_text =
+        move || fill(td_string!(lang, jwt.now_value), &[("time", &jwt::format_utc(now())), ("min", &minutes.get())]);
     let id = move |s: &str| format!("{key}-{s}");
     let title_id = id("title");
     let labelled_by = title_id.clone();
@@ -212,7 +212,7 @@ pub fn Jwt(params: Params, lang: Locale) -> impl IntoView {
                     <h4 class="jwt__part-title">{td_string!(lang, jwt.part_signature_title)}</h4>
                     <dl class="jwt__sig">
                         <dt>{td_string!(lang, jwt.sig_given)}</dt>
-                        <dd><code>{move || at.with(|a| a.parts.get(2).cloned().filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into()))}</code></dd>
+                        <dd><code>{given}</code></dd>
                         <dt>{td_string!(lang, jwt.sig_expected)}</dt>
                         <dd><code>{move || at.with(|a| a.expected.clone().unwrap_or_else(|| "—".into()))}</code></dd>
                     </dl>

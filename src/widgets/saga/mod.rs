@@ -122,10 +122,17 @@ fn entry_long(lang: Locale, e: &Entry) -> String {
     match *e {
         Entry::Commit { change, on, outbox_row } => {
             let mut text = match on {
-                None => fill(td_string!(lang, saga.log_commit), &[("service", &svc(change.service())), ("change", &change_long(lang, change))]),
+                None => fill(
+                    td_string!(lang, saga.log_commit),
+                    &[("service", &svc(change.service())), ("change", &change_long(lang, change))],
+                ),
                 Some(ev) => fill(
                     td_string!(lang, saga.log_commit_on),
-                    &[("service", &svc(change.service())), ("event", &ev.name()), ("change", &change_long(lang, change))],
+                    &[
+                        ("service", &svc(change.service())),
+                        ("event", &ev.name()),
+                        ("change", &change_long(lang, change)),
+                    ],
                 ),
             };
             if let Some(ev) = outbox_row {
@@ -145,7 +152,9 @@ fn entry_long(lang: Locale, e: &Entry) -> String {
         }
         Entry::Crash { service } => fill(td_string!(lang, saga.log_crash), &[("service", &svc(service))]),
         Entry::Restart { service } => fill(td_string!(lang, saga.log_restart), &[("service", &svc(service))]),
-        Entry::Lost { from, event } => fill(td_string!(lang, saga.log_lost), &[("service", &svc(from)), ("event", &event.name())]),
+        Entry::Lost { from, event } => {
+            fill(td_string!(lang, saga.log_lost), &[("service", &svc(from)), ("event", &event.name())])
+        }
         Entry::Duplicate { service, key } => fill(
             td_string!(lang, saga.log_dup),
             &[("service", &svc(service)), ("event", &key.event.name()), ("key", &key)],
@@ -156,7 +165,9 @@ fn entry_long(lang: Locale, e: &Entry) -> String {
 fn outcome_text(lang: Locale, run: &Run) -> String {
     let mut text = match run.outcome {
         Outcome::Completed => td_string!(lang, saga.out_completed).to_string(),
-        Outcome::Compensated { failed } => fill(td_string!(lang, saga.out_compensated), &[("service", &service_name(lang, failed))]),
+        Outcome::Compensated { failed } => {
+            fill(td_string!(lang, saga.out_compensated), &[("service", &service_name(lang, failed))])
+        }
         Outcome::Stuck { lost, waiting } => fill(
             td_string!(lang, saga.out_stuck),
             &[("event", &lost.name()), ("service", &service_name(lang, waiting))],
@@ -198,7 +209,11 @@ pub fn Saga(params: Params, lang: Locale) -> impl IntoView {
     let id = move |s: &str| format!("{key}-{s}");
     let title_id = id("title");
     let labelled_by = title_id.clone();
-    let select = move |label: &'static str, sid: String, options: Vec<(&'static str, &'static str)>, current: Signal<&'static str>, set: fn(&mut Setup, &str)| {
+    let select = move |label: &'static str,
+                       sid: String,
+                       options: Vec<(&'static str, &'static str)>,
+                       current: Signal<&'static str>,
+                       set: fn(&mut Setup, &str)| {
         let for_id = sid.clone();
         view! {
             <label class="saga__field" for=for_id>

@@ -409,11 +409,21 @@ pub const MAX_QUERY_LEN: usize = 64;
 /// Why a shared `?saga=` value was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum QueryError {
-    TooLong { max: usize, got: usize },
+    TooLong {
+        max: usize,
+        got: usize,
+    },
     /// An item without `:`.
-    Malformed { item: usize },
-    UnknownKey { key: String },
-    BadValue { key: String, value: String },
+    Malformed {
+        item: usize,
+    },
+    UnknownKey {
+        key: String,
+    },
+    BadValue {
+        key: String,
+        value: String,
+    },
 }
 
 impl fmt::Display for QueryError {
@@ -436,13 +446,7 @@ fn find<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, v: &str) -> Option
 impl Setup {
     /// `f:stock,c:payment,p:before,o:1`.
     pub fn to_query(&self) -> String {
-        format!(
-            "f:{},c:{},p:{},o:{}",
-            self.fail.name(),
-            self.crash.name(),
-            self.point.name(),
-            u8::from(self.outbox)
-        )
+        format!("f:{},c:{},p:{},o:{}", self.fail.name(), self.crash.name(), self.point.name(), u8::from(self.outbox))
     }
 
     /// The inverse of [`Setup::to_query`]; missing items keep their defaults. Never panics.

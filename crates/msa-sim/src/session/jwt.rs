@@ -56,17 +56,37 @@ pub enum Base64Error {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Malformed {
     Empty,
-    TooLong { len: usize, max: usize },
+    TooLong {
+        len: usize,
+        max: usize,
+    },
     /// A JWS in compact form has exactly three parts, so exactly two dots.
-    Segments { found: usize },
-    Base64 { part: Part, error: Base64Error },
-    NotUtf8 { part: Part },
+    Segments {
+        found: usize,
+    },
+    Base64 {
+        part: Part,
+        error: Base64Error,
+    },
+    NotUtf8 {
+        part: Part,
+    },
     /// Not JSON at all; where the parser gave up (1-based).
-    Json { part: Part, line: usize, column: usize },
+    Json {
+        part: Part,
+        line: usize,
+        column: usize,
+    },
     /// JSON, but not an object (`[…]`, `"…"`, a number).
-    NotObject { part: Part },
+    NotObject {
+        part: Part,
+    },
     /// An object whose known member has the wrong type (`"exp": "soon"`, `"alg": 256`) or appears twice.
-    Member { part: Part, line: usize, column: usize },
+    Member {
+        part: Part,
+        line: usize,
+        column: usize,
+    },
     /// The header names no `alg`.
     NoAlg,
     /// `"alg": "none"` (any case): an unsigned token. Refused, because a verifier that took the algorithm from
@@ -74,7 +94,9 @@ pub enum Malformed {
     AlgNone,
     /// Another algorithm (RS256, HS512…): this verifier is configured for HS256 only, and never switches
     /// because a token asks it to. At most 24 characters of it are kept.
-    AlgUnsupported { alg: String },
+    AlgUnsupported {
+        alg: String,
+    },
 }
 
 /// The checks in the order a verifier runs them.
@@ -102,12 +124,17 @@ pub enum Mark {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
     /// Every check passed; `exp` is `None` when the token has none (it never expires: legal, but risky).
-    Valid { exp: Option<i64> },
+    Valid {
+        exp: Option<i64>,
+    },
     /// Well-formed, but the HMAC recomputed with the verifier's secret differs from the third part: the header
     /// or payload was changed, or it was signed with another key.
     BadSignature,
     /// Genuine, but `now` is at or past `exp` (+ leeway).
-    Expired { exp: i64, now: i64 },
+    Expired {
+        exp: i64,
+        now: i64,
+    },
     Malformed(Malformed),
 }
 
@@ -272,7 +299,9 @@ fn parse<T: for<'de> Deserialize<'de>>(part: Part, json: &str) -> Result<T, Malf
     // A derived struct also deserializes from a JSON array; a JOSE header and a claims set must be objects.
     // Checked after parsing, so that invalid JSON is reported as such first.
     match value {
-        Ok(_) | Err(Malformed::Member { .. }) if !json.trim_start().starts_with('{') => Err(Malformed::NotObject { part }),
+        Ok(_) | Err(Malformed::Member { .. }) if !json.trim_start().starts_with('{') => {
+            Err(Malformed::NotObject { part })
+        }
         v => v,
     }
 }
