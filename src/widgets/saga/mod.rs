@@ -296,7 +296,9 @@ pub fn Saga(params: Params, lang: Locale) -> impl IntoView {
                                 view! {
                                     <div
                                         class=format!("saga__box saga__box--{}", kind(e))
-                                        style=format!("grid-column:{col};grid-row:{}", i + 2)
+                                        // Set through the CSSOM: the Content-Security-Policy refuses style attributes.
+                                        style:grid-column=col.to_string()
+                                        style:grid-row=(i + 2).to_string()
                                     >
                                         {entry_short(lang, e)}
                                     </div>
