@@ -8,8 +8,8 @@
 //! passes in. There is no wall clock here: the widget hands the learner's chosen "now" in, so every result is
 //! reproducible. Malformed input of any kind comes back as a typed [`Malformed`], never a panic.
 
+use super::json;
 use hmac::{Hmac, Mac};
-use serde::Deserialize;
 use sha2::Sha256;
 
 /// Mina's token, exactly as the lesson prints it (en and ko).
@@ -139,7 +139,7 @@ pub enum Verdict {
 }
 
 /// The claims the lesson talks about; any other member is left in the decoded text only.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Claims {
     pub sub: Option<String>,
     pub name: Option<String>,
@@ -148,7 +148,6 @@ pub struct Claims {
     pub exp: Option<i64>,
 }
 
-#[derive(Deserialize)]
 struct Header {
     alg: Option<String>,
 }
@@ -287,23 +286,65 @@ fn decode_text(part: Part, text: &str) -> Result<String, Malformed> {
     String::from_utf8(bytes).map_err(|_| Malformed::NotUtf8 { part })
 }
 
-/// A decoded part's JSON read into `T`, refusing anything that is not a JSON object.
-fn parse<T: for<'de> Deserialize<'de>>(part: Part, json: &str) -> Result<T, Malformed> {
-    let value = serde_json::from_str::<T>(json).map_err(|e| {
-        let (line, column) = (e.line(), e.column());
-        match e.classify() {
-            serde_json::error::Category::Data => Malformed::Member { part, line, column },
-            _ => Malformed::Json { part, line, column },
-        }
-    });
-    // A derived struct also deserializes from a JSON array; a JOSE header and a claims set must be objects.
-    // Checked after parsing, so that invalid JSON is reported as such first.
-    match value {
-        Ok(_) | Err(Malformed::Member { .. }) if !json.trim_start().starts_with('{') => {
-            Err(Malformed::NotObject { part })
-        }
-        v => v,
+/// A decoded part's top-level members; anything but a JSON object is refused.
+fn members(part: Part, text: &str) -> Result<Vec<json::Member>, Malformed> {
+    match json::parse(text) {
+        Ok(json::Parsed::Object(m)) => Ok(m),
+        Ok(json::Parsed::NotObject) => Err(Malformed::NotObject { part }),
+        Err(at) => Err(Malformed::Json { part, line: at.line, column: at.column }),
     }
+}
+
+/// Walks the members the inspector reads, in the order the text has them: each may appear once, and `null` counts
+/// as absent; `take` stores a value of the right kind and says false for one of the wrong kind.
+fn read(
+    part: Part,
+    members: &[json::Member],
+    names: &[&str],
+    mut take: impl FnMut(&str, &json::Value) -> bool,
+) -> Result<(), Malformed> {
+    let mut seen: Vec<&str> = Vec::new();
+    for m in members {
+        let Some(&name) = names.iter().find(|n| **n == m.name) else { continue };
+        let bad = Malformed::Member { part, line: m.end.line, column: m.end.column };
+        if seen.contains(&name) {
+            return Err(bad);
+        }
+        seen.push(name);
+        if m.value != json::Value::Null && !take(name, &m.value) {
+            return Err(bad);
+        }
+    }
+    Ok(())
+}
+
+fn header(text: &str) -> Result<Header, Malformed> {
+    let mut h = Header { alg: None };
+    read(Part::Header, &members(Part::Header, text)?, &["alg"], |_, v| match v {
+        json::Value::Str(s) => {
+            h.alg = Some(s.clone());
+            true
+        }
+        _ => false,
+    })?;
+    Ok(h)
+}
+
+fn claims(text: &str) -> Result<Claims, Malformed> {
+    let mut c = Claims::default();
+    let names = ["sub", "name", "role", "iat", "exp"];
+    read(Part::Payload, &members(Part::Payload, text)?, &names, |name, v| {
+        match (name, v) {
+            ("sub", json::Value::Str(s)) => c.sub = Some(s.clone()),
+            ("name", json::Value::Str(s)) => c.name = Some(s.clone()),
+            ("role", json::Value::Str(s)) => c.role = Some(s.clone()),
+            ("iat", json::Value::Int(n)) => c.iat = Some(*n),
+            ("exp", json::Value::Int(n)) => c.exp = Some(*n),
+            _ => return false,
+        }
+        true
+    })?;
+    Ok(c)
 }
 
 /// Runs every check on `token` as a verifier configured for HS256 with `secret` would, at Unix time `now`,
@@ -343,7 +384,7 @@ fn run(out: &mut Inspection, token: &str, secret: &[u8], now: i64, leeway: i64) 
     let parts = check(out, Step::Split, three_parts(token))?;
     let header_text = decode_text(Part::Header, parts[0]);
     out.header = header_text.as_ref().ok().cloned();
-    let header = check(out, Step::Header, header_text.and_then(|t| parse::<Header>(Part::Header, &t)))?;
+    let header = check(out, Step::Header, header_text.and_then(|t| header(&t)))?;
     out.alg = header.alg.clone();
     let alg = match header.alg.as_deref() {
         None => Err(Malformed::NoAlg),
@@ -355,7 +396,7 @@ fn run(out: &mut Inspection, token: &str, secret: &[u8], now: i64, leeway: i64) 
     // claims, and that the verifier refused it all the same.
     let payload_text = decode_text(Part::Payload, parts[1]);
     out.payload = payload_text.as_ref().ok().cloned();
-    let payload = payload_text.and_then(|t| parse::<Claims>(Part::Payload, &t));
+    let payload = payload_text.and_then(|t| claims(&t));
     if let Ok(claims) = &payload {
         out.claims = claims.clone();
     }
