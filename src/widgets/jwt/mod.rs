@@ -24,6 +24,16 @@ fn part_name(lang: Locale, p: Part) -> &'static str {
     }
 }
 
+/// A character as the learner can see it: control characters as their code point. (Not `escape_debug`, which
+/// brings Unicode's printable-character tables into the wasm.)
+fn shown(ch: char) -> String {
+    if ch.is_control() {
+        format!("U+{:04X}", ch as u32)
+    } else {
+        ch.to_string()
+    }
+}
+
 /// Why the token is malformed, in the learner's language.
 fn malformed_text(lang: Locale, m: &Malformed) -> String {
     match m {
@@ -32,7 +42,7 @@ fn malformed_text(lang: Locale, m: &Malformed) -> String {
         Malformed::Segments { found } => fill(td_string!(lang, jwt.bad_segments), &[("n", found)]),
         Malformed::Base64 { part, error: Base64Error::Char { at, ch } } => fill(
             td_string!(lang, jwt.bad_char),
-            &[("part", &part_name(lang, *part)), ("ch", &ch.escape_debug()), ("at", &(at + 1))],
+            &[("part", &part_name(lang, *part)), ("ch", &shown(*ch)), ("at", &(at + 1))],
         ),
         Malformed::Base64 { part, error: Base64Error::Length { len } } => {
             fill(td_string!(lang, jwt.bad_length), &[("part", &part_name(lang, *part)), ("len", len)])
@@ -274,7 +284,7 @@ pub fn Jwt(params: Params, lang: Locale) -> impl IntoView {
                                     Mark::NotReached => "jwt__step jwt__step--skipped",
                                 };
                                 view! {
-                                    <li class=class data-step=format!("{s:?}").to_lowercase()>
+                                    <li class=class data-step=s.name()>
                                         <span class="jwt__mark">{mark_text(lang, m)}</span>
                                         " "
                                         {step_text(lang, *s, a, LESSON_IAT + minutes.get_untracked() * 60)}

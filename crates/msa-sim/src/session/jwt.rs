@@ -110,6 +110,19 @@ pub enum Step {
     Expiry,
 }
 
+impl Step {
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Split => "split",
+            Step::Header => "header",
+            Step::Alg => "alg",
+            Step::Payload => "payload",
+            Step::Signature => "signature",
+            Step::Expiry => "expiry",
+        }
+    }
+}
+
 pub const STEPS: [Step; 6] = [Step::Split, Step::Header, Step::Alg, Step::Payload, Step::Signature, Step::Expiry];
 
 /// A step's result: a verifier stops at the first failure, so the steps after it are not reached.
