@@ -27,11 +27,15 @@ pub mod ddd_kinds;
 #[cfg(feature = "ddd")]
 pub mod ddd_language;
 #[cfg(feature = "proxy")]
+pub mod jwt;
+#[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod predict;
 pub mod quiz;
 #[cfg(feature = "race")]
 pub mod race;
+#[cfg(feature = "arch")]
+pub mod saga;
 pub mod url_state;
 
 use crate::i18n::*;
@@ -182,10 +186,14 @@ pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
         "proxy" => return view! { <proxy::Proxy params lang /> }.into_any(),
         #[cfg(feature = "proxy")]
         "proxy-roles" => return view! { <proxy::roles::ProxyRoles params lang /> }.into_any(),
+        #[cfg(feature = "proxy")]
+        "jwt" => return view! { <jwt::Jwt params lang /> }.into_any(),
         #[cfg(feature = "race")]
         "race" => return race::mount(params, lang),
         #[cfg(feature = "arch")]
         "arch" => return view! { <arch::ArchWidget params lang /> }.into_any(),
+        #[cfg(feature = "arch")]
+        "saga" => return view! { <saga::Saga params lang /> }.into_any(),
         #[cfg(feature = "ddd")]
         "ddd-kinds" => return view! { <ddd_kinds::DddKinds lang /> }.into_any(),
         #[cfg(feature = "ddd")]

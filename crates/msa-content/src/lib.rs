@@ -380,6 +380,10 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec { name: "predict-race", keys: &[], lab: false, bundle: "race" },
     WidgetSpec { name: "predict-arch", keys: &[], lab: false, bundle: "arch" },
     WidgetSpec { name: "predict-ddd", keys: &[], lab: false, bundle: "ddd" },
+    // The sessions lesson's JWT inspector (msa_sim::session::jwt); the lesson is in the proxy bundle.
+    WidgetSpec { name: "jwt", keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], lab: false, bundle: "proxy" },
+    // The monolith lesson's saga and outbox timeline (msa_sim::arch::saga).
+    WidgetSpec { name: "saga", keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], lab: false, bundle: "arch" },
 ];
 
 /// The reverse-proxy playground's presets: the names of `msa_sim::proxy::PRESETS` (a test checks they agree).

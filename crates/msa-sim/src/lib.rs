@@ -13,6 +13,7 @@
 //! - [`domain`]: DDD's `Order` aggregate and the DDD lesson's graded exercises.
 //! - [`predict`]: the answers to the lessons' predictions, computed by running the scenarios above.
 //! - [`challenge`]: goal-driven challenges over the widgets' shareable states, judged here.
+//! - [`session`]: a JWT taken apart and verified step by step (the sessions lesson).
 
 pub mod arch;
 pub mod challenge;
@@ -21,5 +22,6 @@ pub mod events;
 pub mod predict;
 pub mod proxy;
 pub mod rng;
+pub mod session;
 pub mod time;
 pub mod txn;

@@ -23,10 +23,14 @@
 //! - [`Action::TwoChange`], [`Action::Schema`]: not traffic questions but coordination: deploys, their order,
 //!   restarts, and (schema) which features a table lock blocks. Derived from the module/table ownership below.
 //!
+//! [`saga`] is a separate, smaller model: the order placed across four services as a saga, with compensations
+//! and the outbox (the lesson's "Distributed data").
+//!
 //! Everything is deterministic: one [`Setup`] (with its seed) gives the same [`Comparison`] natively and in
 //! wasm. The work is sliced ([`Comparison::advance`]) so a view can run it a few milliseconds a frame.
 
 mod query;
+pub mod saga;
 
 pub use query::SetupError;
 
