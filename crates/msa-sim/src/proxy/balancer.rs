@@ -557,7 +557,7 @@ impl Upstream {
         }
         if !st.started {
             st.started = true;
-            st.hash = find_chash_point(&self.ring, crc32fast::hash(key.as_bytes())) as u64;
+            st.hash = find_chash_point(&self.ring, chash_key_point(key)) as u64;
         }
         loop {
             let owner = self.ring[(st.hash % self.ring.len() as u64) as usize].1;
@@ -743,6 +743,13 @@ fn build_ring(peers: &[Peer], primary: &[usize]) -> Vec<(u32, usize)> {
     ring.sort_by_key(|&(h, _)| h);
     ring.dedup_by_key(|&mut (h, _)| h);
     ring
+}
+
+/// Where `hash $key consistent` places a key on the ring: crc32 of the key's bytes (nginx's
+/// `ngx_crc32_long(key)` in `ngx_http_upstream_get_chash_peer`). The key goes to the first ring point at or
+/// after it, wrapping past the top.
+pub fn chash_key_point(key: &str) -> u32 {
+    crc32fast::hash(key.as_bytes())
 }
 
 /// `ngx_http_upstream_find_chash_point`: the first point with hash >= `h` (may be `len`, which wraps to 0).
