@@ -27,10 +27,14 @@ pub mod ddd_kinds;
 #[cfg(feature = "ddd")]
 pub mod ddd_language;
 #[cfg(feature = "proxy")]
+pub mod hash_ring;
+#[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod quiz;
 #[cfg(feature = "race")]
 pub mod race;
+#[cfg(feature = "proxy")]
+pub mod rho_latency;
 pub mod url_state;
 
 use crate::i18n::*;
@@ -181,6 +185,10 @@ pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
         "proxy" => return view! { <proxy::Proxy params lang /> }.into_any(),
         #[cfg(feature = "proxy")]
         "proxy-roles" => return view! { <proxy::roles::ProxyRoles params lang /> }.into_any(),
+        #[cfg(feature = "proxy")]
+        "rho-latency" => return view! { <rho_latency::RhoLatency params lang /> }.into_any(),
+        #[cfg(feature = "proxy")]
+        "hash-ring" => return view! { <hash_ring::HashRing params lang /> }.into_any(),
         #[cfg(feature = "race")]
         "race" => return race::mount(params, lang),
         #[cfg(feature = "arch")]
