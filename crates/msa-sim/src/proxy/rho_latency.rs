@@ -253,6 +253,12 @@ mod tests {
         assert_eq!((r(t.mm1_mean_ms), r(t.mm1_p99_ms), r(t.mmc_mean_ms), r(t.mmc_p99_ms)), (50.0, 230.3, 17.5, 68.9));
         let t = theory(4, 95);
         assert_eq!((r(t.mmc_mean_ms), r(t.mmc_p99_ms)), (54.6, 235.7));
+        let t = theory(4, 98);
+        assert_eq!((r(t.mmc_mean_ms), r(t.mmc_p99_ms)), (129.5, 580.4));
+        let t = theory(4, 5);
+        assert_eq!((r(t.mmc_mean_ms), r(t.mmc_p99_ms)), (10.0, 46.1));
+        let t = theory(1, 95);
+        assert_eq!((r(t.mmc_mean_ms), r(t.mmc_p99_ms)), (200.0, 921.0));
         let t = theory(8, 98);
         assert_eq!((r(t.mmc_mean_ms), r(t.mmc_p99_ms), r(t.mm1_p99_ms)), (68.5, 294.6, 2302.6));
         assert_eq!(curve(2).len(), 94);
