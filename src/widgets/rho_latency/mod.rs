@@ -188,15 +188,25 @@ pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
                 view! { <text class="rho__tick" x=x_of(r) y=H - BOTTOM + 13.0 text-anchor="middle">{rho_text(r)}</text> }
             })
             .collect_view();
-        let cursor_dots = [(t.mmc_mean_ms, "rho__now rho__now--mmc"), (t.mmc_p99_ms, "rho__now rho__now--mmc")]
+        // The slider's values as dots on the curves; a value above the chart is written at its top instead, one
+        // line each (the shared queue's first).
+        let now_values: Vec<(f64, &'static str)> = [(t.mmc_mean_ms, "mmc"), (t.mmc_p99_ms, "mmc")]
             .into_iter()
-            .chain((!single).then_some([(t.mm1_mean_ms, "rho__now rho__now--mm1"), (t.mm1_p99_ms, "rho__now rho__now--mm1")]).into_iter().flatten())
-            .map(|(v, class)| {
-                let over = v > Y_MAX_MS;
-                view! {
-                    <circle class=class cx=x cy=y_of(v) r="3.5" />
-                    {over.then(|| view! { <text class="rho__over" x=x - 4.0 y=TOP + 9.0 text-anchor="end">{format!("{} ↑", ms(v))}</text> })}
-                }
+            .chain((!single).then_some([(t.mm1_mean_ms, "mm1"), (t.mm1_p99_ms, "mm1")]).into_iter().flatten())
+            .collect();
+        let cursor_dots = now_values
+            .iter()
+            .filter(|(v, _)| *v <= Y_MAX_MS)
+            .map(|&(v, m)| view! { <circle class=format!("rho__now rho__now--{m}") cx=x cy=y_of(v) r="3.5" /> })
+            .collect_view();
+        let over = now_values
+            .iter()
+            .filter(|(v, _)| *v > Y_MAX_MS)
+            .enumerate()
+            .map(|(k, &(v, m))| {
+                // Left of the cursor when it is in the chart's right half, so the text stays inside.
+                let (tx, anchor) = if x > (LEFT + W) / 2.0 { (x - 4.0, "end") } else { (x + 4.0, "start") };
+                view! { <text class=format!("rho__over rho__over--{m}") x=tx y=TOP + 9.0 + 10.0 * k as f64 text-anchor=anchor>{format!("{} ↑", ms(v))}</text> }
             })
             .collect_view();
         let measured = pts
@@ -225,6 +235,7 @@ pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
             <line class="rho__cursor" x1=x y1=TOP x2=x y2=H - BOTTOM />
             {measured}
             {cursor_dots}
+            {over}
         }
     };
 
