@@ -65,13 +65,10 @@ pub fn HashRing(params: Params, lang: Locale) -> impl IntoView {
         let Some(f) = figure.get() else { return ().into_any() };
         let rings = PORTS
             .iter()
-            .map(|&p| {
-                let class = format!("ring__ticks ring__tone--{}", tone(p));
-                view! {
-                    <path class=class.clone() d=ticks(&f.before.points, p, R_BEFORE) />
-                    <path class=class d=ticks(&f.after.points, p, R_AFTER) />
-                }
-            })
+            .flat_map(|&p| [ticks(&f.before.points, p, R_BEFORE), ticks(&f.after.points, p, R_AFTER)].map(move |d| (p, d)))
+            // A backend on one side only has no points on the other: no path there.
+            .filter(|(_, d)| !d.is_empty())
+            .map(|(p, d)| view! { <path class=format!("ring__ticks ring__tone--{}", tone(p)) d=d /> })
             .collect_view();
         let keys = f
             .keys
