@@ -185,7 +185,9 @@ pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
         let xticks = (0..=5)
             .map(|i| {
                 let r = i * 20;
-                view! { <text class="rho__tick" x=x_of(r) y=H - BOTTOM + 13.0 text-anchor="middle">{rho_text(r)}</text> }
+                // The last label ends at the axis' end, inside the frame.
+                let anchor = if r == 100 { "end" } else { "middle" };
+                view! { <text class="rho__tick" x=x_of(r) y=H - BOTTOM + 13.0 text-anchor=anchor>{rho_text(r)}</text> }
             })
             .collect_view();
         // The slider's values as dots on the curves; a value above the chart is written at its top instead, one
@@ -224,7 +226,7 @@ pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
             <line class="rho__axis" x1=LEFT y1=TOP x2=LEFT y2=H - BOTTOM />
             {grid}
             {xticks}
-            <text class="rho__tick" x=LEFT - 4.0 y=TOP - 1.0 text-anchor="end">"ms"</text>
+            <text class="rho__tick" x=LEFT + 4.0 y=TOP + 8.0>"ms"</text>
             <text class="rho__tick" x=W - RIGHT y=H - 2.0 text-anchor="end">"ρ"</text>
             {(!single).then(|| view! {
                 <polyline class="rho__line rho__line--mm1 rho__line--mean" points=series(|t| t.mm1_mean_ms) />
@@ -356,13 +358,18 @@ pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
                     <caption>{td_string!(lang, rho_latency.table_caption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"ρ"</th>
-                            <th scope="col">{move || fill(td_string!(lang, rho_latency.col_mmc_mean), &[("c", &c.get())])}</th>
-                            <th scope="col">{move || fill(td_string!(lang, rho_latency.col_mmc_p99), &[("c", &c.get())])}</th>
-                            <th scope="col">{td_string!(lang, rho_latency.col_mm1_mean)}</th>
-                            <th scope="col">{td_string!(lang, rho_latency.col_mm1_p99)}</th>
-                            <th scope="col">{td_string!(lang, rho_latency.col_sim_mean)}</th>
-                            <th scope="col">{td_string!(lang, rho_latency.col_sim_p99)}</th>
+                            <th scope="col" rowspan="2">"ρ"</th>
+                            <th scope="colgroup" colspan="2">{move || fill(td_string!(lang, rho_latency.legend_mmc), &[("c", &c.get())])}</th>
+                            <th scope="colgroup" colspan="2">{td_string!(lang, rho_latency.legend_mm1)}</th>
+                            <th scope="colgroup" colspan="2">{td_string!(lang, rho_latency.col_sim)}</th>
+                        </tr>
+                        <tr>
+                            {(0..3)
+                                .map(|_| view! {
+                                    <th scope="col">{td_string!(lang, rho_latency.col_mean)}</th>
+                                    <th scope="col">"p99"</th>
+                                })
+                                .collect_view()}
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
