@@ -7,8 +7,9 @@ use crate::i18n::*;
 use crate::widgets::{fill, param, Params};
 use leptos::prelude::*;
 use msa_sim::proxy::rho_latency::{
-    curve, theory, Bound, Measured, Measurement, Setting, KNEE, MEASURED, REQUESTS, RHO_MAX, RHO_MIN, SERVERS,
+    curve, theory, Bound, Measured, Measurement, Setting, Theory, KNEE, MEASURED, REQUESTS, RHO_MAX, RHO_MIN, SERVERS,
 };
+use std::fmt::Write;
 use std::time::Duration;
 
 /// Engine events per slice: a few milliseconds of work on a phone.
@@ -82,6 +83,148 @@ fn tick(
     }
 }
 
+/// `s` with the characters markup gives a meaning escaped, for text written into `inner_html`.
+pub(crate) fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// The chart's markup: axes and grid, four curves (two when c = 1, where both models are one), the measured
+/// points, the slider's ρ with its values as dots (written at the top when above the chart).
+fn chart_svg(c: u32, t: &Theory, cs: &[Theory], pts: &[Measured]) -> String {
+    let mut o = String::with_capacity(8_192);
+    let single = c == 1;
+    let (l, r, b) = (LEFT, W - RIGHT, H - BOTTOM);
+    let _ = write!(o, r#"<line class="rho__axis" x1="{l}" y1="{b}" x2="{r}" y2="{b}"/><line class="rho__axis" x1="{l}" y1="{TOP}" x2="{l}" y2="{b}"/>"#);
+    for i in 1..=5 {
+        let v = i as f64 * 100.0;
+        let y = y_of(v);
+        let _ = write!(o, r#"<line class="rho__grid" x1="{l}" y1="{y:.1}" x2="{r}" y2="{y:.1}"/><text class="rho__tick" x="{:.1}" y="{:.1}" text-anchor="end">{v:.0}</text>"#, l - 4.0, y + 3.5);
+    }
+    for i in 0..=5 {
+        let rp = i * 20;
+        // The last label ends at the axis' end, inside the frame.
+        let anchor = if rp == 100 { "end" } else { "middle" };
+        let _ = write!(o, r#"<text class="rho__tick" x="{:.1}" y="{:.1}" text-anchor="{anchor}">{}</text>"#, x_of(rp), b + 13.0, rho_text(rp));
+    }
+    let _ = write!(o, r#"<text class="rho__tick" x="{:.1}" y="{:.1}">ms</text><text class="rho__tick" x="{r}" y="{:.1}" text-anchor="end">ρ</text>"#, l + 4.0, TOP + 8.0, H - 2.0);
+    let series = |o: &mut String, class: &str, f: fn(&Theory) -> f64| {
+        let _ = write!(o, r#"<polyline class="rho__line {class}" points="{}"/>"#, line(&cs.iter().map(|t| (t.rho_pct, f(t))).collect::<Vec<_>>()));
+    };
+    if !single {
+        series(&mut o, "rho__line--mm1 rho__line--mean", |t| t.mm1_mean_ms);
+        series(&mut o, "rho__line--mm1 rho__line--p99", |t| t.mm1_p99_ms);
+    }
+    series(&mut o, "rho__line--mmc rho__line--mean", |t| t.mmc_mean_ms);
+    series(&mut o, "rho__line--mmc rho__line--p99", |t| t.mmc_p99_ms);
+    let x = x_of(t.rho_pct);
+    let _ = write!(o, r#"<line class="rho__cursor" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{b}"/>"#);
+    for p in pts {
+        let (px, ym, yp) = (x_of(p.rho_pct), y_of(p.mean_ms), y_of(p.p99_ms));
+        let _ = write!(
+            o,
+            r#"<rect class="rho__pt rho__pt--mean" x="{:.1}" y="{:.1}" width="6" height="6"/><path class="rho__pt rho__pt--p99" d="M{px:.1} {:.1}l4 4l-4 4l-4-4z"/>"#,
+            px - 3.0,
+            ym - 3.0,
+            yp - 4.0
+        );
+    }
+    let mut now: Vec<(f64, &str)> = vec![(t.mmc_mean_ms, "mmc"), (t.mmc_p99_ms, "mmc")];
+    if !single {
+        now.extend([(t.mm1_mean_ms, "mm1"), (t.mm1_p99_ms, "mm1")]);
+    }
+    let mut over = 0;
+    for (v, m) in now {
+        if v <= Y_MAX_MS {
+            let _ = write!(o, r#"<circle class="rho__now rho__now--{m}" cx="{x:.1}" cy="{:.1}" r="3.5"/>"#, y_of(v));
+        } else {
+            // Left of the cursor when it is in the chart's right half, so the text stays inside; one line each.
+            let (tx, anchor) = if x > (LEFT + W) / 2.0 { (x - 4.0, "end") } else { (x + 4.0, "start") };
+            let _ = write!(o, r#"<text class="rho__over rho__over--{m}" x="{tx:.1}" y="{:.1}" text-anchor="{anchor}">{} ↑</text>"#, TOP + 9.0 + 10.0 * over as f64, ms(v));
+            over += 1;
+        }
+    }
+    o
+}
+
+/// The figure: the chart (an image with its description; the table is its text twin) and the legend.
+fn figure_html(lang: Locale, c: u32, t: &Theory, cs: &[Theory], pts: &[Measured]) -> String {
+    let mut o = format!(
+        r#"<svg class="rho__svg" viewBox="0 0 {W} {H}" role="img" aria-label="{}">{}</svg><figcaption><ul class="rho__legend">"#,
+        esc(td_string!(lang, rho_latency.chart_label)),
+        chart_svg(c, t, cs, pts)
+    );
+    let mut item = |class: &str, text: &str| {
+        let _ = write!(o, r#"<li><span class="rho__key rho__key--{class}" aria-hidden="true"></span>{}</li>"#, esc(text));
+    };
+    item("mmc", &fill(td_string!(lang, rho_latency.legend_mmc), &[("c", &c)]));
+    if c != 1 {
+        item("mm1", td_string!(lang, rho_latency.legend_mm1));
+    }
+    item("p99", td_string!(lang, rho_latency.legend_lines));
+    item("pts", td_string!(lang, rho_latency.legend_points));
+    o.push_str("</ul></figcaption>");
+    o
+}
+
+/// The text twin: a table of the measured ρ values and the slider's, theory and simulator side by side.
+fn table_html(lang: Locale, c: u32, r: u32, pts: &[Measured]) -> String {
+    let mut o = format!(
+        r#"<table class="rho__table"><caption>{}</caption><thead><tr><th scope="col" rowspan="2">ρ</th><th scope="colgroup" colspan="2">{}</th><th scope="colgroup" colspan="2">{}</th><th scope="colgroup" colspan="2">{}</th></tr><tr>"#,
+        esc(td_string!(lang, rho_latency.table_caption)),
+        esc(&fill(td_string!(lang, rho_latency.legend_mmc), &[("c", &c)])),
+        esc(td_string!(lang, rho_latency.legend_mm1)),
+        esc(td_string!(lang, rho_latency.col_sim)),
+    );
+    for _ in 0..3 {
+        let _ = write!(o, r#"<th scope="col">{}</th><th scope="col">p99</th>"#, esc(td_string!(lang, rho_latency.col_mean)));
+    }
+    o.push_str("</tr></thead><tbody>");
+    o.push_str(&table_rows(lang, c, r, pts));
+    o.push_str("</tbody></table>");
+    o
+}
+
+/// The table's rows: the measured ρ values and the slider's, theory and simulator side by side.
+fn table_rows(lang: Locale, c: u32, r: u32, pts: &[Measured]) -> String {
+    let mut rhos: Vec<u32> = MEASURED.to_vec();
+    if !rhos.contains(&r) {
+        rhos.push(r);
+        rhos.sort_unstable();
+    }
+    let mut o = String::with_capacity(2_048);
+    for x in rhos {
+        let t = theory(c, x);
+        let m = pts.iter().find(|p| p.rho_pct == x);
+        let (class, mark) = if x == r {
+            (r#" class="rho__row--now""#, format!(r#" <span class="rho__mark">{}</span>"#, esc(td_string!(lang, rho_latency.row_slider))))
+        } else {
+            ("", String::new())
+        };
+        let _ = write!(o, r#"<tr{class} data-rho="{x}"><th scope="row">{}{mark}</th>"#, rho_text(x));
+        for v in [t.mmc_mean_ms, t.mmc_p99_ms, t.mm1_mean_ms, t.mm1_p99_ms] {
+            let _ = write!(o, r#"<td class="num">{}</td>"#, ms(v));
+        }
+        let sim = |v: Option<f64>| v.map(ms).unwrap_or_else(|| "–".to_string());
+        let _ = write!(
+            o,
+            r#"<td class="num" data-col="sim-mean">{}</td><td class="num" data-col="sim-p99">{}</td></tr>"#,
+            sim(m.map(|m| m.mean_ms)),
+            sim(m.map(|m| m.p99_ms))
+        );
+    }
+    o
+}
+
 #[component]
 pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
     let key: &'static str = param(params, "id").unwrap_or("rho-latency");
@@ -114,20 +257,56 @@ pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
         }
     });
 
-    let setting = Memo::new(move |_| Setting::new(c.get(), rho.get()).unwrap_or_default());
-    let now = Memo::new(move |_| setting.get().theory());
-    let curves = Memo::new(move |_| curve(c.get()));
-
     let uid = key.to_string();
     let title_id = format!("{uid}-title");
     let rho_id = format!("{uid}-rho");
-    let c_id = format!("{uid}-c");
+    let out_id = format!("{uid}-rho-value");
     let readout_id = format!("{uid}-readout");
-    let (title_ref, rho_label_for, rho_output_for, c_label_for) = (title_id.clone(), rho_id.clone(), rho_id.clone(), c_id.clone());
-    let readout_ref = readout_id.clone();
+
+    // The heading and the two controls are plain markup written once (dragging the slider never re-renders it),
+    // and the rest is text or markup redrawn from the core's figures: as typed views, their many element types
+    // cost the proxy bundle tens of kilobytes. One handler per event type reads the control's `data-ctl`.
+    let mut head = String::with_capacity(1_024);
+    let _ = write!(
+        head,
+        r#"<h3 class="widget__title" id="{title_id}">{}</h3><p class="rho__intro">{}</p><div class="rho__controls"><label class="rho__field rho__field--slider" for="{rho_id}"><span>{} <output class="rho__value" id="{out_id}" for="{rho_id}">{}</output></span><input id="{rho_id}" data-ctl="rho" type="range" min="{RHO_MIN}" max="{RHO_MAX}" step="1" value="{}" aria-valuetext="ρ = {}" aria-describedby="{readout_id}"></label><label class="rho__field" for="{uid}-c"><span>{}</span><select id="{uid}-c" data-ctl="c">"#,
+        esc(td_string!(lang, rho_latency.title)),
+        esc(td_string!(lang, rho_latency.intro)),
+        esc(td_string!(lang, rho_latency.rho_label)),
+        rho_text(start.rho_pct()),
+        start.rho_pct(),
+        rho_text(start.rho_pct()),
+        esc(td_string!(lang, rho_latency.servers_label)),
+    );
+    for s in SERVERS {
+        let sel = if s == start.servers() { " selected" } else { "" };
+        let _ = write!(head, r#"<option value="{s}"{sel}>{}</option>"#, esc(&servers_text(lang, s)));
+    }
+    head.push_str("</select></label></div>");
+
+    let on_input = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let Ok(v) = event_target_value(&ev).parse::<u32>() else { return };
+        match el.get_attribute("data-ctl").as_deref() {
+            Some("rho") => {
+                let v = v.clamp(RHO_MIN, RHO_MAX);
+                rho.set(v);
+                let _ = el.set_attribute("aria-valuetext", &format!("ρ = {}", rho_text(v)));
+                if let Some(out) = document().get_element_by_id(&out_id) {
+                    out.set_text_content(Some(&rho_text(v)));
+                }
+            }
+            Some("c") if SERVERS.contains(&v) => c.set(v),
+            _ => {}
+        }
+    };
+
+    // The select reports `change` (and `input` too, in current browsers); the slider `input`.
+    let on_change = on_input.clone();
 
     let readout = move || {
-        let t = now.get();
+        let t = theory(c.get(), rho.get());
         let c = c.get();
         let wait = format!("{:.0}", t.p_wait * 100.0);
         if c == 1 {
@@ -158,185 +337,28 @@ pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
             &[("servers", &servers_text(lang, c)), ("p80", &ms(a)), ("p95", &ms(b)), ("ratio", &format!("{:.1}", b / a))],
         )
     };
-    let bound = move || match setting.get().at_bound() {
+    let bound = move || match Setting::new(c.get(), rho.get()).ok().and_then(|s| s.at_bound()) {
         Some(Bound::High) => Some(td_string!(lang, rho_latency.bound_high)),
         Some(Bound::Low) => Some(td_string!(lang, rho_latency.bound_low)),
         None => None,
     };
 
-    // The chart: four curves (two when c = 1, where both models are one), the measured points, the slider's ρ.
-    let chart = move || {
-        let cs = curves.get();
-        let single = c.get() == 1;
-        let series = |f: fn(&msa_sim::proxy::rho_latency::Theory) -> f64| line(&cs.iter().map(|t| (t.rho_pct, f(t))).collect::<Vec<_>>());
-        let t = now.get();
-        let x = x_of(t.rho_pct);
-        let pts = points.get();
-        let grid = (1..=5)
-            .map(|i| {
-                let v = i as f64 * 100.0;
-                let y = y_of(v);
-                view! {
-                    <line class="rho__grid" x1=LEFT y1=y x2=W - RIGHT y2=y />
-                    <text class="rho__tick" x=LEFT - 4.0 y=y + 3.5 text-anchor="end">{format!("{v:.0}")}</text>
-                }
-            })
-            .collect_view();
-        let xticks = (0..=5)
-            .map(|i| {
-                let r = i * 20;
-                // The last label ends at the axis' end, inside the frame.
-                let anchor = if r == 100 { "end" } else { "middle" };
-                view! { <text class="rho__tick" x=x_of(r) y=H - BOTTOM + 13.0 text-anchor=anchor>{rho_text(r)}</text> }
-            })
-            .collect_view();
-        // The slider's values as dots on the curves; a value above the chart is written at its top instead, one
-        // line each (the shared queue's first).
-        let now_values: Vec<(f64, &'static str)> = [(t.mmc_mean_ms, "mmc"), (t.mmc_p99_ms, "mmc")]
-            .into_iter()
-            .chain((!single).then_some([(t.mm1_mean_ms, "mm1"), (t.mm1_p99_ms, "mm1")]).into_iter().flatten())
-            .collect();
-        let cursor_dots = now_values
-            .iter()
-            .filter(|(v, _)| *v <= Y_MAX_MS)
-            .map(|&(v, m)| view! { <circle class=format!("rho__now rho__now--{m}") cx=x cy=y_of(v) r="3.5" /> })
-            .collect_view();
-        let over = now_values
-            .iter()
-            .filter(|(v, _)| *v > Y_MAX_MS)
-            .enumerate()
-            .map(|(k, &(v, m))| {
-                // Left of the cursor when it is in the chart's right half, so the text stays inside.
-                let (tx, anchor) = if x > (LEFT + W) / 2.0 { (x - 4.0, "end") } else { (x + 4.0, "start") };
-                view! { <text class=format!("rho__over rho__over--{m}") x=tx y=TOP + 9.0 + 10.0 * k as f64 text-anchor=anchor>{format!("{} ↑", ms(v))}</text> }
-            })
-            .collect_view();
-        let measured = pts
-            .iter()
-            .map(|p| {
-                let (px, ym, yp) = (x_of(p.rho_pct), y_of(p.mean_ms), y_of(p.p99_ms));
-                view! {
-                    <rect class="rho__pt rho__pt--mean" x=px - 3.0 y=ym - 3.0 width="6" height="6" />
-                    <path class="rho__pt rho__pt--p99" d=format!("M{:.1} {:.1}l4 4l-4 4l-4-4z", px, yp - 4.0) />
-                }
-            })
-            .collect_view();
-        view! {
-            <line class="rho__axis" x1=LEFT y1=H - BOTTOM x2=W - RIGHT y2=H - BOTTOM />
-            <line class="rho__axis" x1=LEFT y1=TOP x2=LEFT y2=H - BOTTOM />
-            {grid}
-            {xticks}
-            <text class="rho__tick" x=LEFT + 4.0 y=TOP + 8.0>"ms"</text>
-            <text class="rho__tick" x=W - RIGHT y=H - 2.0 text-anchor="end">"ρ"</text>
-            {(!single).then(|| view! {
-                <polyline class="rho__line rho__line--mm1 rho__line--mean" points=series(|t| t.mm1_mean_ms) />
-                <polyline class="rho__line rho__line--mm1 rho__line--p99" points=series(|t| t.mm1_p99_ms) />
-            })}
-            <polyline class="rho__line rho__line--mmc rho__line--mean" points=series(|t| t.mmc_mean_ms) />
-            <polyline class="rho__line rho__line--mmc rho__line--p99" points=series(|t| t.mmc_p99_ms) />
-            <line class="rho__cursor" x1=x y1=TOP x2=x y2=H - BOTTOM />
-            {measured}
-            {cursor_dots}
-            {over}
-        }
-    };
-
-    // The text twin: the measured ρ values and the slider's, theory and simulator side by side.
-    let rows = move || {
+    // The chart and the table are written as markup (strings) rather than views: they are redrawn whole on every
+    // change anyway, and as views their many element types cost the proxy bundle tens of kilobytes.
+    let figure = move || {
         let c = c.get();
-        let r = rho.get();
-        let pts = points.get();
-        let mut rhos: Vec<u32> = MEASURED.to_vec();
-        if !rhos.contains(&r) {
-            rhos.push(r);
-            rhos.sort_unstable();
-        }
-        rhos.into_iter()
-            .map(|x| {
-                let t = theory(c, x);
-                let m = pts.iter().find(|p| p.rho_pct == x).copied();
-                let dash = || "–".to_string();
-                let current = x == r;
-                view! {
-                    <tr class=current.then_some("rho__row--now") data-rho=x>
-                        <th scope="row">
-                            {rho_text(x)}
-                            {current.then(|| view! { <span class="rho__mark">{format!(" {}", td_string!(lang, rho_latency.row_slider))}</span> })}
-                        </th>
-                        <td class="num">{ms(t.mmc_mean_ms)}</td>
-                        <td class="num">{ms(t.mmc_p99_ms)}</td>
-                        <td class="num">{ms(t.mm1_mean_ms)}</td>
-                        <td class="num">{ms(t.mm1_p99_ms)}</td>
-                        <td class="num" data-col="sim-mean">{m.map(|m| ms(m.mean_ms)).unwrap_or_else(dash)}</td>
-                        <td class="num" data-col="sim-p99">{m.map(|m| ms(m.p99_ms)).unwrap_or_else(dash)}</td>
-                    </tr>
-                }
-            })
-            .collect_view()
+        figure_html(lang, c, &theory(c, rho.get()), &curve(c), &points.get())
     };
+    let table = move || table_html(lang, c.get(), rho.get(), &points.get());
 
     let measure_note = move || fill(td_string!(lang, rho_latency.measured_note), &[("servers", &servers_text(lang, c.get())), ("n", &REQUESTS)]);
-    let chart_label = td_string!(lang, rho_latency.chart_label);
 
     view! {
-        <section class="widget widget--rho-latency rho" data-keys aria-labelledby=title_ref>
-            <h3 class="widget__title" id=title_id>{td_string!(lang, rho_latency.title)}</h3>
-            <p class="rho__intro">{td_string!(lang, rho_latency.intro)}</p>
-            <div class="rho__controls">
-                <label class="rho__field rho__field--slider" for=rho_label_for>
-                    <span>{td_string!(lang, rho_latency.rho_label)} " " <output class="rho__value" for=rho_output_for>{move || rho_text(rho.get())}</output></span>
-                    <input
-                        id=rho_id
-                        type="range"
-                        min=RHO_MIN
-                        max=RHO_MAX
-                        step="1"
-                        prop:value=move || rho.get().to_string()
-                        aria-valuetext=move || format!("ρ = {}", rho_text(rho.get()))
-                        aria-describedby=readout_ref
-                        on:input=move |ev| {
-                            if let Ok(v) = event_target_value(&ev).parse::<u32>() {
-                                rho.set(v.clamp(RHO_MIN, RHO_MAX));
-                            }
-                        }
-                    />
-                </label>
-                <label class="rho__field" for=c_label_for>
-                    <span>{td_string!(lang, rho_latency.servers_label)}</span>
-                    <select
-                        id=c_id
-                        on:change=move |ev| {
-                            if let Ok(v) = event_target_value(&ev).parse::<u32>() {
-                                if SERVERS.contains(&v) {
-                                    c.set(v);
-                                }
-                            }
-                        }
-                    >
-                        {SERVERS
-                            .into_iter()
-                            .map(|s| view! { <option value=s selected=move || c.get() == s>{servers_text(lang, s)}</option> })
-                            .collect_view()}
-                    </select>
-                </label>
-            </div>
+        <section class="widget widget--rho-latency rho" data-keys aria-labelledby=title_id on:input=on_input on:change=on_change>
+            <div inner_html=head></div>
             <p class="rho__readout" id=readout_id aria-live="polite">{readout}</p>
             <p class="rho__bound" role="status">{move || bound().unwrap_or_default()}</p>
-            <figure class="rho__figure">
-                <svg class="rho__svg" viewBox=format!("0 0 {W} {H}") role="img" aria-label=chart_label>
-                    {chart}
-                </svg>
-                <figcaption>
-                    <ul class="rho__legend">
-                        <li><span class="rho__key rho__key--mmc" aria-hidden="true"></span>{move || fill(td_string!(lang, rho_latency.legend_mmc), &[("c", &c.get())])}</li>
-                        {move || (c.get() != 1).then(|| view! {
-                            <li><span class="rho__key rho__key--mm1" aria-hidden="true"></span>{td_string!(lang, rho_latency.legend_mm1)}</li>
-                        })}
-                        <li><span class="rho__key rho__key--p99" aria-hidden="true"></span>{td_string!(lang, rho_latency.legend_lines)}</li>
-                        <li><span class="rho__key rho__key--pts" aria-hidden="true"></span>{td_string!(lang, rho_latency.legend_points)}</li>
-                    </ul>
-                </figcaption>
-            </figure>
+            <figure class="rho__figure" inner_html=figure></figure>
             <p class="rho__knee">{knee}</p>
             <div class="rho__measure">
                 <button
@@ -353,28 +375,7 @@ pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
                 </span>
             </div>
             <p class="rho__hint">{measure_note}</p>
-            <div class="rho__table-wrap" tabindex="0" role="region" aria-label=td_string!(lang, rho_latency.table_caption)>
-                <table class="rho__table">
-                    <caption>{td_string!(lang, rho_latency.table_caption)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col" rowspan="2">"ρ"</th>
-                            <th scope="colgroup" colspan="2">{move || fill(td_string!(lang, rho_latency.legend_mmc), &[("c", &c.get())])}</th>
-                            <th scope="colgroup" colspan="2">{td_string!(lang, rho_latency.legend_mm1)}</th>
-                            <th scope="colgroup" colspan="2">{td_string!(lang, rho_latency.col_sim)}</th>
-                        </tr>
-                        <tr>
-                            {(0..3)
-                                .map(|_| view! {
-                                    <th scope="col">{td_string!(lang, rho_latency.col_mean)}</th>
-                                    <th scope="col">"p99"</th>
-                                })
-                                .collect_view()}
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <div class="rho__table-wrap" tabindex="0" role="region" aria-label=td_string!(lang, rho_latency.table_caption) inner_html=table></div>
         </section>
     }
 }

@@ -1,11 +1,11 @@
 //! The load-balancing lesson's ring figure (`hash-ring`): which keys move when a backend is added or removed,
 //! under `hash $key consistent` (ketama) and under plain `hash $key`.
 //!
-//! Nothing here hashes on its own: the ring is [`Upstream::ring`] and every placement is a [`Picker`] pick, the
-//! balancer the simulator and the `pick` command use (nginx 1.22's `ngx_http_upstream_hash_module`). A change of
+//! Nothing here hashes on its own: the ring is [`Upstream::ring`] and every placement is the balancer's own pick
+//! ([`Upstream::place_by_key`]), the code the simulator and the `pick` command use (nginx 1.22's `ngx_http_upstream_hash_module`). A change of
 //! backends is a reload with the new `server` lines: a fresh upstream, in config order (ascending port).
 
-use super::balancer::{chash_key_point, Algorithm, PeerParams, PickInput, Picker, Upstream};
+use super::balancer::{chash_key_point, Algorithm, PeerParams, Upstream};
 use serde::Serialize;
 
 /// The backends the figure offers: the course's 8001..8003, and 8004 to add.
@@ -115,15 +115,12 @@ fn side(ports: &[u16]) -> Side {
     Side { ports: ports.to_vec(), points, share }
 }
 
-/// Where `algo` sends each key over `ports` (every backend up, one request at a time, as `msa-sim pick`).
+/// Where `algo` sends each key over `ports` (every backend up, one request at a time, as `msa-sim pick` does:
+/// [`Upstream::place_by_key`] is that pick, checked against [`super::balancer::Picker`] in the balancer's tests).
 fn placements(algo: Algorithm, ports: &[u16], keys: &[&str]) -> Vec<u16> {
-    let mut picker = Picker::new(algo, &params(ports), 1);
-    keys.iter()
-        .map(|k| {
-            // Every server is up, so nginx always finds one; ports[0] keeps the function total all the same.
-            picker.pick(PickInput { client_ip: [10, 0, 0, 7], key: k }).map_or(ports[0], |i| ports[i])
-        })
-        .collect()
+    let mut up = Upstream::new(algo, &params(ports));
+    // Every server is up, so nginx always finds one; ports[0] keeps the function total all the same.
+    keys.iter().map(|k| up.place_by_key(k).map_or(ports[0], |i| ports[i])).collect()
 }
 
 /// The figure for a change from `before` to `after` (ports of [`PORTS`], each side at least one, any order: an
