@@ -29,6 +29,8 @@ pub mod ddd_language;
 #[cfg(feature = "proxy")]
 pub mod jwt;
 #[cfg(feature = "proxy")]
+pub mod hash_ring;
+#[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod predict;
 pub mod quiz;
@@ -36,6 +38,8 @@ pub mod quiz;
 pub mod race;
 #[cfg(feature = "arch")]
 pub mod saga;
+#[cfg(feature = "proxy")]
+pub mod rho_latency;
 pub mod url_state;
 
 use crate::i18n::*;
@@ -188,6 +192,10 @@ pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
         "proxy-roles" => return view! { <proxy::roles::ProxyRoles params lang /> }.into_any(),
         #[cfg(feature = "proxy")]
         "jwt" => return view! { <jwt::Jwt params lang /> }.into_any(),
+        #[cfg(feature = "proxy")]
+        "rho-latency" => return view! { <rho_latency::RhoLatency params lang /> }.into_any(),
+        #[cfg(feature = "proxy")]
+        "hash-ring" => return view! { <hash_ring::HashRing params lang /> }.into_any(),
         #[cfg(feature = "race")]
         "race" => return race::mount(params, lang),
         #[cfg(feature = "arch")]

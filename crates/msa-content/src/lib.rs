@@ -342,6 +342,10 @@ pub const WIDGETS: &[WidgetSpec] = &[
         keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }],
         bundle: "proxy",
     },
+    // Issue 18's single-idea figures on the proxy core: response time against utilisation (M/M/1, M/M/c and
+    // the simulator's points) and the consistent-hash ring against plain hash.
+    WidgetSpec { name: "rho-latency", lab: false, keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], bundle: "proxy" },
+    WidgetSpec { name: "hash-ring", lab: false, keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], bundle: "proxy" },
     WidgetSpec {
         // The race-condition visualizer (issue 8). `scenario` names msa_sim::txn::PRESETS, `strategy` a
         // msa_sim::txn::Strategy (the widget ignores one the scenario's story does not offer); both lists are

@@ -9,6 +9,7 @@
 //! - [`events`]: an event queue ordered by (time, sequence number), so ties resolve one way.
 //! - [`proxy`]: clients, a reverse proxy that balances exactly as nginx does, and backends.
 //! - [`txn`]: transactions and row locks that behave as PostgreSQL 15 does.
+//! - [`queueing`]: M/M/1 and M/M/c formulas (Erlang C, the response time's mean and percentiles).
 //! - [`arch`]: one shop run as a monolith, a modular monolith or microservices, on the proxy engine.
 //! - [`domain`]: DDD's `Order` aggregate and the DDD lesson's graded exercises.
 //! - [`predict`]: the answers to the lessons' predictions, computed by running the scenarios above.
@@ -21,6 +22,7 @@ pub mod domain;
 pub mod events;
 pub mod predict;
 pub mod proxy;
+pub mod queueing;
 pub mod rng;
 pub mod session;
 pub mod time;

@@ -5,6 +5,7 @@
 //! first seconds, while the queues fill from empty).
 
 use msa_sim::proxy::{preset, Config, Engine};
+use msa_sim::queueing::{erlang_c, Mmc};
 
 const N: u64 = 1_000_000;
 
@@ -29,17 +30,6 @@ fn within(got: f64, want: f64, what: &str) {
     assert!(rel < 0.02, "{what}: simulated {got}, theory {want} ({:.2}% off)", rel * 100.0);
 }
 
-fn factorial(k: u32) -> f64 {
-    (1..=k).map(|x| x as f64).product()
-}
-
-/// Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a = lambda / mu.
-fn erlang_c(c: u32, a: f64) -> f64 {
-    let head: f64 = (0..c).map(|k| a.powi(k as i32) / factorial(k)).sum();
-    let tail = a.powi(c as i32) / factorial(c) * c as f64 / (c as f64 - a);
-    tail / (head + tail)
-}
-
 /// One proxy queue (HAProxy maxconn 1 per server) in front of c = 4 single-worker servers: M/M/4.
 /// lambda = 3.2 per ms, mu = 1 per ms (rho = 0.8).
 #[test]
@@ -57,6 +47,10 @@ fn proxy_queue_before_c_servers_is_erlang_c() {
     within(m.latency.mean_us() / 1000.0, w, "M/M/4 mean response time (ms)");
     // Waiting time alone: E[Wq] = C / (c mu - lambda).
     within(m.measured_wait_us as f64 / m.measured_requests as f64 / 1000.0, p_wait / (c as f64 * mu - lambda), "M/M/4 mean wait (ms)");
+    // The p99 of the response time W = S + Wq (msa_sim::queueing: the survival function's root).
+    let q = Mmc::new(c, lambda, mu).unwrap();
+    within(m.latency.quantile_us(0.99) as f64 / 1000.0, q.response_quantile(0.99).unwrap(), "M/M/4 p99 (ms)");
+    within(m.latency.quantile_us(0.5) as f64 / 1000.0, q.response_quantile(0.5).unwrap(), "M/M/4 median (ms)");
 }
 
 /// nginx `random` over c = 4 single-worker servers: each one an M/M/1 queue with lambda / c.

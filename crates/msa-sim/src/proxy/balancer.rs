@@ -360,6 +360,24 @@ impl Upstream {
         }
     }
 
+    /// Where `hash $key` or `hash $key consistent` sends `key` as a request's first attempt at time 0, without
+    /// counting a connection: the code [`Upstream::get`] runs for these two algorithms (`get_hash`, `get_chash`),
+    /// called directly so that a figure of placements does not bring a second copy of the whole `get` into the
+    /// wasm. None for the other algorithms, or when no server is eligible.
+    pub fn place_by_key(&mut self, key: &str) -> Option<usize> {
+        let mut st = PickState::default();
+        let i = match self.algo {
+            Algorithm::Hash => self.get_hash(&mut st, key, 0),
+            Algorithm::HashConsistent => self.get_chash(&mut st, key, 0),
+            _ => None,
+        }?;
+        // `take` counted the connection; nothing else it does changes at time 0 (checked stays 0).
+        if let Some(p) = self.peers.get_mut(i) {
+            p.conns = p.conns.saturating_sub(1);
+        }
+        Some(i)
+    }
+
     /// Sends the attempt to server `i` if it is eligible (a sticky cookie naming it), counting it as `get` does.
     pub fn get_specific(&mut self, i: usize, st: &mut PickState, now_s: u64) -> Option<usize> {
         if i < self.peers.len() && self.eligible(i, st, now_s) {
@@ -557,7 +575,7 @@ impl Upstream {
         }
         if !st.started {
             st.started = true;
-            st.hash = find_chash_point(&self.ring, crc32fast::hash(key.as_bytes())) as u64;
+            st.hash = find_chash_point(&self.ring, chash_key_point(key)) as u64;
         }
         loop {
             let owner = self.ring[(st.hash % self.ring.len() as u64) as usize].1;
@@ -745,6 +763,13 @@ fn build_ring(peers: &[Peer], primary: &[usize]) -> Vec<(u32, usize)> {
     ring
 }
 
+/// Where `hash $key consistent` places a key on the ring: crc32 of the key's bytes (nginx's
+/// `ngx_crc32_long(key)` in `ngx_http_upstream_get_chash_peer`). The key goes to the first ring point at or
+/// after it, wrapping past the top.
+pub fn chash_key_point(key: &str) -> u32 {
+    crc32fast::hash(key.as_bytes())
+}
+
 /// `ngx_http_upstream_find_chash_point`: the first point with hash >= `h` (may be `len`, which wraps to 0).
 fn find_chash_point(ring: &[(u32, usize)], h: u32) -> usize {
     let (mut i, mut j) = (0usize, ring.len());
@@ -805,6 +830,23 @@ mod tests {
     #[test]
     fn least_conn_with_no_load_is_round_robin() {
         assert_eq!(seq(Algorithm::LeastConn, &[5, 1, 1], 7), [0, 0, 1, 0, 2, 0, 0]);
+    }
+
+    /// place_by_key is exactly what a pick does for the two hash algorithms, over weights and server counts.
+    #[test]
+    fn place_by_key_is_the_pick() {
+        for ws in [&[1, 1][..], &[1, 1, 1], &[1, 1, 1, 1], &[5, 1, 2], &[1, 3, 1, 1, 2]] {
+            for algo in [Algorithm::Hash, Algorithm::HashConsistent] {
+                let mut p = Picker::new(algo, &params(ws), 1);
+                let mut u = Upstream::new(algo, &params(ws));
+                for k in 0..500 {
+                    let key = format!("/item/{k}");
+                    assert_eq!(u.place_by_key(&key), p.pick(PickInput { client_ip: [10, 0, 0, 7], key: &key }), "{algo:?} {ws:?} {key}");
+                }
+                assert!(u.peers.iter().all(|p| p.conns == 0));
+            }
+        }
+        assert_eq!(Upstream::new(Algorithm::RoundRobin, &params(&[1, 1])).place_by_key("k"), None);
     }
 
     #[test]

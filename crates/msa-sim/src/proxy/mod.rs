@@ -21,10 +21,12 @@ pub mod balancer;
 pub mod config;
 pub mod engine;
 pub mod export;
+pub mod hash_ring;
 pub mod log;
 pub mod metrics;
 pub mod playground;
 pub mod query;
+pub mod rho_latency;
 pub mod roles;
 pub mod scenarios;
 

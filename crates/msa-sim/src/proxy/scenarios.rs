@@ -141,15 +141,7 @@ pub fn preset(name: &str) -> Option<Config> {
             }
             c.health_check = Some(HealthCheck::default());
         }
-        "mmc" => {
-            queueing(&mut c, 4, 3_600.0);
-            c.algorithm = Algorithm::LeastConn;
-            for s in &mut c.servers {
-                s.max_conns = 1;
-                s.queue_cap = 0;
-            }
-            c.proxy.queue = Some(QueueConfig { max_len: 1_000_000, timeout_ms: limits::MAX_TIMEOUT_MS });
-        }
+        "mmc" => c = mmc(4, 3_600.0),
         "random-mm1" => {
             queueing(&mut c, 4, 3_200.0);
             c.algorithm = Algorithm::Random;
@@ -164,6 +156,22 @@ pub fn preset(name: &str) -> Option<Config> {
         _ => return None,
     }
     Some(c)
+}
+
+/// The `mmc` preset's model with `n` servers and Poisson arrivals at `rate` per second: one proxy queue (HAProxy
+/// maxconn 1 per server, no queue limit that could refuse) in front of `n` single-worker servers, least_conn over
+/// them, exponential service of mean 1 ms: M/M/n, first come first served. The utilisation figure
+/// ([`super::rho_latency`]) runs it at other rates and sizes.
+pub fn mmc(n: usize, rate: f64) -> Config {
+    let mut c = Config::default();
+    queueing(&mut c, n, rate);
+    c.algorithm = Algorithm::LeastConn;
+    for s in &mut c.servers {
+        s.max_conns = 1;
+        s.queue_cap = 0;
+    }
+    c.proxy.queue = Some(QueueConfig { max_len: 1_000_000, timeout_ms: limits::MAX_TIMEOUT_MS });
+    c
 }
 
 /// The queueing-theory setting: `n` single-worker servers with exponential service of mean 1 ms (mu = 1000/s),
