@@ -5,7 +5,7 @@ use crate::layout::Shell;
 use crate::prefs::use_progress;
 use crate::routes::NotFound;
 use crate::widgets;
-use crate::widgets::predict::{self, Predict};
+use crate::widgets::predict;
 use crate::widgets::quiz::Quiz;
 use leptos::ev;
 use leptos::prelude::*;
@@ -198,7 +198,7 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
                             }
                             // Where the lesson asks it, before the text that explains the answer: built after the
                             // text, in a task of its own, as a widget is.
-                            lesson_format::Block::Predict(data) => widgets::later(move || view! { <Predict data lang /> }),
+                            lesson_format::Block::Predict(data) => widgets::later(move || predict::mount(data, lang)),
                             lesson_format::Block::Quiz(quiz) => {
                                 question += 1;
                                 // After the text, in a task of its own: the questions end the lesson, far below the

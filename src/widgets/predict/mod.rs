@@ -13,6 +13,18 @@ use lesson_format::{Predict as PredictData, PredictAnswer};
 use leptos::prelude::*;
 use msa_sim::predict::{nearness, Answer, Col, Nearness, Reveal};
 
+/// The block for a lesson: only bundles of a widget family carry the component (a prediction's reveal runs in
+/// its lesson's bundle, so the core bundle, which shows no lesson with predictions, needs none of it).
+pub fn mount(data: &'static PredictData<'static>, lang: Locale) -> AnyView {
+    #[cfg(any(feature = "proxy", feature = "race", feature = "arch", feature = "ddd"))]
+    return view! { <Predict data lang /> }.into_any();
+    #[cfg(not(any(feature = "proxy", feature = "race", feature = "arch", feature = "ddd")))]
+    return {
+        let _ = (data, lang);
+        ().into_any()
+    };
+}
+
 /// Runs a reveal of a family this bundle carries.
 fn run(reveal: &str) -> Option<Reveal> {
     match reveal.split_once('.')? {
