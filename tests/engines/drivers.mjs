@@ -192,7 +192,14 @@ async function webkit() {
       let outer = { width: Math.round(width * 1.25), height: Math.round(height * 1.25) + 60 };
       for (let i = 0; i < 3; i++) {
         await d.manage().window().setRect(outer);
-        const got = await d.executeScript('return [innerWidth, innerHeight, outerWidth, outerHeight]');
+        // The window manager applies the size a moment later: read it once it has stopped changing.
+        let got = [];
+        for (let k = 0; k < 40; k++) {
+          await new Promise((r) => setTimeout(r, 50));
+          const now = await d.executeScript('return [innerWidth, innerHeight, outerWidth, outerHeight]');
+          if (now.join() === got.join()) break;
+          got = now;
+        }
         if (got[0] === width && got[1] === height) return;
         const zoom = got[2] / got[0];
         outer = { width: outer.width + Math.round((width - got[0]) * zoom), height: outer.height + Math.round((height - got[1]) * zoom) };
