@@ -5,7 +5,8 @@
 #
 #   scripts/setup.sh         wasm target, trunk, wasm-bindgen-cli, npm packages (wasm-opt, esbuild)
 #   scripts/setup.sh --test  the same, plus what the tests run against, from Debian: chromium and
-#                            chromium-driver (browser suite), nginx and postgresql-15 (cross-checks, deploy check)
+#                            chromium-driver (browser suite), firefox-esr, webkit2gtk-driver, xvfb and
+#                            fonts-noto-cjk (cross-engine suite), nginx and postgresql-15 (cross-checks, deploy check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -34,7 +35,7 @@ fi
 
 # wasm-opt comes from npm's binaryen 132: Debian's binaryen 108 produces a wasm that fails to load.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "installing npm packages (binaryen, esbuild, playwright-core, axe-core)"
+  step "installing npm packages (binaryen, esbuild, playwright-core, axe-core, puppeteer-core, selenium-webdriver)"
   # No install scripts: none of these needs one (esbuild's only checks its binary, which its API finds anyway).
   npm ci --no-audit --no-fund --ignore-scripts
 fi
@@ -45,6 +46,12 @@ if [ "${1:-}" = "--test" ]; then
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
+  # The cross-engine suite (tests/engines): Firefox ESR, WebKitGTK's MiniBrowser with its WebDriver, the virtual
+  # display MiniBrowser needs, and the fonts both draw Korean with.
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || missing+=(xvfb)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       step "installing from Debian: ${missing[*]}"

@@ -5,7 +5,8 @@
 #   the simulation core's long runs in release mode and its determinism check in wasm,
 #   libFuzzer on every decoder of URL and localStorage input (15 s a target),
 #   the release build (at the domain root and under a sub-path), the first-load size budget,
-#   the browser suite in headless Chromium, and the same suite again behind real nginx configured with the
+#   the browser suite in headless Chromium, the cross-engine suite in Firefox ESR and WebKitGTK (Safari's engine),
+#   and the Chromium suite again behind real nginx configured with the
 #   README's deploy snippet (including the Content-Security-Policy, offline and damaged-storage tests).
 # Exits non-zero on the first failure.
 set -euo pipefail
@@ -43,6 +44,9 @@ scripts/budget.sh dist 515
 
 step "browser suite (Playwright + axe in Debian's Chromium)"
 node --test --test-concurrency=1 tests/e2e/
+
+step "cross-engine suite: Firefox ESR (WebDriver BiDi) and WebKitGTK (WebKitWebDriver under Xvfb)"
+node --test --test-concurrency=1 tests/engines/
 
 step "deploy check: the same suite behind real nginx with the README's snippet"
 scripts/deploy-check.sh

@@ -10,6 +10,7 @@ mod locales {
 }
 pub use locales::i18n;
 
+mod anchor;
 pub mod content;
 pub mod lang;
 mod layout;

@@ -207,11 +207,9 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
                             }
                         })
                         .collect_view();
-                    // A deep link to a section (`/en/sessions#jwt`): scroll once the section exists, and after the
-                    // widgets above it have mounted. Their `set_timeout(0)` tasks were queued first, and queue the
-                    // tasks of their own lower panels (`widgets::later`) as they run: a timeout set from a timeout
-                    // runs after those.
-                    set_timeout(|| set_timeout(scroll_to_hash, std::time::Duration::ZERO), std::time::Duration::ZERO);
+                    // A deep link to a section (`/en/sessions#jwt`): on it before the first paint of the body, and
+                    // kept there while the widgets above it build and take their size (`crate::anchor`).
+                    request_animation_frame(scroll_to_hash);
                     view! { {missing.then(|| widgets::missing(lang))} {view} }.into_any()
                 }
             }}
@@ -236,12 +234,9 @@ pub fn LoadFailed(lang: Locale, message: &'static str, error: LoadError, retry: 
     }
 }
 
-/// Scrolls to the element the URL's `#fragment` names, if it exists.
+/// Scrolls to the element the URL's `#fragment` names, if it exists, and keeps it there until the reader acts.
 pub fn scroll_to_hash() {
-    let hash = window().location().hash().unwrap_or_default();
-    if let Some(el) = hash.strip_prefix('#').and_then(|id| document().get_element_by_id(id)) {
-        el.scroll_into_view();
-    }
+    crate::anchor::land_on_hash();
 }
 
 /// True when a key press belongs to a form control (a slider's arrows, a text field), not to the page.
