@@ -16,6 +16,7 @@
 
 #[cfg(feature = "arch")]
 pub mod arch;
+#[cfg(any(feature = "proxy", feature = "race", feature = "arch", feature = "ddd"))]
 pub mod challenge;
 pub mod challenge_texts;
 #[cfg(feature = "ddd")]
