@@ -234,10 +234,9 @@ fn ChallengeBox(c: &'static Challenge, lang: Locale) -> impl IntoView {
         // learner goes on (the race visualizer takes its keys 1, 2, 3 there).
         set_timeout(
             move || {
-                let first = document()
-                    .query_selector(&format!("#challenge-{} .challenge__widget :is(button, select, input)", c.id))
-                    .ok()
-                    .flatten();
+                // A control with a key shortcut first (the race's "move T1 [1]"), else the first control.
+                let find = |sel: &str| document().query_selector(&format!("#challenge-{} .challenge__widget {sel}", c.id)).ok().flatten();
+                let first = find("[aria-keyshortcuts]").or_else(|| find(":is(button, select, input)"));
                 crate::focus(first);
             },
             std::time::Duration::from_millis(50),
