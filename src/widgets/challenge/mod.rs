@@ -242,6 +242,25 @@ fn ChallengeBox(c: &'static Challenge, lang: Locale) -> impl IntoView {
             std::time::Duration::from_millis(50),
         );
     };
+    // The widget inside is a landmark named by its own title, the same as the lesson's own instance of that widget:
+    // its name also takes the challenge's title, so every landmark on the page has a name of its own.
+    Effect::new(move |_| {
+        if opened.get() {
+            set_timeout(
+                move || {
+                    let sel = format!("#challenge-{} .challenge__widget section[aria-labelledby]", c.id);
+                    if let Ok(Some(el)) = document().query_selector(&sel) {
+                        let own = el.get_attribute("aria-labelledby").unwrap_or_default();
+                        let extra = format!("challenge-{}-title", c.id);
+                        if !own.split(' ').any(|x| x == extra) {
+                            let _ = el.set_attribute("aria-labelledby", &format!("{own} {extra}"));
+                        }
+                    }
+                },
+                std::time::Duration::from_millis(20),
+            );
+        }
+    });
     let check = move |_| {
         if busy.get_untracked() {
             return;
