@@ -35,7 +35,7 @@ pub fn ChallengesPage(lang: Locale) -> impl IntoView {
                     .map(|l| {
                         let rows = msa_sim::challenge::of_lesson(l.slug)
                             .map(|c| {
-                                let (title, goal, _) = texts(lang, c.id);
+                                let (title, goal) = texts(lang, c.id);
                                 let done = move || solved.with(|s| s.is_solved(c.id));
                                 view! {
                                     <tr data-challenge=c.id>

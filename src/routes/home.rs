@@ -123,7 +123,7 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                                         let done = move || solved.with(|s| msa_sim::challenge::of_lesson(lesson.slug).filter(|c| s.is_solved(c.id)).count());
                                         let total = msa_sim::challenge::of_lesson(lesson.slug).count();
                                         view! {
-                                            <p class="course__quiz course__challenges">
+                                            <p class="course__challenges">
                                                 {move || crate::widgets::fill(td_string!(lang.get(), challenge_ui.course_count), &[("solved", &done()), ("total", &total)])}
                                             </p>
                                         }

@@ -22,7 +22,7 @@ pub fn mount(params: Params, lang: Locale) -> AnyView {
     }
 }
 
-pub use super::challenge_texts::texts;
+use super::challenge_texts::{hint, texts};
 
 /// "12 steps", "1 changed setting", in the learner's language (English has a singular; Korean none).
 pub fn size_text(lang: Locale, unit: SizeUnit, n: u64) -> String {
@@ -211,7 +211,8 @@ fn check_here(c: &'static Challenge, state: &str) -> Result<Verdict, ChallengeEr
 
 #[component]
 fn ChallengeBox(c: &'static Challenge, lang: Locale) -> impl IntoView {
-    let (title, goal, hint) = texts(lang, c.id);
+    let (title, goal) = texts(lang, c.id);
+    let hint = hint(lang, c.id);
     let store = use_solved();
     let opened = RwSignal::new(url_state::initial(c.id).is_some());
     let hint_open = RwSignal::new(false);
