@@ -199,3 +199,26 @@ test('a stored challenge entry that does not decode is reset with a notice', asy
   assert.equal(await page.evaluate(() => localStorage.getItem('msa-lab:challenges')), null);
   page.assertClean();
 });
+
+test('without JavaScript the challenges page lists every challenge by lesson, in its language', async () => {
+  const context = await site.browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  for (const lang of ['en', 'ko']) {
+    const res = await page.goto(`${site.base}/${lang}/challenges`);
+    assert.equal(res.status(), 200);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    assert.equal((await page.locator('main h1').textContent()).trim(), ui(lang, 'page_title'));
+    const ids = await page.$$eval('tr[data-challenge]', (rs) => rs.map((r) => r.dataset.challenge));
+    assert.equal(ids.length, 21);
+    for (const id of ids) {
+      const row = page.locator(`tr[data-challenge="${id}"]`);
+      assert.equal((await row.locator('th a').textContent()).trim(), title(lang, id));
+      assert.match(await row.locator('th a').getAttribute('href'), new RegExp(`^/${lang}/[a-z-]+#challenge-${id}$`));
+      assert.equal((await row.locator('.challenges-page__state').textContent()).trim(), ui(lang, 'page_not_yet'));
+    }
+    // The course map's static copy links the page too.
+    await page.goto(`${site.base}/${lang}`);
+    assert.equal(await page.locator(`a[href="/${lang}/challenges"]`).count(), 1);
+  }
+  await context.close();
+});
