@@ -1,6 +1,6 @@
 //! What the site keeps in localStorage about the learner: how far each lesson was read and which option was
-//! chosen for each question, both as a small map from ids to a number stored as `id:n,id:n`; the predictions and the solved
-//! challenges ([`Solved`]) are stored the same way.
+//! chosen for each question, both as a small map from ids to a number stored as `id:n,id:n`; the predictions and
+//! the solved challenges ([`Solved`]) are stored the same way.
 //!
 //! The parsing lives here, in a web-free crate, so it is fuzzed and property-tested natively: any string a
 //! browser hands back (an entry from an older version, one edited by hand, garbage) parses to a [`Progress`] or

@@ -18,7 +18,9 @@ pub fn mount(params: Params, lang: Locale) -> AnyView {
     match crate::widgets::param(params, "id").and_then(challenge::find) {
         Some(c) => view! { <ChallengeBox c lang /> }.into_any(),
         // The build checks every id against the core's list: unreachable, but never a panic.
-        None => view! { <p class="widget__error" role="alert">{td_string!(lang, challenge_ui.err_unknown)}</p> }.into_any(),
+        None => {
+            view! { <p class="widget__error" role="alert">{td_string!(lang, challenge_ui.err_unknown)}</p> }.into_any()
+        }
     }
 }
 
@@ -141,13 +143,18 @@ fn error_text(lang: Locale, e: &ChallengeError) -> String {
             };
             fill(td_string!(lang, challenge_ui.err_script), &[("n", &index)])
         }
-        ChallengeError::Fixed { setting } => fill(td_string!(lang, challenge_ui.err_fixed), &[("setting", setting as &dyn std::fmt::Display)]),
+        ChallengeError::Fixed { setting } => {
+            fill(td_string!(lang, challenge_ui.err_fixed), &[("setting", setting as &dyn std::fmt::Display)])
+        }
         ChallengeError::ActionNotAllowed { index } => {
             fill(td_string!(lang, challenge_ui.err_action), &[("n", &(index + 1))])
         }
-        ChallengeError::TooManyActions { max } => fill(td_string!(lang, challenge_ui.err_too_many), &[("max", max as &dyn std::fmt::Display)]),
+        ChallengeError::TooManyActions { max } => {
+            fill(td_string!(lang, challenge_ui.err_too_many), &[("max", max as &dyn std::fmt::Display)])
+        }
         ChallengeError::Limit { setting, max } => {
-            fill(td_string!(lang, challenge_ui.err_limit), &[("setting", setting as &dyn std::fmt::Display), ("max", max)])
+            let setting = setting as &dyn std::fmt::Display;
+            fill(td_string!(lang, challenge_ui.err_limit), &[("setting", setting), ("max", max)])
         }
         ChallengeError::TooMuchWork => td_string!(lang, challenge_ui.err_work).to_string(),
         // Arch links, and a family this bundle does not carry (never: the directive's bundle is its family's).

@@ -306,7 +306,12 @@ pub fn check_family(family: Family, id: &str, solution: &str) -> Result<Verdict,
     }
 }
 
-fn check_with(family: Family, id: &str, solution: &str, judge: fn(&str, &str) -> Judged) -> Result<Verdict, ChallengeError> {
+fn check_with(
+    family: Family,
+    id: &str,
+    solution: &str,
+    judge: fn(&str, &str) -> Judged,
+) -> Result<Verdict, ChallengeError> {
     let c = find(id).filter(|c| c.family == family).ok_or(ChallengeError::UnknownId)?;
     let (solved, size, facts) = judge(c.id, solution)?;
     Ok(Verdict { id: c.id, solved, size, size_unit: c.size_unit, best_size: c.best_size, facts })
