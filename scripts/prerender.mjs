@@ -68,7 +68,7 @@ export function prerender(staging, source, sheets) {
     const s = t[lang];
     const slug = path.split('/')[2];
     const bundle = (slug && sheets.pages[slug]) || 'core';
-    const what = slug === 'glossary' ? ' data-glossary=""' : slug ? ` data-lesson="${slug}"` : '';
+    const what = slug === 'glossary' ? ' data-glossary=""' : slug && slug !== 'challenges' ? ` data-lesson="${slug}"` : '';
     const html = `<div id="prerendered" class="prerendered" data-lang="${lang}"${what}>`
       + `<a class="skip-link" href="${base}${path.slice(1)}#main">${esc(s.skip_to_content)}</a>`
       + `<header class="site-header"><a href="${base}${lang}" class="site-header__home" aria-label="${esc(s.home_link)}"><span class="site-header__logo" aria-hidden="true">◆</span>${esc(s.site_name)}</a>`
@@ -110,7 +110,8 @@ export function prerender(staging, source, sheets) {
     const home = `<section class="hero"><h1>${esc(s.site_name)}</h1><p class="hero__tagline">${esc(s.tagline)}</p>`
       + `<p><a href="${base}${lang}/${lessons[0].slug}" class="button button--primary">${esc(s.start_course)}</a></p></section>`
       + `<section class="course" aria-labelledby="course-heading"><h2 id="course-heading">${esc(s.course_heading)}</h2><p>${esc(s.course_intro)}</p>`
-      + `<ol class="course__list">${items}</ol><p class="course__glossary"><a href="${base}${lang}/glossary">${esc(s.glossary)}</a></p></section>`
+      + `<ol class="course__list">${items}</ol><p class="course__glossary"><a href="${base}${lang}/glossary">${esc(s.glossary)}</a></p>`
+      + `<p class="course__glossary course__challenges-link"><a href="${base}${lang}/challenges">${esc(s.challenge_ui.nav)}</a></p></section>`
       + `<section class="labs" aria-labelledby="labs-heading"><h2 id="labs-heading">${esc(s.labs_heading)}</h2><p>${esc(s.labs_intro)}</p><ul class="labs__list">${labs}</ul></section>`;
     const homePage = page(lang, `/${lang}`, `/${other(lang)}`, `${s.site_name} · ${s.course_heading}`, s.tagline, home);
     write(`${lang}.html`, homePage);
@@ -129,6 +130,27 @@ export function prerender(staging, source, sheets) {
       + `<dl class="glossary__list">${entries}</dl></section>`;
     const preload = `\n    <link rel="preload" href="${base}lessons/${lang}/glossary.txt" as="fetch" crossorigin="anonymous" />`;
     write(`${lang}/glossary.html`, page(lang, `/${lang}/glossary`, `/${other(lang)}/glossary`, `${s.glossary} · ${s.site_name}`, s.glossary_intro, terms, preload));
+
+    // The challenges page (src/routes/challenges.rs) as a first-time reader sees it: every challenge not yet solved,
+    // by lesson, each linked to where its lesson holds it (the challenge directives of content/<lang>/<slug>.md).
+    const u = s.challenge_ui;
+    const sections = lessons.map((l) => {
+      const md = readFileSync(join(source, 'content', lang, `${l.slug}.md`), 'utf8');
+      const ids = [...md.matchAll(/^```widget challenge-[a-z]+\nid = ([a-z0-9-]+)$/gm)].map((m) => m[1]);
+      if (!ids.length) return '';
+      const rows = ids.map((id) => {
+        const k = id.replace(/-/g, '_');
+        return `<tr data-challenge="${id}"><th scope="row"><a href="${base}${lang}/${l.slug}#challenge-${id}">${esc(s.challenges[`${k}_title`])}</a></th>`
+          + `<td>${esc(s.challenges[`${k}_goal`])}</td><td class="challenges-page__state">${esc(u.page_not_yet)}</td></tr>`;
+      }).join('');
+      return `<h2><a href="${base}${lang}/${l.slug}#challenges">${esc(l.texts[lang].title)}</a></h2><div class="table-wrap"><table class="challenges-page__table">`
+        + `<thead><tr><th scope="col">${esc(u.kicker)}</th><th scope="col">${esc(u.page_goal)}</th><th scope="col">${esc(u.page_state)}</th></tr></thead>`
+        + `<tbody>${rows}</tbody></table></div>`;
+    }).join('');
+    const total = (sections.match(/<tr data-challenge=/g) || []).length;
+    const challenges = `<section class="challenges-page"><h1>${esc(u.page_title)}</h1><p class="challenges-page__intro">${esc(u.page_intro)}</p>`
+      + `<p class="challenges-page__count">${esc(u.page_count.replace("{solved}", "0").replace("{total}", String(total)))}</p>${sections}</section>`;
+    write(`${lang}/challenges.html`, page(lang, `/${lang}/challenges`, `/${other(lang)}/challenges`, `${u.page_title} · ${s.site_name}`, u.page_intro, challenges));
 
     lessons.forEach((l, i) => {
       const x = l.texts[lang];

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_use::storage::use_local_storage;
 
 /// The `id:n,id:n` map of reading progress and answers: parsed in the web-free `lesson-format` crate (fuzzed).
-pub use lesson_format::progress::{Predictions, Progress, DONE_PERCENT};
+pub use lesson_format::progress::{Predictions, Progress, Solved, DONE_PERCENT};
 
 /// Answers to the lessons' questions: question id to the chosen option's index.
 pub type Answers = Progress;
@@ -32,6 +32,13 @@ pub struct PredictionStore {
     pub set_predictions: WriteSignal<Predictions>,
 }
 
+/// The solved challenges, shared by the challenges, the course map and the challenges page.
+#[derive(Clone, Copy)]
+pub struct SolvedStore {
+    pub solved: Signal<Solved>,
+    pub set_solved: WriteSignal<Solved>,
+}
+
 /// The remembered language choice: `ko`, `en`, or empty when the learner never chose.
 #[derive(Clone, Copy)]
 pub struct LangPref {
@@ -47,6 +54,8 @@ pub fn provide_prefs() {
     let (predictions, set_predictions, _) =
         use_local_storage::<Predictions, FromToStringCodec>("msa-lab:predictions");
     provide_context(PredictionStore { predictions, set_predictions });
+    let (solved, set_solved, _) = use_local_storage::<Solved, FromToStringCodec>("msa-lab:challenges");
+    provide_context(SolvedStore { solved, set_solved });
     let (code, set_code, _) = use_local_storage::<String, FromToStringCodec>("msa-lab:lang");
     provide_context(LangPref { code, set_code });
 }
@@ -61,6 +70,10 @@ pub fn use_answers() -> AnswerStore {
 
 pub fn use_predictions() -> PredictionStore {
     expect_context::<PredictionStore>()
+}
+
+pub fn use_solved() -> SolvedStore {
+    expect_context::<SolvedStore>()
 }
 
 pub fn use_lang_pref() -> LangPref {

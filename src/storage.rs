@@ -15,6 +15,7 @@ pub enum Entry {
     Progress,
     Answers,
     Predictions,
+    Challenges,
     Language,
     Theme,
     Exercise(Exercise),
@@ -22,7 +23,7 @@ pub enum Entry {
 
 impl Entry {
     fn all() -> impl Iterator<Item = Entry> {
-        [Entry::Progress, Entry::Answers, Entry::Predictions, Entry::Language, Entry::Theme]
+        [Entry::Progress, Entry::Answers, Entry::Predictions, Entry::Challenges, Entry::Language, Entry::Theme]
             .into_iter()
             .chain(exercises::ALL.into_iter().map(Entry::Exercise))
     }
@@ -32,6 +33,7 @@ impl Entry {
             Entry::Progress => "msa-lab:progress".into(),
             Entry::Answers => "msa-lab:answers".into(),
             Entry::Predictions => "msa-lab:predictions".into(),
+            Entry::Challenges => "msa-lab:challenges".into(),
             Entry::Language => "msa-lab:lang".into(),
             Entry::Theme => "msa-lab:theme".into(),
             Entry::Exercise(ex) => format!("msa-lab:{}", ex.id),
@@ -43,6 +45,7 @@ impl Entry {
         match self {
             Entry::Progress | Entry::Answers => raw.parse::<Progress>().is_ok(),
             Entry::Predictions => raw.parse::<crate::prefs::Predictions>().is_ok(),
+            Entry::Challenges => raw.parse::<crate::prefs::Solved>().is_ok(),
             Entry::Language => matches!(raw, "" | "ko" | "en"),
             Entry::Theme => matches!(raw, "" | "light" | "dark"),
             Entry::Exercise(ex) => raw.is_empty() || ex.decode(raw).is_some(),
@@ -54,6 +57,7 @@ impl Entry {
             Entry::Progress => td_string!(lang, storage_progress).to_string(),
             Entry::Answers => td_string!(lang, storage_answers).to_string(),
             Entry::Predictions => td_string!(lang, storage_predictions).to_string(),
+            Entry::Challenges => td_string!(lang, challenge_ui.storage).to_string(),
             Entry::Language => td_string!(lang, storage_language).to_string(),
             Entry::Theme => td_string!(lang, storage_theme).to_string(),
             Entry::Exercise(ex) => {

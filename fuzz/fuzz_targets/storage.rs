@@ -1,8 +1,8 @@
 //! What the site reads back from localStorage: each DDD exercise's answers (`201.1!`) and the reading-progress
-//! / answers map and the predictions (`id:n,id:n`). Decoding never panics, and what decodes encodes back to the same value.
+//! / answers map, the predictions and the solved challenges (`id:n,id:n`). Decoding never panics, and what decodes encodes back to the same value.
 #![no_main]
 
-use lesson_format::progress::{Predictions, Progress};
+use lesson_format::progress::{Predictions, Progress, Solved};
 use libfuzzer_sys::fuzz_target;
 use msa_sim::domain::exercises::ALL;
 
@@ -24,5 +24,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(p) = s.parse::<Predictions>() {
         let w = p.to_string();
         assert_eq!(w.parse::<Predictions>(), Ok(p), "{w:?}");
+    }
+    if let Ok(p) = s.parse::<Solved>() {
+        let w = p.to_string();
+        assert_eq!(w.parse::<Solved>(), Ok(p), "{w:?}");
     }
 });

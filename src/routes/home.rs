@@ -44,6 +44,7 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
     let progress = use_progress().progress;
     let answers = use_answers().answers;
     let predictions = crate::prefs::use_predictions().predictions;
+    let solved = crate::prefs::use_solved().solved;
     let title = move || format!("{} · {}", td_string!(lang.get(), site_name), td_string!(lang.get(), course_heading));
     let next_lesson = move || {
         let p = progress.get();
@@ -118,6 +119,15 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                                             </p>
                                         }
                                     })}
+                                    {msa_sim::challenge::of_lesson(lesson.slug).next().is_some().then(|| {
+                                        let done = move || solved.with(|s| msa_sim::challenge::of_lesson(lesson.slug).filter(|c| s.is_solved(c.id)).count());
+                                        let total = msa_sim::challenge::of_lesson(lesson.slug).count();
+                                        view! {
+                                            <p class="course__challenges">
+                                                {move || crate::widgets::fill(td_string!(lang.get(), challenge_ui.course_count), &[("solved", &done()), ("total", &total)])}
+                                            </p>
+                                        }
+                                    })}
                                     <div
                                         class="meter"
                                         role="progressbar"
@@ -136,6 +146,11 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                 <p class="course__glossary">
                     <A href=move || crate::href(&format!("/{}/glossary", lang::code(lang.get())))>
                         {move || td_string!(lang.get(), glossary)}
+                    </A>
+                </p>
+                <p class="course__glossary course__challenges-link">
+                    <A href=move || crate::href(&format!("/{}/challenges", lang::code(lang.get())))>
+                        {move || td_string!(lang.get(), challenge_ui.nav)}
                     </A>
                 </p>
             </section>

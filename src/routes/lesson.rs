@@ -31,6 +31,9 @@ pub fn LessonPage() -> impl IntoView {
     move || match (found.get(), lang_in_path(), glossary()) {
         (Some((l, index)), _, _) => view! { <Lesson lang=l index /> }.into_any(),
         (None, Some(l), true) => view! { <crate::routes::Glossary lang=l /> }.into_any(),
+        (None, Some(l), _) if params.with(|p| p.get("lesson").as_deref() == Some("challenges")) => {
+            view! { <crate::routes::ChallengesPage lang=l /> }.into_any()
+        }
         (None, l, _) => view! { <NotFound lang=l /> }.into_any(),
     }
 }

@@ -16,6 +16,9 @@
 
 #[cfg(feature = "arch")]
 pub mod arch;
+#[cfg(any(feature = "proxy", feature = "race", feature = "arch", feature = "ddd"))]
+pub mod challenge;
+pub mod challenge_texts;
 #[cfg(feature = "ddd")]
 pub mod ddd_aggregate;
 #[cfg(feature = "ddd")]
@@ -210,6 +213,8 @@ pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
         "ddd-aggregate" => return view! { <ddd_aggregate::DddAggregate lang /> }.into_any(),
         #[cfg(feature = "ddd")]
         "ddd-language" => return view! { <ddd_language::DddLanguage lang /> }.into_any(),
+        #[cfg(any(feature = "proxy", feature = "race", feature = "arch", feature = "ddd"))]
+        "challenge-race" | "challenge-proxy" | "challenge-arch" | "challenge-ddd" => return challenge::mount(params, lang),
         _ => {}
     }
     leptos::logging::error!("widget `{name}` is declared in msa_content::WIDGETS but has no component");

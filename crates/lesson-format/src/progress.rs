@@ -1,5 +1,6 @@
 //! What the site keeps in localStorage about the learner: how far each lesson was read and which option was
-//! chosen for each question, both as a small map from ids to a number stored as `id:n,id:n`.
+//! chosen for each question, both as a small map from ids to a number stored as `id:n,id:n`; the predictions and
+//! the solved challenges ([`Solved`]) are stored the same way.
 //!
 //! The parsing lives here, in a web-free crate, so it is fuzzed and property-tested natively: any string a
 //! browser hands back (an entry from an older version, one edited by hand, garbage) parses to a [`Progress`] or
@@ -91,9 +92,71 @@ impl FromStr for Predictions {
     }
 }
 
+/// The challenges the learner solved: challenge id to the size of their smallest solution (in the challenge's own
+/// unit: steps, commands, servers...), stored as `id:n,id:n` under `msa-lab:challenges`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Solved(pub BTreeMap<String, u64>);
+
+/// The largest solution size kept: above any challenge's measure, so a stored size never overflows a sum.
+pub const MAX_SOLVED_SIZE: u64 = 1_000_000_000;
+
+impl Solved {
+    /// Records a solution of `size`, keeping the smaller of it and what was there.
+    pub fn record(&mut self, id: &str, size: u64) {
+        if valid_id(id) && size <= MAX_SOLVED_SIZE {
+            let e = self.0.entry(id.to_string()).or_insert(size);
+            *e = (*e).min(size);
+        }
+    }
+
+    pub fn is_solved(&self, id: &str) -> bool {
+        self.0.contains_key(id)
+    }
+}
+
+impl fmt::Display for Solved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+impl FromStr for Solved {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let mut map = BTreeMap::new();
+        for part in s.split(',').filter(|p| !p.is_empty()) {
+            let (id, n) = part.split_once(':').ok_or(())?;
+            // Digits only: `u64::from_str` also takes a leading `+`, which would not read back as written.
+            if n.is_empty() || n.len() > 10 || !n.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(());
+            }
+            let n: u64 = n.parse().map_err(|_| ())?;
+            if n > MAX_SOLVED_SIZE || !valid_id(id) {
+                return Err(());
+            }
+            map.insert(id.to_string(), n);
+        }
+        Ok(Solved(map))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn solved_round_trips_keeps_the_smallest_and_rejects_garbage() {
+        let mut s: Solved = "race-lose-two-updates:12,ddd-break-limit:1".parse().unwrap();
+        assert!(s.is_solved("ddd-break-limit"));
+        s.record("race-lose-two-updates", 14);
+        s.record("lb-weights-5-of-7", 7);
+        assert_eq!(s.to_string(), "ddd-break-limit:1,lb-weights-5-of-7:7,race-lose-two-updates:12");
+        assert_eq!("".parse::<Solved>(), Ok(Solved::default()));
+        for bad in ["a", "a:x", "a:+1", "a:1000000001", "a:99999999999999999999", ":5", "a b:1", "a:-1"] {
+            assert!(bad.parse::<Solved>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn predictions_round_trip_and_reject_garbage() {

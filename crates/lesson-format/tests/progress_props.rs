@@ -1,7 +1,7 @@
 //! The stored `id:n,id:n` map: any string parses or is refused (never a panic), and what the site writes
 //! reads back to the same map.
 
-use lesson_format::progress::{valid_id, Predictions, Progress, MAX_ID_LEN, MAX_PREDICTION};
+use lesson_format::progress::{valid_id, Predictions, Progress, Solved, MAX_ID_LEN, MAX_PREDICTION, MAX_SOLVED_SIZE};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -39,6 +39,19 @@ proptest! {
         }
         let p = Predictions(map);
         prop_assert_eq!(p.to_string().parse::<Predictions>(), Ok(p));
+    }
+
+    #[test]
+    fn solved_challenges_parse_or_are_refused_and_read_back(
+        s in "[a-z0-9:,+\\-]{0,80}",
+        map in proptest::collection::btree_map("[a-z0-9-]{1,64}", 0..=MAX_SOLVED_SIZE, 0..12),
+    ) {
+        if let Ok(p) = s.parse::<Solved>() {
+            prop_assert_eq!(p.to_string().parse::<Solved>(), Ok(p.clone()));
+            prop_assert!(p.0.values().all(|v| *v <= MAX_SOLVED_SIZE));
+        }
+        let p = Solved(map);
+        prop_assert_eq!(p.to_string().parse::<Solved>(), Ok(p));
     }
 
     #[test]

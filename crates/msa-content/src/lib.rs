@@ -379,6 +379,32 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec { name: "ddd-contexts", keys: &[], lab: false, bundle: "ddd" },
     WidgetSpec { name: "ddd-aggregate", keys: &[], lab: false, bundle: "ddd" },
     WidgetSpec { name: "ddd-language", keys: &[], lab: false, bundle: "ddd" },
+    // Challenges (issue 18), one directive a family (a directive's bundle is fixed); `id` names one of the core's
+    // msa_sim::challenge::CHALLENGES of that family, checked by tests/challenge_names.rs.
+    WidgetSpec {
+        name: "challenge-race",
+        keys: &[KeySpec { name: "id", required: true, kind: KeyKind::OneOf(CHALLENGES_RACE) }],
+        lab: false,
+        bundle: "race",
+    },
+    WidgetSpec {
+        name: "challenge-proxy",
+        keys: &[KeySpec { name: "id", required: true, kind: KeyKind::OneOf(CHALLENGES_PROXY) }],
+        lab: false,
+        bundle: "proxy",
+    },
+    WidgetSpec {
+        name: "challenge-arch",
+        keys: &[KeySpec { name: "id", required: true, kind: KeyKind::OneOf(CHALLENGES_ARCH) }],
+        lab: false,
+        bundle: "arch",
+    },
+    WidgetSpec {
+        name: "challenge-ddd",
+        keys: &[KeySpec { name: "id", required: true, kind: KeyKind::OneOf(CHALLENGES_DDD) }],
+        lab: false,
+        bundle: "ddd",
+    },
     // ```predict blocks, by the family of their reveal (see `Predict::widget_name`): not written as directives.
     WidgetSpec { name: "predict-proxy", keys: &[], lab: false, bundle: "proxy" },
     WidgetSpec { name: "predict-race", keys: &[], lab: false, bundle: "race" },
@@ -422,6 +448,40 @@ pub const PROXY_PRESETS: &[&str] = &[
 pub const PROXY_VIEWS: &[&str] = &["all", "sim", "sim-charts", "compare", "ask-server", "ask-detection"];
 
 /// The race widget's scenarios: msa_sim::txn::PRESETS by name.
+/// The ids of msa_sim::challenge::CHALLENGES of family `race`, in registry order.
+pub const CHALLENGES_RACE: &[&str] = &[
+    "race-lose-two-updates",
+    "race-sell-last-bowl-twice",
+    "race-optimistic-retry",
+    "race-two-deadlock-victims",
+    "race-app-mutex-lost-update",
+];
+/// The ids of msa_sim::challenge::CHALLENGES of family `proxy`, in registry order.
+pub const CHALLENGES_PROXY: &[&str] = &[
+    "lb-weights-5-of-7",
+    "lb-fail-timeout-probe",
+    "lb-backup-takes-over",
+    "lb-uneven-p99",
+    "sessions-keep-by-algorithm",
+    "sessions-ip-hash-loses-twice",
+    "sessions-survive-crash",
+    "traffic-p99-fewest-backends",
+    "traffic-saturation-fewest-servers",
+];
+/// The ids of msa_sim::challenge::CHALLENGES of family `arch`, in registry order.
+pub const CHALLENGES_ARCH: &[&str] = &[
+    "arch-contain-payment-hang",
+    "arch-spike-scale-out",
+    "arch-schema-one-feature",
+];
+/// The ids of msa_sim::challenge::CHALLENGES of family `ddd`, in registry order.
+pub const CHALLENGES_DDD: &[&str] = &[
+    "ddd-exact-limit",
+    "ddd-break-limit",
+    "ddd-change-after-payment",
+    "ddd-lunch-lost-line",
+];
+
 pub const RACE_SCENARIOS: &[&str] = &[
     "lost-update",
     "oversell",

@@ -513,3 +513,15 @@ mod never_panics {
         }
     }
 }
+
+/// Each family's entry point judges its own challenges exactly as `check` does, and no other family's.
+#[test]
+fn family_entry_points_agree_with_check() {
+    use msa_sim::challenge::{check_family, Family};
+    for c in CHALLENGES {
+        assert_eq!(check_family(c.family, c.id, c.solution), check(c.id, c.solution), "{}", c.id);
+        for other in [Family::Race, Family::Proxy, Family::Arch, Family::Ddd].into_iter().filter(|f| *f != c.family) {
+            assert_eq!(check_family(other, c.id, c.solution), Err(ChallengeError::UnknownId), "{}", c.id);
+        }
+    }
+}

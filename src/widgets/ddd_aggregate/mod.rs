@@ -2,10 +2,17 @@
 //! which refuses what would break an invariant; a back door shows what skipping the root does; two concurrent
 //! requests show the root's version as the unit of optimistic locking. The view only sends commands and draws
 //! the order and the log.
+//!
+//! With a `key` (a challenge's instance), the widget records what the learner did as a
+//! [`msa_sim::domain::script::Script`] (every Add, Remove and Pay click, refused ones included, each back-door
+//! push, each team-lunch run; Reset starts a new one), keeps it in the URL under that key, and replays a script
+//! found there when it mounts: the script is the shareable state a challenge judges.
 
 use crate::i18n::*;
 use crate::widgets::fill;
+use crate::widgets::url_state;
 use leptos::prelude::*;
+use msa_sim::domain::script::{Script, ScriptCommand, Step};
 use msa_sim::domain::order::{self, Command, Order, RaceStep, Refusal, Status, Violation, MAX_QTY, MENU};
 
 fn item_name(lang: Locale, item: usize) -> &'static str {
@@ -114,9 +121,36 @@ fn entry_view(lang: Locale, e: Entry) -> AnyView {
     }
 }
 
+/// The script step of a command sent through the root.
+fn step_of(cmd: Command) -> Step {
+    let command = match cmd {
+        Command::AddLine { item, quantity } => ScriptCommand::Add { item, quantity },
+        Command::RemoveLine { index } => ScriptCommand::Remove { line: index },
+        Command::Pay => ScriptCommand::Pay,
+    };
+    Step::Root { command }
+}
+
+/// `key`: the URL key of a recorded instance (a challenge's id); without one the widget records nothing.
 #[component]
-pub fn DddAggregate(lang: Locale) -> impl IntoView {
-    let fresh = || Order::new(1001, order::LESSON_LIMIT);
+pub fn DddAggregate(lang: Locale, #[prop(optional)] key: Option<&'static str>) -> impl IntoView {
+    let fresh = || Order::new(msa_sim::domain::script::ORDER_ID, order::LESSON_LIMIT);
+    let uid = key.unwrap_or("ddd-aggregate");
+    let (title_id, item_id, qty_id, hint_id) =
+        (format!("{uid}-title"), format!("{uid}-item"), format!("{uid}-qty"), format!("{uid}-bypass-hint"));
+    // The view macro builds attributes in its own order: each use gets its own copy.
+    let (labelled_by, item_for, qty_for, described_by) = (title_id.clone(), item_id.clone(), qty_id.clone(), hint_id.clone());
+    let script = StoredValue::new(Script::default());
+    let link_error = RwSignal::new(None::<String>);
+    let record = move |step: Option<Step>| {
+        if let Some(k) = key {
+            script.update_value(|s| match step {
+                Some(st) => s.push(st),
+                None => s.0.clear(),
+            });
+            url_state::write(k, Some(&script.with_value(|s| s.encode())));
+        }
+    };
     let order = RwSignal::new(fresh());
     let log = RwSignal::new(Vec::<Entry>::new());
     let item = RwSignal::new(0usize);
@@ -131,7 +165,7 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
             }
         })
     };
-    let send = move |cmd: Command| {
+    let apply = move |cmd: Command| {
         let mut o = order.get_untracked();
         match o.execute(cmd) {
             Ok(()) => push(Entry::Done { cmd, total: o.total(), version: o.version() }),
@@ -139,19 +173,47 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
         }
         order.set(o);
     };
-    let bypass = move || {
+    let apply_bypass = move |i: usize, q: u32| {
         let mut o = order.get_untracked();
-        let (i, q) = (item.get_untracked(), qty.get_untracked().clamp(1, MAX_QTY));
         let broken = o.bypass_add_line(i, q);
         push(Entry::Bypassed { item: i, qty: q, total: o.total(), version: o.version(), broken });
         order.set(o);
     };
-    let run_race = move |check: bool| {
+    let apply_race = move |check: bool| {
         let start = order::team_lunch();
         let adds = [Command::AddLine { item: 3, quantity: 1 }, Command::AddLine { item: 2, quantity: 1 }];
         let (steps, repo) = order::race(&start, adds, check);
         race.set(Some((check, steps, repo.stored().total(), repo.stored().lines().len())));
     };
+    let send = move |cmd: Command| {
+        apply(cmd);
+        record(Some(step_of(cmd)));
+    };
+    let bypass = move || {
+        let (i, q) = (item.get_untracked(), qty.get_untracked().clamp(1, MAX_QTY));
+        apply_bypass(i, q);
+        record(Some(Step::BackDoor { item: i, quantity: q }));
+    };
+    let run_race = move |check: bool| {
+        apply_race(check);
+        record(Some(Step::Lunch { checked: check }));
+    };
+    // A recorded instance reopens where its link left it: the script replayed through the same actions.
+    if let Some(raw) = key.and_then(url_state::initial) {
+        match Script::decode(&raw) {
+            Ok(sc) => {
+                for st in &sc.0 {
+                    match *st {
+                        Step::Root { command } => apply(command.command()),
+                        Step::BackDoor { item, quantity } => apply_bypass(item, quantity),
+                        Step::Lunch { checked } => apply_race(checked),
+                    }
+                }
+                script.set_value(sc);
+            }
+            Err(_) => link_error.set(Some(td_string!(lang, challenge_ui.err_ddd_link).to_string())),
+        }
+    }
 
     let status = move || match order.with(|o| o.status()) {
         Status::Created => td_string!(lang, ddd.agg_status_created),
@@ -160,8 +222,9 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
     let broken = move || !order.with(|o| o.violations().is_empty());
 
     view! {
-        <section class="widget widget--ddd widget--ddd-aggregate" data-keys aria-labelledby="ddd-aggregate-title">
-            <h3 class="widget__title" id="ddd-aggregate-title">{td_string!(lang, ddd.agg_title)}</h3>
+        <section class="widget widget--ddd widget--ddd-aggregate" data-keys aria-labelledby=labelled_by>
+            <h3 class="widget__title" id=title_id>{td_string!(lang, ddd.agg_title)}</h3>
+            {move || link_error.get().map(|m| view! { <p class="widget__error" role="alert">{m}</p> })}
             <p class="ddd__intro">{td_string!(lang, ddd.agg_intro)}</p>
             <p class="agg__summary" class:agg__summary--broken=broken>
                 {move || {
@@ -232,10 +295,10 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                 </table>
             </div>
             <div class="agg__controls">
-                <label class="agg__field" for="ddd-aggregate-item">
+                <label class="agg__field" for=item_for>
                     <span>{td_string!(lang, ddd.agg_item)}</span>
                     <select
-                        id="ddd-aggregate-item"
+                        id=item_id
                         on:change=move |ev| {
                             if let Ok(i) = event_target_value(&ev).parse::<usize>() {
                                 if i < MENU.len() {
@@ -258,10 +321,10 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <label class="agg__field" for="ddd-aggregate-qty">
+                <label class="agg__field" for=qty_for>
                     <span>{td_string!(lang, ddd.agg_qty)}</span>
                     <input
-                        id="ddd-aggregate-qty"
+                        id=qty_id
                         type="number"
                         min="1"
                         max=MAX_QTY
@@ -283,7 +346,7 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                         {td_string!(lang, ddd.agg_add)}
                     </button>
                     <button type="button" class="button" on:click=move |_| send(Command::Pay)>{td_string!(lang, ddd.agg_pay)}</button>
-                    <button type="button" class="button button--danger" aria-describedby="ddd-aggregate-bypass-hint" on:click=move |_| bypass()>
+                    <button type="button" class="button button--danger" aria-describedby=described_by on:click=move |_| bypass()>
                         {td_string!(lang, ddd.agg_bypass)}
                     </button>
                     <button
@@ -292,12 +355,13 @@ pub fn DddAggregate(lang: Locale) -> impl IntoView {
                         on:click=move |_| {
                             order.set(fresh());
                             log.set(Vec::new());
+                            record(None);
                         }
                     >
                         {td_string!(lang, ddd.agg_reset)}
                     </button>
                 </div>
-                <p class="arch__hint" id="ddd-aggregate-bypass-hint">{td_string!(lang, ddd.agg_bypass_hint)}</p>
+                <p class="arch__hint" id=hint_id>{td_string!(lang, ddd.agg_bypass_hint)}</p>
             </div>
             <h4 class="agg__log-title">{td_string!(lang, ddd.agg_log)}</h4>
             <ol class="agg__log" aria-live="polite">

@@ -295,5 +295,47 @@ pub fn check(id: &str, solution: &str) -> Result<Verdict, ChallengeError> {
     Ok(Verdict { id: c.id, solved, size, size_unit: c.size_unit, best_size: c.best_size, facts })
 }
 
+/// [`check`] for one family only: the wasm bundle of a widget family calls this, so the other families'
+/// judges (and their engines) stay out of it. A challenge of another family is [`ChallengeError::UnknownId`].
+pub fn check_family(family: Family, id: &str, solution: &str) -> Result<Verdict, ChallengeError> {
+    match family {
+        Family::Race => check_race(id, solution),
+        Family::Proxy => check_proxy(id, solution),
+        Family::Arch => check_arch(id, solution),
+        Family::Ddd => check_ddd(id, solution),
+    }
+}
+
+fn check_with(
+    family: Family,
+    id: &str,
+    solution: &str,
+    judge: fn(&str, &str) -> Judged,
+) -> Result<Verdict, ChallengeError> {
+    let c = find(id).filter(|c| c.family == family).ok_or(ChallengeError::UnknownId)?;
+    let (solved, size, facts) = judge(c.id, solution)?;
+    Ok(Verdict { id: c.id, solved, size, size_unit: c.size_unit, best_size: c.best_size, facts })
+}
+
+/// [`check`] of a race challenge (any other id is [`ChallengeError::UnknownId`]).
+pub fn check_race(id: &str, solution: &str) -> Result<Verdict, ChallengeError> {
+    check_with(Family::Race, id, solution, race::judge)
+}
+
+/// [`check`] of a proxy challenge.
+pub fn check_proxy(id: &str, solution: &str) -> Result<Verdict, ChallengeError> {
+    check_with(Family::Proxy, id, solution, proxy::judge)
+}
+
+/// [`check`] of an architecture challenge.
+pub fn check_arch(id: &str, solution: &str) -> Result<Verdict, ChallengeError> {
+    check_with(Family::Arch, id, solution, arch::judge)
+}
+
+/// [`check`] of a DDD challenge.
+pub fn check_ddd(id: &str, solution: &str) -> Result<Verdict, ChallengeError> {
+    check_with(Family::Ddd, id, solution, ddd::judge)
+}
+
 /// What a judge returns: solved, size, facts.
 type Judged = Result<(bool, u64, Vec<Fact>), ChallengeError>;
