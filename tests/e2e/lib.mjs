@@ -1,7 +1,8 @@
 // Shared pieces of the browser suite: Debian's Chromium through playwright-core, the static server, the
 // course's own content as the source of what each page must show, error capture, and axe.
 import { chromium } from 'playwright-core';
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,18 @@ const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const LANGS = ['ko', 'en'];
+
+/**
+ * The native `msa-sim` CLI over the same simulation core, built in release once: a function that runs it with
+ * `args` and returns its standard output (the expected figures the browser must show).
+ */
+export function msaSimCli() {
+  const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+  const cli = join(target, 'release', 'msa-sim');
+  execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'msa-cli', '--bin', 'msa-sim'], { cwd: root, stdio: 'inherit' });
+  assert.ok(existsSync(cli), `no CLI at ${cli}`);
+  return (...args) => execFileSync(cli, args, { cwd: root, encoding: 'utf8' });
+}
 
 /** The glossary as written in content/glossary.md: term ids with their names. */
 export function glossary() {

@@ -4,28 +4,20 @@
 // run again by keyboard, a number refused out of bounds with a message in the learner's language, and axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startSite, newPage, ready, assertAccessible, course } from './lib.mjs';
+import { startSite, newPage, ready, assertAccessible, course, msaSimCli } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let site;
-let cli;
+let msaSim;
 
 before(async () => {
-  const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
-  cli = join(target, 'release', 'msa-sim');
-  execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'msa-cli', '--bin', 'msa-sim'], { cwd: root, stdio: 'inherit' });
-  assert.ok(existsSync(cli), `no CLI at ${cli}`);
+  msaSim = msaSimCli();
   site = await startSite();
 });
 after(async () => {
   await site?.close();
 });
 
-const reveal = (name) => JSON.parse(execFileSync(cli, ['predict', name, '--json'], { cwd: root, encoding: 'utf8' }));
+const reveal = (name) => JSON.parse(msaSim('predict', name, '--json'));
 
 const T = {
   en: { run: 'Run it', change: 'Change my prediction', right: 'You predicted it.', wrong: 'Not what happened.',

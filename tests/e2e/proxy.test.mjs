@@ -3,29 +3,20 @@
 // use, axe, 360 px, both languages, predict-then-run questions, and the forward/reverse widget.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startSite, newPage, ready, assertAccessible } from './lib.mjs';
+import { startSite, newPage, ready, assertAccessible, msaSimCli } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let site;
-let cli;
+let msaSim;
 
 before(async () => {
   // The native CLI over the same simulation core gives the expected figures.
-  const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
-  cli = join(target, 'release', 'msa-sim');
-  execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'msa-cli', '--bin', 'msa-sim'], { cwd: root, stdio: 'inherit' });
-  assert.ok(existsSync(cli), `no CLI at ${cli}`);
+  msaSim = msaSimCli();
   site = await startSite();
 });
 after(async () => {
   await site?.close();
 });
 
-const msaSim = (...args) => execFileSync(cli, args, { cwd: root, encoding: 'utf8' });
 const lab = (lang, state) => `${site.base}/${lang}/lab/proxy${state === undefined ? '' : `?proxy=${encodeURIComponent(state)}`}`;
 
 /** Waits until the playground has stopped playing (a fast-forward to the end, or a restore of a link). */

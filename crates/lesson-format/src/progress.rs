@@ -39,25 +39,36 @@ pub fn valid_id(id: &str) -> bool {
 
 impl fmt::Display for Progress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}:{v}")).collect();
-        f.write_str(&parts.join(","))
+        write_map(&self.0, f)
     }
 }
 
 impl FromStr for Progress {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {
-        let mut map = BTreeMap::new();
-        for part in s.split(',').filter(|p| !p.is_empty()) {
-            let (slug, pct) = part.split_once(':').ok_or(())?;
-            let pct: u8 = pct.parse().map_err(|_| ())?;
-            if pct > 100 || !valid_id(slug) {
-                return Err(());
-            }
-            map.insert(slug.to_string(), pct);
-        }
-        Ok(Progress(map))
+        read_map(s, |v| v.parse::<u8>().ok().filter(|pct| *pct <= 100)).map(Progress)
     }
+}
+
+/// Writes a stored map as `id:v,id:v`.
+fn write_map<V: fmt::Display>(map: &BTreeMap<String, V>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    for (i, (k, v)) in map.iter().enumerate() {
+        write!(f, "{}{k}:{v}", if i == 0 { "" } else { "," })?;
+    }
+    Ok(())
+}
+
+/// Reads `id:v,id:v`: every id [`valid_id`], every value one that `value` accepts; anything else is `Err(())`.
+fn read_map<V>(s: &str, value: impl Fn(&str) -> Option<V>) -> Result<BTreeMap<String, V>, ()> {
+    let mut map = BTreeMap::new();
+    for part in s.split(',').filter(|p| !p.is_empty()) {
+        let (id, v) = part.split_once(':').ok_or(())?;
+        if !valid_id(id) {
+            return Err(());
+        }
+        map.insert(id.to_string(), value(v).ok_or(())?);
+    }
+    Ok(map)
 }
 
 /// The learner's predictions: prediction id to what they committed to (a choice's place among the options, or
@@ -71,24 +82,14 @@ pub const MAX_PREDICTION: i64 = 1_000_000_000;
 
 impl fmt::Display for Predictions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}:{v}")).collect();
-        f.write_str(&parts.join(","))
+        write_map(&self.0, f)
     }
 }
 
 impl FromStr for Predictions {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {
-        let mut map = BTreeMap::new();
-        for part in s.split(',').filter(|p| !p.is_empty()) {
-            let (id, n) = part.split_once(':').ok_or(())?;
-            let n: i64 = n.parse().map_err(|_| ())?;
-            if n.abs() > MAX_PREDICTION || !valid_id(id) {
-                return Err(());
-            }
-            map.insert(id.to_string(), n);
-        }
-        Ok(Predictions(map))
+        read_map(s, |v| v.parse::<i64>().ok().filter(|n| n.abs() <= MAX_PREDICTION)).map(Predictions)
     }
 }
 
@@ -116,28 +117,21 @@ impl Solved {
 
 impl fmt::Display for Solved {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}:{v}")).collect();
-        f.write_str(&parts.join(","))
+        write_map(&self.0, f)
     }
 }
 
 impl FromStr for Solved {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {
-        let mut map = BTreeMap::new();
-        for part in s.split(',').filter(|p| !p.is_empty()) {
-            let (id, n) = part.split_once(':').ok_or(())?;
-            // Digits only: `u64::from_str` also takes a leading `+`, which would not read back as written.
-            if n.is_empty() || n.len() > 10 || !n.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(());
-            }
-            let n: u64 = n.parse().map_err(|_| ())?;
-            if n > MAX_SOLVED_SIZE || !valid_id(id) {
-                return Err(());
-            }
-            map.insert(id.to_string(), n);
-        }
-        Ok(Solved(map))
+        // Digits only: `u64::from_str` also takes a leading `+`, which would not read back as written.
+        read_map(s, |n| {
+            (!n.is_empty() && n.len() <= 10 && n.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| n.parse::<u64>().ok())
+                .flatten()
+                .filter(|n| *n <= MAX_SOLVED_SIZE)
+        })
+        .map(Solved)
     }
 }
 
