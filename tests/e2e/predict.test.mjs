@@ -80,7 +80,8 @@ for (const [i, lesson] of course().entries()) {
     }
     assert.equal((await verdict.textContent()).trim(), T[lang].right);
     // The result shows the core's answer and takes the focus (the Run button is gone).
-    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('predict__result')), true);
+    // (in the frame after the result is drawn)
+    await page.waitForFunction(() => document.activeElement?.classList.contains('predict__result'), null, { timeout: 5000 });
     const firstRow = expected.rows[0];
     const cells = await block.locator('tbody tr').first().locator('td').allTextContents();
     assert.equal(cells.length, firstRow.length);

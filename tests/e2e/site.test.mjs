@@ -266,8 +266,12 @@ test('reading progress is kept per lesson and survives a reload', async () => {
   await page.waitForTimeout(300);
   const half = await page.evaluate(() => localStorage.getItem('msa-lab:progress'));
   assert.match(half, new RegExp(`${lesson.slug}:(4|5)\\d`), `about half read: ${half}`);
-  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-  await page.waitForTimeout(300);
+  // To the very end: off-screen parts take their real height as they come near the screen (content-visibility),
+  // so the page may grow after a scroll; scroll again until the end stays the end and the lesson counts as read.
+  await page.waitForFunction((slug) => {
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    return (localStorage.getItem('msa-lab:progress') ?? '').includes(`${slug}:100`);
+  }, lesson.slug, { polling: 100, timeout: 15000 });
   await page.goto(`${site.base}/en/`);
   await ready(page);
   await page.reload();
