@@ -160,7 +160,9 @@ export async function assertAccessible(page, label) {
     const deferred = [...document.querySelectorAll('.widget, .quiz')].filter((el) => getComputedStyle(el).contentVisibility === 'auto');
     for (const el of deferred) el.style.contentVisibility = 'visible';
     // What was not rendered did not follow a theme change yet: let its colour transitions end first.
-    await Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => {})));
+    // Entrance animations (a widget's boxes fading in) too: axe reads the colours they end on.
+    await Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition || (a instanceof CSSAnimation
+      && a.effect?.getComputedTiming().iterations !== Infinity)).map((a) => a.finished.catch(() => {})));
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });
     for (const el of deferred) el.style.removeProperty('content-visibility');
