@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Prints the bench command's figures as one table and checks each against its goal (issue 10). Reads the
+// Prints the bench command's figures as one table and checks each against its goal. Reads the
 // `FIGURE <name> <value...>` lines the bench steps print (scripts/bench.sh collects them in one file).
 // Exit status 1 when a figure misses its goal, 2 when one is missing: figures, not a timed test.
 //   node scripts/bench-report.mjs target/bench/figures.txt

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Figures for the reverse-proxy playground (issue 7), printed, not asserted:
+// Figures for the reverse-proxy playground, printed, not asserted:
 //  1. the longest main-thread task (PerformanceObserver 'longtask', Chromium) while about 500 requests are in
 //     flight at normal speed (1x), over 5 s of play;
 //  2. a one-million-request fast-forward in the browser (in slices of <= 8 ms) against the native CLI

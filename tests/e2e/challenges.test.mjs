@@ -1,4 +1,4 @@
-// Challenges checked by the simulator (issue 18; src/widgets/challenge, src/routes/challenges.rs): one challenge a
+// Challenges checked by the simulator (src/widgets/challenge, src/routes/challenges.rs): one challenge a
 // family solved as a learner would (race by keyboard only: keys 1 and 2 schedule the steps), the success announced
 // in the status region in the learner's language, the solution's link reloading to the same solved state, a state
 // that changes what the challenge keeps refused with a message, the challenges page and the course map counting

@@ -1,4 +1,4 @@
-// Two single-idea figures (issue 18 §3): the JWT inspector of the sessions lesson (`jwt`) and the saga/outbox
+// Two single-idea figures: the JWT inspector of the sessions lesson (`jwt`) and the saga/outbox
 // timeline of the monolith lesson (`saga`). Each is used as a learner uses it, at 360 px, one from the keyboard,
 // in both languages; the verdicts are the core's (crates/msa-sim/tests/session_jwt.rs and arch_saga.rs pin the
 // same cases), bad input gets a message in the page's language, and axe checks each page.

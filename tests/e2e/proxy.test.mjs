@@ -1,4 +1,4 @@
-// The reverse-proxy playground (issue 7) in the browser, checked against the native CLI over the same core:
+// The reverse-proxy playground in the browser, checked against the native CLI over the same core:
 // per-backend load per algorithm, a crash and its detection, the shareable URL, the exact nginx export, keyboard
 // use, axe, 360 px, both languages, predict-then-run questions, and the forward/reverse widget.
 import { test, before, after } from 'node:test';

@@ -1,4 +1,4 @@
-//! Cross-check of msa-sim's balancers against a real nginx 1.22 (issue 6, nginx part).
+//! Cross-check of msa-sim's balancers against a real nginx 1.22.
 //!
 //! A [`Harness`] starts tiny backends ([`backend`]), writes nginx's `upstream {}` with the project's own
 //! [`msa_sim::proxy::to_nginx`], runs nginx ([`nginx`]) on loopback, sends requests one at a time and compares

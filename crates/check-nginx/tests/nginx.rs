@@ -1,4 +1,4 @@
-//! The simulator against a real nginx 1.22, case by case (issue 6). Never skipped: without nginx it fails with the
+//! The simulator against a real nginx 1.22, case by case. Never skipped: without nginx it fails with the
 //! install command. Run: `CARGO_BUILD_JOBS=1 nice -n 10 cargo test -p check-nginx -- --nocapture`.
 
 use check_nginx::backend::Mode;

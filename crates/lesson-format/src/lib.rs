@@ -10,7 +10,7 @@
 //! use lesson_format::{decode, encode, Block, Quiz, QuizOption};
 //! let blocks = vec![
 //!     Block::Html("<p>Hello</p>"),
-//!     Block::Widget { name: "lb-sim", params: vec![("preset", "notes-port-8004")] },
+//!     Block::Widget { name: "proxy", params: vec![("preset", "notes-port-8004")] },
 //!     Block::Quiz(Quiz { id: "q1", question: "Right?", options: vec![
 //!         QuizOption { text: "yes", correct: true, why: "Because." },
 //!         QuizOption { text: "no", correct: false, why: "It is." },

@@ -1,4 +1,4 @@
-//! `msa-sim challenge` (issue 18): the challenges the simulator checks, from a terminal.
+//! `msa-sim challenge`: the challenges the simulator checks, from a terminal.
 //!
 //! ```text
 //! msa-sim challenge --list [--json]

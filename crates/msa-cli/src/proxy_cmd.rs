@@ -1,4 +1,4 @@
-//! `msa-sim pick | run | export` (issue 3): the reverse-proxy simulation from a terminal.
+//! `msa-sim pick | run | export`: the reverse-proxy simulation from a terminal.
 //!
 //! ```text
 //! msa-sim pick --algo round-robin --servers a:5,b:1,c:1 --requests 7

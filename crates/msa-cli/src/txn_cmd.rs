@@ -1,4 +1,4 @@
-//! `msa-sim txn` (issue 4): transactions and locks, step by step, every schedule, or the contention experiment.
+//! `msa-sim txn`: transactions and locks, step by step, every schedule, or the contention experiment.
 //!
 //! ```text
 //! msa-sim txn --list

@@ -15,8 +15,9 @@
 //! Widgets are embedded with a fenced directive whose body is `key = value` lines:
 //!
 //! ````text
-//! ```widget lb-sim
-//! preset = notes-8004
+//! ```widget proxy
+//! preset = notes-port-8004
+//! id = notes-port
 //! ```
 //! ````
 //!
@@ -347,7 +348,7 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec { name: "rho-latency", lab: false, keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], bundle: "proxy" },
     WidgetSpec { name: "hash-ring", lab: false, keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], bundle: "proxy" },
     WidgetSpec {
-        // The race-condition visualizer (issue 8). `scenario` names msa_sim::txn::PRESETS, `strategy` a
+        // The race-condition visualizer. `scenario` names msa_sim::txn::PRESETS, `strategy` a
         // msa_sim::txn::Strategy (the widget ignores one the scenario's story does not offer); both lists are
         // checked against the core by tests/race_names.rs.
         name: "race",
@@ -379,7 +380,7 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec { name: "ddd-contexts", keys: &[], lab: false, bundle: "ddd" },
     WidgetSpec { name: "ddd-aggregate", keys: &[], lab: false, bundle: "ddd" },
     WidgetSpec { name: "ddd-language", keys: &[], lab: false, bundle: "ddd" },
-    // Challenges (issue 18), one directive a family (a directive's bundle is fixed); `id` names one of the core's
+    // Challenges, one directive a family (a directive's bundle is fixed); `id` names one of the core's
     // msa_sim::challenge::CHALLENGES of that family, checked by tests/challenge_names.rs.
     WidgetSpec {
         name: "challenge-race",

@@ -82,7 +82,7 @@ impl<E> EventQueue<E> {
     }
 }
 
-/// Added for the proxy engine (issue 3): side queues that keep their own events in (time, seq) order (all
+/// For the proxy engine: side queues that keep their own events in (time, seq) order (all
 /// timeouts of one length fire in the order they were set, so a FIFO holds them) draw sequence numbers from the
 /// same counter, so ties between them and this queue still resolve one way.
 impl<E> EventQueue<E> {

@@ -1,4 +1,4 @@
-//! The playground model (issue 7): actions replayed from a link give the same run, rewinding and playing on gives
+//! The playground model: actions replayed from a link give the same run, rewinding and playing on gives
 //! the same run, fast-forward slices give the same run as one call, compare mode keeps one arrival stream, the
 //! per-second series adds up to the totals, and the predict-then-run helpers agree with the event log.
 

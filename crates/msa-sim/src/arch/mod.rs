@@ -1,5 +1,5 @@
 //! The same shop run as a monolith, a modular monolith or microservices, on the same workload: an A/B
-//! comparison built on the [`crate::proxy`] engine (issue 9).
+//! comparison built on the [`crate::proxy`] engine.
 //!
 //! FoodDash's shop has four modules (catalog, order, payment, member) and four features (browse the menu,
 //! sign in, check out, track an order). Checking out calls payment synchronously. Every *deployable* is an

@@ -1,5 +1,5 @@
 //! The saga of the monolith lesson's "Distributed data": FoodDash's order placed across four services, each
-//! with its own database, as a deterministic timeline (issue 18 §3).
+//! with its own database, as a deterministic timeline.
 //!
 //! The saga is choreographed, as the lesson tells it: each service runs a local transaction when an event
 //! arrives and publishes the event that triggers the next step. Forward: order (`PENDING`) → payment (charge)

@@ -1,4 +1,4 @@
-//! Challenges checked by the simulator (issue 18): goal-driven puzzles, Deadlock-Empire style, whose success the
+//! Challenges checked by the simulator: goal-driven puzzles, Deadlock-Empire style, whose success the
 //! core decides, never the view.
 //!
 //! A challenge is a named predicate over the state a widget already shares as a link: the race visualizer's

@@ -1,4 +1,4 @@
-//! Domain-driven design, as code the lessons can run (issue 9): FoodDash's `Order` aggregate with its
+//! Domain-driven design, as code the lessons can run: FoodDash's `Order` aggregate with its
 //! invariants, and the graded exercises of the DDD lesson.
 //!
 //! - [`order`]: the aggregate root takes commands, refuses those that would break an invariant with a typed

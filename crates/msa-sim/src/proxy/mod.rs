@@ -1,5 +1,6 @@
 //! Clients, a reverse proxy that balances exactly as nginx does, and backends: a deterministic discrete-event
-//! simulation (issue 3). Semantics: shared/reference/semantics.md; nginx source correspondences are named in
+//! simulation. The semantics are nginx's own (`ngx_http_upstream_round_robin.c`, `ngx_http_upstream_hash_module.c`,
+//! `ngx_http_upstream_least_conn_module.c`, `ngx_http_proxy_module.c`); the correspondences are named in
 //! [`balancer`] and [`engine`].
 //!
 //! ```
