@@ -47,10 +47,8 @@ mod clock {
 
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen_test::wasm_bindgen_test]
+#[cfg_attr(debug_assertions, ignore)]
 fn mmc_million_wasm() {
-    if cfg!(debug_assertions) {
-        return;
-    }
     let (h, wall_s) = run(clock::performance_now);
     wasm_bindgen_test::console_log!("bench mmc_million wasm wall_s {wall_s:.6}");
     assert_eq!(h, EXPECTED_TRACE, "{h:#018x}");
