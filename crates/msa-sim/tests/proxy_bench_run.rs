@@ -1,10 +1,10 @@
-//! One million requests of the `mmc` preset, as a test binary that builds for both targets: bench.sh times it
-//! natively and in wasm (node) to compare the two. It also checks the run is the same on both (trace hash).
-//! In a debug build it is ignored (too slow to be worth it).
+//! One million requests of the `mmc` preset, as a test binary that builds for both targets: the test command runs
+//! it natively and in wasm (node, `scripts/test.sh`), and both must give the same run (trace hash). In a debug
+//! build it is ignored (too slow to be worth it).
 //!
 //! The run times itself (engine construction and run, nothing else: not the process start, not node's wasm
-//! compile) and prints `bench mmc_million <target> wall_s <seconds>`; bench.sh runs the binaries with
-//! `--nocapture` and parses that line.
+//! compile) and prints `bench mmc_million <target> wall_s <seconds>` (with `--nocapture`), a figure to compare the
+//! two targets by hand.
 
 use msa_sim::proxy::{preset, Engine};
 
