@@ -21,11 +21,11 @@ step "native tests (all crates; check-nginx and check-postgres run the real serv
 cargo test --workspace --locked
 
 step "simulation core, optimised: the 1M-request theory checks (Erlang C, M/M/1, supermarket model)"
-cargo test --profile sim-test -p msa-sim --locked
+cargo test --profile sim-test -p msa-sim --locked --features invariants
 
 step "simulation core in wasm (node): the same seeds give the same traces and counts as natively"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --profile sim-test -p msa-sim --target wasm32-unknown-unknown --locked --test proxy_wasm --test txn_wasm --test arch_wasm --test proxy_bench_run
+  cargo test --profile sim-test -p msa-sim --target wasm32-unknown-unknown --locked --features invariants --test proxy_wasm --test txn_wasm --test arch_wasm --test proxy_bench_run
 
 step "fuzzing: every decoder of URL and localStorage input, 15 s a target (scripts/fuzz.sh)"
 scripts/fuzz.sh 15

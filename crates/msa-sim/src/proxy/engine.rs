@@ -564,7 +564,30 @@ impl Engine {
             }
         }
         self.prune_timeouts();
+        #[cfg(any(debug_assertions, feature = "invariants"))]
+        self.check_invariants();
         true
+    }
+
+    /// Every request accounted for, checked after every event in debug and test builds (the long runs of the test
+    /// command run with it): sent = answered (ok + failed) + dropped + in flight, in flight = the live requests,
+    /// and the request table's slots are each live or free, once.
+    #[cfg(any(debug_assertions, feature = "invariants"))]
+    fn check_invariants(&self) {
+        let t = &self.metrics.totals;
+        assert!(
+            t.conserved(),
+            "sent {} != ok {} + failed {} + dropped {} + in flight {}",
+            t.sent,
+            t.ok,
+            t.failed,
+            t.dropped,
+            t.in_flight
+        );
+        assert_eq!(t.in_flight, self.requests.len() as u64, "in-flight count vs live requests");
+        let r = &self.requests;
+        assert_eq!(r.len + r.free.len(), r.slots.len(), "request slots: live + free != all");
+        assert_eq!(r.ids.len(), r.slots.len());
     }
 
     /// Drops timeouts of attempts that already ended from the front of the FIFOs, so a finished run does not
@@ -1718,5 +1741,32 @@ impl Checkpoints {
     }
     pub fn is_empty(&self) -> bool {
         self.saved.is_empty()
+    }
+}
+
+#[cfg(all(test, any(debug_assertions, feature = "invariants")))]
+mod tests {
+    use super::*;
+
+    /// The accounting check is not vacuous: a running engine passes it, a lost or an invented request fails it.
+    #[test]
+    fn a_request_not_accounted_for_fails_the_invariant_check() {
+        let mut e = Engine::new(crate::proxy::preset("mmc").unwrap()).unwrap();
+        for _ in 0..2_000 {
+            e.step();
+        }
+        assert!(e.metrics.totals.in_flight > 0, "requests are in flight mid-run");
+        e.check_invariants();
+        let broken = |f: &dyn Fn(&mut Engine)| {
+            let mut b = e.clone();
+            f(&mut b);
+            std::panic::catch_unwind(move || b.check_invariants()).is_err()
+        };
+        assert!(broken(&|b| b.metrics.totals.sent += 1), "a request sent and never answered");
+        assert!(broken(&|b| b.metrics.totals.ok += 1), "an answer to no request");
+        assert!(broken(&|b| {
+            b.metrics.totals.in_flight -= 1;
+            b.metrics.totals.dropped += 1;
+        }), "a request counted as dropped while still live");
     }
 }

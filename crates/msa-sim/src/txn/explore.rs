@@ -219,6 +219,10 @@ pub struct Explorer {
     ex: Exploration,
     bad: Vec<(OutcomeKind, Schedule)>,
     done: bool,
+    /// The last complete schedule (debug and test builds): each one must come after it in DFS order, which is
+    /// what "every schedule once, none twice" means for a walk that keeps no visited set.
+    #[cfg(any(debug_assertions, feature = "invariants"))]
+    last: Option<Vec<TxnId>>,
 }
 
 impl Explorer {
@@ -240,6 +244,8 @@ impl Explorer {
             },
             bad: Vec::new(),
             done: false,
+            #[cfg(any(debug_assertions, feature = "invariants"))]
+            last: None,
         }
     }
 
@@ -281,9 +287,18 @@ impl Explorer {
                     left -= 1;
                     self.path.push(t);
                     self.stack.push(Frame { st: next, next: 0, any: false });
+                    #[cfg(any(debug_assertions, feature = "invariants"))]
+                    assert_eq!(self.path.len() + 1, self.stack.len(), "one frame per step taken, plus the root");
                 }
                 None => {
                     if !top.any {
+                        #[cfg(any(debug_assertions, feature = "invariants"))]
+                        {
+                            if let Some(last) = &self.last {
+                                assert!(self.path > *last, "schedule {:?} walked again or out of order", self.path);
+                            }
+                            self.last = Some(self.path.clone());
+                        }
                         let kind = outcome_kind(&self.sc, &top.st).unwrap_or(OutcomeKind::Stuck);
                         let ex = &mut self.ex;
                         ex.schedules += 1;

@@ -763,7 +763,45 @@ impl Scenario {
             }
         }
         self.settle(st, log);
+        #[cfg(any(debug_assertions, feature = "invariants"))]
+        Self::check_invariants(st);
         Ok(())
+    }
+
+    /// The lock table's invariants, checked after every action in debug and test builds (the long explorations
+    /// of the test command run with them): a row lock or mutex has at most one holder, which is a live
+    /// transaction; every waiter is a transaction in phase `Waiting` on that very lock, behind a real holder, and
+    /// every transaction in phase `Waiting` is in its lock's queue exactly once; a pending version belongs to the
+    /// lock holder.
+    #[cfg(any(debug_assertions, feature = "invariants"))]
+    fn check_invariants(st: &State) {
+        let live = |t: TxnId| matches!(st.txns[t as usize].phase, Phase::Ready | Phase::Waiting { .. });
+        let mut queued = [0u8; MAX_TXNS];
+        let locks = st.rows.iter().enumerate().map(|(i, r)| (WaitOn::Row(i as RowId), r.holder, r.waiters));
+        let mutexes = st.mutexes.iter().enumerate().map(|(i, m)| (WaitOn::Mutex(i as MutexId), m.holder, m.waiters));
+        for (lock, holder, waiters) in locks.chain(mutexes) {
+            if let Some(h) = holder {
+                assert!(live(h), "{lock:?} is held by T{} in phase {:?}", h + 1, st.txns[h as usize].phase);
+            }
+            for &w in waiters.as_slice() {
+                assert!(holder.is_some(), "T{} waits on {lock:?}, which nobody holds", w + 1);
+                assert_ne!(holder, Some(w), "T{} waits on {lock:?}, which it holds", w + 1);
+                assert!(
+                    matches!(st.txns[w as usize].phase, Phase::Waiting { on, .. } if on == lock),
+                    "T{} is queued on {lock:?} but its phase is {:?}",
+                    w + 1,
+                    st.txns[w as usize].phase
+                );
+                queued[w as usize] += 1;
+            }
+        }
+        for (i, r) in st.rows.iter().enumerate() {
+            assert!(r.pending.is_none() || r.holder.is_some(), "row {i} has an uncommitted version and no lock holder");
+        }
+        for (t, ts) in st.txns.iter().enumerate() {
+            let waiting = matches!(ts.phase, Phase::Waiting { .. });
+            assert_eq!(queued[t], u8::from(waiting), "T{} is queued {} times in phase {:?}", t + 1, queued[t], ts.phase);
+        }
     }
 
     // --- steps ---------------------------------------------------------------------------------------------
@@ -1286,5 +1324,27 @@ mod tests {
         // T2 began waiting first this time.
         assert_eq!(sc.deadlock_victim(&st), Some(1));
         assert_eq!(sc.actions(&st), vec![Action::DeadlockCheck(1)]);
+    }
+
+    /// The invariant check is not vacuous: a reachable state passes, and each kind of broken lock table fails.
+    #[cfg(any(debug_assertions, feature = "invariants"))]
+    #[test]
+    fn broken_lock_tables_fail_the_invariant_check() {
+        let sc = build(Story::Counter, Strategy::ForUpdate, 2).unwrap();
+        let mut st = sc.init_state();
+        for t in [0, 1, 0, 1] {
+            sc.apply(&mut st, Action::Step(t), &mut ()).unwrap();
+        }
+        assert!(matches!(st.txns[1].phase, Phase::Waiting { .. }), "T2 waits for T1's row lock");
+        Scenario::check_invariants(&st);
+        let broken = |f: &dyn Fn(&mut State)| {
+            let mut b = st;
+            f(&mut b);
+            std::panic::catch_unwind(move || Scenario::check_invariants(&b)).is_err()
+        };
+        assert!(broken(&|b| b.rows[0].holder = None), "a waiter behind nobody");
+        assert!(broken(&|b| b.rows[0].waiters.remove(1)), "a waiting transaction in no queue");
+        assert!(broken(&|b| b.rows[0].holder = Some(1)), "a transaction waiting on its own lock");
+        assert!(broken(&|b| b.txns[0].phase = Phase::Done { ending: Ending::Committed }), "a lock held by a finished transaction");
     }
 }
