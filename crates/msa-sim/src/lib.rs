@@ -10,6 +10,7 @@
 //! - [`proxy`]: clients, a reverse proxy that balances exactly as nginx does, and backends.
 //! - [`txn`]: transactions and row locks that behave as PostgreSQL 15 does.
 //! - [`queueing`]: M/M/1 and M/M/c formulas (Erlang C, the response time's mean and percentiles).
+//! - [`percentile`]: percentiles of measured samples (exact by nearest rank, or an HDR histogram, and which when).
 //! - [`arch`]: one shop run as a monolith, a modular monolith or microservices, on the proxy engine.
 //! - [`domain`]: DDD's `Order` aggregate and the DDD lesson's graded exercises.
 //! - [`predict`]: the answers to the lessons' predictions, computed by running the scenarios above.
@@ -20,6 +21,7 @@ pub mod arch;
 pub mod challenge;
 pub mod domain;
 pub mod events;
+pub mod percentile;
 pub mod predict;
 pub mod proxy;
 pub mod queueing;

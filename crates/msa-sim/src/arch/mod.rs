@@ -34,6 +34,7 @@ pub mod saga;
 
 pub use query::SetupError;
 
+use crate::percentile::nearest_rank;
 use crate::proxy::{Arrival, Config, Dist, Engine, Fault, FaultAt, ServerConfig, ServiceTime};
 use crate::rng::SimRng;
 
@@ -953,8 +954,7 @@ fn checkout_latency(done: &[Measured], seed: u64) -> (u64, u64) {
     let mut v: Vec<u64> = (0..SAMPLES)
         .map(|_| done.iter().map(|m| m.engine.metrics().latency.quantile_us(rng.unit_open())).sum())
         .collect();
-    v.sort_unstable();
-    (v[SAMPLES / 2], v[SAMPLES * 95 / 100])
+    (nearest_rank(&mut v, 50), nearest_rank(&mut v, 95))
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@
 //! and in wasm.
 
 use crate::events::EventQueue;
+use crate::percentile::nearest_rank;
 use crate::rng::SimRng;
 use crate::time::SimTime;
 use serde::Serialize;
@@ -374,10 +375,10 @@ pub fn run_contention(cfg: &ContentionConfig) -> Result<ContentionReport, Conten
         sim_time_us: now.as_us(),
         throughput_per_s: if now.as_us() == 0 { 0.0 } else { committed as f64 * 1e6 / now.as_us() as f64 },
         mean_lock_wait_us: mean(&lock_waits),
-        p99_lock_wait_us: p99(&mut lock_waits),
+        p99_lock_wait_us: nearest_rank(&mut lock_waits, 99),
         mean_cpu_queue_us: cpu_waits_total as f64 / ops,
         mean_latency_us: mean(&latencies),
-        p99_latency_us: p99(&mut latencies),
+        p99_latency_us: nearest_rank(&mut latencies, 99),
     };
     Ok(report)
 }
@@ -402,16 +403,6 @@ fn end_op(cl: &mut Client, now: SimTime, lock_waits: &mut Vec<u64>, latencies: &
     cl.ops_done += 1;
     lock_waits.push(cl.lock_wait_us);
     latencies.push(now.since(cl.op_start));
-}
-
-/// The 99th percentile (nearest rank) of the samples; 0 for none.
-fn p99(v: &mut [u64]) -> u64 {
-    if v.is_empty() {
-        return 0;
-    }
-    v.sort_unstable();
-    let rank = (v.len() * 99).div_ceil(100).max(1);
-    v[rank - 1]
 }
 
 /// One point of a sweep: the three strategies at one number of hot rows.
