@@ -17,6 +17,8 @@ mod layout;
 pub mod prefs;
 mod storage;
 mod routes;
+#[cfg(any(feature = "proxy", feature = "race", feature = "arch"))]
+mod sliced;
 mod widgets;
 
 use leptos::prelude::*;

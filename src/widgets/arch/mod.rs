@@ -4,6 +4,7 @@
 //! figures; this draws the two sides, the table (the text twin) and the explanation.
 
 use crate::i18n::*;
+use crate::sliced::{First, Slice, Sliced};
 use crate::widgets::fill;
 use crate::widgets::{param, url_state, Params};
 use leptos::prelude::*;
@@ -134,40 +135,6 @@ fn error_view(lang: Locale, e: &SetupError) -> AnyView {
     }
 }
 
-/// Runs the comparison a slice per timeout until it finishes, unless a newer run (`my` is no longer the
-/// generation) took its place.
-fn pump(job: StoredValue<Option<Comparison>>, generation: StoredValue<u32>, my: u32, done: RwSignal<Option<(Setup, Vec<Row>)>>, progress: RwSignal<Option<u64>>) {
-    gloo_timers::callback::Timeout::new(0, move || {
-        // The learner may have left the page (the widget and its signals are gone) or started a newer run.
-        if generation.try_get_value() != Some(my) {
-            return;
-        }
-        let mut finished = None;
-        let alive = job.try_update_value(|c| {
-            if let Some(c) = c.as_mut() {
-                let a = c.advance(SLICE_EVENTS);
-                if a.finished {
-                    finished = Some((*c.setup(), c.rows()));
-                } else {
-                    progress.try_set(Some(a.events));
-                }
-            }
-        });
-        if alive.is_none() {
-            return;
-        }
-        match finished {
-            Some(r) => {
-                job.try_set_value(None);
-                progress.try_set(None);
-                done.try_set(Some(r));
-            }
-            None => pump(job, generation, my, done, progress),
-        }
-    })
-    .forget();
-}
-
 #[component]
 pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
     let key: &'static str = param(params, "id").unwrap_or("arch");
@@ -193,15 +160,14 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
     let done = RwSignal::new(None::<(Setup, Vec<Row>)>);
     let progress = RwSignal::new(None::<u64>);
     let job = StoredValue::new(None::<Comparison>);
-    let generation = StoredValue::new(0u32);
+    let sliced = Sliced::new();
 
     Effect::new(move |prev: Option<()>| {
         let s = setup.get();
         if prev.is_some() {
             url_state::write(key, Some(&s.to_query()));
         }
-        generation.update_value(|g| *g = g.wrapping_add(1));
-        let my = generation.get_value();
+        sliced.stop();
         match Comparison::new(s) {
             Ok(c) => {
                 if prev.is_some() {
@@ -209,7 +175,24 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
                 }
                 job.set_value(Some(c));
                 progress.set(Some(0));
-                pump(job, generation, my, done, progress);
+                // The comparison runs a slice per task until it finishes, unless a newer run took its place.
+                sliced.start(
+                    First::Later,
+                    move || {
+                        job.try_update_value(|c| {
+                            let c = c.as_mut()?;
+                            let a = c.advance(SLICE_EVENTS);
+                            Some(if a.finished { Slice::Done((*c.setup(), c.rows())) } else { Slice::More(a.events) })
+                        })
+                        .flatten()
+                    },
+                    move |events| _ = progress.try_set(Some(events)),
+                    move |r| {
+                        job.try_set_value(None);
+                        progress.try_set(None);
+                        done.try_set(Some(r));
+                    },
+                );
             }
             Err(e) => {
                 job.set_value(None);

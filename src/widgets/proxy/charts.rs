@@ -2,6 +2,7 @@
 
 use crate::i18n::*;
 use leptos::prelude::*;
+use msa_sim::proxy::metrics::Sample;
 
 /// One line: its label, its colour class (`proxy-chart__line--<class>`), and one value per second.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,5 +83,68 @@ pub fn Chart(
                 }).collect_view()}
             </ul>
         </figure>
+    }
+}
+
+/// The live charts.
+#[component]
+pub(super) fn Charts(lang: Locale, series: RwSignal<Vec<Sample>>, names: RwSignal<Vec<String>>) -> impl IntoView {
+    let first = Signal::derive(move || series.with(|s| s.first().map(|x| x.t_s).unwrap_or(1)));
+    let col = move |f: fn(&Sample) -> f64| series.with(|s| s.iter().map(f).collect::<Vec<f64>>());
+    let latency = Signal::derive(move || {
+        vec![
+            Line { label: "p50".into(), class: "a", values: col(|s| s.p50_us as f64 / 1000.0) },
+            Line { label: "p95".into(), class: "b", values: col(|s| s.p95_us as f64 / 1000.0) },
+            Line { label: "p99".into(), class: "c", values: col(|s| s.p99_us as f64 / 1000.0) },
+        ]
+    });
+    let throughput = Signal::derive(move || {
+        vec![
+            Line { label: td_string!(lang, proxy.t_ok).into(), class: "a", values: col(|s| s.ok as f64) },
+            Line { label: td_string!(lang, proxy.t_failed).into(), class: "c", values: col(|s| s.failed as f64) },
+            Line { label: td_string!(lang, proxy.t_dropped).into(), class: "b", values: col(|s| s.dropped as f64) },
+        ]
+    });
+    let errors = Signal::derive(move || {
+        vec![
+            Line { label: "500".into(), class: "a", values: col(|s| s.http_500 as f64) },
+            Line { label: "502".into(), class: "b", values: col(|s| s.http_502 as f64) },
+            Line { label: "503".into(), class: "c", values: col(|s| s.http_503 as f64) },
+            Line { label: "504".into(), class: "d", values: col(|s| s.http_504 as f64) },
+        ]
+    });
+    let load = Signal::derive(move || {
+        let n = names.get();
+        series.with(|s| {
+            n.iter()
+                .enumerate()
+                .map(|(i, name)| Line {
+                    label: name.clone(),
+                    class: ["a", "b", "c", "d", "e", "f", "g", "h"][i % 8],
+                    values: s.iter().map(|x| x.served.get(i).copied().unwrap_or(0) as f64).collect(),
+                })
+                .collect()
+        })
+    });
+    let lost = Signal::derive(move || {
+        vec![
+            Line { label: td_string!(lang, proxy.t_lost).into(), class: "c", values: col(|s| s.sessions_lost as f64) },
+            Line { label: td_string!(lang, proxy.t_retries).into(), class: "b", values: col(|s| s.retries as f64) },
+        ]
+    });
+    let per_s = td_string!(lang, proxy.per_second).to_string();
+    let e = move || td_string!(lang, proxy.chart_empty).to_string();
+    let l = move || td_string!(lang, proxy.latest).to_string();
+    view! {
+        <div class="proxy__charts">
+            <h3 class="proxy__h3">{td_string!(lang, proxy.charts)}</h3>
+            <div class="proxy__chart-grid">
+                <Chart title=td_string!(lang, proxy.c_latency).into() unit="ms".into() lines=latency first_s=first empty=e() latest=l() lang />
+                <Chart title=td_string!(lang, proxy.c_throughput).into() unit=per_s.clone() lines=throughput first_s=first empty=e() latest=l() lang />
+                <Chart title=td_string!(lang, proxy.c_errors).into() unit=per_s.clone() lines=errors first_s=first empty=e() latest=l() lang />
+                <Chart title=td_string!(lang, proxy.c_load).into() unit=per_s.clone() lines=load first_s=first empty=e() latest=l() lang />
+                <Chart title=td_string!(lang, proxy.c_lost).into() unit=per_s lines=lost first_s=first empty=e() latest=l() lang />
+            </div>
+        </div>
     }
 }

@@ -4,6 +4,7 @@
 use super::charts::{Chart, Line};
 use super::text;
 use crate::i18n::*;
+use crate::sliced;
 use leptos::prelude::*;
 use leptos_use::use_raf_fn;
 use msa_sim::proxy::balancer::Algorithm;
@@ -55,25 +56,19 @@ pub fn Compare(lang: Locale, base: StoredValue<Playground>) -> impl IntoView {
         if !running.get_untracked() {
             return;
         }
-        let t0 = super::now_ms();
-        let mut all_done = false;
-        while super::now_ms() - t0 < SLICE_MS {
-            all_done = runs
-                .try_update_value(|v| {
-                    let mut done = true;
-                    for p in v.iter_mut() {
-                        if !p.is_finished() {
-                            p.run_for(2_000);
-                            done &= p.is_finished();
-                        }
+        let all_done = sliced::for_ms(SLICE_MS, || {
+            runs.try_update_value(|v| {
+                let mut done = true;
+                for p in v.iter_mut() {
+                    if !p.is_finished() {
+                        p.run_for(2_000);
+                        done &= p.is_finished();
                     }
-                    done
-                })
-                .unwrap_or(true);
-            if all_done {
-                break;
-            }
-        }
+                }
+                done
+            })
+            .unwrap_or(true)
+        });
         let (now, dur) = runs.with_value(|v| {
             let now = v.iter().map(|p| p.now().as_us()).min().unwrap_or(0);
             let dur = v.first().map(|p| p.config().duration_ms * 1000).unwrap_or(1);

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use crate::i18n::*;
 use leptos::prelude::*;
 use msa_sim::txn::contention::{ContentionConfig, ContentionReport, Locking, Sweep, SweepPoint, SweepRunner, DEFAULT_SWEEP};
-use std::time::Duration;
+use crate::sliced::{First, Slice, Sliced};
 
 const OPS_PER_CLIENT: u32 = 50;
 
@@ -59,14 +59,11 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
     let running = RwSignal::new(None::<(usize, usize)>);
     // Where the learner stopped the last sweep (runs done, runs in all).
     let stopped = RwSignal::new(None::<(usize, usize)>);
-    let generation = StoredValue::new(0u32);
+    let job = Sliced::new();
     let runner: StoredValue<Option<SweepRunner>, LocalStorage> = StoredValue::new_local(None);
 
-    fn tick(gen: u32, k: Knobs, generation: StoredValue<u32>, runner: StoredValue<Option<SweepRunner>, LocalStorage>, running: RwSignal<Option<(usize, usize)>>, result: RwSignal<Option<(Knobs, Sweep)>>) {
-        // A newer sweep started, or the widget is gone (the learner left the page): stop.
-        if generation.try_get_value() != Some(gen) {
-            return;
-        }
+    // One slice is one run of the sweep; then the runs done so far, or the whole sweep.
+    let slice = move || {
         let mut more = false;
         let mut alive = false;
         runner.try_update_value(|r| {
@@ -76,31 +73,28 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
             }
         });
         if !alive {
-            return;
+            return None;
         }
-        let snapshot = runner.try_with_value(|r| r.as_ref().map(|r| (r.progress(), (!more).then(|| r.sweep())))).flatten();
-        match snapshot {
-            Some((_, Some(s))) => {
-                runner.try_set_value(None);
-                running.try_set(None);
-                result.try_set(Some((k, s)));
-            }
-            Some((prog, None)) => {
-                running.try_set(Some(prog));
-                set_timeout(move || tick(gen, k, generation, runner, running, result), Duration::ZERO);
-            }
-            None => {}
-        }
-    }
+        runner
+            .try_with_value(|r| r.as_ref().map(|r| if more { Slice::More(r.progress()) } else { Slice::Done(r.sweep()) }))
+            .flatten()
+    };
     let start = move || {
         let k = knobs.get_value();
         let Ok(r) = SweepRunner::new(&base(k), &points(k.hot)) else { return };
-        let gen = generation.get_value().wrapping_add(1);
-        generation.set_value(gen);
         runner.set_value(Some(r));
         running.set(Some((0, points(k.hot).len() * 3)));
         stopped.set(None);
-        set_timeout(move || tick(gen, k, generation, runner, running, result), Duration::ZERO);
+        job.start(
+            First::Later,
+            slice,
+            move |prog| _ = running.try_set(Some(prog)),
+            move |s| {
+                runner.try_set_value(None);
+                running.try_set(None);
+                result.try_set(Some((k, s)));
+            },
+        );
     };
     let is_running = Memo::new(move |_| running.with(Option::is_some));
     let root = NodeRef::<leptos::html::Div>::new();
@@ -108,7 +102,7 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
     // goes to the Run button (the Stop button is gone).
     let stop = move || {
         if let Some(at) = running.get_untracked() {
-            generation.update_value(|g| *g = g.wrapping_add(1));
+            job.stop();
             runner.set_value(None);
             running.set(None);
             stopped.set(Some(at));

@@ -9,11 +9,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use msa_sim::txn::view::{Explorer, RaceConfig, MAX_BAD_KEPT};
 use msa_sim::txn::{replay, Budget, OutcomeKind, Schedule};
-use std::time::Duration;
-
-fn now_ms() -> f64 {
-    window().performance().map(|p| p.now()).unwrap_or(0.0)
-}
+use crate::sliced::{self, now_ms, First, Slice, Sliced};
 
 #[derive(Clone, PartialEq)]
 struct Found {
@@ -45,67 +41,60 @@ const SLICE_MS: f64 = 8.0;
 pub fn Explore(ctx: Ctx) -> impl IntoView {
     let lang = ctx.lang;
     let progress = RwSignal::new(Progress::Idle);
-    // Bumped to start or cancel: a slice of an older generation stops.
-    let generation = StoredValue::new(0u32);
+    let job = Sliced::new();
     let explorer: StoredValue<Option<Explorer>, LocalStorage> = StoredValue::new_local(None);
     let cfg = move || ctx.sim.with(|s| s.cfg);
 
-    fn tick(gen: u32, started: f64, cfg: RaceConfig, generation: StoredValue<u32>, explorer: StoredValue<Option<Explorer>, LocalStorage>, progress: RwSignal<Progress>) {
-        // A newer exploration started, it was cancelled, or the widget is gone (the learner left the page).
-        if generation.try_get_value() != Some(gen) {
-            return;
-        }
-        let t0 = now_ms();
-        let mut done = false;
-        explorer.try_update_value(|e| {
-            if let Some(e) = e {
-                while !done && now_ms() - t0 < SLICE_MS {
-                    done = e.run(CHUNK);
+    // One slice: the explorer runs for at most SLICE_MS; then its count so far, or everything it found.
+    let slice = move |started: f64, cfg: RaceConfig| {
+        move || {
+            let mut done = false;
+            explorer.try_update_value(|e| {
+                if let Some(e) = e {
+                    done = sliced::for_ms(SLICE_MS, || e.run(CHUNK));
                 }
-            }
-        });
-        let snapshot = explorer
-            .try_with_value(|e| {
-                e.as_ref().map(|e| {
-                    let ex = e.exploration();
-                    (ex.schedules, done.then(|| Found {
-                        cfg,
-                        counts: ex.by_outcome.iter().map(|(k, n)| (*k, *n)).collect(),
-                        examples: ex.examples.iter().map(|(k, s)| (*k, s.clone())).collect(),
-                        bad: e.bad().to_vec(),
-                        schedules: ex.schedules,
-                        states: ex.states,
-                        truncated: ex.truncated,
-                        wall_ms: now_ms() - started,
-                    }))
+            });
+            explorer
+                .try_with_value(|e| {
+                    e.as_ref().map(|e| {
+                        let ex = e.exploration();
+                        if !done {
+                            return Slice::More(ex.schedules);
+                        }
+                        Slice::Done(Found {
+                            cfg,
+                            counts: ex.by_outcome.iter().map(|(k, n)| (*k, *n)).collect(),
+                            examples: ex.examples.iter().map(|(k, s)| (*k, s.clone())).collect(),
+                            bad: e.bad().to_vec(),
+                            schedules: ex.schedules,
+                            states: ex.states,
+                            truncated: ex.truncated,
+                            wall_ms: now_ms() - started,
+                        })
+                    })
                 })
-            })
-            .flatten();
-        match snapshot {
-            Some((_, Some(found))) => {
-                explorer.try_set_value(None);
-                progress.try_set(Progress::Done(found));
-            }
-            Some((n, None)) => {
-                progress.try_set(Progress::Running(n));
-                set_timeout(move || tick(gen, started, cfg, generation, explorer, progress), Duration::ZERO);
-            }
-            None => {}
+                .flatten()
         }
-    }
+    };
 
     let start = move || {
         let c = ctx.sim.with_untracked(|s| s.cfg);
         let Ok(sc) = c.scenario() else { return };
-        let gen = generation.get_value().wrapping_add(1);
-        generation.set_value(gen);
         explorer.set_value(Some(Explorer::new(sc, Budget::DEFAULT)));
         progress.set(Progress::Running(0));
         let started = now_ms();
-        tick(gen, started, c, generation, explorer, progress);
+        job.start(
+            First::Now,
+            slice(started, c),
+            move |n| _ = progress.try_set(Progress::Running(n)),
+            move |found| {
+                explorer.try_set_value(None);
+                progress.try_set(Progress::Done(found));
+            },
+        );
     };
     let cancel = move || {
-        generation.set_value(generation.get_value().wrapping_add(1));
+        job.stop();
         let n = explorer.with_value(|e| e.as_ref().map_or(0, |e| e.exploration().schedules));
         explorer.set_value(None);
         progress.set(Progress::Cancelled(n));

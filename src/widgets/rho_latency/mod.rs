@@ -4,13 +4,13 @@
 //! the chart and its text twin, the table.
 
 use crate::i18n::*;
+use crate::sliced::{First, Slice, Sliced};
 use crate::widgets::{fill, param, Params};
 use leptos::prelude::*;
 use msa_sim::proxy::rho_latency::{
     curve, theory, Bound, Measured, Measurement, Setting, Theory, KNEE, MEASURED, REQUESTS, RHO_MAX, RHO_MIN, SERVERS,
 };
 use std::fmt::Write;
-use std::time::Duration;
 
 /// Engine events per slice: a few milliseconds of work on a phone.
 const SLICE_EVENTS: u64 = 15_000;
@@ -48,38 +48,6 @@ fn servers_text(lang: Locale, c: u32) -> String {
         td_string!(lang, rho_latency.servers_one).to_string()
     } else {
         fill(td_string!(lang, rho_latency.servers_many), &[("c", &c)])
-    }
-}
-
-/// Runs the measurement a slice per task until it finishes, unless a newer one (another c) took its place or the
-/// widget is gone.
-fn tick(
-    gen: u32,
-    generation: StoredValue<u32>,
-    job: StoredValue<Option<Measurement>, LocalStorage>,
-    points: RwSignal<Vec<Measured>>,
-    running: RwSignal<Option<usize>>,
-) {
-    if generation.try_get_value() != Some(gen) {
-        return;
-    }
-    let mut state = None;
-    job.try_update_value(|j| {
-        if let Some(m) = j.as_mut() {
-            let done = m.advance(SLICE_EVENTS);
-            state = Some((done, m.points().to_vec()));
-        }
-    });
-    let Some((done, pts)) = state else { return };
-    if pts.len() != points.try_with_untracked(Vec::len).unwrap_or(0) {
-        points.try_set(pts.clone());
-    }
-    if done {
-        job.try_set_value(None);
-        running.try_set(None);
-    } else {
-        running.try_set(Some(pts.len()));
-        set_timeout(move || tick(gen, generation, job, points, running), Duration::ZERO);
     }
 }
 
@@ -235,20 +203,37 @@ pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
     let wanted = RwSignal::new(false);
     let points = RwSignal::new(Vec::<Measured>::new());
     let running = RwSignal::new(None::<usize>);
-    let generation = StoredValue::new(0u32);
+    let sliced = Sliced::new();
     let job: StoredValue<Option<Measurement>, LocalStorage> = StoredValue::new_local(None);
 
     Effect::new(move |_| {
         let c = c.get();
         let want = wanted.get();
-        generation.update_value(|g| *g = g.wrapping_add(1));
-        let gen = generation.get_value();
+        sliced.stop();
         points.set(Vec::new());
         match (want, Measurement::new(c)) {
             (true, Ok(m)) => {
                 job.set_value(Some(m));
                 running.set(Some(0));
-                set_timeout(move || tick(gen, generation, job, points, running), Duration::ZERO);
+                // The measurement runs a slice per task until it finishes, unless a newer one (another c) took its
+                // place or the widget is gone; each slice shows the points measured so far.
+                sliced.start(
+                    First::Later,
+                    move || {
+                        let (done, pts) = job
+                            .try_update_value(|j| j.as_mut().map(|m| (m.advance(SLICE_EVENTS), m.points().to_vec())))
+                            .flatten()?;
+                        if pts.len() != points.try_with_untracked(Vec::len).unwrap_or(0) {
+                            points.try_set(pts.clone());
+                        }
+                        Some(if done { Slice::Done(()) } else { Slice::More(pts.len()) })
+                    },
+                    move |n| _ = running.try_set(Some(n)),
+                    move |()| {
+                        job.try_set_value(None);
+                        running.try_set(None);
+                    },
+                );
             }
             _ => {
                 job.set_value(None);
