@@ -20,15 +20,7 @@ pub mod arch;
 pub mod challenge;
 pub mod challenge_texts;
 #[cfg(feature = "ddd")]
-pub mod ddd_aggregate;
-#[cfg(feature = "ddd")]
-pub mod ddd_common;
-#[cfg(feature = "ddd")]
-pub mod ddd_contexts;
-#[cfg(feature = "ddd")]
-pub mod ddd_kinds;
-#[cfg(feature = "ddd")]
-pub mod ddd_language;
+pub mod ddd;
 #[cfg(feature = "proxy")]
 pub mod jwt;
 #[cfg(feature = "proxy")]
@@ -206,13 +198,13 @@ pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
         #[cfg(feature = "arch")]
         "saga" => return view! { <saga::Saga params lang /> }.into_any(),
         #[cfg(feature = "ddd")]
-        "ddd-kinds" => return view! { <ddd_kinds::DddKinds lang /> }.into_any(),
+        "ddd-kinds" => return view! { <ddd::kinds::DddKinds lang /> }.into_any(),
         #[cfg(feature = "ddd")]
-        "ddd-contexts" => return view! { <ddd_contexts::DddContexts lang /> }.into_any(),
+        "ddd-contexts" => return view! { <ddd::contexts::DddContexts lang /> }.into_any(),
         #[cfg(feature = "ddd")]
-        "ddd-aggregate" => return view! { <ddd_aggregate::DddAggregate lang /> }.into_any(),
+        "ddd-aggregate" => return view! { <ddd::order::DddAggregate lang /> }.into_any(),
         #[cfg(feature = "ddd")]
-        "ddd-language" => return view! { <ddd_language::DddLanguage lang /> }.into_any(),
+        "ddd-language" => return view! { <ddd::language::DddLanguage lang /> }.into_any(),
         #[cfg(any(feature = "proxy", feature = "race", feature = "arch", feature = "ddd"))]
         "challenge-race" | "challenge-proxy" | "challenge-arch" | "challenge-ddd" => return challenge::mount(params, lang),
         _ => {}

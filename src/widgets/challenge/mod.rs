@@ -193,7 +193,7 @@ fn family_widget(c: &'static Challenge, lang: Locale) -> AnyView {
             view! { <crate::widgets::arch::ArchWidget params lang /> }.into_any()
         }
         #[cfg(feature = "ddd")]
-        Family::Ddd => view! { <crate::widgets::ddd_aggregate::DddAggregate lang key=c.id /> }.into_any(),
+        Family::Ddd => view! { <crate::widgets::ddd::order::DddAggregate lang key=c.id /> }.into_any(),
         #[allow(unreachable_patterns)]
         _ => crate::widgets::missing(lang),
     }

@@ -2,7 +2,7 @@
 //! map. Data and grading: `msa_sim::domain::exercises::CONTEXTS`.
 
 use crate::i18n::*;
-use crate::widgets::ddd_common::{SortExercise, Texts};
+use super::exercises::{SortExercise, Texts};
 use leptos::prelude::*;
 use msa_sim::domain::exercises::CONTEXTS;
 

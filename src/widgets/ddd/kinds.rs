@@ -2,7 +2,7 @@
 //! this device). Data and grading: `msa_sim::domain::exercises::KINDS`.
 
 use crate::i18n::*;
-use crate::widgets::ddd_common::{SortExercise, Texts};
+use super::exercises::{SortExercise, Texts};
 use leptos::prelude::*;
 use msa_sim::domain::exercises::KINDS;
 

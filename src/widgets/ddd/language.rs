@@ -2,7 +2,7 @@
 //! Data and grading: `msa_sim::domain::exercises::LANGUAGE`. The names are code, the same in both languages.
 
 use crate::i18n::*;
-use crate::widgets::ddd_common::{SortExercise, Texts};
+use super::exercises::{SortExercise, Texts};
 use leptos::prelude::*;
 use msa_sim::domain::exercises::LANGUAGE;
 
