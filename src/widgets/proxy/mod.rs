@@ -5,6 +5,12 @@
 //! into one `<path>` per phase (a zero-length segment per request with a round cap), so 500 requests cost six
 //! attribute updates a frame, not 500 elements. The same run is told as text: a per-backend table, an event log,
 //! and a polite live region for the changes of state.
+//!
+//! This file holds the component: the run, the clock and the time controls. Beside it: `picture.rs` (the SVG and
+//! the keys on a backend), `tables.rs` (the totals and the per-backend table), `charts.rs` (the live charts),
+//! `settings.rs` (every setting, and the nginx configuration they make), `compare.rs` (the same run through
+//! several algorithms), `ask.rs` (the predict-then-run questions), `text.rs` (the words), `roles.rs`
+//! (`proxy-roles`).
 
 mod ask;
 mod charts;
