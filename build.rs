@@ -2,6 +2,15 @@
 //! with the file and line, instead of failing in a learner's browser.
 
 fn main() {
+    // A debug build of the web app (`trunk serve`, scripts/serve.sh) is one wasm bundle with every widget family,
+    // so that a rebuild compiles the app once; a release build is the core bundle plus one bundle a family (each a
+    // cargo feature, see msa_content::BUNDLES), as `--no-default-features --features <family>` says.
+    let wasm = std::env::var("TARGET").is_ok_and(|t| t.starts_with("wasm32"));
+    if wasm && std::env::var("PROFILE").as_deref() == Ok("debug") {
+        for family in msa_content::BUNDLES {
+            println!("cargo:rustc-cfg=feature=\"{family}\"");
+        }
+    }
     println!("cargo:rerun-if-changed=content");
     println!("cargo:rerun-if-changed=locales");
     // MSA_CONTENT_DIR lets a test build the app from another course folder; normally it is content/.

@@ -1,12 +1,12 @@
 // Prints the gzip -9 size of everything each page's first load fetches from a release build, and fails when a
 // page is over the budget. A page fetches its HTML (a home page or lesson: its static copy, <lang>.html or
 // <lang>/<slug>.html; any other page: index.html), the stylesheet, the icon, the boot script, the JS glue and
-// wasm of its bundle (the boot script's PAGES map: a lesson or lab with widgets gets their family's bundle, any
+// wasm of its bundle (the site manifest's page map: a lesson or lab with widgets gets their family's bundle, any
 // other page the core). A lesson's static copy carries its body; a lesson without one fetches it,
 // lessons/<lang>/<slug>.txt, and the glossary always fetches its terms, lessons/<lang>/glossary.txt.
 //   node scripts/budget.mjs [dist] [budget in KB, default 350]      (scripts/budget.sh is the same)
 // The last lines are `FIGURE page_kb <page> <KB>`, one a page, for scripts/bench-report.mjs.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
 
@@ -37,25 +37,27 @@ if (!bootFile) {
   console.error('budget: index.html loads no boot-<hash>.js');
   process.exit(2);
 }
-const boot = readFileSync(join(dist, bootFile), 'utf8');
-const json = (name) => JSON.parse(boot.match(new RegExp(`const ${name} = (.*);`))?.[1] ?? 'null');
-const BUNDLES = json('BUNDLES');
-const PAGES = json('PAGES');
+// The bundles this build wrote and which page loads which: the site manifest, as the post-build step left it.
+const manifestFile = join(dist, 'site-manifest.json');
+const manifest = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, 'utf8')) : null;
+const BUNDLES = manifest?.output?.bundles;
+const PAGES = manifest?.output?.pages;
 if (!BUNDLES?.core || !PAGES) {
-  console.error(`budget: ${bootFile} has no BUNDLES/PAGES map (has scripts/post-build.mjs changed?)`);
+  console.error(`budget: ${dist} has no site-manifest.json with the bundles it wrote (run a release build first)`);
   process.exit(2);
 }
 
-const langs = readdirSync(join(dist, 'lessons'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 const pages = [{ page: '/', html: 'index.html', bundle: 'core' }];
-for (const lang of langs) {
+for (const lang of [...manifest.langs].sort()) {
   pages.push({ page: `/${lang}`, html: existsSync(join(dist, `${lang}.html`)) ? `${lang}.html` : 'index.html', bundle: 'core' });
-  for (const body of readdirSync(join(dist, 'lessons', lang)).filter((f) => f.endsWith('.txt')).sort()) {
-    const slug = body.slice(0, -4);
+  const file = (name, slug) => manifest.files[name].replace('{lang}', lang).replace('{slug}', slug);
+  const bodies = [...manifest.lessons.map((l) => [l.slug, file('bodies', l.slug)]), ['glossary', file('glossary')]]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [slug, body] of bodies) {
     const html = existsSync(join(dist, lang, `${slug}.html`)) ? `${lang}/${slug}.html` : 'index.html';
     // A lesson's static copy carries its body; the glossary's copy has the app fetch the terms all the same.
     const fetched = html === 'index.html' || slug === 'glossary';
-    pages.push({ page: `/${lang}/${slug}`, html, bundle: PAGES[slug] ?? 'core', body: fetched ? `lessons/${lang}/${body}` : null });
+    pages.push({ page: `/${lang}/${slug}`, html, bundle: PAGES[slug] ?? 'core', body: fetched ? body : null });
   }
   for (const [key, bundle] of Object.entries(PAGES)) {
     if (key.startsWith('lab/')) pages.push({ page: `/${lang}/${key}`, html: 'index.html', bundle });

@@ -30,6 +30,9 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "fuzzing: every decoder of URL and localStorage input, 15 s a target (scripts/fuzz.sh)"
 scripts/fuzz.sh 15
 
+step "the post-build steps, each on a small folder of its own (tests/build)"
+node --test tests/build/
+
 step "release build of the site (dist/)"
 trunk build --release
 

@@ -100,7 +100,12 @@ pub fn keep_body(lang: Locale, slug: &'static str, text: &'static str) -> Result
     Ok(blocks)
 }
 
-/// The body of the lesson a static copy shows (scripts/prerender.mjs), without fetching it again: the copy holds
+/// The body [`keep_body`] kept for this lesson and language, if any.
+pub fn kept_body(lang: Locale, slug: &'static str) -> Option<Body> {
+    BODIES.with(|m| m.borrow().get(&(lang_index(lang), slug)).copied())
+}
+
+/// The body of the lesson a static copy shows (src/bin/render.rs), without fetching it again: the copy holds
 /// the prose as HTML, and the rest of the body (widgets, questions) in `<script type="text/plain"
 /// id="lesson-wire">`, the body with its prose left out ([`lesson_format::with_prose`]). None when the copy has
 /// no such script or does not match it (the page then fetches the body).
@@ -122,8 +127,18 @@ pub async fn load_glossary(lang: Locale) -> Result<GlossaryTerms, LoadError> {
         return Ok(g);
     }
     let text = fetch_text(&format!("{}/glossary.txt", crate::lang::code(lang))).await?;
+    keep_glossary(lang, text)
+}
+
+/// Decodes the glossary (fetched, or read by the static pages' renderer) and keeps it for [`load_glossary`].
+pub fn keep_glossary(lang: Locale, text: &'static str) -> Result<GlossaryTerms, LoadError> {
     let terms: GlossaryTerms =
         Box::leak(lesson_format::glossary::decode(text).map_err(LoadError::Format)?.into_boxed_slice());
     GLOSSARIES.with(|g| g.borrow_mut()[lang_index(lang)] = Some(terms));
     Ok(terms)
+}
+
+/// The glossary [`keep_glossary`] kept in this language, if any.
+pub fn kept_glossary(lang: Locale) -> Option<GlossaryTerms> {
+    GLOSSARIES.with(|g| g.borrow()[lang_index(lang)])
 }

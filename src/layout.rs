@@ -36,7 +36,9 @@ impl Theme {
 
 pub fn provide_theme() {
     let (choice, set_choice, _) = use_local_storage::<String, FromToStringCodec>("msa-lab:theme");
-    let system_dark = use_preferred_dark();
+    // A static page is rendered as a first-time reader with no stored choice sees it: the stylesheet follows the
+    // system, and the app takes over the button.
+    let system_dark = if crate::RENDERING { Signal::stored(false) } else { use_preferred_dark() };
     // Sync the stored choice to <html> (the outside world); anything but light/dark means "follow the system".
     Effect::new(move |_| {
         let Some(html) = document().document_element() else { return };
@@ -103,6 +105,8 @@ pub fn Shell(
                     type="button"
                     class="site-header__theme"
                     aria-pressed=move || is_dark().to_string()
+                    // A static page's button waits for the app, which can switch the theme.
+                    disabled=crate::RENDERING
                     on:click=toggle_theme
                 >
                     <span class="site-header__icon" aria-hidden="true">"◐"</span>

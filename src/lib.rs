@@ -1,6 +1,10 @@
 //! MSA Lab, the web app: a thin view layer. Lessons come compiled in from `content/` ([`content`]); the
 //! simulations live in the `msa-sim` crate; this crate routes, lays out and draws.
 
+// The static pages' renderer (the `ssr` feature) renders the typed views natively, without the wasm build's
+// `erase_components`: their types nest deeper than rustc's default limit.
+#![cfg_attr(feature = "ssr", recursion_limit = "256")]
+
 // UI strings from locales/{en,ko}.json with compile-checked keys. The build.rs code generator that replaces
 // this macro pulls the ICU data exporters into every cold build; the macro does the same job for our two
 // plain-string locales.
@@ -48,11 +52,21 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// True in the native build that writes the static pages from these components (`--features ssr`,
+/// src/bin/render.rs): there is no browser there, so what needs one (the window, storage, timers, listeners)
+/// waits for the app in the browser, and a page renders as a first-time reader sees it.
+pub const RENDERING: bool = cfg!(feature = "ssr");
+
+static BASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// The path the site is served under, read once from `<base href>` (trunk writes it from `--public-url`),
 /// without its trailing slash: "" at a domain's root, "/course" under a sub-path. The same build works at either.
+/// The static pages' renderer sets it ([`render_under`]).
 pub fn base() -> &'static str {
-    static BASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     BASE.get_or_init(|| {
+        if RENDERING {
+            return String::new();
+        }
         let uri = document().base_uri().ok().flatten().unwrap_or_default();
         let path = uri
             .split_once("://")
@@ -60,6 +74,12 @@ pub fn base() -> &'static str {
             .unwrap_or_default();
         path.trim_end_matches('/').to_string()
     })
+}
+
+/// Renders the static pages for a site served under `base` (`/`, `/msa-lab/`): call before any page renders.
+#[cfg(feature = "ssr")]
+pub fn render_under(base: &str) {
+    let _ = BASE.set(base.trim_end_matches('/').to_string());
 }
 
 /// Moves keyboard focus to `el` when it is there and can take it (an element that went with a re-render is

@@ -1,5 +1,5 @@
 //! Entry point: the panic hook first (without it a wasm panic shows only "unreachable executed"), then mount.
-//! A page served from a static copy (scripts/prerender.mjs: the lesson's text in the HTML, readable before the
+//! A page served from a static copy (src/bin/render.rs: the lesson's text in the HTML, readable before the
 //! app loads) keeps it until the lesson's body is at hand, then drops it and mounts the app in the same task: the
 //! live page appears with its text, never a "Loading" in between. The copy itself carries the body (its prose, and
 //! the rest in a script block): fetching it again is the fallback. The glossary's copy waits for its terms.

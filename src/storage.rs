@@ -80,7 +80,8 @@ pub struct Resets(pub RwSignal<Vec<Entry>>);
 /// localStorage. Without localStorage (blocked by the browser) there is nothing to check.
 pub fn check_and_provide() {
     let mut reset = Vec::new();
-    if let Some(store) = window().local_storage().ok().flatten() {
+    let store = if crate::RENDERING { None } else { window().local_storage().ok().flatten() };
+    if let Some(store) = store {
         for entry in Entry::all() {
             let key = entry.key();
             if let Ok(Some(raw)) = store.get_item(&key) {

@@ -4,7 +4,7 @@ use crate::lang;
 use crate::layout::Shell;
 use crate::routes::LoadFailed;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
@@ -16,15 +16,21 @@ pub fn Glossary(lang: Locale) -> impl IntoView {
     let other = lang::other(lang);
     let code = lang::code(lang);
     let location = use_location();
-    let switch_href = Signal::derive(move || format!("/{}/glossary{}", lang::code(other), location.hash.get()));
-    let terms = LocalResource::new(move || content::load_glossary(lang));
-    view! {
-        <Title text=format!("{} · {}", td_string!(lang, glossary), td_string!(lang, site_name)) />
-        <Meta name="description" content=td_string!(lang, glossary_intro) />
-        <Shell lang=Signal::stored(lang) switch_href>
+    // A static page has no fragment: the server never sees it.
+    let hash = move || if crate::RENDERING { String::new() } else { location.hash.get() };
+    let switch_href = Signal::derive(move || format!("/{}/glossary{}", lang::code(other), hash()));
+    // A static page renders the terms it was given (`content::keep_glossary`), and has the browser start the
+    // download of the same file the app then reads, before the app asks for it.
+    let (list, preload) = if crate::RENDERING {
+        let terms = content::kept_glossary(lang).expect("the renderer keeps the glossary before rendering it");
+        let href = format!("{}/lessons/{code}/glossary.txt", crate::base());
+        let preload = view! { <Link rel="preload" href as_="fetch" crossorigin="anonymous" /> };
+        (view! { <section class="glossary" aria-busy="false">{heading(lang)}{terms_view(lang, terms)}</section> }.into_any(), Some(preload))
+    } else {
+        let terms = LocalResource::new(move || content::load_glossary(lang));
+        let list = view! {
             <section class="glossary" aria-busy=move || terms.get().is_none().to_string()>
-                <h1>{td_string!(lang, glossary)}</h1>
-                <p class="glossary__intro">{td_string!(lang, glossary_intro)}</p>
+                {heading(lang)}
                 {move || match terms.get() {
                     None => view! { <p class="lesson__loading">{td_string!(lang, glossary_loading)}</p> }.into_any(),
                     Some(Err(error)) => view! {
@@ -33,44 +39,66 @@ pub fn Glossary(lang: Locale) -> impl IntoView {
                     Some(Ok(terms)) => {
                         // A link to one term (`ko/glossary#aggregate`): scroll to it once it is on the page.
                         request_animation_frame(crate::routes::scroll_to_hash);
-                        view! {
-                            <dl class="glossary__list">
-                                {terms
-                                    .iter()
-                                    .map(|t| {
-                                        view! {
-                                            <div class="glossary__entry" id=t.id>
-                                                <dt class="glossary__term">
-                                                    {t.name}
-                                                    <span class="glossary__other">
-                                                        {td_string!(lang, glossary_other_name)} " "
-                                                        <span lang=lang::code(other)>{t.other_name}</span>
-                                                    </span>
-                                                </dt>
-                                                <dd class="glossary__definition">
-                                                    <p>{t.definition}</p>
-                                                    <p class="glossary__used">
-                                                        {td_string!(lang, glossary_used_in)} " "
-                                                        {t.used_in
-                                                            .iter()
-                                                            .filter_map(|slug| content::find(slug))
-                                                            .map(|(_, l)| view! {
-                                                                <A href=crate::href(&format!("/{code}/{}", l.slug)) attr:class="glossary__lesson">
-                                                                    {l.text(lang).title}
-                                                                </A>
-                                                            })
-                                                            .collect_view()}
-                                                    </p>
-                                                </dd>
-                                            </div>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </dl>
-                        }.into_any()
+                        terms_view(lang, terms)
                     }
                 }}
             </section>
-        </Shell>
+        };
+        (list.into_any(), None)
+    };
+    view! {
+        <Title text=format!("{} · {}", td_string!(lang, glossary), td_string!(lang, site_name)) />
+        <Meta name="description" content=td_string!(lang, glossary_intro) />
+        {preload}
+        <Shell lang=Signal::stored(lang) switch_href>{list}</Shell>
     }
+}
+
+fn heading(lang: Locale) -> impl IntoView {
+    view! {
+        <h1>{td_string!(lang, glossary)}</h1>
+        <p class="glossary__intro">{td_string!(lang, glossary_intro)}</p>
+    }
+}
+
+/// The terms, each named in both languages, defined, and linked to the lessons that teach it.
+fn terms_view(lang: Locale, terms: content::GlossaryTerms) -> AnyView {
+    let other = lang::other(lang);
+    let code = lang::code(lang);
+    view! {
+        <dl class="glossary__list">
+            {terms
+                .iter()
+                .map(|t| {
+                    view! {
+                        <div class="glossary__entry" id=t.id>
+                            <dt class="glossary__term">
+                                {t.name}
+                                <span class="glossary__other">
+                                    {td_string!(lang, glossary_other_name)} " "
+                                    <span lang=lang::code(other)>{t.other_name}</span>
+                                </span>
+                            </dt>
+                            <dd class="glossary__definition">
+                                <p>{t.definition}</p>
+                                <p class="glossary__used">
+                                    {td_string!(lang, glossary_used_in)} " "
+                                    {t.used_in
+                                        .iter()
+                                        .filter_map(|slug| content::find(slug))
+                                        .map(|(_, l)| view! {
+                                            <A href=crate::href(&format!("/{code}/{}", l.slug)) attr:class="glossary__lesson">
+                                                {l.text(lang).title}
+                                            </A>
+                                        })
+                                        .collect_view()}
+                                </p>
+                            </dd>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </dl>
+    }
+    .into_any()
 }

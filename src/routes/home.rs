@@ -45,7 +45,11 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
     let answers = use_answers().answers;
     let predictions = crate::prefs::use_predictions().predictions;
     let solved = crate::prefs::use_solved().solved;
-    let title = move || format!("{} · {}", td_string!(lang.get(), site_name), td_string!(lang.get(), course_heading));
+    // leptos_meta reads a static page's title after the page has rendered and its signals have gone: there it
+    // takes the language as it is now.
+    let now = lang.get_untracked();
+    let title_lang = move || if crate::RENDERING { now } else { lang.get() };
+    let title = move || format!("{} · {}", td_string!(title_lang(), site_name), td_string!(title_lang(), course_heading));
     let next_lesson = move || {
         let p = progress.get();
         let started = LESSONS.iter().any(|l| p.percent(l.slug) > 0);
@@ -136,7 +140,11 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
                                         aria-valuemax="100"
                                         aria-valuenow=move || pct().to_string()
                                     >
-                                        <span class="meter__bar" style:width=move || format!("{}%", pct())></span>
+                                        // The bar's width is set through the CSSOM, which the Content-Security-Policy
+                                        // allows; a static page would need a style attribute, which it refuses.
+                                        {(!crate::RENDERING).then(|| view! {
+                                            <span class="meter__bar" style:width=move || format!("{}%", pct())></span>
+                                        })}
                                     </div>
                                 </li>
                             }

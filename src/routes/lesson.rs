@@ -53,44 +53,49 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
     let switch_href = Signal::derive(move || {
         url_version.track();
         let search = crate::widgets::url_state::current_search();
-        format!("/{}/{}{}{}", lang::code(lang::other(lang)), lesson.slug, search, location.hash.get())
+        // A static page has no fragment: the server never sees it.
+        let hash = if crate::RENDERING { String::new() } else { location.hash.get() };
+        format!("/{}/{}{}{}", lang::code(lang::other(lang)), lesson.slug, search, hash)
     });
 
-    track_reading(lesson.slug);
+    // Reading progress and ←/→ page turns belong to the browser: a static page has neither.
+    if !crate::RENDERING {
+        track_reading(lesson.slug);
+        let navigate = use_navigate();
+        let _ = use_event_listener(window(), ev::keydown, move |e: ev::KeyboardEvent| {
+            if e.alt_key() || e.ctrl_key() || e.meta_key() || e.shift_key() || e.default_prevented() || typing_in(&e) {
+                return;
+            }
+            let target = match e.key().as_str() {
+                "ArrowLeft" => prev,
+                "ArrowRight" => next,
+                _ => None,
+            };
+            if let Some(t) = target {
+                e.prevent_default();
+                navigate(&href(t), Default::default());
+            }
+        });
+    }
 
-    let navigate = use_navigate();
-    let _ = use_event_listener(window(), ev::keydown, move |e: ev::KeyboardEvent| {
-        if e.alt_key() || e.ctrl_key() || e.meta_key() || e.shift_key() || e.default_prevented() || typing_in(&e) {
-            return;
-        }
-        let target = match e.key().as_str() {
-            "ArrowLeft" => prev,
-            "ArrowRight" => next,
-            _ => None,
-        };
-        if let Some(t) = target {
-            e.prevent_default();
-            navigate(&href(t), Default::default());
-        }
-    });
-
-    let open_groups = window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w >= 900.0);
+    let open_groups =
+        !crate::RENDERING && window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w >= 900.0);
     let lesson_n = index + 1;
+    // Search engines want the other language's page as an absolute URL (a static page does not know its origin).
+    let alternate = (!crate::RENDERING).then(|| {
+        let href = format!(
+            "{}{}/{}/{}",
+            window().location().origin().unwrap_or_default(),
+            crate::base(),
+            lang::code(lang::other(lang)),
+            lesson.slug,
+        );
+        view! { <Link rel="alternate" hreflang=lang::code(lang::other(lang)) href /> }
+    });
     view! {
         <Title text=format!("{} · {}", text.title, td_string!(lang, site_name)) />
         <Meta name="description" content=text.summary />
-        // Search engines want the other language's page as an absolute URL.
-        <Link
-            rel="alternate"
-            hreflang=lang::code(lang::other(lang))
-            href=format!(
-                "{}{}/{}/{}",
-                window().location().origin().unwrap_or_default(),
-                crate::base(),
-                lang::code(lang::other(lang)),
-                lesson.slug,
-            )
-        />
+        {alternate}
         <Shell lang=Signal::stored(lang) switch_href>
             <div class="lesson-layout">
                 <aside class="sidebar">
@@ -169,55 +174,72 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
 }
 
 /// The lesson's body, fetched on first view (see `content::load_body`): while it loads the region is marked busy;
-/// if it cannot load, the learner reads why and can try again.
+/// if it cannot load, the learner reads why and can try again. A static page renders the body it was given
+/// (`content::keep_body`), and carries the rest of it for the app (`content::body_in_copy`).
 #[component]
 fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
+    if crate::RENDERING {
+        let blocks = content::kept_body(lang, slug).expect("the renderer keeps each lesson's body before rendering it");
+        // The body without its prose, for the app, in a block the browser neither runs nor shows.
+        let skeleton = lesson_format::encode(blocks).ok().and_then(|text| lesson_format::without_prose(&text));
+        return view! {
+            <div class="lesson__body" aria-busy="false" aria-live="polite">
+                {blocks_view(lang, blocks)}
+                <script type="text/plain" id="lesson-wire" inner_html=skeleton></script>
+            </div>
+        }
+        .into_any();
+    }
     let body = LocalResource::new(move || content::load_body(lang, slug));
     view! {
         <div class="lesson__body" aria-busy=move || body.get().is_none().to_string() aria-live="polite">
             {move || match body.get() {
                 None => view! { <p class="lesson__loading">{td_string!(lang, loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <LoadFailed lang message=td_string!(lang, load_failed) error=e retry=move || body.refetch() /> }.into_any(),
-                Some(Ok(blocks)) => {
-                    // Widgets this bundle does not carry: the page reloads into the bundle that does. If it already
-                    // has (the deployment's files disagree), the lesson's text shows all the same, under a notice.
-                    let missing = blocks.iter().any(|b| match b {
-                        lesson_format::Block::Widget { name, .. } => !widgets::available(name),
-                        lesson_format::Block::Predict(p) => !widgets::available(predict::widget_name(p.reveal)),
-                        _ => false,
-                    });
-                    if missing && widgets::reload_for_bundle() {
-                        return widgets::reloading(lang);
-                    }
-                    let mut question = 0;
-                    let view = blocks
-                        .iter()
-                        .map(|b| match b {
-                            lesson_format::Block::Html(html) => view! { <div class="prose" inner_html=*html></div> }.into_any(),
-                            lesson_format::Block::Widget { name, .. } if !widgets::available(name) => ().into_any(),
-                            lesson_format::Block::Widget { name, params } => widgets::mount_later(name, params, lang),
-                            lesson_format::Block::Predict(p) if !widgets::available(predict::widget_name(p.reveal)) => {
-                                ().into_any()
-                            }
-                            // Where the lesson asks it, before the text that explains the answer: built after the
-                            // text, in a task of its own, as a widget is.
-                            lesson_format::Block::Predict(data) => widgets::later(move || predict::mount(data, lang)),
-                            lesson_format::Block::Quiz(quiz) => {
-                                question += 1;
-                                // After the text, in a task of its own: the questions end the lesson, far below the
-                                // first screen.
-                                widgets::later(move || view! { <Quiz quiz number=question lang /> })
-                            }
-                        })
-                        .collect_view();
-                    // A deep link to a section (`/en/sessions#jwt`): on it before the first paint of the body, and
-                    // kept there while the widgets above it build and take their size (`crate::anchor`).
-                    request_animation_frame(scroll_to_hash);
-                    view! { {missing.then(|| widgets::missing(lang))} {view} }.into_any()
-                }
+                Some(Ok(blocks)) => blocks_view(lang, blocks),
             }}
         </div>
     }
+    .into_any()
+}
+
+/// A lesson's blocks: its prose, and a slot for each widget, prediction and question, each built in a task of its
+/// own after the text (a static page leaves the slots empty).
+fn blocks_view(lang: Locale, blocks: content::Body) -> AnyView {
+    // Widgets this bundle does not carry: the page reloads into the bundle that does. If it already has (the
+    // deployment's files disagree), the lesson's text shows all the same, under a notice.
+    let missing = blocks.iter().any(|b| match b {
+        lesson_format::Block::Widget { name, .. } => !widgets::available(name),
+        lesson_format::Block::Predict(p) => !widgets::available(predict::widget_name(p.reveal)),
+        _ => false,
+    });
+    if missing && widgets::reload_for_bundle() {
+        return widgets::reloading(lang);
+    }
+    let mut question = 0;
+    let view = blocks
+        .iter()
+        .map(|b| match b {
+            lesson_format::Block::Html(html) => view! { <div class="prose" inner_html=*html></div> }.into_any(),
+            lesson_format::Block::Widget { name, .. } if !widgets::available(name) => ().into_any(),
+            lesson_format::Block::Widget { name, params } => widgets::mount_later(name, params, lang),
+            lesson_format::Block::Predict(p) if !widgets::available(predict::widget_name(p.reveal)) => ().into_any(),
+            // Where the lesson asks it, before the text that explains the answer: built after the text, in a task
+            // of its own, as a widget is.
+            lesson_format::Block::Predict(data) => widgets::later(move || predict::mount(data, lang)),
+            lesson_format::Block::Quiz(quiz) => {
+                question += 1;
+                // After the text, in a task of its own: the questions end the lesson, far below the first screen.
+                widgets::later(move || view! { <Quiz quiz number=question lang /> })
+            }
+        })
+        .collect_view();
+    // A deep link to a section (`/en/sessions#jwt`): on it before the first paint of the body, and kept there
+    // while the widgets above it build and take their size (`crate::anchor`).
+    if !crate::RENDERING {
+        request_animation_frame(scroll_to_hash);
+    }
+    view! { {missing.then(|| widgets::missing(lang))} {view} }.into_any()
 }
 
 /// What a page says when a file it needs (a lesson's body, the glossary) cannot load: why, in the learner's language,

@@ -113,7 +113,10 @@ pub fn mount_later(name: &'static str, params: Params, lang: Locale) -> AnyView 
 /// them. `data-widget-pending` marks the place until the view is there; the wrapper takes no part in the layout.
 pub fn later<V: IntoView + 'static>(build: impl Fn() -> V + Send + Sync + 'static) -> AnyView {
     let shown = RwSignal::new(false);
-    set_timeout(move || _ = shown.try_set(true), std::time::Duration::ZERO);
+    // A static page leaves the slot empty: the app fills it.
+    if !crate::RENDERING {
+        set_timeout(move || _ = shown.try_set(true), std::time::Duration::ZERO);
+    }
     view! {
         <div class="widget-slot" data-widget-pending=move || (!shown.get()).then_some("")>
             {move || shown.get().then(&build)}

@@ -34,6 +34,9 @@ pub fn initial(key: &str) -> Option<String> {
 
 /// The page's query string as it is now (`?a=1&b=2`, or empty): for links that keep the widgets' state.
 pub fn current_search() -> String {
+    if crate::RENDERING {
+        return String::new();
+    }
     window().location().search().unwrap_or_default()
 }
 

@@ -135,7 +135,7 @@ export async function newPage(site, { locale = 'en-US', width = 1280, height = 9
 /** Waits until the app has rendered the page: the wasm has started, <main> has content, and a lesson's body
  * (fetched separately) has arrived. */
 export async function ready(page) {
-  // A static copy of the page (scripts/prerender.mjs) shows first: wait for the app to replace it. A lesson whose
+  // A static copy of the page (src/bin/render.rs) shows first: wait for the app to replace it. A lesson whose
   // widgets another wasm bundle carries reloads into that bundle: one check of everything, so that neither the
   // page being left nor the new document's first moments pass for ready.
   await page.waitForFunction(

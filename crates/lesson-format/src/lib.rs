@@ -237,7 +237,7 @@ pub fn decode(text: &str) -> Result<Vec<Block<'_>>, DecodeError> {
 }
 
 /// The body without its prose: every `H` block's HTML left out, the rest as it was. A page that already holds the
-/// prose (the static copy of a lesson, written by scripts/prerender.mjs, which does the same in JavaScript) carries
+/// prose (the static copy of a lesson, rendered by the app's src/bin/render.rs) carries
 /// this instead of the whole body, and [`with_prose`] puts the two together again. None when `text` is not a body.
 pub fn without_prose(text: &str) -> Option<String> {
     let body = text.strip_prefix(MAGIC)?;

@@ -102,6 +102,18 @@ pub fn bodies(site: &Site) -> Result<Vec<(String, String, String)>, String> {
 /// The glossary in each language ([`lesson_format::glossary`]): `(lang, text)` for `lessons/<lang>/glossary.txt`.
 /// Terms are sorted by their name in that language (case-insensitively), as the page lists them.
 pub fn glossaries(site: &Site) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for (li, lang) in crate::LANGS.iter().enumerate() {
+        let text = lesson_format::glossary::encode(&glossary_terms(site, li))
+            .map_err(|e| format!("content/glossary.md: cannot encode the {lang} glossary: {e:?}"))?;
+        out.push((lang.to_string(), text));
+    }
+    Ok(out)
+}
+
+/// The glossary's terms in language `li` of [`crate::LANGS`], sorted by their name in that language
+/// (case-insensitively), as the page lists them; `used_in` names the lessons that link each term.
+pub fn glossary_terms(site: &Site, li: usize) -> Vec<lesson_format::glossary::Term<'_>> {
     let used_in = |id: &str| -> Vec<&str> {
         site.lessons
             .iter()
@@ -109,24 +121,18 @@ pub fn glossaries(site: &Site) -> Result<Vec<(String, String)>, String> {
             .map(|s| s.slug.as_str())
             .collect()
     };
-    let mut out = Vec::new();
-    for (li, lang) in crate::LANGS.iter().enumerate() {
-        let other = 1 - li;
-        let mut terms: Vec<lesson_format::glossary::Term> = site
-            .glossary
-            .iter()
-            .map(|t| lesson_format::glossary::Term {
-                id: &t.id,
-                name: &t.names[li],
-                other_name: &t.names[other],
-                definition: &t.definitions[li],
-                used_in: used_in(&t.id),
-            })
-            .collect();
-        terms.sort_by_key(|t| t.name.to_lowercase());
-        let text = lesson_format::glossary::encode(&terms)
-            .map_err(|e| format!("content/glossary.md: cannot encode the {lang} glossary: {e:?}"))?;
-        out.push((lang.to_string(), text));
-    }
-    Ok(out)
+    let other = 1 - li;
+    let mut terms: Vec<lesson_format::glossary::Term> = site
+        .glossary
+        .iter()
+        .map(|t| lesson_format::glossary::Term {
+            id: &t.id,
+            name: &t.names[li],
+            other_name: &t.names[other],
+            definition: &t.definitions[li],
+            used_in: used_in(&t.id),
+        })
+        .collect();
+    terms.sort_by_key(|t| t.name.to_lowercase());
+    terms
 }

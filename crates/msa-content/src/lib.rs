@@ -31,6 +31,7 @@ mod check;
 mod codegen;
 mod glossary;
 mod lesson;
+mod manifest;
 mod predict;
 mod quiz;
 mod reading;
@@ -39,6 +40,7 @@ mod summary;
 pub use check::load_site;
 pub use reading::{estimate, Estimate};
 pub use codegen::{bodies, glossaries, to_rust};
+pub use manifest::manifest;
 pub use glossary::parse_glossary;
 pub use lesson::parse_lesson;
 pub use predict::parse_predict;
@@ -250,8 +252,8 @@ pub struct WidgetSpec {
 /// The site's wasm comes in bundles, so that a page downloads only the widgets it shows: the `core` bundle (the
 /// shell, home page, course map, glossary, quizzes) and one bundle a widget family, each the core plus that
 /// family (a cargo feature of the app of the same name). A lesson's widgets must all be in one bundle (checked
-/// by [`load_site`]); the boot script loads the bundle of the page it opens (`bundles.json`, written by the
-/// lesson-bodies tool), and the app reloads the page when the router moves to a page of another bundle.
+/// by [`load_site`]); the boot script loads the bundle of the page it opens (the site manifest's `pages`, written
+/// by the lesson-bodies tool), and the app reloads the page when the router moves to a page of another bundle.
 pub const BUNDLES: &[&str] = &["proxy", "race", "arch", "ddd"];
 
 impl Lesson {

@@ -1,76 +1,47 @@
 //! Writes every lesson's body to `<out>/<lang>/<slug>.txt` and each language's glossary to
-//! `<out>/<lang>/glossary.txt` (see the lesson-format crate), after the same checks the app's build runs. Trunk
-//! calls it after each build (Trunk.toml) with its staging folder:
+//! `<out>/<lang>/glossary.txt` (see the lesson-format crate), after the same checks the app's build runs, and the
+//! site manifest (`msa_content::manifest`: lessons, languages, labs, bundles and which page needs which) that the
+//! post-build step reads. Trunk calls it after each build (Trunk.toml) with its staging folder:
 //!
 //! ```text
-//! lesson-bodies <content dir> <out dir>
+//! lesson-bodies <content dir> <out dir> <manifest file>
 //! ```
-//!
-//! It also writes `<out dir>/bundles.json`, the wasm bundle of every page that needs one besides `core`
-//! (see `msa_content::BUNDLES`): `{"bundles": [...], "pages": {"<slug>": "<bundle>", "lab/<name>": "<bundle>"}}`.
-//! scripts/post-build.mjs builds those bundles, gives the boot script the map, and removes the file.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [content, out] = args.as_slice() else {
-        eprintln!("usage: lesson-bodies <content dir> <out dir>");
+    let [content, out, manifest_file] = args.as_slice() else {
+        eprintln!("usage: lesson-bodies <content dir> <out dir> <manifest file>");
         return ExitCode::from(2);
     };
-    let site = match msa_content::load_site(&PathBuf::from(content), msa_content::WIDGETS) {
-        Ok(site) => site,
+    match run(Path::new(content), Path::new(out), Path::new(manifest_file)) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(errors) => {
             for e in &errors {
                 eprintln!("error: {e}");
             }
-            return ExitCode::FAILURE;
-        }
-    };
-    let glossaries = match msa_content::glossaries(&site) {
-        Ok(g) => g.into_iter().map(|(lang, text)| (lang, "glossary".to_string(), text)),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let bodies = match msa_content::bodies(&site) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut pages = Vec::new();
-    for set in &site.lessons {
-        match msa_content::bundle_of(set.langs[0].widget_names(), msa_content::WIDGETS) {
-            Ok("core") => {}
-            Ok(bundle) => pages.push(format!("{:?}: {bundle:?}", set.slug)),
-            Err(e) => {
-                eprintln!("error: lesson `{}`: {e}", set.slug);
-                return ExitCode::FAILURE;
-            }
+            ExitCode::FAILURE
         }
     }
-    for w in msa_content::WIDGETS.iter().filter(|w| w.lab) {
-        pages.push(format!("{:?}: {:?}", format!("lab/{}", w.name), w.bundle));
-    }
-    let manifest = format!(
-        "{{\"bundles\": [{}], \"pages\": {{{}}}}}\n",
-        msa_content::BUNDLES.iter().map(|b| format!("{b:?}")).collect::<Vec<_>>().join(", "),
-        pages.join(", ")
-    );
-    if let Err(e) = std::fs::create_dir_all(out).and_then(|_| std::fs::write(PathBuf::from(out).join("bundles.json"), manifest)) {
-        eprintln!("error: cannot write {out}/bundles.json: {e}");
-        return ExitCode::FAILURE;
-    }
-    for (lang, slug, text) in bodies.into_iter().chain(glossaries) {
+}
+
+fn run(content: &Path, out: &Path, manifest_file: &Path) -> Result<(), Vec<String>> {
+    let site = msa_content::load_site(content, msa_content::WIDGETS)
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let one = |e: String| vec![e];
+    let glossaries = msa_content::glossaries(&site).map_err(one)?;
+    let bodies = msa_content::bodies(&site).map_err(one)?;
+    let manifest = msa_content::manifest(&site, msa_content::WIDGETS).map_err(one)?;
+    let files = bodies.into_iter().chain(glossaries.into_iter().map(|(lang, text)| (lang, "glossary".to_string(), text)));
+    for (lang, slug, text) in files {
         let dir = PathBuf::from(out).join(&lang);
-        if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join(format!("{slug}.txt")), text)) {
-            eprintln!("error: cannot write {}/{slug}.txt: {e}", dir.display());
-            return ExitCode::FAILURE;
-        }
+        std::fs::create_dir_all(&dir)
+            .and_then(|_| std::fs::write(dir.join(format!("{slug}.txt")), text))
+            .map_err(|e| vec![format!("cannot write {}/{slug}.txt: {e}", dir.display())])?;
     }
-    ExitCode::SUCCESS
+    let json = serde_json::to_string(&manifest).expect("a serde_json::Value always serialises");
+    std::fs::write(manifest_file, json + "\n")
+        .map_err(|e| vec![format!("cannot write {}: {e}", manifest_file.display())])
 }

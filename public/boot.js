@@ -1,0 +1,48 @@
+// Starts MSA Lab: Trunk's loader, kept out of the page for the Content-Security-Policy (no inline script), and the
+// service worker's registration. A template: scripts/post-build.mjs fills in BUNDLES (each wasm bundle's JS glue
+// and wasm, by name) and PAGES (the bundle of every page whose bundle is not `core`: the site manifest's `pages`),
+// and names the file after its content (boot-<hash>.js, cacheable for good).
+// A static page (the text is already in the HTML) loads and paints first; the app's download starts right after,
+// so the text never waits behind the wasm. Other pages start it at once.
+const prerendered = document.getElementById('prerendered') !== null;
+// A tab opened in the background paints nothing and runs no animation frame: there it starts at once.
+if (prerendered && !document.hidden) {
+  if (document.readyState !== 'complete') await new Promise((loaded) => addEventListener('load', loaded, { once: true }));
+  // Painted: the browser has reported the page's largest text (where it can), or a frame has gone by.
+  await new Promise((painted) => {
+    let started = false;
+    const go = () => {
+      if (!started) {
+        started = true;
+        requestAnimationFrame(() => setTimeout(painted, 0));
+      }
+    };
+    if (PerformanceObserver.supportedEntryTypes?.includes('largest-contentful-paint')) {
+      new PerformanceObserver((_, observer) => {
+        observer.disconnect();
+        go();
+      }).observe({ type: 'largest-contentful-paint', buffered: true });
+      setTimeout(go, 1000);
+    } else {
+      requestAnimationFrame(go);
+    }
+  });
+}
+// The page's wasm bundle: a lesson or lab whose widgets a bundle carries gets that one.
+const BUNDLES = '__BUNDLES__';
+const PAGES = '__PAGES__';
+const path = location.pathname.slice(new URL(document.baseURI).pathname.length).split('/').filter((part) => part);
+const bundle = PAGES[path.slice(1).join('/')] ?? 'core';
+document.documentElement.dataset.bundle = bundle;
+const [glue, wasmUrl] = BUNDLES[bundle];
+const wasmSource = prerendered ? fetch(wasmUrl) : wasmUrl;
+const bindings = await import(glue);
+const wasm = await bindings.default({ module_or_path: wasmSource });
+window.wasmBindings = bindings;
+dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+
+// Offline after one visit: the service worker keeps this build's files (see sw.js).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register(new URL('sw.js', document.baseURI), { scope: new URL('./', document.baseURI).pathname })
+    .catch((e) => console.warn('MSA Lab: offline copy unavailable:', e.message));
+}
