@@ -129,6 +129,7 @@ pub fn later<V: IntoView + 'static>(build: impl Fn() -> V + Send + Sync + 'stati
 /// `core` carries no widget, and each other bundle, built with the cargo feature of its name, carries the widgets
 /// that name it (`msa_content::WIDGETS`).
 pub fn available(name: &str) -> bool {
+    #[allow(clippy::match_like_matches_macro)] // one arm a bundle reads better than one `matches!` with guards
     match crate::content::WIDGET_BUNDLES.iter().find(|(w, _)| *w == name).map(|(_, b)| *b) {
         Some("proxy") => cfg!(feature = "proxy"),
         Some("race") => cfg!(feature = "race"),

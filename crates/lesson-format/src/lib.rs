@@ -197,7 +197,7 @@ pub fn decode(text: &str) -> Result<Vec<Block<'_>>, DecodeError> {
                 (Some("Q"), Some(id)) => {
                     let question = f.next().ok_or(bad.clone())?;
                     let rest: Vec<&str> = f.collect();
-                    if rest.is_empty() || rest.len() % 3 != 0 {
+                    if rest.is_empty() || !rest.len().is_multiple_of(3) {
                         return Err(bad);
                     }
                     let options = rest

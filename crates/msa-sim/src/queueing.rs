@@ -2,6 +2,9 @@
 //! (`tests/proxy_theory.rs`) and the curves the large-traffic lesson's utilisation figure draws
 //! ([`crate::proxy::rho_latency`]).
 //!
+//! The guards are written `!(x > 0.0)` on purpose: they are true for NaN too, so a NaN input is refused with the
+//! out-of-range ones (clippy's `neg_cmp_op_on_partial_ord` is allowed here for that).
+//!
 //! The model: Poisson arrivals at rate λ, `c` identical servers with exponential service of rate μ each, one
 //! first-come-first-served queue without a limit (M/M/c; c = 1 is M/M/1). Utilisation ρ = λ / (cμ) < 1, offered
 //! load a = λ / μ = cρ.
@@ -19,6 +22,7 @@
 //!   For c = 1 it reduces to `e^{−(μ−λ)t}`, the M/M/1 result.
 //! - The p-quantile of W is the root of `P(W > t) = 1 − p`, found by bisection: the survival function falls
 //!   strictly from 1 at t = 0, and `P(W > t) ≤ 2·e^{−min(μ,θ)·t/2}` bounds the root from above.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 use serde::Serialize;
 

@@ -194,21 +194,6 @@ fn mmc_quantile_s(c: u32, mu: f64, lambda: f64, q: f64) -> f64 {
     Mmc::new(c, lambda, mu).ok().and_then(|m| m.response_quantile(q)).unwrap_or(f64::NAN)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The figures the predictions quote, against values worked out independently (Python, closed forms).
-    #[test]
-    fn mmc_matches_queueing_theory() {
-        assert!((mmc_mean_s(4, 1e3, 3_800.0) * 1e3 - 5.457_095).abs() < 1e-5);
-        assert!((mmc_quantile_s(4, 1e3, 3_800.0, 0.99) * 1e3 - 23.566_87).abs() < 1e-3);
-        assert!((mmc_quantile_s(4, 1e3, 3_200.0, 0.99) * 1e3 - 6.893_20).abs() < 1e-3);
-        // M/M/1's response time is Exp(mu - lambda): p99 = ln(100) / (mu - lambda).
-        assert!((mmc_quantile_s(1, 1e3, 800.0, 0.99) - libm::log(100.0) / 200.0).abs() < 1e-9);
-    }
-}
-
 /// 400 requests/s into three servers of 100/s each (the `saturation` preset): what share fails.
 fn saturation() -> Reveal {
     let mut e = engine("saturation");
@@ -231,5 +216,20 @@ fn saturation() -> Reveal {
             format!("{:.0}", e.summary().latency.p99_ms),
         ]],
         mark: Some(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The figures the predictions quote, against values worked out independently (Python, closed forms).
+    #[test]
+    fn mmc_matches_queueing_theory() {
+        assert!((mmc_mean_s(4, 1e3, 3_800.0) * 1e3 - 5.457_095).abs() < 1e-5);
+        assert!((mmc_quantile_s(4, 1e3, 3_800.0, 0.99) * 1e3 - 23.566_87).abs() < 1e-3);
+        assert!((mmc_quantile_s(4, 1e3, 3_200.0, 0.99) * 1e3 - 6.893_20).abs() < 1e-3);
+        // M/M/1's response time is Exp(mu - lambda): p99 = ln(100) / (mu - lambda).
+        assert!((mmc_quantile_s(1, 1e3, 800.0, 0.99) - libm::log(100.0) / 200.0).abs() < 1e-9);
     }
 }
