@@ -1,0 +1,114 @@
+//! The project's isolation specs (`tests/sql-specs/*.spec`) against PostgreSQL 15's own `isolationtester`.
+//!
+//! 1. The real isolationtester runs every spec against a throwaway cluster and must print the committed `.out`
+//!    byte for byte: the expected files are proven real by the test command itself, not trusted.
+//! 2. The simulator's engine (`msa_sim::sql`) runs every spec through the project's tester and must print the
+//!    same bytes.
+//!
+//! Needs PostgreSQL 15 (`apt-get install -y postgresql-15`, whose client package ships the isolationtester);
+//! never skipped. `BLESS=1 cargo test -p check-postgres --test isolation_specs` rewrites the `.out` files from the
+//! real isolationtester after checking that three runs agree (so a timing-dependent spec cannot be blessed).
+
+use check_postgres::cluster::{Cluster, INSTALL_HINT};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Where Debian's postgresql-client-15 package puts PostgreSQL's isolation tester.
+const ISOLATIONTESTER: &str = "/usr/lib/postgresql/15/lib/pgxs/src/test/isolation/isolationtester";
+
+fn specs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/sql-specs")
+}
+
+/// Every `NAME.spec` with its expected output path, sorted by name.
+fn specs() -> Vec<(String, PathBuf, PathBuf)> {
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(specs_dir()).expect("read tests/sql-specs");
+    for e in entries {
+        let path = e.expect("dir entry").path();
+        if path.extension().is_some_and(|x| x == "spec") {
+            let name = path.file_stem().expect("stem").to_string_lossy().into_owned();
+            let expected = path.with_extension("out");
+            out.push((name, path, expected));
+        }
+    }
+    out.sort();
+    assert!(out.len() >= 12, "tests/sql-specs holds the project's specs (found {})", out.len());
+    out
+}
+
+/// Runs the real isolationtester on one spec: (stdout, stderr).
+fn run_real(cluster: &Cluster, spec: &Path) -> (String, String) {
+    let conninfo = format!("host=127.0.0.1 port={} dbname=postgres user=postgres", cluster.port);
+    let input = std::fs::File::open(spec).expect("open spec");
+    let out = Command::new(ISOLATIONTESTER)
+        .arg(conninfo)
+        .stdin(Stdio::from(input))
+        .output()
+        .expect("run isolationtester");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "isolationtester failed on {} ({}): {stderr}\n{stdout}",
+        spec.display(),
+        out.status
+    );
+    (stdout, stderr)
+}
+
+/// The first line where two outputs differ, for a failure message that points at the difference.
+fn first_difference(expected: &str, got: &str) -> String {
+    let (e, g): (Vec<&str>, Vec<&str>) = (expected.split('\n').collect(), got.split('\n').collect());
+    for i in 0..e.len().max(g.len()) {
+        let (a, b) = (e.get(i), g.get(i));
+        if a != b {
+            return format!(
+                "line {}: expected {:?}, got {:?}",
+                i + 1,
+                a.copied().unwrap_or("<end>"),
+                b.copied().unwrap_or("<end>")
+            );
+        }
+    }
+    "no line differs (the outputs differ only in a final newline)".to_string()
+}
+
+#[test]
+fn real_isolationtester_prints_the_committed_outputs() {
+    assert!(
+        Path::new(ISOLATIONTESTER).exists(),
+        "PostgreSQL 15's isolationtester is missing ({ISOLATIONTESTER}): run `{INSTALL_HINT}` (as root)"
+    );
+    let bless = std::env::var_os("BLESS").is_some();
+    let t0 = std::time::Instant::now();
+    let cluster = Cluster::start();
+    let mut failures = Vec::new();
+    let specs = specs();
+    for (name, spec, expected_path) in &specs {
+        let (got, stderr) = run_real(&cluster, spec);
+        // A warning such as "unused step name" means the spec does not say what its comment claims.
+        assert!(stderr.is_empty(), "{name}: isolationtester warned: {stderr}");
+        if bless {
+            for _ in 0..2 {
+                let (again, _) = run_real(&cluster, spec);
+                assert_eq!(got, again, "{name}: two runs printed different outputs: the spec depends on timing");
+            }
+            std::fs::write(expected_path, &got).expect("write .out");
+            eprintln!("blessed {}", expected_path.display());
+            continue;
+        }
+        let expected = std::fs::read_to_string(expected_path)
+            .unwrap_or_else(|e| panic!("{name}: read {}: {e}", expected_path.display()));
+        if expected != got {
+            failures.push(format!("{name}: {}", first_difference(&expected, &got)));
+        }
+    }
+    eprintln!(
+        "real isolationtester: {} of {} specs print their committed .out ({:.1} s)",
+        specs.len() - failures.len(),
+        specs.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    assert!(failures.is_empty(), "outputs differ from PostgreSQL 15's:\n{}", failures.join("\n"));
+}
