@@ -27,16 +27,15 @@
 //!
 //! Decoding is total: any string gives a state within the limits or a typed [`UrlError`], never a panic.
 
+use super::{parse_script, Engine, ParseError, Reply, SetupError, Statement};
 use serde::Serialize;
 use std::fmt;
 
-/// Sessions an editor runs (the engine's limit as well).
-pub const MAX_SESSIONS: usize = 3;
-/// Statements in one session's program: every interleaving of three sessions of this length is still counted in
-/// the browser within the exploration's budget.
+/// Sessions an editor runs: the engine's limit.
+pub use super::MAX_SESSIONS;
+/// Statements in one session's program (one statement a step). Three sessions of six statements have 17 million
+/// interleavings, more than an exploration runs in the browser; it stops at its budget and says so.
 pub const MAX_STATEMENTS: usize = 6;
-/// Statements in the setup script.
-pub const MAX_SETUP_STATEMENTS: usize = 24;
 /// Characters of the setup script.
 pub const MAX_SETUP_CHARS: usize = 1_500;
 /// Characters of one session's program.
@@ -370,5 +369,235 @@ fn encode_text(s: &str, out: &mut String) {
                 }
             },
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The board: the state's programs parsed, and its steps run on the engine
+
+/// The editor's texts parsed: the setup as typed, each session's statements.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Program {
+    pub setup: String,
+    pub sessions: Vec<Vec<Statement>>,
+}
+
+/// Why the texts cannot run. Every variant is something a learner types; positions are the parser's (1-based
+/// line and column in the text of `part`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum ProgramError {
+    Limit(LimitError),
+    Parse { part: Part, error: ParseError },
+    /// More than [`MAX_STATEMENTS`] statements in a session.
+    TooManyStatements { part: Part, n: usize, max: usize },
+    /// The setup parsed but a statement failed (or the engine refused it).
+    Setup(SetupError),
+}
+
+impl fmt::Display for ProgramError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProgramError::Limit(e) => e.fmt(f),
+            ProgramError::Parse { part, error } => write!(f, "{part}, {error}"),
+            ProgramError::TooManyStatements { part, n, max } => write!(f, "{part} has {n} statements, at most {max}"),
+            ProgramError::Setup(e) => e.fmt(f),
+        }
+    }
+}
+
+impl EditorState {
+    /// Parses the texts and checks the limits (the setup runs in [`Board::new`]).
+    pub fn program(&self) -> Result<Program, ProgramError> {
+        self.check_limits().map_err(ProgramError::Limit)?;
+        let setup = parse_script(&self.setup);
+        if let Err(error) = setup {
+            return Err(ProgramError::Parse { part: Part::Setup, error });
+        }
+        let mut sessions = Vec::with_capacity(self.sessions.len());
+        for (i, text) in self.sessions.iter().enumerate() {
+            let part = Part::Session { index: i as u8 };
+            let stmts = parse_script(text).map_err(|error| ProgramError::Parse { part, error })?;
+            if stmts.len() > MAX_STATEMENTS {
+                return Err(ProgramError::TooManyStatements { part, n: stmts.len(), max: MAX_STATEMENTS });
+            }
+            sessions.push(stmts);
+        }
+        Ok(Program { setup: self.setup.clone(), sessions })
+    }
+}
+
+/// Why a step cannot be taken now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum StepError {
+    NoSuchSession { session: u8 },
+    /// The session's statement is waiting for a lock.
+    Waiting { session: u8 },
+    /// The session has sent all its statements.
+    Finished { session: u8 },
+    /// No lock timer is pending: time passing changes nothing.
+    NoTimer,
+}
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StepError::NoSuchSession { session } => write!(f, "there is no session {}", session + 1),
+            StepError::Waiting { session } => write!(f, "session {} is waiting for a lock", session + 1),
+            StepError::Finished { session } => write!(f, "session {} has sent all its statements", session + 1),
+            StepError::NoTimer => f.write_str("no lock timer is pending"),
+        }
+    }
+}
+
+/// What one session has done: how many statements it sent, and each sent statement's replies once it finished.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SessionRun {
+    pub sent: usize,
+    /// One entry per sent statement: None while it waits for a lock.
+    pub replies: Vec<Option<Vec<Reply>>>,
+}
+
+impl SessionRun {
+    /// The index of the statement waiting for a lock, if one is.
+    pub fn waiting_in(&self) -> Option<usize> {
+        self.replies.iter().position(|r| r.is_none())
+    }
+}
+
+/// One line of the step log, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum LogEntry {
+    /// The session sent statement `stmt` (0-based).
+    Sent { session: u8, stmt: usize },
+    /// Time passed: the next lock timer fired.
+    Time,
+    /// The statement must wait for a lock.
+    Waits { session: u8, stmt: usize },
+    /// The statement finished with these replies (at once, or when a lock came free or a timer fired).
+    Finished { session: u8, stmt: usize, replies: Vec<Reply> },
+}
+
+/// The engine after the setup and the steps taken, with what each session got back.
+#[derive(Clone, Debug)]
+pub struct Board {
+    pub program: Program,
+    pub engine: Engine,
+    pub steps: Vec<Step>,
+    pub sessions: Vec<SessionRun>,
+    pub log: Vec<LogEntry>,
+}
+
+impl Board {
+    /// Runs the setup and opens one engine session per program.
+    pub fn new(program: Program) -> Result<Board, ProgramError> {
+        let engine = Engine::new(&program.setup, program.sessions.len()).map_err(ProgramError::Setup)?;
+        let sessions = program.sessions.iter().map(|_| SessionRun { sent: 0, replies: Vec::new() }).collect();
+        Ok(Board { program, engine, steps: Vec::new(), sessions, log: Vec::new() })
+    }
+
+    /// Whether `step` can be taken now, and if not why.
+    pub fn check(&self, step: Step) -> Result<(), StepError> {
+        match step {
+            Step::Session { index } => {
+                let i = usize::from(index);
+                let (Some(run), Some(prog)) = (self.sessions.get(i), self.program.sessions.get(i)) else {
+                    return Err(StepError::NoSuchSession { session: index });
+                };
+                if run.waiting_in().is_some() || self.engine.waiting(i) {
+                    return Err(StepError::Waiting { session: index });
+                }
+                if run.sent >= prog.len() {
+                    return Err(StepError::Finished { session: index });
+                }
+                Ok(())
+            }
+            Step::Time => {
+                // Firing a timer on a copy is the one way to ask whether one is pending; the engine is small.
+                if self.engine.clone().advance_time() {
+                    Ok(())
+                } else {
+                    Err(StepError::NoTimer)
+                }
+            }
+        }
+    }
+
+    /// Takes one step: the session sends its next statement, or time passes to the next lock timer.
+    pub fn step(&mut self, step: Step) -> Result<(), StepError> {
+        self.check(step)?;
+        match step {
+            Step::Session { index } => {
+                let i = usize::from(index);
+                let n = self.sessions[i].sent;
+                let stmt = self.program.sessions[i][n].clone();
+                // The session is not waiting and the index exists (checked): the engine accepts the statement.
+                if self.engine.send_parsed(i, std::slice::from_ref(&stmt)).is_err() {
+                    return Err(StepError::Waiting { session: index });
+                }
+                self.sessions[i].sent += 1;
+                self.sessions[i].replies.push(None);
+                self.log.push(LogEntry::Sent { session: index, stmt: n });
+            }
+            Step::Time => {
+                self.engine.advance_time();
+                self.log.push(LogEntry::Time);
+            }
+        }
+        self.steps.push(step);
+        self.collect(step);
+        Ok(())
+    }
+
+    /// Gathers the replies of every statement that has finished, the one just sent first.
+    fn collect(&mut self, step: Step) {
+        let first = match step {
+            Step::Session { index } => usize::from(index),
+            Step::Time => 0,
+        };
+        let n = self.sessions.len();
+        for k in 0..n {
+            let i = (first + k) % n;
+            let Some(stmt) = self.sessions[i].waiting_in() else { continue };
+            if self.engine.waiting(i) {
+                if k == 0 && matches!(step, Step::Session { .. }) {
+                    self.log.push(LogEntry::Waits { session: i as u8, stmt });
+                }
+                continue;
+            }
+            if let Some(replies) = self.engine.take_replies(i) {
+                self.sessions[i].replies[stmt] = Some(replies.clone());
+                self.log.push(LogEntry::Finished { session: i as u8, stmt, replies });
+            }
+        }
+    }
+
+    /// The steps that can be taken now, sessions in order then time.
+    pub fn enabled(&self) -> Vec<Step> {
+        let mut out: Vec<Step> =
+            (0..self.sessions.len() as u8).map(|index| Step::Session { index }).filter(|s| self.check(*s).is_ok()).collect();
+        if self.check(Step::Time).is_ok() {
+            out.push(Step::Time);
+        }
+        out
+    }
+
+    /// Every session has sent every statement and none waits.
+    pub fn is_over(&self) -> bool {
+        self.sessions.iter().zip(&self.program.sessions).all(|(r, p)| r.sent >= p.len() && r.waiting_in().is_none())
+    }
+
+    /// Runs the program from the setup through as many of `steps` as can be taken: the board, and the first step
+    /// that could not be taken (its index and why), if any.
+    pub fn replay(program: Program, steps: &[Step]) -> Result<(Board, Option<(usize, StepError)>), ProgramError> {
+        let mut b = Board::new(program)?;
+        for (i, &s) in steps.iter().enumerate() {
+            if let Err(e) = b.step(s) {
+                return Ok((b, Some((i, e))));
+            }
+        }
+        Ok((b, None))
     }
 }
