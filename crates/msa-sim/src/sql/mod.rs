@@ -29,9 +29,11 @@
 
 pub mod ast;
 pub mod engine;
+pub mod examples;
 pub mod lex;
 pub mod lock;
 pub mod parse;
+pub mod url;
 
 pub use ast::{Pos, Statement, Stmt};
 pub use engine::{Engine, SessionSnapshot, Snapshot, TableSnapshot, VersionSnapshot, WaitEdge};
