@@ -175,3 +175,335 @@ fn repeatable_read_for_update_of_a_row_updated_since_the_snapshot_is_40001() {
         error("40001", "could not serialize access due to concurrent update")
     );
 }
+
+const UQ: &str = "CREATE TABLE u (id int PRIMARY KEY, name text UNIQUE);";
+
+// PostgreSQL: b1 i1 i2(waits) c1 -> i2: duplicate key value violates unique constraint "u_pkey".
+#[test]
+fn unique_violation_after_the_inserter_commits() {
+    let mut e = eng(UQ, 2);
+    run(&mut e, 0, "BEGIN");
+    assert_eq!(run(&mut e, 0, "INSERT INTO u VALUES (1, 'a')"), tag("INSERT 0 1"));
+    start(&mut e, 1, "INSERT INTO u VALUES (1, 'b')");
+    run(&mut e, 0, "COMMIT");
+    assert_eq!(done(&mut e, 1), error("23505", "duplicate key value violates unique constraint \"u_pkey\""));
+    assert_eq!(run(&mut e, 1, "SELECT * FROM u"), rows(&["id", "name"], &[&["1", "a"]]));
+}
+
+// PostgreSQL: b1 i1 i2(waits) rb1 -> i2 inserts.
+#[test]
+fn unique_insert_proceeds_when_the_inserter_rolls_back() {
+    let mut e = eng(UQ, 2);
+    run(&mut e, 0, "BEGIN");
+    run(&mut e, 0, "INSERT INTO u VALUES (1, 'a')");
+    start(&mut e, 1, "INSERT INTO u VALUES (1, 'b')");
+    run(&mut e, 0, "ROLLBACK");
+    assert_eq!(done(&mut e, 1), tag("INSERT 0 1"));
+    assert_eq!(run(&mut e, 1, "SELECT * FROM u"), rows(&["id", "name"], &[&["1", "b"]]));
+}
+
+// PostgreSQL: a column's UNIQUE is named <table>_<column>_key; then 25P02 until the end of the block.
+#[test]
+fn unique_column_constraint_name_then_aborted_transaction() {
+    let mut e = eng(UQ, 2);
+    run(&mut e, 0, "BEGIN");
+    run(&mut e, 0, "INSERT INTO u VALUES (2, 'x')");
+    run(&mut e, 1, "BEGIN");
+    start(&mut e, 1, "INSERT INTO u VALUES (3, 'x')");
+    run(&mut e, 0, "COMMIT");
+    assert_eq!(done(&mut e, 1), error("23505", "duplicate key value violates unique constraint \"u_name_key\""));
+    assert_eq!(
+        run(&mut e, 1, "SELECT 1"),
+        error("25P02", "current transaction is aborted, commands ignored until end of transaction block")
+    );
+    assert_eq!(run(&mut e, 1, "COMMIT"), tag("ROLLBACK"));
+    assert_eq!(run(&mut e, 1, "SELECT 1"), rows(&["?column?"], &[&["1"]]));
+}
+
+const QUEUE: &str = "CREATE TABLE q (id int PRIMARY KEY, done boolean NOT NULL); \
+                     INSERT INTO q VALUES (1, false), (2, false), (3, false);";
+
+// PostgreSQL: two workers each take the first job nobody holds: 1, then 2.
+#[test]
+fn skip_locked_job_queue() {
+    let mut e = eng(QUEUE, 3);
+    let take = "SELECT id FROM q WHERE NOT done ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED";
+    run(&mut e, 0, "BEGIN");
+    assert_eq!(run(&mut e, 0, take), rows(&["id"], &[&["1"]]));
+    run(&mut e, 1, "BEGIN");
+    assert_eq!(run(&mut e, 1, take), rows(&["id"], &[&["2"]]));
+    assert_eq!(run(&mut e, 2, take), rows(&["id"], &[&["3"]]));
+    assert_eq!(run(&mut e, 0, "UPDATE q SET done = true WHERE id = 1"), tag("UPDATE 1"));
+    run(&mut e, 0, "COMMIT");
+    // Job 1 is done and 2 is still held: the third worker finds 3 (free again after its autocommit).
+    assert_eq!(run(&mut e, 2, take), rows(&["id"], &[&["3"]]));
+    assert_eq!(run(&mut e, 2, "SELECT * FROM q ORDER BY id"), rows(&["id", "done"], &[&["1", "t"], &["2", "f"], &["3", "f"]]));
+}
+
+// PostgreSQL: b1 l1 b2 nw2 -> could not obtain lock on row in relation "q"; then 25P02.
+#[test]
+fn nowait_on_a_locked_row() {
+    let mut e = eng(QUEUE, 2);
+    run(&mut e, 0, "BEGIN");
+    assert_eq!(run(&mut e, 0, "SELECT * FROM q WHERE id = 1 FOR UPDATE"), rows(&["id", "done"], &[&["1", "f"]]));
+    run(&mut e, 1, "BEGIN");
+    assert_eq!(
+        run(&mut e, 1, "SELECT * FROM q WHERE id = 1 FOR UPDATE NOWAIT"),
+        error("55P03", "could not obtain lock on row in relation \"q\"")
+    );
+    assert_eq!(
+        run(&mut e, 1, "SELECT 1"),
+        error("25P02", "current transaction is aborted, commands ignored until end of transaction block")
+    );
+    assert_eq!(run(&mut e, 1, "COMMIT"), tag("ROLLBACK"));
+}
+
+// PostgreSQL (isolationtester, 16 permutations of FOR <m1> then FOR <m2> NOWAIT): only these pairs coexist:
+// NO KEY UPDATE + KEY SHARE, SHARE + SHARE, SHARE + KEY SHARE, KEY SHARE + NO KEY UPDATE / SHARE / KEY SHARE.
+#[test]
+fn row_lock_conflict_matrix() {
+    let modes = ["UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"];
+    let coexist = [
+        ("NO KEY UPDATE", "KEY SHARE"),
+        ("SHARE", "SHARE"),
+        ("SHARE", "KEY SHARE"),
+        ("KEY SHARE", "NO KEY UPDATE"),
+        ("KEY SHARE", "SHARE"),
+        ("KEY SHARE", "KEY SHARE"),
+    ];
+    for a in modes {
+        for b in modes {
+            let mut e = eng("CREATE TABLE q (id int PRIMARY KEY, v int); INSERT INTO q VALUES (1, 0);", 2);
+            run(&mut e, 0, "BEGIN");
+            run(&mut e, 1, "BEGIN");
+            assert_eq!(run(&mut e, 0, &format!("SELECT id FROM q FOR {a}")), rows(&["id"], &[&["1"]]));
+            let got = run(&mut e, 1, &format!("SELECT id FROM q FOR {b} NOWAIT"));
+            let want = if coexist.contains(&(a, b)) {
+                rows(&["id"], &[&["1"]])
+            } else {
+                error("55P03", "could not obtain lock on row in relation \"q\"")
+            };
+            assert_eq!(got, want, "FOR {a} then FOR {b} NOWAIT");
+        }
+    }
+}
+
+const THREE: &str =
+    "CREATE TABLE c (id int PRIMARY KEY, v int NOT NULL); INSERT INTO c VALUES (1, 0), (2, 0), (3, 0);";
+
+// PostgreSQL: s1 waits first (deadlock_timeout 1s), s2 later with deadlock_timeout 100s: s1's timer fires, finds
+// the cycle and s1 is the victim ("deadlock detected"); s2's update completes.
+#[test]
+fn two_session_deadlock_the_first_timer_picks_the_victim() {
+    let mut e = eng(THREE, 2);
+    run(&mut e, 0, "BEGIN");
+    run(&mut e, 1, "BEGIN; SET deadlock_timeout = '100s';");
+    run(&mut e, 0, "UPDATE c SET v = v + 1 WHERE id = 1");
+    run(&mut e, 1, "UPDATE c SET v = v + 1 WHERE id = 2");
+    start(&mut e, 0, "UPDATE c SET v = v + 1 WHERE id = 2");
+    start(&mut e, 1, "UPDATE c SET v = v + 1 WHERE id = 1");
+    assert!(e.advance_time());
+    assert_eq!(e.now_ms(), 1000);
+    assert_eq!(done(&mut e, 0), error("40P01", "deadlock detected"));
+    assert_eq!(done(&mut e, 1), tag("UPDATE 1"));
+    assert!(!e.advance_time(), "no timer left");
+    assert_eq!(run(&mut e, 0, "COMMIT"), tag("ROLLBACK"));
+    run(&mut e, 1, "COMMIT");
+    assert_eq!(run(&mut e, 0, "SELECT * FROM c ORDER BY id"), rows(&["id", "v"], &[&["1", "1"], &["2", "1"], &["3", "0"]]));
+}
+
+// With equal timeouts the one who waited first is still the victim; the later waiter's own check finds no cycle
+// once the victim is gone.
+#[test]
+fn deadlock_timer_without_a_cycle_does_nothing() {
+    let mut e = eng(THREE, 2);
+    run(&mut e, 0, "BEGIN");
+    run(&mut e, 0, "UPDATE c SET v = v + 1 WHERE id = 1");
+    start(&mut e, 1, "UPDATE c SET v = v + 1 WHERE id = 1");
+    assert!(e.advance_time());
+    assert!(e.waiting(1), "a timer without a cycle leaves the waiter waiting");
+    assert!(!e.advance_time(), "the deadlock check runs once per wait");
+    run(&mut e, 0, "COMMIT");
+    assert_eq!(done(&mut e, 1), tag("UPDATE 1"));
+}
+
+// PostgreSQL: s1 1s, s2 100s, s3 200s; s1 waits for s2, s2 for s3, s3 for s1: s1 is the victim, s3's update
+// completes, s2 still waits until s3 commits.
+#[test]
+fn three_session_deadlock() {
+    let mut e = eng(THREE, 3);
+    run(&mut e, 0, "BEGIN");
+    run(&mut e, 1, "BEGIN; SET deadlock_timeout = '100s';");
+    run(&mut e, 2, "BEGIN; SET deadlock_timeout = '200s';");
+    run(&mut e, 0, "UPDATE c SET v = v + 1 WHERE id = 1");
+    run(&mut e, 1, "UPDATE c SET v = v + 1 WHERE id = 2");
+    run(&mut e, 2, "UPDATE c SET v = v + 1 WHERE id = 3");
+    start(&mut e, 0, "UPDATE c SET v = v + 1 WHERE id = 2");
+    start(&mut e, 1, "UPDATE c SET v = v + 1 WHERE id = 3");
+    start(&mut e, 2, "UPDATE c SET v = v + 1 WHERE id = 1");
+    let snap = e.snapshot();
+    assert_eq!(snap.edges.len(), 3, "{:?}", snap.edges);
+    assert!(e.advance_time());
+    assert_eq!(done(&mut e, 0), error("40P01", "deadlock detected"));
+    assert_eq!(done(&mut e, 2), tag("UPDATE 1"));
+    assert!(e.waiting(1));
+    run(&mut e, 0, "COMMIT");
+    assert!(e.waiting(1));
+    run(&mut e, 2, "COMMIT");
+    assert_eq!(done(&mut e, 1), tag("UPDATE 1"));
+}
+
+// PostgreSQL: SET lock_timeout = '50ms'; the waiting UPDATE fails with "canceling statement due to lock timeout".
+#[test]
+fn lock_timeout_cancels_the_wait() {
+    let mut e = eng(THREE, 2);
+    run(&mut e, 0, "BEGIN");
+    run(&mut e, 0, "UPDATE c SET v = v + 1 WHERE id = 1");
+    run(&mut e, 1, "BEGIN");
+    assert_eq!(run(&mut e, 1, "SET lock_timeout = '50ms'"), tag("SET"));
+    start(&mut e, 1, "UPDATE c SET v = v + 1 WHERE id = 1");
+    assert!(e.advance_time());
+    assert_eq!(e.now_ms(), 50);
+    assert_eq!(done(&mut e, 1), error("55P03", "canceling statement due to lock timeout"));
+    assert_eq!(run(&mut e, 1, "COMMIT"), tag("ROLLBACK"));
+    run(&mut e, 0, "COMMIT");
+}
+
+// PostgreSQL: an error inside a savepoint; 25P02; ROLLBACK TO recovers, the savepoint's update is undone.
+#[test]
+fn rollback_to_savepoint_recovers_from_an_error() {
+    let mut e = eng(THREE, 2);
+    run(&mut e, 1, "BEGIN");
+    assert_eq!(run(&mut e, 1, "SAVEPOINT a"), tag("SAVEPOINT"));
+    run(&mut e, 1, "UPDATE c SET v = v + 10 WHERE id = 2");
+    assert_eq!(run(&mut e, 1, "SELECT nope FROM c"), error("42703", "column \"nope\" does not exist"));
+    assert_eq!(
+        run(&mut e, 1, "SELECT * FROM c ORDER BY id"),
+        error("25P02", "current transaction is aborted, commands ignored until end of transaction block")
+    );
+    assert_eq!(run(&mut e, 1, "ROLLBACK TO a"), tag("ROLLBACK"));
+    assert_eq!(run(&mut e, 1, "SELECT * FROM c ORDER BY id"), rows(&["id", "v"], &[&["1", "0"], &["2", "0"], &["3", "0"]]));
+    run(&mut e, 1, "UPDATE c SET v = v + 1 WHERE id = 1");
+    assert_eq!(run(&mut e, 1, "COMMIT"), tag("COMMIT"));
+    assert_eq!(run(&mut e, 1, "SELECT * FROM c ORDER BY id"), rows(&["id", "v"], &[&["1", "1"], &["2", "0"], &["3", "0"]]));
+}
+
+// PostgreSQL: LOCK TABLE ... NOWAIT while another transaction holds ROW EXCLUSIVE (its UPDATE).
+#[test]
+fn lock_table_nowait_and_waiting_for_a_table_lock() {
+    let mut e = eng(THREE, 2);
+    run(&mut e, 0, "BEGIN");
+    run(&mut e, 0, "UPDATE c SET v = v + 1 WHERE id = 1");
+    run(&mut e, 1, "BEGIN");
+    assert_eq!(
+        run(&mut e, 1, "LOCK TABLE c IN ACCESS EXCLUSIVE MODE NOWAIT"),
+        error("55P03", "could not obtain lock on relation \"c\"")
+    );
+    run(&mut e, 1, "ROLLBACK");
+    run(&mut e, 1, "BEGIN");
+    start(&mut e, 1, "LOCK TABLE c IN SHARE MODE");
+    // SHARE does not conflict with SHARE: the holder of ROW EXCLUSIVE may take it too.
+    assert_eq!(run(&mut e, 0, "LOCK TABLE c IN SHARE MODE"), tag("LOCK TABLE"));
+    run(&mut e, 0, "COMMIT");
+    assert_eq!(done(&mut e, 1), tag("LOCK TABLE"));
+    // Now a writer waits for the SHARE lock.
+    start(&mut e, 0, "UPDATE c SET v = 5 WHERE id = 3");
+    run(&mut e, 1, "COMMIT");
+    assert_eq!(done(&mut e, 0), tag("UPDATE 1"));
+}
+
+// psql: the tags and warnings of transaction control.
+#[test]
+fn transaction_control_tags_and_warnings() {
+    let mut e = eng(THREE, 1);
+    let warn = |m: &str| Reply::Notice { severity: "WARNING", message: m.into() };
+    assert_eq!(run(&mut e, 0, "COMMIT"), vec![warn("there is no transaction in progress"), tag("COMMIT")[0].clone()]);
+    assert_eq!(run(&mut e, 0, "ROLLBACK"), vec![warn("there is no transaction in progress"), tag("ROLLBACK")[0].clone()]);
+    assert_eq!(run(&mut e, 0, "START TRANSACTION ISOLATION LEVEL REPEATABLE READ"), tag("START TRANSACTION"));
+    assert_eq!(run(&mut e, 0, "BEGIN"), vec![warn("there is already a transaction in progress"), tag("BEGIN")[0].clone()]);
+    assert_eq!(run(&mut e, 0, "SAVEPOINT a"), tag("SAVEPOINT"));
+    assert_eq!(run(&mut e, 0, "RELEASE a"), tag("RELEASE"));
+    assert_eq!(run(&mut e, 0, "SAVEPOINT b"), tag("SAVEPOINT"));
+    assert_eq!(run(&mut e, 0, "ROLLBACK TO SAVEPOINT b"), tag("ROLLBACK"));
+    assert_eq!(run(&mut e, 0, "RELEASE SAVEPOINT nope"), error("3B001", "savepoint \"nope\" does not exist"));
+    assert_eq!(run(&mut e, 0, "ROLLBACK"), tag("ROLLBACK"));
+    assert_eq!(run(&mut e, 0, "SAVEPOINT x"), error("25P01", "SAVEPOINT can only be used in transaction blocks"));
+    assert_eq!(run(&mut e, 0, "LOCK TABLE c"), error("25P01", "LOCK TABLE can only be used in transaction blocks"));
+    assert_eq!(
+        run(&mut e, 0, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"),
+        vec![warn("SET TRANSACTION can only be used in transaction blocks"), tag("SET")[0].clone()]
+    );
+    run(&mut e, 0, "BEGIN");
+    run(&mut e, 0, "SELECT 1");
+    assert_eq!(
+        run(&mut e, 0, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"),
+        error("25001", "SET TRANSACTION ISOLATION LEVEL must be called before any query")
+    );
+    run(&mut e, 0, "ROLLBACK");
+}
+
+// psql: results, tags and analysis errors of the subset.
+#[test]
+fn statements_and_their_errors_as_psql_shows_them() {
+    let mut e = eng("CREATE TABLE t (id int PRIMARY KEY, v int, b boolean, s text); \
+                     INSERT INTO t VALUES (1, 2, true, 'x'), (2, NULL, false, NULL);", 1);
+    assert_eq!(
+        run(&mut e, 0, "UPDATE t SET v = v * 2 WHERE id IN (1, 2) RETURNING *"),
+        rows(&["id", "v", "b", "s"], &[&["1", "4", "t", "x"], &["2", "NULL", "f", "NULL"]])
+    );
+    assert_eq!(run(&mut e, 0, "DELETE FROM t WHERE v IS NULL RETURNING id, s"), rows(&["id", "s"], &[&["2", "NULL"]]));
+    assert_eq!(
+        run(&mut e, 0, "SELECT count(*), sum(v), 1, true, v FROM t"),
+        error("42803", "column \"t.v\" must appear in the GROUP BY clause or be used in an aggregate function")
+    );
+    assert_eq!(
+        run(&mut e, 0, "SELECT count(*), sum(v), 1, true FROM t"),
+        rows(&["count", "sum", "?column?", "?column?"], &[&["1", "4", "1", "t"]])
+    );
+    assert_eq!(run(&mut e, 0, "SELECT count(*) FROM t WHERE false"), rows(&["count"], &[&["0"]]));
+    assert_eq!(run(&mut e, 0, "SELECT sum(v) FROM t WHERE false"), rows(&["sum"], &[&["NULL"]]));
+    assert_eq!(
+        run(&mut e, 0, "SELECT id, v + 1, -v AS neg FROM t WHERE b AND v > 1 OR s = 'x' ORDER BY 1 DESC"),
+        rows(&["id", "?column?", "neg"], &[&["1", "5", "-4"]])
+    );
+    assert_eq!(run(&mut e, 0, "UPDATE t SET v = 3000000000"), error("22003", "integer out of range"));
+    assert_eq!(run(&mut e, 0, "UPDATE t SET v = 'abc'"), error("22P02", "invalid input syntax for type integer: \"abc\""));
+    assert_eq!(
+        run(&mut e, 0, "UPDATE t SET v = true"),
+        error("42804", "column \"v\" is of type integer but expression is of type boolean")
+    );
+    assert_eq!(run(&mut e, 0, "SELECT * FROM t WHERE v = 'x'"), error("22P02", "invalid input syntax for type integer: \"x\""));
+    assert_eq!(run(&mut e, 0, "SELECT * FROM t WHERE s = 1"), error("42883", "operator does not exist: text = integer"));
+    assert_eq!(
+        run(&mut e, 0, "SELECT * FROM t WHERE v"),
+        error("42804", "argument of WHERE must be type boolean, not type integer")
+    );
+    assert_eq!(run(&mut e, 0, "INSERT INTO t VALUES (1, 1)"), error("23505", "duplicate key value violates unique constraint \"t_pkey\""));
+    assert_eq!(
+        run(&mut e, 0, "INSERT INTO t (id) VALUES (NULL)"),
+        error("23502", "null value in column \"id\" of relation \"t\" violates not-null constraint")
+    );
+    assert_eq!(run(&mut e, 0, "INSERT INTO t VALUES (5, 1, 't', 7)"), tag("INSERT 0 1"));
+    assert_eq!(
+        run(&mut e, 0, "SELECT * FROM t FOR UPDATE"),
+        rows(&["id", "v", "b", "s"], &[&["1", "4", "t", "x"], &["5", "1", "t", "7"]])
+    );
+    assert_eq!(
+        run(&mut e, 0, "SELECT count(*) FROM t FOR UPDATE"),
+        error("0A000", "FOR UPDATE is not allowed with aggregate functions")
+    );
+    assert_eq!(run(&mut e, 0, "SELECT 2147483647 + 1"), error("22003", "integer out of range"));
+    assert_eq!(run(&mut e, 0, "SELECT * FROM t WHERE id NOT IN (1, NULL)"), rows(&["id", "v", "b", "s"], &[]));
+    assert_eq!(run(&mut e, 0, "SELECT * FROM nope"), error("42P01", "relation \"nope\" does not exist"));
+    assert_eq!(run(&mut e, 0, "CREATE TABLE t (id int)"), error("42P07", "relation \"t\" already exists"));
+    run(&mut e, 0, "CREATE TABLE w (a int UNIQUE, b int, c int, UNIQUE (b, c), UNIQUE (a))");
+    run(&mut e, 0, "INSERT INTO w VALUES (9, 9, 9)");
+    assert_eq!(
+        run(&mut e, 0, "INSERT INTO w VALUES (1, 1, 1), (1, 2, 2)"),
+        error("23505", "duplicate key value violates unique constraint \"w_a_key\"")
+    );
+    assert_eq!(
+        run(&mut e, 0, "INSERT INTO w VALUES (2, 1, 1), (3, 1, 1)"),
+        error("23505", "duplicate key value violates unique constraint \"w_b_c_key\"")
+    );
+}

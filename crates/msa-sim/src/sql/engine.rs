@@ -182,6 +182,8 @@ struct Txn {
     snap: Option<Snap>,
     cid: u32,
     savepoints: Vec<(String, Xid)>,
+    /// A statement has taken a snapshot (PostgreSQL's FirstSnapshotSet): SET TRANSACTION is too late.
+    any_snap: bool,
 }
 
 impl Txn {
@@ -212,6 +214,8 @@ struct Cur {
     tuple_lock: Option<TableLockMode>,
     /// The new version written (UPDATE / INSERT) whose unique check is pending.
     written: Option<usize>,
+    /// The written version changed a unique key: its check (which may wait) is still to pass.
+    check_unique: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -482,7 +486,7 @@ impl Engine {
     fn begin_txn(&mut self, s: usize, iso: Isolation) {
         let top = self.new_xid(s, None);
         let iso = if iso == Isolation::ReadUncommitted { Isolation::ReadCommitted } else { iso };
-        self.sessions[s].txn = Some(Txn { top, iso, snap: None, cid: 0, savepoints: vec![] });
+        self.sessions[s].txn = Some(Txn { top, iso, snap: None, cid: 0, savepoints: vec![], any_snap: false });
     }
 
     fn end_txn(&mut self, s: usize, commit: bool) {
@@ -814,7 +818,7 @@ impl Engine {
                 match block {
                     Block::Explicit | Block::Implicit => {
                         let t = self.sessions[s].txn.as_mut().expect("block has a transaction");
-                        if t.snap.is_some() || t.cid > 0 && t.iso == Isolation::RepeatableRead {
+                        if t.any_snap {
                             self.fail_statement(
                                 s,
                                 err("25001", "SET TRANSACTION ISOLATION LEVEL must be called before any query"),
@@ -848,6 +852,13 @@ impl Engine {
                 if self.sessions[s].txn.is_none() {
                     self.begin_txn(s, Isolation::ReadCommitted);
                     self.sessions[s].block = if self.sessions[s].multi { Block::Implicit } else { Block::Auto };
+                }
+                if !matches!(stmt.kind, Stmt::LockTable { .. }) {
+                    // Parse analysis takes the first snapshot (REPEATABLE READ keeps it), before any lock wait.
+                    self.sessions[s].txn.as_mut().expect("in a transaction").any_snap = true;
+                    if self.sessions[s].txn.as_ref().is_some_and(|t| t.iso == Isolation::RepeatableRead) {
+                        self.statement_snapshot(s);
+                    }
                 }
                 self.sessions[s].exec = Some(Exec {
                     stmt,
@@ -1012,6 +1023,10 @@ impl Engine {
             uniques.push(Constraint { name: format!("{}_pkey", ct.name), cols: p });
         }
         for u in uniq {
+            // PostgreSQL drops a unique constraint identical to the primary key or to an earlier one.
+            if uniques.iter().any(|c: &Constraint| c.cols == u) {
+                continue;
+            }
             let base = format!(
                 "{}_{}_key",
                 ct.name,
@@ -1317,7 +1332,7 @@ impl Engine {
                 break;
             }
             if ex.cur.is_none() {
-                ex.cur = Some(Cur { ver: ex.cands[ex.idx], epq: false, tuple_lock: None, written: None });
+                ex.cur = Some(Cur { ver: ex.cands[ex.idx], epq: false, tuple_lock: None, written: None, check_unique: false });
             }
             match self.process_row(s, ex, Target::Lock(lc.mode), lc.wait, sel.where_.as_ref())? {
                 RowOut::Wait => return Ok(None),
@@ -1498,7 +1513,7 @@ impl Engine {
         };
         while ex.idx < ex.cands.len() {
             if ex.cur.is_none() {
-                ex.cur = Some(Cur { ver: ex.cands[ex.idx], epq: false, tuple_lock: None, written: None });
+                ex.cur = Some(Cur { ver: ex.cands[ex.idx], epq: false, tuple_lock: None, written: None, check_unique: false });
             }
             match self.process_row(s, ex, target, WaitPolicy::Block, where_)? {
                 RowOut::Wait => return Ok(None),
@@ -1553,6 +1568,9 @@ impl Engine {
         loop {
             let c = ex.cur.clone().expect("row in progress");
             if let Some(w) = c.written {
+                if !c.check_unique {
+                    return Ok(RowOut::Done);
+                }
                 // The new version is in the heap; its unique check is what may still wait.
                 return self.unique_wait(s, t, w).map(|done| if done { RowOut::Done } else { RowOut::Wait });
             }
@@ -1705,10 +1723,9 @@ impl Engine {
                     old.cmax = cid;
                     old.key_upd = key_changed;
                     old.next = Some(new_idx);
-                    if !uniq_changed {
-                        return Ok(RowOut::Done);
-                    }
-                    ex.cur.as_mut().expect("row").written = Some(new_idx);
+                    let cc = ex.cur.as_mut().expect("row");
+                    cc.written = Some(new_idx);
+                    cc.check_unique = uniq_changed;
                     continue;
                 }
             }
@@ -1891,7 +1908,7 @@ impl Engine {
                 table.rows += 1;
                 table.heap.push(Version { row, vals, xmin: xid, cmin: cid, xmax: 0, cmax: 0, key_upd: false, next: None });
                 let idx = table.heap.len() - 1;
-                ex.cur = Some(Cur { ver: idx, epq: false, tuple_lock: None, written: Some(idx) });
+                ex.cur = Some(Cur { ver: idx, epq: false, tuple_lock: None, written: Some(idx), check_unique: true });
                 continue;
             }
             let w = ex.cur.take().expect("row").written.expect("written");
@@ -1941,7 +1958,6 @@ fn column_name(e: &Expr) -> String {
         Expr::Column(c) => c.clone(),
         Expr::CountStar | Expr::Count(_) => "count".into(),
         Expr::Sum(_) => "sum".into(),
-        Expr::Bool(_) => "bool".into(),
         _ => "?column?".into(),
     }
 }
