@@ -33,6 +33,8 @@ pub mod examples;
 pub mod lex;
 pub mod lock;
 pub mod parse;
+pub mod spec;
+pub mod tester;
 pub mod url;
 
 pub use ast::{Pos, Statement, Stmt};

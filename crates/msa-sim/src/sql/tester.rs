@@ -376,37 +376,39 @@ impl PermRun<'_> {
         self.steps[k].0 .0
     }
 
-    /// Collects a finished query's replies; the notices that arrived before its first result (and right after
-    /// it) were printed by libpq's notice processor while isolationtester was still polling, so before the
-    /// step's line.
+    /// Collects a finished query's replies and prints the notices libpq has already handed to the notice
+    /// processor. libpq parses ahead over notices: once a result is complete, the notices right behind it in
+    /// the stream (the server flushes at every notice, so they arrive together) are printed before the result is
+    /// returned. So the notices before and right after the first result print before the step's line, and the
+    /// notices right after any later result print before that result's table.
     fn collect(&mut self, s: usize) {
         if self.pending[s].is_some() {
             return;
         }
         let replies = self.engine.take_replies(s).unwrap_or_default();
         self.notices[s] += replies.iter().filter(|r| matches!(r, Reply::Notice { .. })).count() as u32;
-        let mut early = 0;
-        let mut seen_result = false;
-        for r in &replies {
-            match r {
-                Reply::Notice { .. } => early += 1,
-                _ if seen_result => break,
-                _ => {
-                    seen_result = true;
-                    early += 1;
-                }
-            }
-        }
+        let is_notice = |r: &Reply| matches!(r, Reply::Notice { .. });
+        let results: Vec<usize> = (0..replies.len()).filter(|&i| !is_notice(&replies[i])).collect();
         let session = self.spec.sessions[s].name.clone();
-        let mut rest = Vec::new();
-        for (i, r) in replies.into_iter().enumerate() {
-            if i < early && matches!(r, Reply::Notice { .. }) {
-                print_reply(self.out, &session, &r);
-            } else {
-                rest.push(r);
+        let mut later: Vec<Reply> = Vec::new();
+        if results.is_empty() {
+            for r in &replies {
+                print_reply(self.out, &session, r);
             }
         }
-        self.pending[s] = Some(rest);
+        for (k, &ri) in results.iter().enumerate() {
+            let end = results.get(k + 1).copied().unwrap_or(replies.len());
+            let trailing = &replies[ri + 1..end];
+            if k == 0 {
+                for r in replies[..ri].iter().chain(trailing) {
+                    print_reply(self.out, &session, r);
+                }
+            } else {
+                later.extend(trailing.iter().cloned());
+            }
+            later.push(replies[ri].clone());
+        }
+        self.pending[s] = Some(later);
     }
 
     fn has_blocker(&self, k: usize) -> bool {
@@ -631,10 +633,14 @@ fn run_permutation(
         }
     }
     if let Some(b) = &spec.teardown {
+        // PQexec shows only the last result: when the teardown ends with DROP, as most do, nothing of it prints.
+        let all = split_statements(&b.sql);
+        let ends_with_drop = all.last().is_some_and(|(t, _)| first_word_is(t, "drop"));
         let stmts = teardown_statements(b);
-        if !stmts.is_empty() {
+        if !ends_with_drop && !stmts.is_empty() {
             // The control connection is never in a transaction block: use a session that is not in one either.
-            let s = (0..n).find(|&s| !run.engine.in_transaction_block(s)).unwrap_or(0);
+            let states = run.engine.snapshot().sessions;
+            let s = (0..n).find(|&s| states.get(s).is_some_and(|x| x.state == "idle")).unwrap_or(0);
             let sql: Vec<String> = stmts.into_iter().map(|(t, _)| t).collect();
             let replies = run.exec(s, &sql.join(";\n"), "teardown")?;
             if let Some(message) = run.print_exec(s, replies, false) {
