@@ -333,7 +333,7 @@ pub enum Stmt {
 }
 
 fn is_keyword(s: &str) -> bool {
-    crate::sql::lex::RESERVED.contains(&s)
+    crate::sql::lex::RESERVED.contains(&s) || crate::sql::lex::KEYWORDS.contains(&s)
 }
 
 /// An identifier as it must be written to read back the same.

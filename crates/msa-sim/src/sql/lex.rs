@@ -11,6 +11,17 @@ pub const RESERVED: &[&str] = &[
     "rollback", "select", "set", "table", "true", "unique", "update", "values", "where",
 ];
 
+/// Every word the parser gives a meaning somewhere: the printer quotes names spelled like one, so that printed
+/// statements read back the same.
+pub const KEYWORDS: &[&str] = &[
+    "abort", "access", "between", "case", "cast", "coalesce", "committed", "constraint", "count", "current",
+    "deadlock_timeout", "decimal", "distinct", "end", "exclusive", "exists", "fetch", "foreign", "generated",
+    "greatest", "group", "having", "if", "ilike", "inner", "isnull", "isolation", "join", "least", "left", "level",
+    "like", "local", "lock_timeout", "locked", "mode", "no", "notnull", "nowait", "nulls", "nullif", "of", "offset",
+    "on", "only", "read", "references", "release", "repeatable", "row", "savepoint", "serializable", "session",
+    "share", "similar", "skip", "start", "sum", "to", "transaction", "uncommitted", "using", "work", "check",
+];
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tok {
     /// An unquoted word, folded to lower case (keyword or identifier).
