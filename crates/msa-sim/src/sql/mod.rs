@@ -30,6 +30,7 @@
 pub mod ast;
 pub mod engine;
 pub mod examples;
+pub mod explore;
 pub mod lex;
 pub mod lock;
 pub mod parse;

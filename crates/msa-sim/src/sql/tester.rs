@@ -503,17 +503,8 @@ impl PermRun<'_> {
         }
     }
 
-    /// `PQexec` on a session: waits (time passing) until the query is done, returns its replies.
     fn exec(&mut self, s: usize, sql: &str, what: &str) -> Result<Vec<Reply>, TesterError> {
-        self.engine.send(s, sql).map_err(|e| send_error(what, e))?;
-        let mut timers = 0;
-        while self.engine.waiting(s) {
-            timers += 1;
-            if timers > MAX_TIMERS_PER_WAIT || !self.engine.advance_time() {
-                return Err(TesterError { pos: None, kind: TesterErrorKind::Stuck { step: what.to_string() } });
-            }
-        }
-        Ok(self.engine.take_replies(s).unwrap_or_default())
+        exec_blocking(&mut self.engine, s, sql, what)
     }
 
     /// Prints what `PQexec` returns for a setup or teardown block: the last result, if it is a table; the
@@ -542,6 +533,25 @@ impl PermRun<'_> {
     }
 }
 
+/// `PQexec` on a session: sends the query and waits (time passing) until it is done; returns its replies.
+pub fn exec_blocking(engine: &mut Engine, s: usize, sql: &str, what: &str) -> Result<Vec<Reply>, TesterError> {
+    engine.send(s, sql).map_err(|e| send_error(what, e))?;
+    let mut timers = 0;
+    while engine.waiting(s) {
+        timers += 1;
+        if timers > MAX_TIMERS_PER_WAIT || !engine.advance_time() {
+            return Err(TesterError { pos: None, kind: TesterErrorKind::Stuck { step: what.to_string() } });
+        }
+    }
+    Ok(engine.take_replies(s).unwrap_or_default())
+}
+
+/// The engine a permutation starts from: the spec's setup blocks run, one session per spec session.
+pub fn fresh_engine(spec: &Spec) -> Result<Engine, TesterError> {
+    let (setup, starts) = setup_script(spec);
+    Engine::new(&setup, spec.sessions.len()).map_err(|e| setup_error(spec, &starts, &e))
+}
+
 fn send_error(step: &str, e: SendError) -> TesterError {
     TesterError { pos: None, kind: TesterErrorKind::Send { step: step.to_string(), message: e.to_string() } }
 }
@@ -559,9 +569,8 @@ fn run_permutation(
         out.push_str(&spec.step(*r).name);
     }
     out.push('\n');
-    let (setup, starts) = setup_script(spec);
     let n = spec.sessions.len();
-    let engine = Engine::new(&setup, n).map_err(|e| setup_error(spec, &starts, &e))?;
+    let engine = fresh_engine(spec)?;
     let mut run = PermRun {
         spec,
         engine,
