@@ -328,6 +328,8 @@ pub enum Stmt {
     RollbackTo(String),
     Release(String),
     LockTable { tables: Vec<String>, mode: TableLockMode, nowait: bool },
+    /// `DROP TABLE [IF EXISTS] t, ...`
+    DropTable { tables: Vec<String>, if_exists: bool },
     /// `SET deadlock_timeout` / `SET lock_timeout`, in milliseconds.
     SetTimeout { setting: TimeoutSetting, ms: u64 },
 }
@@ -530,6 +532,10 @@ impl fmt::Display for Stmt {
                     f.write_str(" NOWAIT")?;
                 }
                 Ok(())
+            }
+            Stmt::DropTable { tables, if_exists } => {
+                f.write_str(if *if_exists { "DROP TABLE IF EXISTS " } else { "DROP TABLE " })?;
+                idents(f, tables)
             }
             Stmt::SetTimeout { setting, ms } => write!(f, "SET {} = '{ms}ms'", setting.name()),
         }

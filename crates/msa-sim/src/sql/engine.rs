@@ -130,6 +130,8 @@ struct Table {
     key_cols: Vec<usize>,
     heap: Vec<Version>,
     rows: usize,
+    /// Dropped tables keep their index (locks and row locks refer to tables by index) but lose their name.
+    dropped: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -618,7 +620,7 @@ impl Engine {
     }
 
     fn total_versions(&self) -> usize {
-        self.tables.iter().map(|t| t.heap.len()).sum()
+        self.tables.iter().filter(|t| !t.dropped).map(|t| t.heap.len()).sum()
     }
 
     // ---- running queries -------------------------------------------------------------------------------------
@@ -901,7 +903,7 @@ impl Engine {
     fn table_index(&self, name: &str) -> Result<usize, SqlErr> {
         self.tables
             .iter()
-            .position(|t| t.name == name)
+            .position(|t| !t.dropped && t.name == name)
             .ok_or_else(|| err("42P01", format!("relation \"{name}\" does not exist")))
     }
 
@@ -939,6 +941,36 @@ impl Engine {
                 }
                 Ok(Some(Reply::Command { tag: "LOCK TABLE".into() }))
             }
+            Stmt::DropTable { tables, if_exists } => {
+                if self.sessions[s].block != Block::Auto {
+                    return Err(err("0A000", "not supported here: DROP TABLE inside a transaction block"));
+                }
+                while ex.locks_done < tables.len() {
+                    let name = &tables[ex.locks_done];
+                    let Ok(t) = self.table_index(name) else {
+                        if *if_exists {
+                            self.sessions[s].replies.push(Reply::Notice {
+                                severity: "NOTICE",
+                                message: format!("table \"{name}\" does not exist, skipping"),
+                            });
+                            ex.locks_done += 1;
+                            continue;
+                        }
+                        return Err(err("42P01", format!("table \"{name}\" does not exist")));
+                    };
+                    match self.lock(s, LockTag::Relation(t), TableLockMode::AccessExclusive, false)? {
+                        Acquire::Granted => ex.locks_done += 1,
+                        _ => return Ok(None),
+                    }
+                }
+                for name in tables {
+                    if let Ok(t) = self.table_index(name) {
+                        self.tables[t].dropped = true;
+                        self.tables[t].heap.clear();
+                    }
+                }
+                Ok(Some(Reply::Command { tag: "DROP TABLE".into() }))
+            }
             Stmt::Select(sel) => self.exec_select(s, ex, sel),
             Stmt::Insert { table, columns, rows, returning } => {
                 self.exec_insert(s, ex, table, columns.as_deref(), rows, returning.as_deref())
@@ -954,14 +986,11 @@ impl Engine {
     }
 
     fn create_table(&mut self, ct: &CreateTable) -> Result<Reply, SqlErr> {
-        if self.tables.iter().any(|t| t.name == ct.name) {
+        if self.tables.iter().any(|t| !t.dropped && t.name == ct.name) {
             return Err(err("42P07", format!("relation \"{}\" already exists", ct.name)));
         }
-        if self.tables.len() >= MAX_TABLES {
+        if self.tables.iter().filter(|t| !t.dropped).count() >= MAX_TABLES {
             return Err(err("54000", format!("the engine holds at most {MAX_TABLES} tables")));
-        }
-        if ct.columns.is_empty() {
-            return Err(err("0A000", "not supported here: a table without columns"));
         }
         if ct.columns.len() > MAX_COLUMNS {
             return Err(err("54011", format!("the engine's tables have at most {MAX_COLUMNS} columns")));
@@ -1050,7 +1079,7 @@ impl Engine {
                 coerce(v, t, c, &ct.name)?;
             }
         }
-        self.tables.push(Table { name: ct.name.clone(), cols, uniques, key_cols, heap: vec![], rows: 0 });
+        self.tables.push(Table { name: ct.name.clone(), cols, uniques, key_cols, heap: vec![], rows: 0, dropped: false });
         Ok(Reply::Command { tag: "CREATE TABLE".into() })
     }
 

@@ -19,7 +19,7 @@ pub const KEYWORDS: &[&str] = &[
     "greatest", "group", "having", "if", "ilike", "inner", "isnull", "isolation", "join", "least", "left", "level",
     "like", "local", "lock_timeout", "locked", "mode", "no", "notnull", "nowait", "nulls", "nullif", "of", "offset",
     "on", "only", "read", "references", "release", "repeatable", "row", "savepoint", "serializable", "session",
-    "share", "similar", "skip", "start", "sum", "to", "transaction", "uncommitted", "using", "work", "check",
+    "share", "similar", "skip", "start", "sum", "to", "transaction", "uncommitted", "using", "work", "check", "drop", "exists", "cascade", "restrict",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -209,6 +209,7 @@ impl Parser<'_> {
                 Ok(Stmt::Release(self.ident("a savepoint name")?))
             }
             "lock" => self.lock_table(),
+            "drop" => self.drop_table(),
             "set" => self.set(),
             _ => Err(self.unsupported(&format!("the statement {}", w.to_uppercase()))),
         }
@@ -365,7 +366,9 @@ impl Parser<'_> {
         self.expect_sym("(")?;
         let mut columns = Vec::new();
         let mut constraints = Vec::new();
-        loop {
+        // PostgreSQL allows a table without columns (`CREATE TABLE a1 ()`, for lock tests).
+        let mut more = !self.eat_sym(")");
+        while more {
             if self.peek_kw("primary") || self.peek_kw("unique") {
                 let pk = self.eat_kw("primary");
                 if pk {
@@ -415,7 +418,7 @@ impl Parser<'_> {
                 continue;
             }
             self.expect_sym(")")?;
-            break;
+            more = false;
         }
         Ok(Stmt::CreateTable(CreateTable { name, columns, constraints }))
     }
@@ -614,22 +617,7 @@ impl Parser<'_> {
                 }
             }
         }
-        let mut limit = None;
-        if self.eat_kw("limit") {
-            match self.peek().cloned() {
-                Some(Tok::Int(n)) => {
-                    self.i += 1;
-                    limit = Some(n);
-                }
-                Some(Tok::Word(w)) if w == "all" => {
-                    return Err(self.unsupported("LIMIT ALL"));
-                }
-                _ => return Err(self.unexpected("a row count")),
-            }
-        }
-        if self.peek_kw("offset") || self.peek_kw("fetch") {
-            return Err(self.unsupported("OFFSET / FETCH"));
-        }
+        let mut limit = self.opt_limit()?;
         let mut lock = None;
         if self.peek_kw("for") {
             self.i += 1;
@@ -662,8 +650,53 @@ impl Parser<'_> {
                 return Err(self.unsupported("more than one locking clause"));
             }
             lock = Some(LockClause { mode, wait });
+            // PostgreSQL takes LIMIT on either side of the locking clause.
+            if limit.is_none() {
+                limit = self.opt_limit()?;
+            }
         }
         Ok(Select { items, from, where_, order_by, limit, lock })
+    }
+
+    fn opt_limit(&mut self) -> Result<Option<i64>, ParseError> {
+        let mut limit = None;
+        if self.eat_kw("limit") {
+            match self.peek().cloned() {
+                Some(Tok::Int(n)) => {
+                    self.i += 1;
+                    limit = Some(n);
+                }
+                Some(Tok::Word(w)) if w == "all" => {
+                    return Err(self.unsupported("LIMIT ALL"));
+                }
+                _ => return Err(self.unexpected("a row count")),
+            }
+        }
+        if self.peek_kw("offset") || self.peek_kw("fetch") {
+            return Err(self.unsupported("OFFSET / FETCH"));
+        }
+        Ok(limit)
+    }
+
+    fn drop_table(&mut self) -> Result<Stmt, ParseError> {
+        self.i += 1; // DROP
+        if !self.peek_kw("table") {
+            return Err(self.unsupported(&format!("DROP {}", self.found().to_uppercase())));
+        }
+        self.i += 1;
+        let mut if_exists = false;
+        if self.eat_kw("if") {
+            self.expect_kw("exists")?;
+            if_exists = true;
+        }
+        let mut tables = vec![self.ident("a table name")?];
+        while self.eat_sym(",") {
+            tables.push(self.ident("a table name")?);
+        }
+        if self.peek_kw("cascade") || self.peek_kw("restrict") {
+            return Err(self.unsupported("CASCADE / RESTRICT"));
+        }
+        Ok(Stmt::DropTable { tables, if_exists })
     }
 
     // Expressions, PostgreSQL's precedence from loosest: OR, AND, NOT, IS, comparison, IN, + -, *, unary minus.
