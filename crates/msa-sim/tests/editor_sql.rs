@@ -267,3 +267,78 @@ fn write_skew_goes_through_under_repeatable_read_and_serializable_is_refused_wit
         other => panic!("{other:?}"),
     }
 }
+
+fn explore_all(state: &EditorState) -> Explorer {
+    let mut x = Explorer::new(state.program().unwrap(), Budget::DEFAULT).unwrap();
+    // Small slices, as the browser runs it: the result must not depend on where the slices end.
+    while !x.run(7) {}
+    x
+}
+
+#[test]
+fn exploration_runs_the_schedules_the_judges_explorer_runs_and_groups_what_clients_saw() {
+    for ex in EXAMPLES {
+        let state = ex.state();
+        let x = explore_all(&state);
+        assert!(!x.truncated);
+        let total: u64 = x.groups().iter().map(|g| g.schedules).sum();
+        assert_eq!(total, x.schedules, "{}", ex.name);
+        // The same schedules as msa_sim::sql::explore over the program as a spec (which groups by rows and errors).
+        let judge = msa_sim::sql::explore::explore(&state.program().unwrap().spec(), msa_sim::sql::explore::Budget::DEFAULT).unwrap();
+        assert_eq!(judge.schedules, x.schedules, "{}", ex.name);
+        // Every group's first schedule replays on the board to the same outcome, and converts from the judge's names.
+        for g in x.groups() {
+            let (b, stopped) = Board::replay(state.program().unwrap(), &g.first).unwrap();
+            assert_eq!(stopped, None);
+            assert!(b.enabled().iter().all(|s| *s == Step::Time) || b.enabled().is_empty());
+            let replies: Vec<_> = b.sessions.iter().map(|s| s.replies.clone()).collect();
+            assert_eq!(replies, g.outcome.replies, "{}", ex.name);
+        }
+        for g in &judge.groups {
+            let steps = state.program().unwrap().schedule_steps(&g.first).expect("the judge's schedule runs on the board");
+            assert!(x.groups().iter().any(|mine| mine.outcome.tables == g.outcome.tables && Board::replay(state.program().unwrap(), &steps).is_ok()));
+        }
+    }
+}
+
+#[test]
+fn the_lost_update_groups_split_on_what_each_select_read() {
+    let ex = msa_sim::sql::examples::example("lost-update").unwrap();
+    let x = explore_all(&ex.state());
+    // Every schedule leaves hits = 1 (the program writes the 1 it computed from reading 0) ...
+    assert!(x.groups().iter().all(|g| g.outcome.tables[0].rows == vec![vec![s("1"), s("1")]]));
+    // ... and the groups tell apart the schedules where both read 0 (the lost update) from those where one read 1.
+    let read = |g: &OutcomeGroup, i: usize| match g.outcome.replies[i][1].as_deref() {
+        Some([msa_sim::sql::Reply::Rows { rows, .. }]) => rows[0][0].clone(),
+        other => panic!("{other:?}"),
+    };
+    let lost: Vec<_> = x.groups().iter().filter(|g| read(g, 0) == s("0") && read(g, 1) == s("0")).collect();
+    assert_eq!(lost.len(), 1);
+    assert!(x.groups().len() >= 3, "{:#?}", x.groups());
+    assert!(x.groups().iter().all(|g| g.outcome.errors().is_empty() && g.outcome.stuck().is_empty()));
+}
+
+#[test]
+fn a_deadlock_explores_with_time_passing_and_a_victim() {
+    let state = EditorState {
+        setup: "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0); INSERT INTO t VALUES (2, 0);".into(),
+        sessions: vec![
+            "BEGIN; UPDATE t SET v = 1 WHERE id = 1; UPDATE t SET v = 1 WHERE id = 2; COMMIT;".into(),
+            "BEGIN; UPDATE t SET v = 2 WHERE id = 2; UPDATE t SET v = 2 WHERE id = 1; COMMIT;".into(),
+        ],
+        steps: vec![],
+    };
+    let x = explore_all(&state);
+    let deadlocked: Vec<_> = x.groups().iter().filter(|g| g.outcome.errors().iter().any(|e| e.2 == "40P01")).collect();
+    assert!(!deadlocked.is_empty());
+    assert!(deadlocked.iter().all(|g| g.first.contains(&Step::Time)));
+}
+
+#[test]
+fn total_statements_are_limited_so_exploration_stays_small() {
+    let four = "BEGIN; SELECT 1; SELECT 2; COMMIT;".to_string();
+    let st = EditorState { setup: String::new(), sessions: vec![four.clone(), four.clone(), four.clone()], steps: vec![] };
+    assert!(st.program().is_ok());
+    let st = EditorState { setup: String::new(), sessions: vec![four.clone(), four.clone(), format!("{four} SELECT 3;")], steps: vec![] };
+    assert_eq!(st.program().err(), Some(ProgramError::TooManyInAll { n: 13, max: MAX_TOTAL_STATEMENTS }));
+}

@@ -379,14 +379,15 @@ pub fn Board(ctx: Ctx) -> impl IntoView {
         }
     };
     let lines = move || ctx.ed.with(|e| e.built.as_ref().map(|b| log_lines(lang, b)).unwrap_or_default());
+    // Only a change between "nothing yet" and "some lines" rebuilds the list; new lines are added to it.
+    let empty = Memo::new(move |_| ctx.ed.with(|e| e.built.as_ref().map_or(true, |b| b.log.is_empty())));
     view! {
         <div class="race__main sqled__main" node_ref=node on:click=on_click></div>
         <p class="race__note" role="status">{move || ctx.note.get()}</p>
         <details class="race__log sqled__log" open>
             <summary>{td_string!(lang, sql.log_heading)}</summary>
             {move || {
-                let l = lines();
-                if l.is_empty() {
+                if empty.get() {
                     view! { <p class="race__why">{td_string!(lang, sql.log_empty)}</p> }.into_any()
                 } else {
                     view! {

@@ -9,7 +9,7 @@
 //! instances share a page; `sql` by default). On the race lab page it sits under the race visualizer.
 
 mod board;
-// mod explore;
+mod explore;
 pub mod text;
 
 use crate::i18n::*;
@@ -250,20 +250,21 @@ pub fn SqlEditor(params: Params, lang: Locale) -> impl IntoView {
         &[
             ("sessions", &MAX_SESSIONS),
             ("statements", &MAX_STATEMENTS),
+            ("total", &msa_sim::sql::url::MAX_TOTAL_STATEMENTS),
             ("chars", &MAX_SESSION_CHARS),
             ("setup", &MAX_SETUP_CHARS),
             ("rows", &msa_sim::sql::MAX_ROW_VERSIONS),
         ],
     );
     view! {
-        <section class="widget widget--sql race sqled" data-keys aria-labelledby=labelled_by on:keydown=on_key>
+        <section id=uid.clone() class="widget widget--sql race sqled" data-keys aria-labelledby=labelled_by on:keydown=on_key>
             <h2 id=title_id class="race__title">{td_string!(lang, sql.title)}</h2>
             <p class="race__intro">{td_string!(lang, sql.intro)}</p>
             <p class="sqled__limits">{limits}</p>
             <Examples ctx />
             <Texts ctx />
             <board::Board ctx />
-            // <explore::Explore ctx />
+            <explore::Explore ctx />
         </section>
     }
 }

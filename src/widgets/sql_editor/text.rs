@@ -84,6 +84,7 @@ pub fn program_error(lang: Locale, e: &ProgramError) -> String {
         ProgramError::TooManyStatements { part: p, n, max } => {
             fill(td_string!(lang, sql.too_many_statements), &[("part", &part(lang, *p)), ("n", n), ("max", max)])
         }
+        ProgramError::TooManyInAll { n, max } => fill(td_string!(lang, sql.too_many_in_all), &[("n", n), ("max", max)]),
         ProgramError::Setup(SetupError::Parse(error)) => parse_error(lang, Part::Setup, error),
         ProgramError::Setup(SetupError::Statement { pos, sqlstate, message, .. }) => fill(
             td_string!(lang, sql.setup_failed),
@@ -99,7 +100,7 @@ pub fn error_part(e: &ProgramError) -> Option<Part> {
         ProgramError::Parse { part, .. } | ProgramError::TooManyStatements { part, .. } => Some(*part),
         ProgramError::Limit(LimitError::TextTooLong { part, .. }) => Some(*part),
         ProgramError::Setup(_) => Some(Part::Setup),
-        ProgramError::Limit(_) => None,
+        ProgramError::Limit(_) | ProgramError::TooManyInAll { .. } => None,
     }
 }
 

@@ -27,15 +27,18 @@
 //!
 //! Decoding is total: any string gives a state within the limits or a typed [`UrlError`], never a panic.
 
+use super::spec::{Session as SpecSession, SqlBlock, Spec, Step as SpecStep};
 use super::{parse_script, Engine, ParseError, Reply, SetupError, Statement};
 use serde::Serialize;
 use std::fmt;
 
 /// Sessions an editor runs: the engine's limit.
 pub use super::MAX_SESSIONS;
-/// Statements in one session's program (one statement a step). Three sessions of six statements have 17 million
-/// interleavings, more than an exploration runs in the browser; it stops at its budget and says so.
+/// Statements in one session's program (one statement a step).
 pub const MAX_STATEMENTS: usize = 6;
+/// Statements of all sessions together: at most 34,650 interleavings (three sessions of four), which the
+/// exploration runs in the browser in a moment. Three sessions of six would be 17 million.
+pub const MAX_TOTAL_STATEMENTS: usize = 12;
 /// Characters of the setup script.
 pub const MAX_SETUP_CHARS: usize = 1_500;
 /// Characters of one session's program.
@@ -391,6 +394,8 @@ pub enum ProgramError {
     Parse { part: Part, error: ParseError },
     /// More than [`MAX_STATEMENTS`] statements in a session.
     TooManyStatements { part: Part, n: usize, max: usize },
+    /// More than [`MAX_TOTAL_STATEMENTS`] statements in all sessions together.
+    TooManyInAll { n: usize, max: usize },
     /// The setup parsed but a statement failed (or the engine refused it).
     Setup(SetupError),
 }
@@ -401,6 +406,7 @@ impl fmt::Display for ProgramError {
             ProgramError::Limit(e) => e.fmt(f),
             ProgramError::Parse { part, error } => write!(f, "{part}, {error}"),
             ProgramError::TooManyStatements { part, n, max } => write!(f, "{part} has {n} statements, at most {max}"),
+            ProgramError::TooManyInAll { n, max } => write!(f, "{n} statements in all sessions, at most {max}"),
             ProgramError::Setup(e) => e.fmt(f),
         }
     }
@@ -422,6 +428,10 @@ impl EditorState {
                 return Err(ProgramError::TooManyStatements { part, n: stmts.len(), max: MAX_STATEMENTS });
             }
             sessions.push(stmts);
+        }
+        let n: usize = sessions.iter().map(Vec::len).sum();
+        if n > MAX_TOTAL_STATEMENTS {
+            return Err(ProgramError::TooManyInAll { n, max: MAX_TOTAL_STATEMENTS });
         }
         Ok(Program { setup: self.setup.clone(), sessions })
     }
@@ -483,7 +493,8 @@ pub enum LogEntry {
 /// The engine after the setup and the steps taken, with what each session got back.
 #[derive(Clone, Debug)]
 pub struct Board {
-    pub program: Program,
+    /// Shared by the boards an exploration branches into.
+    pub program: std::sync::Arc<Program>,
     pub engine: Engine,
     pub steps: Vec<Step>,
     pub sessions: Vec<SessionRun>,
@@ -495,7 +506,7 @@ impl Board {
     pub fn new(program: Program) -> Result<Board, ProgramError> {
         let engine = Engine::new(&program.setup, program.sessions.len()).map_err(ProgramError::Setup)?;
         let sessions = program.sessions.iter().map(|_| SessionRun { sent: 0, replies: Vec::new() }).collect();
-        Ok(Board { program, engine, steps: Vec::new(), sessions, log: Vec::new() })
+        Ok(Board { program: std::sync::Arc::new(program), engine, steps: Vec::new(), sessions, log: Vec::new() })
     }
 
     /// Whether `step` can be taken now, and if not why.
@@ -527,7 +538,9 @@ impl Board {
 
     /// Takes one step: the session sends its next statement, or time passes to the next lock timer.
     pub fn step(&mut self, step: Step) -> Result<(), StepError> {
-        self.check(step)?;
+        if let Step::Session { .. } = step {
+            self.check(step)?;
+        }
         match step {
             Step::Session { index } => {
                 let i = usize::from(index);
@@ -542,7 +555,9 @@ impl Board {
                 self.log.push(LogEntry::Sent { session: index, stmt: n });
             }
             Step::Time => {
-                self.engine.advance_time();
+                if !self.engine.advance_time() {
+                    return Err(StepError::NoTimer);
+                }
                 self.log.push(LogEntry::Time);
             }
         }
@@ -599,5 +614,228 @@ impl Board {
             }
         }
         Ok((b, None))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Exploration: the programs as an isolation spec for `super::explore`, and its schedules back as steps
+
+impl Program {
+    /// The spec `super::explore::explore` runs: the setup, and one step per statement, named `t<session>_<n>`
+    /// (both 1-based: `t2_3` is T2's third statement).
+    pub fn spec(&self) -> Spec {
+        let origin = super::Pos { line: 1, col: 1 };
+        let sessions = self
+            .sessions
+            .iter()
+            .enumerate()
+            .map(|(i, stmts)| SpecSession {
+                name: format!("t{}", i + 1),
+                pos: origin,
+                setup: None,
+                steps: stmts
+                    .iter()
+                    .enumerate()
+                    .map(|(k, st)| SpecStep {
+                        name: step_name(i, k),
+                        pos: st.pos,
+                        sql: SqlBlock { sql: st.sql().to_string(), pos: st.pos },
+                    })
+                    .collect(),
+                teardown: None,
+            })
+            .collect();
+        let setup = if self.setup.trim().is_empty() { Vec::new() } else { vec![SqlBlock { sql: self.setup.clone(), pos: origin }] };
+        Spec { setup, teardown: None, sessions, permutations: Vec::new() }
+    }
+
+    /// The steps of an explored schedule (its step names in the order sent), with time passing wherever every
+    /// session with statements left was waiting, as the exploration lets it pass. None if a name is not one of
+    /// [`Program::spec`]'s or the schedule does not run on the board.
+    pub fn schedule_steps(&self, names: &[String]) -> Option<Vec<Step>> {
+        let mut b = Board::new(self.clone()).ok()?;
+        for name in names {
+            let (i, k) = parse_step_name(name)?;
+            if b.sessions.get(i)?.sent != k {
+                return None;
+            }
+            let s = Step::Session { index: i as u8 };
+            b.pass_time_until(|b| b.check(s).is_ok());
+            b.step(s).ok()?;
+        }
+        b.pass_time_until(|_| false);
+        Some(b.steps)
+    }
+}
+
+/// `t2_3`: T2's third statement.
+pub fn step_name(session: usize, stmt: usize) -> String {
+    format!("t{}_{}", session + 1, stmt + 1)
+}
+
+/// The session and statement (0-based) of a step name of [`Program::spec`].
+pub fn parse_step_name(name: &str) -> Option<(usize, usize)> {
+    let (s, k) = name.strip_prefix('t')?.split_once('_')?;
+    let (s, k) = (s.parse::<usize>().ok()?, k.parse::<usize>().ok()?);
+    (s >= 1 && k >= 1).then(|| (s - 1, k - 1))
+}
+
+impl Board {
+    /// Lets time pass while no session can send and a timer is pending, until `done` holds.
+    fn pass_time_until(&mut self, done: impl Fn(&Board) -> bool) {
+        let n = self.sessions.len() as u8;
+        while !done(self) && (0..n).all(|index| self.check(Step::Session { index }).is_err()) && self.step(Step::Time).is_ok() {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Every interleaving, in slices
+
+/// What a schedule ends with, from the clients' side and the database's: each statement's replies (None for a
+/// statement still waiting at the end, with no timer left to end the wait) and every table's committed rows.
+/// The replies belong in it because a session cannot carry what it read into a later statement: two schedules
+/// of a lost update leave the same rows, and differ in what each SELECT returned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub replies: Vec<Vec<Option<Vec<Reply>>>>,
+    pub tables: Vec<super::explore::TableRows>,
+}
+
+impl Outcome {
+    /// Errors by session and statement (0-based): SQLSTATE and message.
+    pub fn errors(&self) -> Vec<(usize, usize, &'static str, &str)> {
+        let mut out = Vec::new();
+        for (i, s) in self.replies.iter().enumerate() {
+            for (k, r) in s.iter().enumerate() {
+                for x in r.iter().flatten() {
+                    if let Reply::Error { sqlstate, message } = x {
+                        out.push((i, k, *sqlstate, message.as_str()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Statements still waiting at the end: (session, statement), 0-based.
+    pub fn stuck(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (i, s) in self.replies.iter().enumerate() {
+            for (k, r) in s.iter().enumerate() {
+                if r.is_none() {
+                    out.push((i, k));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The schedules that end the same way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OutcomeGroup {
+    pub outcome: Outcome,
+    pub schedules: u64,
+    /// The first schedule found that ends so (open it on the board with [`Board::replay`]).
+    pub first: Vec<Step>,
+}
+
+/// Bounds on one exploration: whichever is reached first stops it, and the result says it is a lower bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Budget {
+    pub max_schedules: u64,
+    /// Steps taken over all branches.
+    pub max_actions: u64,
+}
+
+impl Budget {
+    /// Far above the 34,650 schedules of the largest program the limits allow.
+    pub const DEFAULT: Budget = Budget { max_schedules: 200_000, max_actions: 5_000_000 };
+}
+
+/// Every schedule of a program, depth first, a slice at a time ([`Explorer::run`]). A session sends its next
+/// statement whenever it is not waiting; when every session with statements left is waiting, time passes (the
+/// next lock timer fires), as while isolationtester blocks: the same schedules `super::explore` runs.
+pub struct Explorer {
+    stack: Vec<Board>,
+    budget: Budget,
+    pub schedules: u64,
+    pub actions: u64,
+    pub truncated: bool,
+    groups: Vec<OutcomeGroup>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl Explorer {
+    pub fn new(program: Program, budget: Budget) -> Result<Explorer, ProgramError> {
+        let root = Board::new(program)?;
+        Ok(Explorer {
+            stack: vec![root],
+            budget,
+            schedules: 0,
+            actions: 0,
+            truncated: false,
+            groups: Vec::new(),
+            index: std::collections::HashMap::new(),
+        })
+    }
+
+    /// Explores up to `actions` more steps; true once every schedule has run (or the budget is spent).
+    pub fn run(&mut self, actions: u64) -> bool {
+        let stop = self.actions.saturating_add(actions);
+        while self.actions < stop {
+            if self.schedules >= self.budget.max_schedules || self.actions >= self.budget.max_actions {
+                self.truncated = !self.stack.is_empty();
+                self.stack.clear();
+            }
+            let Some(mut b) = self.stack.pop() else { return true };
+            let enabled: Vec<u8> =
+                (0..b.sessions.len() as u8).filter(|&index| b.check(Step::Session { index }).is_ok()).collect();
+            if enabled.is_empty() {
+                self.actions += 1;
+                if b.step(Step::Time).is_ok() {
+                    self.stack.push(b);
+                } else {
+                    self.leaf(b);
+                }
+                continue;
+            }
+            // Pushed in reverse, so the lowest session is explored first; the last branch takes the board itself.
+            let (&last, rest) = enabled.split_last().unwrap_or((&0, &[]));
+            let mut children = Vec::with_capacity(enabled.len());
+            for &index in rest {
+                let mut child = b.clone();
+                self.actions += 1;
+                // Enabled a moment ago: the step is taken.
+                let _ = child.step(Step::Session { index });
+                children.push(child);
+            }
+            self.actions += 1;
+            let _ = b.step(Step::Session { index: last });
+            children.push(b);
+            self.stack.extend(children.into_iter().rev());
+        }
+        self.stack.is_empty()
+    }
+
+    fn leaf(&mut self, b: Board) {
+        self.schedules += 1;
+        let outcome = Outcome {
+            replies: b.sessions.iter().map(|s| s.replies.clone()).collect(),
+            tables: super::explore::final_tables(&b.engine),
+        };
+        let key = format!("{outcome:?}");
+        match self.index.get(&key) {
+            Some(&g) => self.groups[g].schedules += 1,
+            None => {
+                self.index.insert(key, self.groups.len());
+                self.groups.push(OutcomeGroup { outcome, schedules: 1, first: b.steps });
+            }
+        }
+    }
+
+    /// The groups so far, in the order their first schedule was found.
+    pub fn groups(&self) -> &[OutcomeGroup] {
+        &self.groups
     }
 }
