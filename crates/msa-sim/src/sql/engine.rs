@@ -119,6 +119,9 @@ struct Version {
     key_upd: bool,
     /// The newer version this one was updated to.
     next: Option<usize>,
+    /// The heap position an index entry points at for this version: its own for an insert or an update that
+    /// changed an indexed column, the chain's root for a HOT update (which adds no index entry).
+    root: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -1325,6 +1328,7 @@ impl Engine {
                     cands.push(i);
                 }
             }
+            self.access_order(&mut cands, ex.table, sel.where_.as_ref());
             let has_agg = sel.items.iter().any(|i| matches!(i, SelectItem::Expr { expr, .. } if expr.is_aggregate()));
             if has_agg {
                 let rows: Vec<Vec<Value>> = cands.iter().map(|&i| table.heap[i].vals.clone()).collect();
@@ -1421,6 +1425,18 @@ impl Engine {
             }
         }
         Reply::Rows { columns, rows: rows.into_iter().map(|r| r.iter().map(Value::text).collect()).collect() }
+    }
+
+    /// The order the scan PostgreSQL plans returns rows in. On a table that has never been vacuumed the planner
+    /// assumes 10 pages, so a WHERE with a condition an index can answer (`=`, `<`, `>`, `<=`, `>=`, `IN`,
+    /// `IS NULL` on an indexed column, or an OR of such) becomes an index or bitmap heap scan: rows come in the
+    /// order of the heap positions their index entries point at (a HOT-updated row keeps its place). Otherwise a
+    /// sequential scan returns versions in physical order (an updated row's new version at the end).
+    fn access_order(&self, cands: &mut [usize], t: usize, where_: Option<&Expr>) {
+        let table = &self.tables[t];
+        if where_.is_some_and(|w| indexable(w, &table.key_cols, table)) {
+            cands.sort_by_key(|&i| table.heap[i].root);
+        }
     }
 
     fn sort_cands(&self, cands: &mut Vec<usize>, t: usize, sel: &Select) -> Result<(), SqlErr> {
@@ -1533,6 +1549,7 @@ impl Engine {
                     cands.push(i);
                 }
             }
+            self.access_order(&mut cands, ex.table, where_);
             ex.cands = cands;
             ex.phase = Phase::Rows;
         }
@@ -1737,6 +1754,8 @@ impl Engine {
                         .any(|u| u.cols.iter().any(|&k| nv[k] != v.vals[k]));
                     let table = &mut self.tables[t];
                     let new_idx = table.heap.len();
+                    // HOT: no indexed column changed, so no new index entry; the version hangs off the chain's root.
+                    let root = if uniq_changed { new_idx } else { table.heap[c.ver].root };
                     table.heap.push(Version {
                         row,
                         vals: nv,
@@ -1746,6 +1765,7 @@ impl Engine {
                         cmax: 0,
                         key_upd: false,
                         next: None,
+                        root,
                     });
                     let old = &mut table.heap[c.ver];
                     old.xmax = cur_xid;
@@ -1935,7 +1955,18 @@ impl Engine {
                 let table = &mut self.tables[t];
                 let row = table.rows;
                 table.rows += 1;
-                table.heap.push(Version { row, vals, xmin: xid, cmin: cid, xmax: 0, cmax: 0, key_upd: false, next: None });
+                let root = table.heap.len();
+                table.heap.push(Version {
+                    row,
+                    vals,
+                    xmin: xid,
+                    cmin: cid,
+                    xmax: 0,
+                    cmax: 0,
+                    key_upd: false,
+                    next: None,
+                    root,
+                });
                 let idx = table.heap.len() - 1;
                 ex.cur = Some(Cur { ver: idx, epq: false, tuple_lock: None, written: Some(idx), check_unique: true });
                 continue;
@@ -1965,6 +1996,29 @@ enum Target<'a> {
 
 fn limit_err() -> SqlErr {
     err("54000", format!("the engine holds at most {MAX_ROW_VERSIONS} row versions (live and dead)"))
+}
+
+/// Can a btree index on one of `key_cols` answer this WHERE (some AND-ed condition, or every arm of an OR)?
+fn indexable(w: &Expr, key_cols: &[usize], t: &Table) -> bool {
+    let is_key = |e: &Expr| match e {
+        Expr::Column(c) => t.cols.iter().position(|x| &x.name == c).is_some_and(|i| key_cols.contains(&i)),
+        _ => false,
+    };
+    let is_const = |e: &Expr| match e {
+        Expr::Int(_) | Expr::Str(_) | Expr::Bool(_) | Expr::Null => true,
+        Expr::Neg(x) => matches!(**x, Expr::Int(_)),
+        _ => false,
+    };
+    match w {
+        Expr::Binary(BinOp::And, a, b) => indexable(a, key_cols, t) || indexable(b, key_cols, t),
+        Expr::Binary(BinOp::Or, a, b) => indexable(a, key_cols, t) && indexable(b, key_cols, t),
+        Expr::Binary(BinOp::Eq | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge, a, b) => {
+            (is_key(a) && is_const(b)) || (is_const(a) && is_key(b))
+        }
+        Expr::InList { expr, list, negated: false } => is_key(expr) && list.iter().all(is_const),
+        Expr::IsNull { expr, negated: false } => is_key(expr),
+        _ => false,
+    }
 }
 
 /// ORDER BY a name of the select list's output (an alias) sorts by that item.
