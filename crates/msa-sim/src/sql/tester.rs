@@ -111,8 +111,11 @@ pub struct TesterRun {
     pub error: Option<TesterError>,
 }
 
+/// One permutation to run: each step with its annotations.
+pub type PermutationSteps = Vec<(StepRef, Vec<Blocker>)>;
+
 /// The permutations a run performs: the listed ones, or every interleaving in isolationtester's order.
-pub fn permutations(spec: &Spec) -> Result<Vec<Vec<(StepRef, Vec<Blocker>)>>, TesterError> {
+pub fn permutations(spec: &Spec) -> Result<Vec<PermutationSteps>, TesterError> {
     if spec.permutations.is_empty() {
         let all = spec.all_permutations(MAX_PERMUTATIONS).ok_or(TesterError {
             pos: None,
@@ -313,8 +316,8 @@ pub fn print_result_set(out: &mut String, columns: &[String], rows: &[Vec<Option
         }
     }
     out.push('\n');
-    for j in 0..n {
-        out.extend(std::iter::repeat_n('-', width[j]));
+    for (j, w) in width.iter().enumerate() {
+        out.extend(std::iter::repeat_n('-', *w));
         if j + 1 < n {
             out.push('+');
         }
@@ -594,7 +597,7 @@ fn run_permutation(
         }
     }
     let mut waiting: Vec<usize> = Vec::new();
-    for k in 0..steps.len() {
+    for (k, (step_ref, blockers)) in steps.iter().enumerate() {
         let s = run.session_of(k);
         // The session still runs an earlier step: wait for it (time passes), polling the others.
         while let Some(old) = run.active[s] {
@@ -608,11 +611,10 @@ fn run_permutation(
                 return Err(TesterError { pos: None, kind: TesterErrorKind::MutuallyBlocking });
             }
         }
-        let step = spec.step(steps[k].0);
+        let step = spec.step(*step_ref);
         run.engine.send(s, &step.sql.sql).map_err(|e| send_error(&step.name, e))?;
         run.active[s] = Some(k);
-        run.targets[k] = steps[k]
-            .1
+        run.targets[k] = blockers
             .iter()
             .filter_map(|b| match b {
                 Blocker::Notices { step, count } => {
