@@ -217,3 +217,66 @@ fn more_sessions_than_the_engine_runs_is_an_error_at_the_extra_session() {
     let e = run_spec(&spec).error.expect("4 sessions");
     assert_eq!(e.pos, Some(p(4, 9)));
 }
+
+mod robustness {
+    use msa_sim::sql::explore::{explore, Budget};
+    use msa_sim::sql::spec::parse_spec;
+    use msa_sim::sql::tester::run_spec;
+    use proptest::prelude::*;
+
+    /// Pieces specs are made of, and some they must not contain, so random concatenations reach deep into the
+    /// parser (keywords, names, annotations, blocks) instead of failing at the first character.
+    const PIECES: &[&str] = &[
+        "setup", "teardown", "session", "step", "permutation", "notices", " s1", " s2", " a", " b", "\"q\"\"x\"",
+        "(", ")", "*", ",", "2", "{ BEGIN; }", "{ SELECT v FROM t; }", "{ UPDATE t SET v = v + 1 WHERE id = 1; }",
+        "{ COMMIT; }", "{", "}", "\n", " ", "\t", "# c\n", "--", "@", "é", "\"", "\"\n",
+    ];
+
+    fn spec_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Any text: a spec or an error whose position lies inside the text (or just past its end).
+        #[test]
+        fn parsing_never_panics_and_errors_point_into_the_text(src in spec_text()) {
+            if let Err(e) = parse_spec(&src) {
+                let lines = src.split('\n').count() as u32;
+                prop_assert!(e.pos.line >= 1 && e.pos.line <= lines, "{e} in {src:?}");
+                let line = src.split('\n').nth(e.pos.line as usize - 1).unwrap_or("");
+                prop_assert!(e.pos.col >= 1 && e.pos.col as usize <= line.chars().count() + 1, "{e} in {src:?}");
+            }
+        }
+
+        /// Valid specs of random steps in random order: the tester and the explorer finish without panicking,
+        /// and a finished run prints isolationtester's first line.
+        #[test]
+        fn running_and_exploring_random_specs_never_panics(
+            steps1 in prop::collection::vec(0usize..8, 1..4),
+            steps2 in prop::collection::vec(0usize..8, 1..4),
+        ) {
+            const SQL: &[&str] = &[
+                "BEGIN;", "COMMIT;", "ROLLBACK;", "SELECT v FROM t WHERE id = 1 FOR UPDATE;",
+                "UPDATE t SET v = v + 1 WHERE id = 1;", "DELETE FROM t WHERE id = 2;",
+                "INSERT INTO t VALUES (3, 0);", "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT v FROM t;",
+            ];
+            let mut src = String::from("setup { CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0), (2, 0); }\n");
+            for (s, steps) in [(1, &steps1), (2, &steps2)] {
+                src.push_str(&format!("session s{s}\n"));
+                for (k, i) in steps.iter().enumerate() {
+                    src.push_str(&format!("step s{s}_{k} {{ {} }}\n", SQL[*i]));
+                }
+            }
+            let spec = parse_spec(&src).expect("a valid spec");
+            let run = run_spec(&spec);
+            if run.error.is_none() {
+                prop_assert!(run.stdout.starts_with("Parsed test spec with 2 sessions\n"));
+            }
+            let ex = explore(&spec, Budget { max_schedules: 200, max_actions: 10_000 }).expect("explores");
+            prop_assert!(ex.schedules >= 1);
+            prop_assert_eq!(ex.groups.iter().map(|g| g.schedules).sum::<u64>(), ex.schedules);
+        }
+    }
+}
