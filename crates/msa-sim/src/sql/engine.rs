@@ -122,6 +122,9 @@ struct Version {
     /// The heap position an index entry points at for this version: its own for an insert or an update that
     /// changed an indexed column, the chain's root for a HOT update (which adds no index entry).
     root: usize,
+    /// Its index entries are in (its unique check passed): before that, other inserters' checks, which go
+    /// through the index, cannot see it.
+    indexed: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -1647,6 +1650,10 @@ impl Engine {
                             wait_xid = Some(v.xmax);
                         }
                     }
+                    _ if !mode.conflicts(if v.key_upd { RowLockMode::Update } else { RowLockMode::NoKeyUpdate }) => {
+                        // FOR KEY SHARE of a row whose key a committed update left alone: heap_lock_tuple locks
+                        // the version it was given (no serialization failure, no re-read).
+                    }
                     _ => {
                         // committed
                         if iso == Isolation::RepeatableRead {
@@ -1766,6 +1773,7 @@ impl Engine {
                         key_upd: false,
                         next: None,
                         root,
+                        indexed: !uniq_changed,
                     });
                     let old = &mut table.heap[c.ver];
                     old.xmax = cur_xid;
@@ -1818,7 +1826,7 @@ impl Engine {
                     continue;
                 }
                 for (i, w) in table.heap.iter().enumerate() {
-                    if i == new_idx || u.cols.iter().any(|&k| w.vals[k] != nv.vals[k]) {
+                    if i == new_idx || !w.indexed || u.cols.iter().any(|&k| w.vals[k] != nv.vals[k]) {
                         continue;
                     }
                     let xs = self.status(w.xmin);
@@ -1843,7 +1851,10 @@ impl Engine {
                     return Err(err("23505", format!("duplicate key value violates unique constraint \"{}\"", u.name)));
                 }
             }
-            let Some(x) = wait else { return Ok(true) };
+            let Some(x) = wait else {
+                self.tables[t].heap[new_idx].indexed = true;
+                return Ok(true);
+            };
             match self.lock(s, LockTag::Xid(x), TableLockMode::Share, false)? {
                 Acquire::Granted => {
                     let w = self.lm.release(s, LockTag::Xid(x), TableLockMode::Share);
@@ -1966,6 +1977,7 @@ impl Engine {
                     key_upd: false,
                     next: None,
                     root,
+                    indexed: false,
                 });
                 let idx = table.heap.len() - 1;
                 ex.cur = Some(Cur { ver: idx, epq: false, tuple_lock: None, written: Some(idx), check_unique: true });
