@@ -523,3 +523,107 @@ fn scan_order_follows_the_plan_postgresql_picks() {
     assert_eq!(run(&mut e, 0, "SELECT * FROM c WHERE id IS NOT NULL"), want_seq);
     assert_eq!(run(&mut e, 0, "SELECT * FROM c"), want_seq);
 }
+
+// psql -c "UPDATE z SET v = 5; SELECT nope FROM z": one query string outside a block is one implicit transaction:
+// the error rolls the UPDATE back. A COMMIT inside it warns and commits what came before; BEGIN turns it into a
+// block.
+#[test]
+fn a_multi_statement_query_is_one_implicit_transaction() {
+    let mut e = eng("CREATE TABLE z (id int PRIMARY KEY, v int); INSERT INTO z VALUES (1, 0);", 1);
+    assert_eq!(
+        run(&mut e, 0, "UPDATE z SET v = 5; SELECT nope FROM z;"),
+        vec![tag("UPDATE 1")[0].clone(), error("42703", "column \"nope\" does not exist")[0].clone()]
+    );
+    assert_eq!(run(&mut e, 0, "SELECT * FROM z"), rows(&["id", "v"], &[&["1", "0"]]));
+    let r = run(&mut e, 0, "UPDATE z SET v = 6; COMMIT; SELECT nope FROM z");
+    assert_eq!(r[1], Reply::Notice { severity: "WARNING", message: "there is no transaction in progress".into() });
+    assert_eq!(r[2], tag("COMMIT")[0]);
+    assert_eq!(run(&mut e, 0, "SELECT * FROM z"), rows(&["id", "v"], &[&["1", "6"]]));
+    assert_eq!(
+        run(&mut e, 0, "SAVEPOINT a; SELECT 1"),
+        error("25P01", "SAVEPOINT can only be used in transaction blocks")
+    );
+    run(&mut e, 0, "UPDATE z SET v = 7; BEGIN; UPDATE z SET v = 8; ROLLBACK");
+    assert_eq!(run(&mut e, 0, "SELECT * FROM z"), rows(&["id", "v"], &[&["1", "6"]]));
+}
+
+#[test]
+fn limits_are_errors_not_panics() {
+    use msa_sim::sql::{SendError, SetupError, MAX_ROW_VERSIONS, MAX_SESSIONS, MAX_SESSION_STATEMENTS, MAX_TABLES};
+    assert!(matches!(Engine::new("", 0), Err(SetupError::Sessions { requested: 0, .. })));
+    assert!(matches!(Engine::new("", MAX_SESSIONS + 1), Err(SetupError::Sessions { .. })));
+    match Engine::new("CREATE TABLE t (id int); INSERT INTO nope VALUES (1);", 1) {
+        Err(SetupError::Statement { index: 1, sqlstate: "42P01", pos, .. }) => assert_eq!((pos.line, pos.col), (1, 26)),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(Engine::new("BEGIN;", 1), Err(SetupError::Statement { .. })));
+    let mut e = eng("CREATE TABLE t (id int PRIMARY KEY, v int)", 2);
+    assert_eq!(e.send(5, "SELECT 1"), Err(SendError::NoSuchSession { session: 5, sessions: 2 }));
+    assert!(matches!(e.send(0, "SELEC 1"), Err(SendError::Parse(_))));
+    // Row versions: live and dead together.
+    let values: Vec<String> = (0..MAX_ROW_VERSIONS).map(|i| format!("({i}, 0)")).collect();
+    assert_eq!(
+        run(&mut e, 0, &format!("INSERT INTO t VALUES {}", values.join(", "))),
+        tag(&format!("INSERT 0 {MAX_ROW_VERSIONS}"))
+    );
+    assert_eq!(
+        run(&mut e, 1, "INSERT INTO t VALUES (1000, 0)"),
+        error("54000", &format!("the engine holds at most {MAX_ROW_VERSIONS} row versions (live and dead)"))
+    );
+    assert_eq!(
+        run(&mut e, 1, "UPDATE t SET v = 1 WHERE id = 0"),
+        error("54000", &format!("the engine holds at most {MAX_ROW_VERSIONS} row versions (live and dead)"))
+    );
+    // Statements per session (session 0 has sent one).
+    let many = vec!["SELECT 1"; MAX_SESSION_STATEMENTS - 1].join(";");
+    assert_eq!(e.send(0, &many), Ok(()));
+    assert_eq!(e.send(0, "SELECT 1"), Err(SendError::TooManyStatements { session: 0, max: MAX_SESSION_STATEMENTS }));
+    // Tables.
+    let mut e = eng("", 1);
+    for i in 0..MAX_TABLES {
+        assert_eq!(run(&mut e, 0, &format!("CREATE TABLE t{i} (id int)")), tag("CREATE TABLE"));
+    }
+    assert_eq!(run(&mut e, 0, "CREATE TABLE x (id int)"), error("54000", &format!("the engine holds at most {MAX_TABLES} tables")));
+    // A session that waits takes no query.
+    let mut e = eng(THREE, 2);
+    run(&mut e, 0, "BEGIN; UPDATE c SET v = 1 WHERE id = 1");
+    start(&mut e, 1, "UPDATE c SET v = 2 WHERE id = 1");
+    assert_eq!(e.send(1, "SELECT 1"), Err(SendError::Busy { session: 1 }));
+}
+
+// The visualizer's view: versions with xmin/xmax and their states, lockers, waiters, sessions and edges.
+#[test]
+fn snapshot_shows_versions_locks_and_waits() {
+    let mut e = eng(THREE, 3);
+    run(&mut e, 0, "BEGIN");
+    run(&mut e, 0, "UPDATE c SET v = 5 WHERE id = 1");
+    run(&mut e, 1, "BEGIN");
+    start(&mut e, 1, "SELECT * FROM c WHERE id = 1 FOR SHARE");
+    start(&mut e, 2, "DELETE FROM c WHERE id = 1");
+    let s = e.snapshot();
+    let t = &s.tables[0];
+    assert_eq!(t.name, "c");
+    assert_eq!(t.columns, vec!["id", "v"]);
+    assert_eq!(t.versions.len(), 4, "three rows and row 1's new version at the end");
+    let old = &t.versions[0];
+    assert_eq!((old.xmin_state, old.xmax_state, old.xmax_session, old.newest, old.live), ("committed", Some("in progress"), Some(0), false, true));
+    let new = &t.versions[3];
+    assert_eq!(new.values, vec![Some("1".to_string()), Some("5".to_string())]);
+    assert_eq!((new.xmin_state, new.xmin_session, new.newest, new.live), ("in progress", Some(0), true, false));
+    // Session 1 holds the tuple lock and waits for session 0's transaction; session 2 queues for the tuple lock.
+    assert_eq!(new.waiters, vec![1, 2]);
+    assert_eq!(s.sessions[0].state, "in transaction");
+    assert_eq!(s.sessions[1].state, "waiting");
+    assert!(s.sessions[1].waiting_on.as_deref().unwrap().starts_with("transaction "));
+    assert_eq!(s.sessions[2].waiting_on.as_deref(), Some("row 1 of c"));
+    assert_eq!(s.sessions[1].isolation, Some("READ COMMITTED"));
+    let mut edges: Vec<(usize, usize, bool)> = s.edges.iter().map(|e| (e.from, e.to, e.hard)).collect();
+    edges.sort();
+    assert_eq!(edges, vec![(1, 0, true), (2, 1, true)]);
+    assert!(t.locks.contains(&(0, "ROW EXCLUSIVE")));
+    run(&mut e, 0, "COMMIT");
+    assert_eq!(done(&mut e, 1), rows(&["id", "v"], &[&["1", "5"]]));
+    let s = e.snapshot();
+    assert_eq!(s.tables[0].versions[3].lockers, vec![(1, "FOR SHARE")]);
+    assert_eq!(s.sessions[2].waiting_on.as_deref().map(|w| w.starts_with("transaction ")), Some(true));
+}

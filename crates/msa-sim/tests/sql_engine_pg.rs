@@ -38,3 +38,8 @@ fn row_lock_queues() {
 fn key_share_savepoints_unique() {
     check("key-share-savepoints-unique");
 }
+
+#[test]
+fn epq_keeps_lock_and_table_locks() {
+    check("epq-keeps-lock-and-table-locks");
+}
