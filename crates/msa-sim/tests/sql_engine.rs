@@ -627,3 +627,19 @@ fn snapshot_shows_versions_locks_and_waits() {
     assert_eq!(s.tables[0].versions[3].lockers, vec![(1, "FOR SHARE")]);
     assert_eq!(s.sessions[2].waiting_on.as_deref().map(|w| w.starts_with("transaction ")), Some(true));
 }
+
+// JUDGE's differential finding #3, on PostgreSQL 15: a row the transaction already holds is returned by
+// SKIP LOCKED / NOWAIT even while another session waits for it (heap_lock_tuple takes the tuple lock only when it
+// must wait for another transaction).
+#[test]
+fn own_row_lock_ignores_a_waiters_tuple_lock() {
+    let mut e = eng(THREE, 2);
+    run(&mut e, 0, "BEGIN");
+    run(&mut e, 0, "UPDATE c SET v = v + 1 WHERE id = 1");
+    run(&mut e, 1, "BEGIN");
+    start(&mut e, 1, "SELECT v FROM c WHERE id = 1 FOR SHARE");
+    assert_eq!(run(&mut e, 0, "SELECT id FROM c ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"), rows(&["id"], &[&["1"]]));
+    assert_eq!(run(&mut e, 0, "SELECT id FROM c WHERE id = 1 FOR UPDATE NOWAIT"), rows(&["id"], &[&["1"]]));
+    run(&mut e, 0, "COMMIT");
+    assert_eq!(done(&mut e, 1), rows(&["v"], &[&["1"]]));
+}

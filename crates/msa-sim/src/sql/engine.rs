@@ -1713,22 +1713,6 @@ impl Engine {
                     }
                 }
             }
-            // SKIP LOCKED / NOWAIT also give up when another waiter holds the tuple lock ahead of us.
-            if policy != WaitPolicy::Block && c.tuple_lock.is_none() {
-                let tm = row_to_tuple_mode(mode);
-                let busy = self.lm.locks.iter().any(|l| {
-                    l.tag == LockTag::Tuple(t, row) && l.granted.iter().any(|g| g.owner != s && tm.conflicts(g.mode))
-                });
-                if busy {
-                    if policy == WaitPolicy::SkipLocked {
-                        return Ok(RowOut::Skip);
-                    }
-                    return Err(err(
-                        "55P03",
-                        format!("could not obtain lock on row in relation \"{}\"", self.tables[t].name),
-                    ));
-                }
-            }
             // The row is ours. After following an update chain, the lock is taken first, then WHERE re-checked.
             if c.epq {
                 self.add_row_lock(s, t, row, cur_xid, mode);
