@@ -643,3 +643,21 @@ fn own_row_lock_ignores_a_waiters_tuple_lock() {
     run(&mut e, 0, "COMMIT");
     assert_eq!(done(&mut e, 1), rows(&["v"], &[&["1"]]));
 }
+
+// PostgreSQL 15 (isolationtester cancelling a step stuck for 10 s, JUDGE's seed 21): the waiting statement fails
+// with 57014 and its transaction is aborted (25P02 after it).
+#[test]
+fn cancel_a_waiting_statement() {
+    let mut e = eng(THREE, 2);
+    assert!(!e.cancel(0));
+    run(&mut e, 0, "BEGIN");
+    run(&mut e, 0, "SELECT v FROM c WHERE id = 1 FOR UPDATE");
+    run(&mut e, 1, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    start(&mut e, 1, "SELECT v FROM c WHERE id = 1 FOR NO KEY UPDATE");
+    assert!(e.cancel(1));
+    assert_eq!(done(&mut e, 1), error("57014", "canceling statement due to user request"));
+    assert_eq!(
+        run(&mut e, 1, "SELECT count(*), sum(v) FROM c"),
+        error("25P02", "current transaction is aborted, commands ignored until end of transaction block")
+    );
+}

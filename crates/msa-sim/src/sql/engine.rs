@@ -448,6 +448,18 @@ impl Engine {
         true
     }
 
+    /// Cancels the session's waiting statement as `pg_cancel_backend` does (isolationtester cancels a step that
+    /// waits for more than its step timeout): 57014 "canceling statement due to user request". False if the
+    /// session does not wait.
+    pub fn cancel(&mut self, session: usize) -> bool {
+        if !self.waiting(session) {
+            return false;
+        }
+        self.cancel_wait(session, err("57014", "canceling statement due to user request"));
+        self.drain();
+        true
+    }
+
     fn cancel_wait(&mut self, s: usize, e: SqlErr) {
         let woken = self.lm.cancel_wait(s);
         self.sessions[s].wait = None;
