@@ -342,7 +342,7 @@ fn generated_three_session_specs_print_the_same_bytes_on_postgres_and_on_the_eng
             if chosen.len() == PER_SPEC {
                 break;
             }
-            let contended = rng.next() % 4 != 0;
+            let contended = !rng.next().is_multiple_of(4);
             let p = random_interleaving(&mut rng, &spec, contended);
             let ok = msa_sim::sql::tester::run_one(&spec, &p).is_ok_and(|(_, e)| e.now_ms() <= 1_000);
             if ok && !chosen.contains(&p) {
