@@ -1419,8 +1419,7 @@ impl Engine {
             match it {
                 SelectItem::Star => return Err(err("42601", "SELECT * with no tables specified is not valid")),
                 SelectItem::Expr { expr, alias } => {
-                    let (v, t) = self.eval(expr, None, None)?;
-                    let v = if t == Ty::Unknown { v } else { v };
+                    let (v, _) = self.eval(expr, None, None)?;
                     cols.push(alias.clone().unwrap_or_else(|| column_name(expr)));
                     row.push(v.text());
                 }

@@ -510,10 +510,8 @@ impl Parser<'_> {
             return Err(self.unsupported("UPDATE ONLY"));
         }
         let table = self.ident("a table name")?;
-        if !self.peek_kw("set") {
-            if matches!(self.peek(), Some(Tok::Word(_))) || self.peek_kw("as") {
-                return Err(self.unsupported("table aliases"));
-            }
+        if !self.peek_kw("set") && matches!(self.peek(), Some(Tok::Word(_))) {
+            return Err(self.unsupported("table aliases"));
         }
         self.expect_kw("set")?;
         let mut sets = Vec::new();
@@ -559,9 +557,8 @@ impl Parser<'_> {
                 items.push(SelectItem::Star);
             } else {
                 let expr = self.expr()?;
-                let alias = if self.eat_kw("as") {
-                    Some(self.ident("a column alias")?)
-                } else if matches!(self.peek(), Some(Tok::Quoted(_)))
+                let alias = if self.eat_kw("as")
+                    || matches!(self.peek(), Some(Tok::Quoted(_)))
                     || matches!(self.peek(), Some(Tok::Word(w)) if !super::lex::RESERVED.contains(&w.as_str()))
                 {
                     Some(self.ident("a column alias")?)
@@ -796,7 +793,7 @@ impl Parser<'_> {
             return Ok(Expr::InList { expr: Box::new(e), list, negated });
         }
         if self.peek_kw("between") || self.peek_kw("like") || self.peek_kw("ilike") || self.peek_kw("similar") {
-            return Err(self.unsupported(&format!("{}", self.found().to_uppercase())));
+            return Err(self.unsupported(&self.found().to_uppercase()));
         }
         if self.peek_kw("not") && (self.peek_kw_at(1, "between") || self.peek_kw_at(1, "like")) {
             return Err(self.unsupported("NOT BETWEEN / NOT LIKE"));
