@@ -43,3 +43,10 @@ fn key_share_savepoints_unique() {
 fn epq_keeps_lock_and_table_locks() {
     check("epq-keeps-lock-and-table-locks");
 }
+
+// s2 waits for s1's ACCESS SHARE, s3 queues behind s2 (a soft edge), s1 waits for s3's row: PostgreSQL's deadlock
+// check lets s3 go ahead of s2 instead of raising 40P01.
+#[test]
+fn soft_deadlock_reordered() {
+    check("soft-deadlock-reordered");
+}

@@ -440,7 +440,9 @@ impl Engine {
             if let Some(w) = &mut self.sessions[s].wait {
                 w.deadlock_at = None;
             }
-            if self.lm.in_cycle(s) {
+            let (dead, woken) = self.lm.check_deadlock(s);
+            self.wake(woken);
+            if dead && self.waiting(s) {
                 self.cancel_wait(s, err("40P01", "deadlock detected"));
             }
         }

@@ -210,6 +210,89 @@ impl LockManager {
         out
     }
 
+    /// Edges out of `owner` with the lock they come from: (blocker, hard, lock index).
+    fn edges_at(&self, owner: usize) -> Vec<(usize, bool, usize)> {
+        let mut out = Vec::new();
+        for (i, l) in self.locks.iter().enumerate() {
+            let Some(pos) = l.waiting.iter().position(|w| w.owner == owner) else { continue };
+            let mode = l.waiting[pos].mode;
+            for g in &l.granted {
+                if g.owner != owner && mode.conflicts(g.mode) {
+                    out.push((g.owner, true, i));
+                }
+            }
+            for w in &l.waiting[..pos] {
+                if w.owner != owner && mode.conflicts(w.mode) {
+                    out.push((w.owner, false, i));
+                }
+            }
+        }
+        out
+    }
+
+    /// A cycle through `start` (its edges: from, to, hard, lock index), using soft edges or not.
+    fn find_cycle(&self, start: usize, soft: bool) -> Option<Vec<(usize, usize, bool, usize)>> {
+        fn go(
+            lm: &LockManager,
+            n: usize,
+            start: usize,
+            soft: bool,
+            path: &mut Vec<(usize, usize, bool, usize)>,
+            seen: &mut Vec<usize>,
+        ) -> bool {
+            for (m, hard, li) in lm.edges_at(n) {
+                if !hard && !soft {
+                    continue;
+                }
+                path.push((n, m, hard, li));
+                if m == start {
+                    return true;
+                }
+                if !seen.contains(&m) {
+                    seen.push(m);
+                    if go(lm, m, start, soft, path, seen) {
+                        return true;
+                    }
+                }
+                path.pop();
+            }
+            false
+        }
+        let mut path = Vec::new();
+        let mut seen = vec![start];
+        go(self, start, start, soft, &mut path, &mut seen).then_some(path)
+    }
+
+    /// deadlock.c's check when `start`'s deadlock_timeout fires: true for a deadlock. A cycle of hard edges is
+    /// one; a cycle that needs soft edges (waiting behind a conflicting waiter) is first resolved as PostgreSQL
+    /// does, by letting the blocked waiter go ahead of the one it queues behind (the woken owners are returned),
+    /// and is a deadlock only if a cycle remains.
+    pub fn check_deadlock(&mut self, start: usize) -> (bool, Vec<usize>) {
+        if self.find_cycle(start, false).is_some() {
+            return (true, vec![]);
+        }
+        let Some(cycle) = self.find_cycle(start, true) else { return (false, vec![]) };
+        let mut woken = Vec::new();
+        for (a, b, hard, li) in cycle {
+            if hard {
+                continue;
+            }
+            let q = &mut self.locks[li].waiting;
+            let (Some(pa), Some(pb)) = (q.iter().position(|w| w.owner == a), q.iter().position(|w| w.owner == b))
+            else {
+                continue;
+            };
+            if pa > pb {
+                let req = q.remove(pa);
+                q.insert(pb, req);
+            }
+            woken.extend(self.wakeup(li));
+        }
+        self.gc();
+        let dead = self.find_cycle(start, true).is_some();
+        (dead, woken)
+    }
+
     /// Is `start` on a cycle of the waits-for graph?
     pub fn in_cycle(&self, start: usize) -> bool {
         let mut stack = vec![start];
