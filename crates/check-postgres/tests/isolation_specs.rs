@@ -382,3 +382,32 @@ fn generated_three_session_specs_print_the_same_bytes_on_postgres_and_on_the_eng
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// A step the tester blocks on that nothing will release: isolationtester cancels it after PGISOLATIONTIMEOUT
+/// seconds (1 here), and the engine's tester prints the same lines.
+#[test]
+fn a_step_canceled_after_the_step_timeout_prints_as_on_postgres() {
+    let text = "setup { CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0), (2, 0); }\n\
+        teardown { DROP TABLE t; }\n\
+        session s1 step b { BEGIN; } step u { UPDATE t SET v = 1 WHERE id = 1; } step c { COMMIT; }\n\
+        session s2 step b2 { BEGIN; } step l2 { SELECT v FROM t WHERE id = 2 FOR UPDATE; } \
+        step u2 { UPDATE t SET v = 2 WHERE id = 1; } step r2 { SELECT id, v FROM t ORDER BY id; } \
+        step c2 { COMMIT; }\n\
+        permutation b u b2 l2 u2 r2 c c2\n";
+    let cluster = Cluster::start();
+    let path = cluster.dir.join("cancel.spec");
+    std::fs::write(&path, text).expect("write spec");
+    let out = Command::new(ISOLATIONTESTER)
+        .arg(format!("host=127.0.0.1 port={} dbname=postgres user=postgres", cluster.port))
+        .env("PGISOLATIONTIMEOUT", "1")
+        .stdin(Stdio::from(std::fs::File::open(&path).expect("open")))
+        .output()
+        .expect("run isolationtester");
+    let real = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(real.contains("isolationtester: canceling step u2 after 1 seconds\n"), "{real}");
+    let spec = msa_sim::sql::spec::parse_spec(text).expect("parses");
+    let opts = msa_sim::sql::tester::TesterOptions { step_timeout_secs: Some(1) };
+    let run = msa_sim::sql::tester::run_spec_with(&spec, opts);
+    assert_eq!(run.error, None);
+    assert_eq!(run.stdout, real, "{}", first_difference(&real, &run.stdout));
+}

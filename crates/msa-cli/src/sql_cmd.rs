@@ -6,12 +6,13 @@
 //!                                              ... then every interleaving of its sessions, grouped by outcome
 //! ```
 //! Exit codes: 0 done; 2 a bad spec, SQL outside the engine's subset, or bad arguments (`FILE:LINE:COL: message`
-//! on stderr); 1 a run that stopped half-way (as isolationtester exits 1: a wait nothing ends, a failed session
-//! setup), after printing what it printed so far.
+//! on stderr); 1 a run that stopped half-way (as isolationtester exits 1: a failed session setup, steps that
+//! block each other through annotations), after printing what it printed so far. A step that waits for a lock
+//! nothing will release is canceled after `PGISOLATIONTIMEOUT` seconds (300 by default), as isolationtester does.
 
 use msa_sim::sql::explore::{explore, Budget, Exploration, TableRows};
 use msa_sim::sql::spec::parse_spec;
-use msa_sim::sql::tester::{print_result_set, run_spec, TesterError};
+use msa_sim::sql::tester::{print_result_set, run_spec_with, TesterError, TesterOptions};
 use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
@@ -73,6 +74,18 @@ fn parse_args(args: Vec<OsString>) -> Result<Option<Opts>, String> {
     Ok(Some(o))
 }
 
+/// isolationtester's step timeout: `PGISOLATIONTIMEOUT` seconds if set (read as C's atoi reads it: leading
+/// digits, else 0), 300 otherwise.
+fn step_timeout_secs() -> u64 {
+    match std::env::var("PGISOLATIONTIMEOUT") {
+        Ok(v) => {
+            let digits: String = v.trim_start().chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().unwrap_or(0)
+        }
+        Err(_) => 300,
+    }
+}
+
 /// `FILE:LINE:COL: message` (or `FILE: message` when the error has no place).
 fn located(file: &str, e: &TesterError) -> String {
     match e.pos {
@@ -110,7 +123,7 @@ pub fn sql(args: Vec<OsString>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let run = run_spec(&spec);
+    let run = run_spec_with(&spec, TesterOptions { step_timeout_secs: Some(step_timeout_secs()) });
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth a panic.
     let _ = stdout.write_all(run.stdout.as_bytes());

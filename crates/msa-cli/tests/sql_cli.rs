@@ -107,8 +107,9 @@ fn bad_specs_and_unsupported_sql_exit_2_with_file_line_and_column() {
 }
 
 #[test]
-fn a_run_that_cannot_go_on_exits_1_after_what_it_printed() {
-    // s2 waits for s1's row lock and its next step is its own: nothing ends the wait.
+fn a_wait_nothing_ends_is_canceled_and_a_failed_session_setup_exits_1() {
+    // s2 waits for s1's row lock and its next step is its own: isolationtester cancels it after
+    // PGISOLATIONTIMEOUT seconds.
     let stuck = temp_spec(
         "stuck",
         "setup { CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0); }\n\
@@ -116,8 +117,24 @@ fn a_run_that_cannot_go_on_exits_1_after_what_it_printed() {
          session s2 step u2 { UPDATE t SET v = 2 WHERE id = 1; } step r2 { SELECT v FROM t; }\n\
          permutation u u2 r2 c\n",
     );
-    let o = msa_sim(&["sql", "--spec", stuck.to_str().expect("utf-8 path")]);
+    let o = Command::new(env!("CARGO_BIN_EXE_msa-sim"))
+        .args(["sql", "--spec", stuck.to_str().expect("utf-8 path")])
+        .env("PGISOLATIONTIMEOUT", "10")
+        .output()
+        .expect("run msa-sim");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("<waiting ...>\nisolationtester: canceling step u2 after 10 seconds\nstep u2: <... completed>\n"),
+        "{}",
+        stdout(&o)
+    );
+    let failing = temp_spec(
+        "setupfail",
+        "setup { CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1); }\n\
+         session s1 setup { INSERT INTO t VALUES (1); } step a { SELECT id FROM t; }\n",
+    );
+    let o = msa_sim(&["sql", "--spec", failing.to_str().expect("utf-8 path")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).ends_with("step u2: UPDATE t SET v = 2 WHERE id = 1; <waiting ...>\n"), "{}", stdout(&o));
-    assert!(stderr(&o).contains("step u2 waits for a lock that nothing will release"), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("Parsed test spec with 1 sessions\n\nstarting permutation: a\n"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("setup of session s1 failed: duplicate key value"), "{}", stderr(&o));
 }

@@ -5,7 +5,7 @@
 //! engine must print the same bytes. Run: `cargo test -p msa-sim --test sql_tester`.
 
 use msa_sim::sql::spec::{parse_spec, Blocker, SpecErrorKind};
-use msa_sim::sql::tester::{print_result_set, run_spec, TesterErrorKind};
+use msa_sim::sql::tester::{print_result_set, run_spec, run_spec_with, TesterErrorKind, TesterOptions};
 use msa_sim::sql::Pos;
 use std::path::{Path, PathBuf};
 
@@ -195,9 +195,9 @@ fn unsupported_sql_is_found_before_running_with_its_place_in_the_spec() {
 }
 
 #[test]
-fn a_wait_nothing_can_end_stops_the_run_and_says_which_step() {
-    // s2's UPDATE waits for s1, and the next step is s2's own: no timer will end the wait (isolationtester would
-    // cancel the step after 300 s).
+fn a_wait_nothing_can_end_is_canceled_after_the_step_timeout_as_isolationtester_does() {
+    // s2's UPDATE waits for s1, and the next step is s2's own: no timer will end the wait. isolationtester
+    // cancels the step after PGISOLATIONTIMEOUT (300 s by default), which releases nothing of s1's.
     let spec = parse_spec(
         "setup { CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0); }\n\
          session s1 step b { BEGIN; } step u { UPDATE t SET v = 1 WHERE id = 1; } step c { COMMIT; }\n\
@@ -206,6 +206,22 @@ fn a_wait_nothing_can_end_stops_the_run_and_says_which_step() {
     )
     .expect("valid");
     let run = run_spec(&spec);
+    assert_eq!(run.error, None);
+    assert!(
+        run.stdout.contains(
+            "step u2: UPDATE t SET v = 2 WHERE id = 1; <waiting ...>\n\
+             isolationtester: canceling step u2 after 300 seconds\n\
+             step u2: <... completed>\n\
+             ERROR:  canceling statement due to user request\n\
+             step v2: SELECT v FROM t;\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    let run = run_spec_with(&spec, TesterOptions { step_timeout_secs: Some(7) });
+    assert!(run.stdout.contains("canceling step u2 after 7 seconds\n"), "{}", run.stdout);
+    // Without a step timeout the run stops there and names the step.
+    let run = run_spec_with(&spec, TesterOptions { step_timeout_secs: None });
     assert_eq!(run.error.map(|e| e.kind), Some(TesterErrorKind::Stuck { step: "u2".into() }));
     assert!(run.stdout.ends_with("step u2: UPDATE t SET v = 2 WHERE id = 1; <waiting ...>\n"), "{}", run.stdout);
 }

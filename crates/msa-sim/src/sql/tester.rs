@@ -16,8 +16,10 @@
 //!   and the spec's `teardown`.
 //!
 //! What the engine cannot do, the tester says instead of guessing: SQL outside the subset is an error with its
-//! position in the spec, found before anything runs; a wait that no timer can end is [`TesterErrorKind::Stuck`]
-//! (the real tester would cancel the step after 300 s).
+//! position in the spec, found before anything runs. A step the tester blocks on that no timer will end is
+//! canceled as isolationtester cancels it after its step timeout (`isolationtester: canceling step NAME after 300
+//! seconds`, then `ERROR:  canceling statement due to user request`), or, with [`TesterOptions`] saying so, stops
+//! the run as [`TesterErrorKind::Stuck`].
 //!
 //! Two details of the engine's setting: the spec's `setup` blocks run inside [`Engine::new`], so a SELECT there
 //! prints nothing (isolationtester prints its table); the spec's `teardown` runs on a session that is not in a
@@ -99,6 +101,21 @@ impl fmt::Display for TesterError {
             Some(p) => write!(f, "{}:{}: {}", p.line, p.col, self.message_en()),
             None => write!(f, "{}", self.message_en()),
         }
+    }
+}
+
+/// How the tester behaves where isolationtester has a setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct TesterOptions {
+    /// isolationtester's step timeout (`PGISOLATIONTIMEOUT`, 300 s by default): a step the tester blocks on that
+    /// no lock timer will ever end is canceled after this long ("isolationtester: canceling step ... after N
+    /// seconds", then 57014). None: stop the run with [`TesterErrorKind::Stuck`] instead (the explorer's view).
+    pub step_timeout_secs: Option<u64>,
+}
+
+impl Default for TesterOptions {
+    fn default() -> Self {
+        TesterOptions { step_timeout_secs: Some(300) }
     }
 }
 
@@ -365,6 +382,7 @@ struct PermRun<'a> {
     steps: &'a [(StepRef, Vec<Blocker>)],
     /// Per permutation step: the notice count its `notices` blockers wait for (set when it is sent).
     targets: Vec<Vec<u32>>,
+    opts: TesterOptions,
 }
 
 const NONBLOCK: u8 = 1;
@@ -449,6 +467,7 @@ impl PermRun<'_> {
             return Ok(true);
         }
         let mut timers = 0;
+        let mut canceled = false;
         while self.engine.waiting(s) {
             if flags & NONBLOCK != 0 {
                 if flags & RETRY == 0 {
@@ -458,8 +477,17 @@ impl PermRun<'_> {
             }
             // The tester blocks on this session: time passes until the engine's next timer.
             timers += 1;
-            if timers > MAX_TIMERS_PER_WAIT || !self.engine.advance_time() {
-                return Err(TesterError { pos: None, kind: TesterErrorKind::Stuck { step: name } });
+            if timers <= MAX_TIMERS_PER_WAIT && self.engine.advance_time() {
+                continue;
+            }
+            // No timer will end the wait: isolationtester cancels the step once its step timeout has passed
+            // (timers later than that would fire after the cancel on a server; the engine has none that long).
+            match self.opts.step_timeout_secs {
+                Some(secs) if !canceled && self.engine.cancel(s) => {
+                    self.out.push_str(&format!("isolationtester: canceling step {name} after {secs} seconds\n"));
+                    canceled = true;
+                }
+                _ => return Err(TesterError { pos: None, kind: TesterErrorKind::Stuck { step: name } }),
             }
         }
         self.collect(s);
@@ -565,6 +593,7 @@ fn run_permutation(
     steps: &[(StepRef, Vec<Blocker>)],
     out: &mut String,
     stderr: &mut String,
+    opts: TesterOptions,
 ) -> Result<Engine, TesterError> {
     out.push_str("\nstarting permutation:");
     for (r, _) in steps {
@@ -583,6 +612,7 @@ fn run_permutation(
         notices: vec![0; n],
         steps,
         targets: vec![Vec::new(); steps.len()],
+        opts,
     };
     for s in 0..n {
         if let Some(b) = &spec.sessions[s].setup {
@@ -662,8 +692,13 @@ fn run_permutation(
     Ok(run.engine)
 }
 
-/// Runs a parsed spec as isolationtester does.
+/// Runs a parsed spec as isolationtester does with its default settings.
 pub fn run_spec(spec: &Spec) -> TesterRun {
+    run_spec_with(spec, TesterOptions::default())
+}
+
+/// Runs a parsed spec as isolationtester does with the given settings.
+pub fn run_spec_with(spec: &Spec, opts: TesterOptions) -> TesterRun {
     let mut stdout = String::new();
     let mut stderr = String::new();
     let error = (|| {
@@ -683,7 +718,7 @@ pub fn run_spec(spec: &Spec) -> TesterRun {
         }
         stdout.push_str(&format!("Parsed test spec with {} sessions\n", spec.sessions.len()));
         for p in &perms {
-            run_permutation(spec, p, &mut stdout, &mut stderr)?;
+            run_permutation(spec, p, &mut stdout, &mut stderr, opts)?;
         }
         Ok(())
     })()
@@ -692,11 +727,11 @@ pub fn run_spec(spec: &Spec) -> TesterRun {
 }
 
 /// Runs one permutation (given as step references, no annotations) and returns what it printed and the engine
-/// as the permutation left it (for the explorer's outcome).
+/// as the permutation left it (for the explorer's outcome). A wait nothing ends is [`TesterErrorKind::Stuck`].
 pub fn run_one(spec: &Spec, steps: &[StepRef]) -> Result<(String, Engine), TesterError> {
     let steps: Vec<(StepRef, Vec<Blocker>)> = steps.iter().map(|r| (*r, Vec::new())).collect();
     let mut out = String::new();
     let mut err = String::new();
-    let engine = run_permutation(spec, &steps, &mut out, &mut err)?;
+    let engine = run_permutation(spec, &steps, &mut out, &mut err, TesterOptions { step_timeout_secs: None })?;
     Ok((out, engine))
 }
