@@ -661,3 +661,14 @@ fn cancel_a_waiting_statement() {
         error("25P02", "current transaction is aborted, commands ignored until end of transaction block")
     );
 }
+
+// psql on PostgreSQL 15.18.
+#[test]
+fn extreme_values_are_errors() {
+    let mut e = eng("CREATE TABLE b (id bigint PRIMARY KEY, n numeric)", 1);
+    assert_eq!(run(&mut e, 0, "SELECT -'-9223372036854775808'"), error("42725", "operator is not unique: - unknown"));
+    assert_eq!(run(&mut e, 0, "INSERT INTO b VALUES (9223372036854775807, 1)"), tag("INSERT 0 1"));
+    assert_eq!(run(&mut e, 0, "UPDATE b SET id = id + 1"), error("22003", "bigint out of range"));
+    assert_eq!(run(&mut e, 0, "SELECT id * 2 FROM b"), error("22003", "bigint out of range"));
+    assert_eq!(run(&mut e, 0, "SELECT n + 'x' FROM b"), error("22P02", "invalid input syntax for type numeric: \"x\""));
+}

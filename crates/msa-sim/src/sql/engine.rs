@@ -1135,13 +1135,14 @@ impl Engine {
             }
             Expr::Neg(x) => {
                 let (v, t) = self.eval(x, row, agg)?;
-                let t = if t == Ty::Unknown { Ty::Numeric } else { t };
+                if t == Ty::Unknown {
+                    return Err(err("42725", "operator is not unique: - unknown"));
+                }
                 if !t.numeric() {
                     return Err(err("42883", format!("operator does not exist: - {}", t.name())));
                 }
                 match v {
                     Value::Int(n) => (Value::Int(range(n.checked_neg(), t)?), t),
-                    Value::Text(s) => (Value::Int(-parse_int(&s, t)?), t),
                     _ => (Value::Null, t),
                 }
             }
