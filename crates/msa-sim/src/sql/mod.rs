@@ -11,8 +11,23 @@
 //! one must wait for a lock), [`Engine::waiting`] is what isolationtester asks `pg_locks` for, and
 //! [`Engine::take_replies`] collects the results once the query has finished.
 //!
-//! SERIALIZABLE (SSI) is not modelled: `BEGIN ISOLATION LEVEL SERIALIZABLE` is refused with a positioned error,
-//! since running it as REPEATABLE READ would show outcomes PostgreSQL does not produce.
+//! What it models beyond the obvious, each checked against PostgreSQL 15.18 (tests `sql_engine`, `sql_engine_pg`):
+//! - the heavyweight tuple lock a row-lock waiter takes first (README.tuplock): the first waiter queues on the
+//!   holder's transaction, later ones behind it; NOWAIT / SKIP LOCKED only look at it when they would wait;
+//! - a failed EvalPlanQual re-check leaves the row locked; FOR KEY SHARE beside a no-key update neither waits nor
+//!   fails under REPEATABLE READ; UPDATE takes FOR UPDATE only when a unique column's value changes;
+//! - unique checks wait for the inserting (or deleting) transaction and see only index entries already in;
+//! - rows come in the order of the plan PostgreSQL picks on a fresh table: a WHERE an index can answer gives index
+//!   order (a HOT update keeps its row's place), otherwise a sequential scan gives physical order (an updated
+//!   row's new version at the end);
+//! - one query string outside a block is one implicit transaction; an error aborts the (sub)transaction at once,
+//!   releasing its locks, and 25P02 follows until ROLLBACK or ROLLBACK TO;
+//! - deadlock checks see hard and soft waits-for edges; a cycle that needs soft edges is resolved by letting the
+//!   blocked waiter go ahead (deadlock.c's queue rearrangement, for the cycle found) before anyone is a victim.
+//!
+//! Not modelled: SERIALIZABLE (SSI) — `BEGIN ISOLATION LEVEL SERIALIZABLE` is refused with a positioned error, since
+//! running it as REPEATABLE READ would show outcomes PostgreSQL does not produce; sort order among equal ORDER BY
+//! keys; text ordering by a locale's collation (byte order is used, as the C locale does).
 //!
 //! ```
 //! use msa_sim::sql::{Engine, Reply};
