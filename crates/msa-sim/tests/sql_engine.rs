@@ -672,3 +672,25 @@ fn extreme_values_are_errors() {
     assert_eq!(run(&mut e, 0, "SELECT id * 2 FROM b"), error("22003", "bigint out of range"));
     assert_eq!(run(&mut e, 0, "SELECT n + 'x' FROM b"), error("22P02", "invalid input syntax for type numeric: \"x\""));
 }
+
+// psql: DROP TABLE IF EXISTS of a missing table is a NOTICE and the tag; PostgreSQL's own specs start with it and
+// lock tables without columns.
+#[test]
+fn drop_table_and_tables_without_columns() {
+    let mut e = eng("DROP TABLE IF EXISTS a1; CREATE TABLE a1 ();", 2);
+    assert_eq!(
+        run(&mut e, 0, "DROP TABLE IF EXISTS nope"),
+        vec![Reply::Notice { severity: "NOTICE", message: "table \"nope\" does not exist, skipping".into() }, tag("DROP TABLE")[0].clone()]
+    );
+    assert_eq!(run(&mut e, 0, "DROP TABLE nope"), error("42P01", "table \"nope\" does not exist"));
+    run(&mut e, 0, "BEGIN; LOCK TABLE a1 IN ACCESS SHARE MODE");
+    run(&mut e, 1, "BEGIN; LOCK TABLE a1 IN ACCESS SHARE MODE");
+    start(&mut e, 0, "LOCK TABLE a1 IN ACCESS EXCLUSIVE MODE");
+    // deadlock-simple: the second upgrade sees the first waiting for its own lock: 40P01 at once, no timer.
+    assert_eq!(run(&mut e, 1, "LOCK TABLE a1 IN ACCESS EXCLUSIVE MODE"), error("40P01", "deadlock detected"));
+    assert_eq!(done(&mut e, 0), tag("LOCK TABLE"));
+    run(&mut e, 0, "COMMIT");
+    run(&mut e, 1, "ROLLBACK");
+    assert_eq!(run(&mut e, 0, "DROP TABLE a1"), tag("DROP TABLE"));
+    assert_eq!(run(&mut e, 0, "SELECT * FROM a1"), error("42P01", "relation \"a1\" does not exist"));
+}
