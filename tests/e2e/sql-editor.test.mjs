@@ -78,10 +78,10 @@ test('a lost update typed, stepped, explored, opened, shared and reloaded (en, 1
   const summary = w.locator('.sqled__explore .race__explore-summary');
   await summary.waitFor({ timeout: 30000 });
   const total = Number(await summary.getAttribute('data-schedules'));
-  const counts = await w.locator('.sqled__groups tbody tr .race__count').allTextContents();
+  const counts = await w.locator('.sqled__groups > li .race__count').allTextContents();
   assert.ok(counts.length >= 3, `${counts.length} groups`);
   assert.equal(counts.reduce((a, b) => a + Number(b), 0), total);
-  const lost = w.locator('.sqled__groups tbody tr').filter({ hasText: 'T1, statement 2: v: (0)' }).filter({ hasText: 'T2, statement 2: v: (0)' });
+  const lost = w.locator('.sqled__groups > li').filter({ hasText: 'T1, statement 2: v: (0)' }).filter({ hasText: 'T2, statement 2: v: (0)' });
   assert.equal(await lost.count(), 1);
   const open = lost.locator('.sqled__open');
   const code = await open.getAttribute('data-steps');
@@ -141,5 +141,35 @@ test('a syntax error shows its line and column in Korean; a malformed link falls
   const w3 = await editor(page);
   assert.equal(await w3.locator('textarea').count(), 4);
   assert.equal(await w3.locator('.sqled__about').textContent(), L.ko.about_job_queue);
+  page.assertClean();
+});
+
+test('the lesson hands over a job queue and a write skew; SERIALIZABLE is refused at its position (en)', async () => {
+  const page = await newPage(site);
+  await page.goto(`${site.base}/en/race-conditions#your-own-race`);
+  await ready(page);
+  const jobs = page.locator('#sqled-sql-jobs');
+  const skew = page.locator('#sqled-sql-skew');
+  await skew.scrollIntoViewIfNeeded();
+  await skew.locator('.race__board').waitFor({ timeout: 15000 });
+  assert.equal(await jobs.locator('textarea').count(), 4, 'setup and three workers');
+  assert.equal(await jobs.locator('.sqled__about').textContent(), L.en.about_job_queue);
+  // Two workers take different jobs without waiting; the third, without SKIP LOCKED, waits for job 1.
+  for (const k of '112233') await jobs.locator(`[data-act="move-${k}"]`).click();
+  const got = (s) => jobs.locator(`[data-session="${s}"] .sqled__step`).nth(1).locator('td').first().textContent();
+  assert.equal(await got(1), '1');
+  assert.equal(await got(2), '2');
+  await jobs.locator('.race__txn--waiting[data-session="3"]').waitFor();
+  // Write skew under REPEATABLE READ: both doctors go off call.
+  for (const k of '11221122') await skew.locator(`[data-act="move-${k}"]`).click();
+  assert.deepEqual(await live(skew, 'doctors'), [['alice', 'f'], ['bob', 'f']]);
+  assert.match(page.url(), /[?&]sql-skew=1\*_11221122\*_/);
+  // SERIALIZABLE: refused where it is written, with the reason.
+  const t1 = skew.locator('#sqled-sql-skew-s1');
+  await t1.fill((await t1.inputValue()).replace('REPEATABLE READ', 'SERIALIZABLE'));
+  const err = skew.locator('#sqled-sql-skew-s1-error');
+  await err.filter({ hasText: 'SERIALIZABLE' }).waitFor();
+  assert.equal(await err.textContent(), fill(L.en.parse_at, { part: 'T1', line: 1, col: 23, message: L.en.kind_serializable }));
+  await assertAccessible(page, 'race-conditions lesson with two SQL editors (en)');
   page.assertClean();
 });

@@ -342,3 +342,20 @@ fn total_statements_are_limited_so_exploration_stays_small() {
     let st = EditorState { setup: String::new(), sessions: vec![four.clone(), four.clone(), format!("{four} SELECT 3;")], steps: vec![] };
     assert_eq!(st.program().err(), Some(ProgramError::TooManyInAll { n: 13, max: MAX_TOTAL_STATEMENTS }));
 }
+
+/// The fuzz target's seeds (fuzz/seeds/sql_editor_url) are links the editor writes: each decodes and replays all
+/// its steps.
+#[test]
+fn fuzz_seeds_are_links_that_replay() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/sql_editor_url");
+    let mut n = 0;
+    for f in std::fs::read_dir(&dir).expect("seeds") {
+        let path = f.expect("entry").path();
+        let v = std::fs::read_to_string(&path).expect("seed");
+        let st = EditorState::decode(&v).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (_, stopped) = Board::replay(st.program().unwrap(), &st.steps).unwrap();
+        assert_eq!(stopped, None, "{}", path.display());
+        n += 1;
+    }
+    assert!(n >= 3);
+}

@@ -106,7 +106,7 @@ fn board_html(ctx: &Ctx, e: &Ed) -> String {
         let aria = fill(td_string!(lang, sql.next_label), &[("name", &name)]);
         let _ = write!(
             h,
-            "<button type=\"button\" class=\"button race__move{primary}\" data-act=\"move-{n}\" data-focus=\"move-{n}\" aria-keyshortcuts=\"{n}\" aria-label=\"{}\"{}>{} <kbd>{n}</kbd></button>",
+            "<button type=\"button\" class=\"button race__move{primary}\" data-act=\"move-{n}\" data-focus=\"move-{n}\" aria-keyshortcuts=\"{n}\" title=\"{}\"{}>{} <kbd>{n}</kbd></button>",
             esc(&aria),
             if can { "" } else { " disabled" },
             esc(&label),
@@ -208,6 +208,22 @@ fn names(v: &[usize]) -> String {
     }
 }
 
+/// Who holds a lock on this version: the row locks the engine lists (`SELECT ... FOR ...`), and the session whose
+/// UPDATE or DELETE is still in progress (PostgreSQL keeps that lock in the version's xmax).
+fn holders(lang: Locale, v: &msa_sim::sql::VersionSnapshot) -> String {
+    let mut out: Vec<String> = v.lockers.iter().map(|(s, m)| format!("{} {m}", session(*s))).collect();
+    if let (Some(s), Some("in progress")) = (v.xmax_session, v.xmax_state) {
+        if !v.lockers.iter().any(|(l, _)| *l == s) {
+            out.push(fill(td_string!(lang, sql.xmax_lock), &[("name", &session(s))]));
+        }
+    }
+    if out.is_empty() {
+        "–".into()
+    } else {
+        out.join(", ")
+    }
+}
+
 fn locks(v: &[(usize, &str)]) -> String {
     if v.is_empty() {
         "–".into()
@@ -261,7 +277,7 @@ fn db_html(lang: Locale, snap: &Snapshot) -> String {
                 esc(&xid(lang, v.xmin, v.xmin_session, v.xmin_state)),
                 esc(&xmax),
                 esc(yes),
-                esc(&locks(&v.lockers)),
+                esc(&holders(lang, v)),
                 esc(&names(&v.waiters))
             );
         }

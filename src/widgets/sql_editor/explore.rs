@@ -226,7 +226,7 @@ fn outcome_html(lang: Locale, g: &OutcomeGroup) -> String {
         let _ = write!(h, "<li><code>{}</code>: <code>{}</code></li>", esc(&t.name), esc(&rows));
     }
     h.push_str("</ul>");
-    let _ = write!(h, "<p class=\"sqled__outcome-head\">{}</p><ul class=\"sqled__outcome\">", esc(td_string!(lang, sql.outcome_replies)));
+    let mut lines = String::new();
     for (i, s) in g.outcome.replies.iter().enumerate() {
         for (k, r) in s.iter().enumerate() {
             let what = match r {
@@ -235,20 +235,23 @@ fn outcome_html(lang: Locale, g: &OutcomeGroup) -> String {
                 Some(rs) => rs.iter().map(|x| reply_line(lang, x)).collect::<Vec<_>>().join("; "),
                 None => td_string!(lang, sql.outcome_stuck).to_string(),
             };
-            let cls = if r.as_ref().is_some_and(|rs| rs.iter().any(|x| matches!(x, msa_sim::sql::Reply::Error { .. }))) || r.is_none() {
-                " class=\"sqled__outcome-bad\""
-            } else {
-                ""
-            };
+            let bad = r.as_ref().map_or(true, |rs| rs.iter().any(|x| matches!(x, msa_sim::sql::Reply::Error { .. })));
             let _ = write!(
-                h,
-                "<li{cls}>{}: <code>{}</code></li>",
+                lines,
+                "<li{}>{}: <code>{}</code></li>",
+                if bad { " class=\"sqled__outcome-bad\"" } else { "" },
                 esc(&fill(td_string!(lang, sql.outcome_stmt), &[("name", &session(i)), ("n", &(k + 1))])),
                 esc(&what)
             );
         }
     }
-    h.push_str("</ul>");
+    if !lines.is_empty() {
+        let _ = write!(
+            h,
+            "<p class=\"sqled__outcome-head\">{}</p><ul class=\"sqled__outcome\">{lines}</ul>",
+            esc(td_string!(lang, sql.outcome_replies))
+        );
+    }
     h
 }
 
@@ -272,18 +275,14 @@ fn found_html(lang: Locale, f: &Found, stale: bool) -> String {
     if stale {
         let _ = write!(h, "<p class=\"race__bad\">{}</p>", esc(td_string!(lang, sql.explore_stale)));
     }
-    let _ = write!(
-        h,
-        "<div class=\"race__table-wrap\"><table class=\"race__table sqled__groups\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        esc(td_string!(lang, sql.col_outcome)),
-        esc(td_string!(lang, sql.col_count)),
-        esc(td_string!(lang, sql.col_example))
-    );
+    // One card a group (a table of three columns does not fit a phone): how many schedules, the outcome, and the
+    // first schedule to open.
+    let _ = write!(h, "<ol class=\"sqled__groups\" aria-label=\"{}\">", esc(td_string!(lang, sql.col_outcome)));
     for (n, g) in f.groups.iter().enumerate() {
         let bad = !g.outcome.errors().is_empty() || !g.outcome.stuck().is_empty();
         let words = text::steps(lang, &g.first);
         let open = if stale {
-            format!("<code>{}</code>", esc(&words))
+            format!("<p><code>{}</code></p>", esc(&words))
         } else {
             format!(
                 "<button type=\"button\" class=\"button button--small race__open sqled__open\" data-steps=\"{}\" data-focus=\"open-{n}\">{}</button>",
@@ -293,13 +292,17 @@ fn found_html(lang: Locale, f: &Found, stale: bool) -> String {
         };
         let _ = write!(
             h,
-            "<tr data-group=\"{}\"{}><td>{}</td><td class=\"race__count\">{}</td><td>{open}</td></tr>",
+            "<li class=\"sqled__group{}\" data-group=\"{}\"><p class=\"sqled__group-head\">{}</p>{}{open}</li>",
+            if bad { " sqled__group--bad" } else { "" },
             n + 1,
-            if bad { " class=\"race__count--bad\"" } else { "" },
-            outcome_html(lang, g),
-            g.schedules
+            esc(&fill(td_string!(lang, sql.group_count), &[("n", &g.schedules)])).replacen(
+                &g.schedules.to_string(),
+                &format!("<strong class=\"race__count\">{}</strong>", g.schedules),
+                1
+            ),
+            outcome_html(lang, g)
         );
     }
-    h.push_str("</tbody></table></div>");
+    h.push_str("</ol>");
     h
 }

@@ -219,6 +219,11 @@ pub fn SqlEditor(params: Params, lang: Locale) -> impl IntoView {
         save_gen: StoredValue::new(0),
     };
     let title_id = format!("{uid}-title");
+    // Distinct names for the page's landmarks: a lesson's instance names its example.
+    let title = match param(params, "example").and_then(example) {
+        Some(x) => format!("{}: {}", td_string!(lang, sql.title_short), name(lang, x.name)),
+        None => td_string!(lang, sql.title).to_string(),
+    };
     let labelled_by = title_id.clone();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
@@ -258,7 +263,7 @@ pub fn SqlEditor(params: Params, lang: Locale) -> impl IntoView {
     );
     view! {
         <section id=uid.clone() class="widget widget--sql race sqled" data-keys aria-labelledby=labelled_by on:keydown=on_key>
-            <h2 id=title_id class="race__title">{td_string!(lang, sql.title)}</h2>
+            <h2 id=title_id class="race__title">{title}</h2>
             <p class="race__intro">{td_string!(lang, sql.intro)}</p>
             <p class="sqled__limits">{limits}</p>
             <Examples ctx />

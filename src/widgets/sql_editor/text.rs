@@ -46,9 +46,9 @@ pub fn parse_kind(lang: Locale, kind: &ParseErrorKind) -> String {
         ParseErrorKind::Expected { expected, found } => {
             // The parser names the end of the text in English; SQL words and symbols read the same in both.
             let found = if found == "the end of the script" { td_string!(lang, sql.end_of_script).to_string() } else { found.clone() };
-            t(td_string!(lang, sql.kind_expected), &[("expected", expected), ("found", &found)])
+            t(td_string!(lang, sql.kind_expected), &[("expected", &phrase(lang, expected)), ("found", &found)])
         }
-        ParseErrorKind::NotSupported(what) => t(td_string!(lang, sql.kind_not_supported), &[("what", what)]),
+        ParseErrorKind::NotSupported(what) => t(td_string!(lang, sql.kind_not_supported), &[("what", &phrase(lang, what))]),
         ParseErrorKind::SerializableNotModelled => td_string!(lang, sql.kind_serializable).into(),
         ParseErrorKind::BadDuration(s) => t(td_string!(lang, sql.kind_bad_duration), &[("s", &format!("'{s}'"))]),
         ParseErrorKind::TooLong { max_bytes } => t(td_string!(lang, sql.kind_too_long), &[("max", max_bytes)]),
@@ -189,5 +189,99 @@ pub fn reply_line(lang: Locale, r: &Reply) -> String {
         Reply::Command { tag } => tag.clone(),
         Reply::Error { sqlstate, message } => format!("ERROR:  {message} ({sqlstate})"),
         Reply::Notice { severity, message } => format!("{severity}:  {message}"),
+    }
+}
+
+/// The parser's words for what it expected or does not support, in Korean when the learner reads Korean. Most are
+/// SQL (`FOR UPDATE`, `ON CONFLICT`) and read the same in both languages; the others are translated here. A phrase
+/// the parser gains later and this table lacks stays in English rather than disappear.
+fn phrase(lang: Locale, en: &str) -> String {
+    if lang != Locale::ko {
+        return en.to_string();
+    }
+    const KO: &[(&str, &str)] = &[
+        ("= or TO", "= 또는 TO"),
+        ("COMMITTED or UNCOMMITTED", "COMMITTED 또는 UNCOMMITTED"),
+        ("READ COMMITTED, REPEATABLE READ or SERIALIZABLE", "READ COMMITTED, REPEATABLE READ, SERIALIZABLE 중 하나"),
+        ("UPDATE, NO KEY UPDATE, SHARE or KEY SHARE", "UPDATE, NO KEY UPDATE, SHARE, KEY SHARE 중 하나"),
+        ("`;` or the end of the script", "`;` 또는 텍스트의 끝"),
+        ("a column type (integer, bigint, numeric, text, boolean)", "열 타입(integer, bigint, numeric, text, boolean)"),
+        ("a duration ('10ms', '1s' or milliseconds)", "시간 값('10ms', '1s' 또는 밀리초)"),
+        ("a lock mode (ACCESS SHARE ... ACCESS EXCLUSIVE)", "잠금 모드(ACCESS SHARE ... ACCESS EXCLUSIVE)"),
+        ("a row count", "행 수"),
+        ("a statement", "SQL 문"),
+        ("an expression", "식"),
+        ("deadlock_timeout, lock_timeout or TRANSACTION", "deadlock_timeout, lock_timeout, TRANSACTION 중 하나"),
+        ("no second comparison (add parentheses)", "두 번째 비교가 아닌 것(괄호로 묶으세요)"),
+        ("CASCADE / RESTRICT", "CASCADE / RESTRICT"),
+        ("DISTINCT in aggregates", "집계 함수 안의 DISTINCT"),
+        ("FOR ... OF table", "FOR ... OF 테이블"),
+        ("INSERT ... SELECT and DEFAULT VALUES (VALUES is)", "INSERT ... SELECT와 DEFAULT VALUES (VALUES는 지원합니다)"),
+        ("IS TRUE / IS FALSE / IS DISTINCT FROM (IS NULL is)", "IS TRUE / IS FALSE / IS DISTINCT FROM (IS NULL은 지원합니다)"),
+        ("ISNULL / NOTNULL (IS NULL is)", "ISNULL / NOTNULL (IS NULL은 지원합니다)"),
+        ("NULLS FIRST/LAST and USING in ORDER BY", "ORDER BY의 NULLS FIRST/LAST와 USING"),
+        ("casts (::)", "형 변환(::)"),
+        ("division and modulo (+, - and * are)", "나눗셈과 나머지 (+, -, *는 지원합니다)"),
+        ("joins (one table per SELECT)", "조인 (SELECT 하나에 테이블 하나)"),
+        ("more than one locking clause", "둘 이상의 잠금 절"),
+        ("named, foreign-key and check constraints", "이름 붙은 제약, 외래 키 제약, CHECK 제약"),
+        ("qualified names (schema.table or table.column)", "한정된 이름(schema.table이나 table.column)"),
+        ("subqueries", "서브쿼리"),
+        ("table aliases", "테이블 별칭"),
+        ("this column constraint", "이 열 제약"),
+        ("transaction modes other than ISOLATION LEVEL", "ISOLATION LEVEL 이외의 트랜잭션 모드"),
+        ("type modifiers such as numeric(10,2)", "numeric(10,2) 같은 타입 수식어"),
+        ("unary +", "단항 +"),
+        ("numbers with a fraction or an exponent", "소수점이나 지수가 있는 숫자"),
+    ];
+    if let Some((_, ko)) = KO.iter().find(|(e, _)| *e == en) {
+        return ko.to_string();
+    }
+    // The phrases the parser builds around a word of the learner's.
+    if let Some(rest) = en.strip_prefix("the function ") {
+        if let Some((name, _)) = rest.split_once(" (") {
+            return format!("함수 {name} (count(*), count(), sum()만 지원합니다)");
+        }
+    }
+    if let Some(rest) = en.strip_prefix("the setting ") {
+        if let Some((name, _)) = rest.split_once(" (") {
+            return format!("설정 {name} (deadlock_timeout과 lock_timeout만 지원합니다)");
+        }
+    }
+    if let Some(rest) = en.strip_prefix("the type ") {
+        if let Some((name, _)) = rest.split_once(" (") {
+            return format!("타입 {name} (integer, bigint, numeric, text, boolean만 지원합니다)");
+        }
+    }
+    if let Some(rest) = en.strip_prefix("the statement ") {
+        return format!("{rest} 문");
+    }
+    en.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phrase;
+    use crate::i18n::Locale;
+
+    /// Every phrase the parser writes with English words in it has its Korean: the parser's source is the list.
+    #[test]
+    fn every_parser_phrase_has_korean() {
+        let src = include_str!("../../../crates/msa-sim/src/sql/parse.rs");
+        let mut missing = Vec::new();
+        for call in ["unexpected(\"", "unsupported(\""] {
+            for part in src.split(call).skip(1) {
+                let en = &part[..part.find("\")").unwrap_or(0)];
+                // SQL keywords read the same in both languages; a phrase with a lowercase English word does not.
+                let words = en.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 2);
+                let english = words.clone().any(|w| w.chars().all(|c| c.is_ascii_lowercase()) && !w.contains('_'));
+                if english && phrase(Locale::ko, en) == en {
+                    missing.push(en.to_string());
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no Korean for: {missing:?}");
+        assert_eq!(phrase(Locale::en, "a statement"), "a statement");
+        assert_eq!(phrase(Locale::ko, "the function avg() (count(*), count() and sum() are)"), "함수 avg() (count(*), count(), sum()만 지원합니다)");
     }
 }
