@@ -237,7 +237,10 @@ fn skip_locked_job_queue() {
     run(&mut e, 0, "COMMIT");
     // Job 1 is done and 2 is still held: the third worker finds 3 (free again after its autocommit).
     assert_eq!(run(&mut e, 2, take), rows(&["id"], &[&["3"]]));
-    assert_eq!(run(&mut e, 2, "SELECT * FROM q ORDER BY id"), rows(&["id", "done"], &[&["1", "t"], &["2", "f"], &["3", "f"]]));
+    assert_eq!(
+        run(&mut e, 2, "SELECT * FROM q ORDER BY id"),
+        rows(&["id", "done"], &[&["1", "t"], &["2", "f"], &["3", "f"]])
+    );
 }
 
 // PostgreSQL: b1 l1 b2 nw2 -> could not obtain lock on row in relation "q"; then 25P02.
@@ -288,8 +291,7 @@ fn row_lock_conflict_matrix() {
     }
 }
 
-const THREE: &str =
-    "CREATE TABLE c (id int PRIMARY KEY, v int NOT NULL); INSERT INTO c VALUES (1, 0), (2, 0), (3, 0);";
+const THREE: &str = "CREATE TABLE c (id int PRIMARY KEY, v int NOT NULL); INSERT INTO c VALUES (1, 0), (2, 0), (3, 0);";
 
 // PostgreSQL: s1 waits first (deadlock_timeout 1s), s2 later with deadlock_timeout 100s: s1's timer fires, finds
 // the cycle and s1 is the victim ("deadlock detected"); s2's update completes.
@@ -309,7 +311,10 @@ fn two_session_deadlock_the_first_timer_picks_the_victim() {
     assert!(!e.advance_time(), "no timer left");
     assert_eq!(run(&mut e, 0, "COMMIT"), tag("ROLLBACK"));
     run(&mut e, 1, "COMMIT");
-    assert_eq!(run(&mut e, 0, "SELECT * FROM c ORDER BY id"), rows(&["id", "v"], &[&["1", "1"], &["2", "1"], &["3", "0"]]));
+    assert_eq!(
+        run(&mut e, 0, "SELECT * FROM c ORDER BY id"),
+        rows(&["id", "v"], &[&["1", "1"], &["2", "1"], &["3", "0"]])
+    );
 }
 
 // With equal timeouts the one who waited first is still the victim; the later waiter's own check finds no cycle
@@ -382,10 +387,16 @@ fn rollback_to_savepoint_recovers_from_an_error() {
         error("25P02", "current transaction is aborted, commands ignored until end of transaction block")
     );
     assert_eq!(run(&mut e, 1, "ROLLBACK TO a"), tag("ROLLBACK"));
-    assert_eq!(run(&mut e, 1, "SELECT * FROM c ORDER BY id"), rows(&["id", "v"], &[&["1", "0"], &["2", "0"], &["3", "0"]]));
+    assert_eq!(
+        run(&mut e, 1, "SELECT * FROM c ORDER BY id"),
+        rows(&["id", "v"], &[&["1", "0"], &["2", "0"], &["3", "0"]])
+    );
     run(&mut e, 1, "UPDATE c SET v = v + 1 WHERE id = 1");
     assert_eq!(run(&mut e, 1, "COMMIT"), tag("COMMIT"));
-    assert_eq!(run(&mut e, 1, "SELECT * FROM c ORDER BY id"), rows(&["id", "v"], &[&["1", "1"], &["2", "0"], &["3", "0"]]));
+    assert_eq!(
+        run(&mut e, 1, "SELECT * FROM c ORDER BY id"),
+        rows(&["id", "v"], &[&["1", "1"], &["2", "0"], &["3", "0"]])
+    );
 }
 
 // PostgreSQL: LOCK TABLE ... NOWAIT while another transaction holds ROW EXCLUSIVE (its UPDATE).
@@ -418,9 +429,15 @@ fn transaction_control_tags_and_warnings() {
     let mut e = eng(THREE, 1);
     let warn = |m: &str| Reply::Notice { severity: "WARNING", message: m.into() };
     assert_eq!(run(&mut e, 0, "COMMIT"), vec![warn("there is no transaction in progress"), tag("COMMIT")[0].clone()]);
-    assert_eq!(run(&mut e, 0, "ROLLBACK"), vec![warn("there is no transaction in progress"), tag("ROLLBACK")[0].clone()]);
+    assert_eq!(
+        run(&mut e, 0, "ROLLBACK"),
+        vec![warn("there is no transaction in progress"), tag("ROLLBACK")[0].clone()]
+    );
     assert_eq!(run(&mut e, 0, "START TRANSACTION ISOLATION LEVEL REPEATABLE READ"), tag("START TRANSACTION"));
-    assert_eq!(run(&mut e, 0, "BEGIN"), vec![warn("there is already a transaction in progress"), tag("BEGIN")[0].clone()]);
+    assert_eq!(
+        run(&mut e, 0, "BEGIN"),
+        vec![warn("there is already a transaction in progress"), tag("BEGIN")[0].clone()]
+    );
     assert_eq!(run(&mut e, 0, "SAVEPOINT a"), tag("SAVEPOINT"));
     assert_eq!(run(&mut e, 0, "RELEASE a"), tag("RELEASE"));
     assert_eq!(run(&mut e, 0, "SAVEPOINT b"), tag("SAVEPOINT"));
@@ -445,8 +462,11 @@ fn transaction_control_tags_and_warnings() {
 // psql: results, tags and analysis errors of the subset.
 #[test]
 fn statements_and_their_errors_as_psql_shows_them() {
-    let mut e = eng("CREATE TABLE t (id int PRIMARY KEY, v int, b boolean, s text); \
-                     INSERT INTO t VALUES (1, 2, true, 'x'), (2, NULL, false, NULL);", 1);
+    let mut e = eng(
+        "CREATE TABLE t (id int PRIMARY KEY, v int, b boolean, s text); \
+                     INSERT INTO t VALUES (1, 2, true, 'x'), (2, NULL, false, NULL);",
+        1,
+    );
     assert_eq!(
         run(&mut e, 0, "UPDATE t SET v = v * 2 WHERE id IN (1, 2) RETURNING *"),
         rows(&["id", "v", "b", "s"], &[&["1", "4", "t", "x"], &["2", "NULL", "f", "NULL"]])
@@ -467,18 +487,30 @@ fn statements_and_their_errors_as_psql_shows_them() {
         rows(&["id", "?column?", "neg"], &[&["1", "5", "-4"]])
     );
     assert_eq!(run(&mut e, 0, "UPDATE t SET v = 3000000000"), error("22003", "integer out of range"));
-    assert_eq!(run(&mut e, 0, "UPDATE t SET v = 'abc'"), error("22P02", "invalid input syntax for type integer: \"abc\""));
+    assert_eq!(
+        run(&mut e, 0, "UPDATE t SET v = 'abc'"),
+        error("22P02", "invalid input syntax for type integer: \"abc\"")
+    );
     assert_eq!(
         run(&mut e, 0, "UPDATE t SET v = true"),
         error("42804", "column \"v\" is of type integer but expression is of type boolean")
     );
-    assert_eq!(run(&mut e, 0, "SELECT * FROM t WHERE v = 'x'"), error("22P02", "invalid input syntax for type integer: \"x\""));
-    assert_eq!(run(&mut e, 0, "SELECT * FROM t WHERE s = 1"), error("42883", "operator does not exist: text = integer"));
+    assert_eq!(
+        run(&mut e, 0, "SELECT * FROM t WHERE v = 'x'"),
+        error("22P02", "invalid input syntax for type integer: \"x\"")
+    );
+    assert_eq!(
+        run(&mut e, 0, "SELECT * FROM t WHERE s = 1"),
+        error("42883", "operator does not exist: text = integer")
+    );
     assert_eq!(
         run(&mut e, 0, "SELECT * FROM t WHERE v"),
         error("42804", "argument of WHERE must be type boolean, not type integer")
     );
-    assert_eq!(run(&mut e, 0, "INSERT INTO t VALUES (1, 1)"), error("23505", "duplicate key value violates unique constraint \"t_pkey\""));
+    assert_eq!(
+        run(&mut e, 0, "INSERT INTO t VALUES (1, 1)"),
+        error("23505", "duplicate key value violates unique constraint \"t_pkey\"")
+    );
     assert_eq!(
         run(&mut e, 0, "INSERT INTO t (id) VALUES (NULL)"),
         error("23502", "null value in column \"id\" of relation \"t\" violates not-null constraint")
@@ -583,7 +615,10 @@ fn limits_are_errors_not_panics() {
     for i in 0..MAX_TABLES {
         assert_eq!(run(&mut e, 0, &format!("CREATE TABLE t{i} (id int)")), tag("CREATE TABLE"));
     }
-    assert_eq!(run(&mut e, 0, "CREATE TABLE x (id int)"), error("54000", &format!("the engine holds at most {MAX_TABLES} tables")));
+    assert_eq!(
+        run(&mut e, 0, "CREATE TABLE x (id int)"),
+        error("54000", &format!("the engine holds at most {MAX_TABLES} tables"))
+    );
     // A session that waits takes no query.
     let mut e = eng(THREE, 2);
     run(&mut e, 0, "BEGIN; UPDATE c SET v = 1 WHERE id = 1");
@@ -606,7 +641,10 @@ fn snapshot_shows_versions_locks_and_waits() {
     assert_eq!(t.columns, vec!["id", "v"]);
     assert_eq!(t.versions.len(), 4, "three rows and row 1's new version at the end");
     let old = &t.versions[0];
-    assert_eq!((old.xmin_state, old.xmax_state, old.xmax_session, old.newest, old.live), ("committed", Some("in progress"), Some(0), false, true));
+    assert_eq!(
+        (old.xmin_state, old.xmax_state, old.xmax_session, old.newest, old.live),
+        ("committed", Some("in progress"), Some(0), false, true)
+    );
     let new = &t.versions[3];
     assert_eq!(new.values, vec![Some("1".to_string()), Some("5".to_string())]);
     assert_eq!((new.xmin_state, new.xmin_session, new.newest, new.live), ("in progress", Some(0), true, false));
@@ -680,7 +718,10 @@ fn drop_table_and_tables_without_columns() {
     let mut e = eng("DROP TABLE IF EXISTS a1; CREATE TABLE a1 ();", 2);
     assert_eq!(
         run(&mut e, 0, "DROP TABLE IF EXISTS nope"),
-        vec![Reply::Notice { severity: "NOTICE", message: "table \"nope\" does not exist, skipping".into() }, tag("DROP TABLE")[0].clone()]
+        vec![
+            Reply::Notice { severity: "NOTICE", message: "table \"nope\" does not exist, skipping".into() },
+            tag("DROP TABLE")[0].clone()
+        ]
     );
     assert_eq!(run(&mut e, 0, "DROP TABLE nope"), error("42P01", "table \"nope\" does not exist"));
     run(&mut e, 0, "BEGIN; LOCK TABLE a1 IN ACCESS SHARE MODE");

@@ -42,7 +42,10 @@ fn expr() -> impl Strategy<Value = Expr> {
         ];
         prop_oneof![
             // `-5` is the literal -5 (the parser folds it), so negation wraps anything but an integer.
-            inner.clone().prop_filter("not an int", |e| !matches!(e, Expr::Int(_))).prop_map(|e| Expr::Neg(Box::new(e))),
+            inner
+                .clone()
+                .prop_filter("not an int", |e| !matches!(e, Expr::Int(_)))
+                .prop_map(|e| Expr::Neg(Box::new(e))),
             inner.clone().prop_map(|e| Expr::Not(Box::new(e))),
             (binop, inner.clone(), inner.clone()).prop_map(|(o, a, b)| Expr::Binary(o, Box::new(a), Box::new(b))),
             (inner.clone(), any::<bool>()).prop_map(|(e, negated)| Expr::IsNull { expr: Box::new(e), negated }),
@@ -87,7 +90,14 @@ fn stmt() -> impl Strategy<Value = Stmt> {
         )),
     )
         .prop_map(|(items, from, where_, order_by, limit, lock)| {
-            Stmt::Select(Select { items, from, where_, order_by, limit, lock: lock.map(|(mode, wait)| LockClause { mode, wait }) })
+            Stmt::Select(Select {
+                items,
+                from,
+                where_,
+                order_by,
+                limit,
+                lock: lock.map(|(mode, wait)| LockClause { mode, wait }),
+            })
         });
     let ty = prop_oneof![
         Just(ColType::Integer),
@@ -97,7 +107,14 @@ fn stmt() -> impl Strategy<Value = Stmt> {
         Just(ColType::Boolean)
     ];
     let col = (name(), ty, any::<bool>(), any::<bool>(), any::<bool>(), prop::option::of(expr())).prop_map(
-        |(name, ty, primary_key, unique, not_null, default)| ColumnDef { name, ty, primary_key, unique, not_null, default },
+        |(name, ty, primary_key, unique, not_null, default)| ColumnDef {
+            name,
+            ty,
+            primary_key,
+            unique,
+            not_null,
+            default,
+        },
     );
     let create = (
         name(),
@@ -114,12 +131,18 @@ fn stmt() -> impl Strategy<Value = Stmt> {
         ),
     )
         .prop_map(|(name, columns, constraints)| Stmt::CreateTable(CreateTable { name, columns, constraints }));
-    let iso = prop_oneof![Just(Isolation::ReadUncommitted), Just(Isolation::ReadCommitted), Just(Isolation::RepeatableRead)];
+    let iso =
+        prop_oneof![Just(Isolation::ReadUncommitted), Just(Isolation::ReadCommitted), Just(Isolation::RepeatableRead)];
     let tmode = prop::sample::select(TableLockMode::ALL.to_vec());
     prop_oneof![
         select,
         create,
-        (name(), prop::option::of(prop::collection::vec(name(), 1..3)), prop::collection::vec(prop::collection::vec(expr(), 1..3), 1..3), prop::option::of(items()))
+        (
+            name(),
+            prop::option::of(prop::collection::vec(name(), 1..3)),
+            prop::collection::vec(prop::collection::vec(expr(), 1..3), 1..3),
+            prop::option::of(items())
+        )
             .prop_map(|(table, columns, rows, returning)| Stmt::Insert { table, columns, rows, returning }),
         (name(), prop::collection::vec((name(), expr()), 1..3), prop::option::of(expr()), prop::option::of(items()))
             .prop_map(|(table, sets, where_, returning)| Stmt::Update { table, sets, where_, returning }),
@@ -142,12 +165,84 @@ fn stmt() -> impl Strategy<Value = Stmt> {
 }
 
 const VOCAB: &[&str] = &[
-    "SELECT", "*", "FROM", "t", "WHERE", "id", "=", "1", "'a'", "(", ")", ",", ";", "UPDATE", "SET", "v", "+", "-",
-    "FOR", "NO", "KEY", "SHARE", "NOWAIT", "SKIP", "LOCKED", "BEGIN", "ISOLATION", "LEVEL", "REPEATABLE", "READ",
-    "COMMIT", "ROLLBACK", "TO", "SAVEPOINT", "LOCK", "TABLE", "IN", "MODE", "NOT", "NULL", "IS", "AND", "OR", "count",
-    "sum", "ORDER", "BY", "LIMIT", "DESC", "INSERT", "INTO", "VALUES", "DELETE", "RETURNING", "CREATE", "PRIMARY",
-    "UNIQUE", "int", "text", "boolean", "\"q\"", "--c\n", "/*", "*/", "<>", "!=", "<=", ">=", "9999999999999999999999",
-    "SERIALIZABLE", "deadlock_timeout", "'10ms'", "é", "\n", "::", "/", "DEFAULT", "true",
+    "SELECT",
+    "*",
+    "FROM",
+    "t",
+    "WHERE",
+    "id",
+    "=",
+    "1",
+    "'a'",
+    "(",
+    ")",
+    ",",
+    ";",
+    "UPDATE",
+    "SET",
+    "v",
+    "+",
+    "-",
+    "FOR",
+    "NO",
+    "KEY",
+    "SHARE",
+    "NOWAIT",
+    "SKIP",
+    "LOCKED",
+    "BEGIN",
+    "ISOLATION",
+    "LEVEL",
+    "REPEATABLE",
+    "READ",
+    "COMMIT",
+    "ROLLBACK",
+    "TO",
+    "SAVEPOINT",
+    "LOCK",
+    "TABLE",
+    "IN",
+    "MODE",
+    "NOT",
+    "NULL",
+    "IS",
+    "AND",
+    "OR",
+    "count",
+    "sum",
+    "ORDER",
+    "BY",
+    "LIMIT",
+    "DESC",
+    "INSERT",
+    "INTO",
+    "VALUES",
+    "DELETE",
+    "RETURNING",
+    "CREATE",
+    "PRIMARY",
+    "UNIQUE",
+    "int",
+    "text",
+    "boolean",
+    "\"q\"",
+    "--c\n",
+    "/*",
+    "*/",
+    "<>",
+    "!=",
+    "<=",
+    ">=",
+    "9999999999999999999999",
+    "SERIALIZABLE",
+    "deadlock_timeout",
+    "'10ms'",
+    "é",
+    "\n",
+    "::",
+    "/",
+    "DEFAULT",
+    "true",
 ];
 
 proptest! {

@@ -196,14 +196,14 @@ impl TableLockMode {
         let rank = |m: TableLockMode| m as u8;
         let table: [u8; 8] = [
             // bit i set: conflicts with mode i
-            1 << 7,                                                   // AccessShare
-            (1 << 6) | (1 << 7),                                      // RowShare
-            (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7),                // RowExclusive
-            (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7),     // ShareUpdateExclusive
-            (1 << 2) | (1 << 3) | (1 << 5) | (1 << 6) | (1 << 7),     // Share
+            1 << 7,                                                          // AccessShare
+            (1 << 6) | (1 << 7),                                             // RowShare
+            (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7),                       // RowExclusive
+            (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7),            // ShareUpdateExclusive
+            (1 << 2) | (1 << 3) | (1 << 5) | (1 << 6) | (1 << 7),            // Share
             (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7), // ShareRowExclusive
-            0b1111_1110,                                              // Exclusive
-            0b1111_1111,                                              // AccessExclusive
+            0b1111_1110,                                                     // Exclusive
+            0b1111_1111,                                                     // AccessExclusive
         ];
         table[rank(self) as usize] & (1 << rank(other)) != 0
     }
@@ -267,8 +267,15 @@ pub enum Expr {
     Neg(Box<Expr>),
     Not(Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
-    IsNull { expr: Box<Expr>, negated: bool },
-    InList { expr: Box<Expr>, list: Vec<Expr>, negated: bool },
+    IsNull {
+        expr: Box<Expr>,
+        negated: bool,
+    },
+    InList {
+        expr: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
     /// `count(*)`: only in a select list.
     CountStar,
     /// `count(expr)`: only in a select list.
@@ -315,23 +322,50 @@ pub struct Select {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum Stmt {
     CreateTable(CreateTable),
-    Insert { table: String, columns: Option<Vec<String>>, rows: Vec<Vec<Expr>>, returning: Option<Vec<SelectItem>> },
+    Insert {
+        table: String,
+        columns: Option<Vec<String>>,
+        rows: Vec<Vec<Expr>>,
+        returning: Option<Vec<SelectItem>>,
+    },
     Select(Select),
-    Update { table: String, sets: Vec<(String, Expr)>, where_: Option<Expr>, returning: Option<Vec<SelectItem>> },
-    Delete { table: String, where_: Option<Expr>, returning: Option<Vec<SelectItem>> },
+    Update {
+        table: String,
+        sets: Vec<(String, Expr)>,
+        where_: Option<Expr>,
+        returning: Option<Vec<SelectItem>>,
+    },
+    Delete {
+        table: String,
+        where_: Option<Expr>,
+        returning: Option<Vec<SelectItem>>,
+    },
     /// `BEGIN` / `START TRANSACTION` (`start` says which was written).
-    Begin { isolation: Option<Isolation>, start: bool },
+    Begin {
+        isolation: Option<Isolation>,
+        start: bool,
+    },
     SetTransaction(Isolation),
     Commit,
     Rollback,
     Savepoint(String),
     RollbackTo(String),
     Release(String),
-    LockTable { tables: Vec<String>, mode: TableLockMode, nowait: bool },
+    LockTable {
+        tables: Vec<String>,
+        mode: TableLockMode,
+        nowait: bool,
+    },
     /// `DROP TABLE [IF EXISTS] t, ...`
-    DropTable { tables: Vec<String>, if_exists: bool },
+    DropTable {
+        tables: Vec<String>,
+        if_exists: bool,
+    },
     /// `SET deadlock_timeout` / `SET lock_timeout`, in milliseconds.
-    SetTimeout { setting: TimeoutSetting, ms: u64 },
+    SetTimeout {
+        setting: TimeoutSetting,
+        ms: u64,
+    },
 }
 
 fn is_keyword(s: &str) -> bool {
@@ -356,7 +390,11 @@ impl fmt::Display for Ident<'_> {
     }
 }
 
-fn comma_list<T>(f: &mut fmt::Formatter<'_>, items: &[T], mut each: impl FnMut(&mut fmt::Formatter<'_>, &T) -> fmt::Result) -> fmt::Result {
+fn comma_list<T>(
+    f: &mut fmt::Formatter<'_>,
+    items: &[T],
+    mut each: impl FnMut(&mut fmt::Formatter<'_>, &T) -> fmt::Result,
+) -> fmt::Result {
     for (i, it) in items.iter().enumerate() {
         if i > 0 {
             f.write_str(", ")?;

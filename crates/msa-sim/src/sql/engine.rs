@@ -17,8 +17,8 @@
 use super::ast::*;
 use super::lock::{Acquire, LockManager, LockTag};
 use super::{
-    parse_script, Reply, SendError, SetupError, MAX_COLUMNS, MAX_ROW_VERSIONS, MAX_SESSIONS,
-    MAX_SESSION_STATEMENTS, MAX_TABLES,
+    parse_script, Reply, SendError, SetupError, MAX_COLUMNS, MAX_ROW_VERSIONS, MAX_SESSIONS, MAX_SESSION_STATEMENTS,
+    MAX_TABLES,
 };
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -723,9 +723,7 @@ impl Engine {
 
     fn start_statement(&mut self, s: usize, stmt: Statement) {
         let block = self.sessions[s].block;
-        if block == Block::Failed
-            && !matches!(stmt.kind, Stmt::Commit | Stmt::Rollback | Stmt::RollbackTo(_))
-        {
+        if block == Block::Failed && !matches!(stmt.kind, Stmt::Commit | Stmt::Rollback | Stmt::RollbackTo(_)) {
             self.fail_statement(
                 s,
                 err("25P02", "current transaction is aborted, commands ignored until end of transaction block"),
@@ -1099,14 +1097,27 @@ impl Engine {
                 coerce(v, t, c, &ct.name)?;
             }
         }
-        self.tables.push(Table { name: ct.name.clone(), cols, uniques, key_cols, heap: vec![], rows: 0, dropped: false });
+        self.tables.push(Table {
+            name: ct.name.clone(),
+            cols,
+            uniques,
+            key_cols,
+            heap: vec![],
+            rows: 0,
+            dropped: false,
+        });
         Ok(Reply::Command { tag: "CREATE TABLE".into() })
     }
 
     // ---- expressions -----------------------------------------------------------------------------------------
 
     /// Evaluates `e` over a row of table `t` (None: no FROM), with aggregates over `agg` rows when given.
-    fn eval(&self, e: &Expr, row: Option<(&Table, &[Value])>, agg: Option<&[Vec<Value>]>) -> Result<(Value, Ty), SqlErr> {
+    fn eval(
+        &self,
+        e: &Expr,
+        row: Option<(&Table, &[Value])>,
+        agg: Option<&[Vec<Value>]>,
+    ) -> Result<(Value, Ty), SqlErr> {
         Ok(match e {
             Expr::Int(n) => {
                 let t = if i32::try_from(*n).is_ok() { Ty::Int4 } else { Ty::Int8 };
@@ -1383,7 +1394,13 @@ impl Engine {
                 break;
             }
             if ex.cur.is_none() {
-                ex.cur = Some(Cur { ver: ex.cands[ex.idx], epq: false, tuple_lock: None, written: None, check_unique: false });
+                ex.cur = Some(Cur {
+                    ver: ex.cands[ex.idx],
+                    epq: false,
+                    tuple_lock: None,
+                    written: None,
+                    check_unique: false,
+                });
             }
             match self.process_row(s, ex, Target::Lock(lc.mode), lc.wait, sel.where_.as_ref())? {
                 RowOut::Wait => return Ok(None),
@@ -1576,7 +1593,13 @@ impl Engine {
         };
         while ex.idx < ex.cands.len() {
             if ex.cur.is_none() {
-                ex.cur = Some(Cur { ver: ex.cands[ex.idx], epq: false, tuple_lock: None, written: None, check_unique: false });
+                ex.cur = Some(Cur {
+                    ver: ex.cands[ex.idx],
+                    epq: false,
+                    tuple_lock: None,
+                    written: None,
+                    check_unique: false,
+                });
             }
             match self.process_row(s, ex, target, WaitPolicy::Block, where_)? {
                 RowOut::Wait => return Ok(None),
@@ -1753,10 +1776,8 @@ impl Engine {
                         return Err(limit_err());
                     }
                     let key_changed = self.tables[t].key_cols.iter().any(|&k| nv[k] != v.vals[k]);
-                    let uniq_changed = self.tables[t]
-                        .uniques
-                        .iter()
-                        .any(|u| u.cols.iter().any(|&k| nv[k] != v.vals[k]));
+                    let uniq_changed =
+                        self.tables[t].uniques.iter().any(|u| u.cols.iter().any(|&k| nv[k] != v.vals[k]));
                     let table = &mut self.tables[t];
                     let new_idx = table.heap.len();
                     // HOT: no indexed column changed, so no new index entry; the version hangs off the chain's root.
@@ -1790,7 +1811,10 @@ impl Engine {
     fn add_row_lock(&mut self, s: usize, t: usize, row: usize, xid: Xid, mode: RowLockMode) {
         let my_top = self.top_of(xid);
         let stronger = self.row_locks.iter().any(|l| {
-            l.table == t && l.row == row && self.top_of(l.xid) == my_top && l.mode >= mode
+            l.table == t
+                && l.row == row
+                && self.top_of(l.xid) == my_top
+                && l.mode >= mode
                 && self.status(l.xid) == XState::InProgress
         });
         if !stronger {
@@ -1804,7 +1828,10 @@ impl Engine {
             if c.not_null && *v == Value::Null {
                 return Err(err(
                     "23502",
-                    format!("null value in column \"{}\" of relation \"{}\" violates not-null constraint", c.name, table.name),
+                    format!(
+                        "null value in column \"{}\" of relation \"{}\" violates not-null constraint",
+                        c.name, table.name
+                    ),
                 ));
             }
         }
@@ -2086,7 +2113,8 @@ fn out_of_range(t: Ty) -> SqlErr {
 
 fn parse_int(s: &str, t: Ty) -> Result<i64, SqlErr> {
     let name = if t == Ty::Numeric { "numeric" } else { t.name() };
-    let n: i64 = s.trim().parse().map_err(|_| err("22P02", format!("invalid input syntax for type {name}: \"{s}\"")))?;
+    let n: i64 =
+        s.trim().parse().map_err(|_| err("22P02", format!("invalid input syntax for type {name}: \"{s}\"")))?;
     range(Some(n), t)
 }
 
@@ -2389,7 +2417,11 @@ impl Engine {
                 xid: s.txn.as_ref().map(|t| t.top),
                 waiting_on,
                 waiting_since_ms: s.wait.as_ref().map(|w| w.since),
-                savepoints: s.txn.as_ref().map(|t| t.savepoints.iter().map(|p| p.0.clone()).collect()).unwrap_or_default(),
+                savepoints: s
+                    .txn
+                    .as_ref()
+                    .map(|t| t.savepoints.iter().map(|p| p.0.clone()).collect())
+                    .unwrap_or_default(),
             });
             if s.wait.is_some() {
                 for (to, hard) in self.lm.edges(i) {

@@ -433,9 +433,9 @@ impl Parser<'_> {
                 "boolean" | "bool" => ColType::Boolean,
                 "serial" | "bigserial" | "varchar" | "character" | "char" | "smallint" | "real" | "float"
                 | "double" | "timestamp" | "timestamptz" | "date" | "uuid" | "jsonb" | "json" => {
-                    return Err(self.unsupported(&format!(
-                        "the type {w} (integer, bigint, numeric, text and boolean are)"
-                    )))
+                    return Err(
+                        self.unsupported(&format!("the type {w} (integer, bigint, numeric, text and boolean are)"))
+                    )
                 }
                 _ => return Err(self.unexpected("a column type (integer, bigint, numeric, text, boolean)")),
             },
