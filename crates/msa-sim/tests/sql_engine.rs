@@ -735,3 +735,20 @@ fn drop_table_and_tables_without_columns() {
     assert_eq!(run(&mut e, 0, "DROP TABLE a1"), tag("DROP TABLE"));
     assert_eq!(run(&mut e, 0, "SELECT * FROM a1"), error("42P01", "relation \"a1\" does not exist"));
 }
+
+// PostgreSQL 15.18 (isolationtester): `SET id = id` leaves the key's value alone, so the UPDATE takes FOR NO KEY
+// UPDATE and FOR KEY SHARE NOWAIT gets the row (the version before the update). Once the same transaction changes
+// the key in the newer version, FOR KEY SHARE NOWAIT waits anyway (heap_lock_updated_tuple waits for the updater of
+// a newer version whatever the wait policy) and, after the commit, finds the row gone (0 rows).
+#[test]
+fn update_lock_strength_follows_the_key_value() {
+    let mut e = eng("CREATE TABLE foo (id int PRIMARY KEY, v int NOT NULL); INSERT INTO foo VALUES (1, 0);", 2);
+    run(&mut e, 0, "BEGIN");
+    run(&mut e, 0, "UPDATE foo SET id = id, v = 1 WHERE id = 1");
+    let share = "SELECT * FROM foo WHERE id = 1 FOR KEY SHARE NOWAIT";
+    assert_eq!(run(&mut e, 1, share), rows(&["id", "v"], &[&["1", "0"]]));
+    run(&mut e, 0, "UPDATE foo SET id = 2 WHERE id = 1");
+    start(&mut e, 1, share);
+    run(&mut e, 0, "COMMIT");
+    assert_eq!(done(&mut e, 1), rows(&["id", "v"], &[]));
+}

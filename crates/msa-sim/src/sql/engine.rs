@@ -1687,7 +1687,7 @@ impl Engine {
                             wait_xid = Some(v.xmax);
                         }
                     }
-                    _ if !mode.conflicts(if v.key_upd { RowLockMode::Update } else { RowLockMode::NoKeyUpdate }) => {
+                    _ if !mode.conflicts(self.chain_mode(t, c.ver)) => {
                         // FOR KEY SHARE of a row whose key a committed update left alone: heap_lock_tuple locks
                         // the version it was given (no serialization failure, no re-read).
                     }
@@ -1721,6 +1721,33 @@ impl Engine {
                             && mode.conflicts(l.mode)
                     })
                     .map(|l| l.xid);
+            }
+            if wait_xid.is_none() {
+                // heap_lock_updated_tuple: locking a version that an in-progress transaction updated also locks its
+                // newer versions, and waits for a conflicting updater there whatever NOWAIT / SKIP LOCKED say.
+                let mut next = v.next;
+                let mut chain_wait = None;
+                while let Some(n) = next {
+                    let w = &self.tables[t].heap[n];
+                    if w.xmax != 0 && self.status(w.xmax) == XState::InProgress && self.top_of(w.xmax) != my_top {
+                        let held = if w.key_upd { RowLockMode::Update } else { RowLockMode::NoKeyUpdate };
+                        if mode.conflicts(held) {
+                            chain_wait = Some(w.xmax);
+                            break;
+                        }
+                    }
+                    next = w.next;
+                }
+                if let Some(x) = chain_wait {
+                    match self.lock(s, LockTag::Xid(x), TableLockMode::Share, false)? {
+                        Acquire::Granted => {
+                            let w = self.lm.release(s, LockTag::Xid(x), TableLockMode::Share);
+                            self.wake(w);
+                            continue;
+                        }
+                        _ => return Ok(RowOut::Wait),
+                    }
+                }
             }
             if let Some(x) = wait_xid {
                 match policy {
@@ -1806,6 +1833,20 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// The strongest mode the committed updates from version `ver` onwards took: FOR UPDATE if one of them
+    /// changed the key or deleted the row, else FOR NO KEY UPDATE.
+    fn chain_mode(&self, t: usize, ver: usize) -> RowLockMode {
+        let mut next = Some(ver);
+        while let Some(n) = next {
+            let w = &self.tables[t].heap[n];
+            if w.xmax != 0 && self.status(w.xmax) == XState::Committed && w.key_upd {
+                return RowLockMode::Update;
+            }
+            next = w.next;
+        }
+        RowLockMode::NoKeyUpdate
     }
 
     fn add_row_lock(&mut self, s: usize, t: usize, row: usize, xid: Xid, mode: RowLockMode) {
