@@ -21,6 +21,12 @@
 //! seconds`, then `ERROR:  canceling statement due to user request`), or, with [`TesterOptions`] saying so, stops
 //! the run as [`TesterErrorKind::Stuck`].
 //!
+//! Where the tester cannot be exact: a notice sent by a statement before a later statement of the same step waits
+//! makes the server flush the finished results early; the real isolationtester then takes the step for finished,
+//! prints its line without `<waiting ...>` and blocks in `PQgetResult` until the wait ends, which, if only a
+//! later step would end it, is never (checked on PostgreSQL 15.18: `BEGIN; BEGIN; UPDATE ...` waiting for a row).
+//! The tester here reports that step as waiting, and the notice with its completion.
+//!
 //! Two details of the engine's setting: the spec's `setup` blocks run inside [`Engine::new`], so a SELECT there
 //! prints nothing (isolationtester prints its table); the spec's `teardown` runs on a session that is not in a
 //! transaction block, without its `DROP` statements (the engine of the permutation is discarded instead).
