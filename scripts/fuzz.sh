@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes every decoder of what a URL or localStorage carries into the app (fuzz/fuzz_targets/), each target for
-# a fixed time: the proxy playground's link, the race link, the architecture link, the saga link, the DDD aggregate's
-# script (a challenge's state), the proxy presets with any overrides, and the stored exercise answers and reading
-# progress.
+# a fixed time: the proxy playground's link, the race link, the SQL editor's link, the architecture link, the saga
+# link, the DDD aggregate's script (a challenge's state), the proxy presets with any overrides, and the stored
+# exercise answers and reading progress.
 #
 #   scripts/fuzz.sh [seconds-per-target]    (default 15)
 #
@@ -17,7 +17,7 @@ export PATH="$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1
 
 SECONDS_PER_TARGET=${1:-15}
 CARGO_FUZZ_VERSION=0.13.2
-TARGETS=(proxy_url race_url arch_url saga_url ddd_script scenario_set storage)
+TARGETS=(proxy_url race_url arch_url saga_url ddd_script scenario_set storage sql_editor_url)
 FLAGS=(--sanitizer none --debug-assertions)
 
 case $SECONDS_PER_TARGET in '' | *[!0-9]*) echo "usage: $0 [seconds-per-target]" >&2; exit 2 ;; esac

@@ -33,6 +33,8 @@ pub mod quiz;
 pub mod race;
 #[cfg(feature = "arch")]
 pub mod saga;
+#[cfg(feature = "race")]
+pub mod sql_editor;
 #[cfg(feature = "proxy")]
 pub mod rho_latency;
 pub mod url_state;
@@ -197,6 +199,8 @@ pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
         "hash-ring" => return view! { <hash_ring::HashRing params lang /> }.into_any(),
         #[cfg(feature = "race")]
         "race" => return race::mount(params, lang),
+        #[cfg(feature = "race")]
+        "sql" => return sql_editor::mount(params, lang),
         #[cfg(feature = "arch")]
         "arch" => return view! { <arch::ArchWidget params lang /> }.into_any(),
         #[cfg(feature = "arch")]

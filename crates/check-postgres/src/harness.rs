@@ -1,6 +1,8 @@
-//! Runs one schedule of a scenario on real PostgreSQL sessions, next to the model, and compares.
+//! Runs one schedule of a scenario on a database's sessions, next to the model, and compares. The database is a
+//! [`Backend`]: real PostgreSQL sessions ([`Checker`]) or msa-sim's SQL engine (`crate::engine::EngineChecker`),
+//! so the hand-built model, the SQL engine and PostgreSQL face the same harness, step for step.
 //!
-//! Each transaction has its own connection. A schedule is the sequence of transactions that move (the model's
+//! Each transaction has its own session. A schedule is the sequence of transactions that move (the model's
 //! encoding, see `msa_sim::txn::schedule`); moving a transaction on the real side means:
 //! - ready: send its next statement (the simulator's own `step_sql`, with the app's `$new` / `$seen` filled in),
 //!   then wait until the reply arrives or the backend is seen waiting for a lock (`pg_blocking_pids` non-empty:
@@ -18,7 +20,7 @@
 use crate::cluster::Cluster;
 use crate::wire::{Conn, Reply};
 use msa_sim::txn::model::{Compute, OnZero};
-use msa_sim::txn::{Action, Ending, Phase, Scenario, State, Step, TxnId, WaitOn};
+use msa_sim::txn::{build, preset, Action, Ending, Phase, Scenario, State, Step, Story, TxnId, WaitOn, PRESETS};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -48,8 +50,6 @@ enum Status {
 }
 
 struct Session {
-    conn: Conn,
-    pid: i64,
     pc: usize,
     attempt: u8,
     x: Option<i64>,
@@ -57,10 +57,6 @@ struct Session {
     new: Option<i64>,
     rows: Option<u8>,
     status: Status,
-    /// When the statement in flight was sent (its lock wait, if any, began later).
-    sent_at: Instant,
-    /// When the statement in flight was first seen waiting for a lock (its wait began before).
-    waits_seen: Option<Instant>,
 }
 
 impl Session {
@@ -145,8 +141,175 @@ pub fn schedules(sc: &Scenario) -> Vec<Vec<TxnId>> {
     out
 }
 
+/// The scenarios: the lessons' two-transaction presets first, then every other strategy the two-transaction
+/// stories can be built with (same programs, other protection), named story/strategy.
+pub fn scenarios() -> Vec<(String, Scenario)> {
+    let mut out: Vec<(String, Scenario)> = Vec::new();
+    for name in [
+        "lost-update",
+        "oversell",
+        "atomic",
+        "for-update",
+        "optimistic",
+        "deadlock",
+        "repeatable-read",
+    ] {
+        let p = preset(name).unwrap_or_else(|| panic!("preset {name}"));
+        out.push((name.to_string(), p.scenario().expect("preset builds")));
+    }
+    for story in [Story::Counter, Story::Oversell, Story::Transfer] {
+        for &strategy in story.strategies() {
+            let covered = PRESETS
+                .iter()
+                .any(|p| p.story == story && p.strategy == strategy && p.clients == 2);
+            if !covered {
+                let sc = build(story, strategy, 2).expect("builds");
+                out.push((format!("{}/{}", story.name(), strategy.name()), sc));
+            }
+        }
+    }
+    out
+}
+
 pub fn encode(s: &[TxnId]) -> String {
     s.iter().map(|&t| char::from(b'1' + t)).collect()
+}
+
+/// What the harness needs of a database: one session a transaction, statements sent without waiting for their
+/// reply, and a way to tell "replied" from "waits for a lock".
+pub trait Backend {
+    /// Names this side in traces ("postgres", "engine").
+    fn name(&self) -> &'static str;
+    /// Fresh data for `sc` (its rows at their initial values, no orders) and one new session a transaction.
+    fn start(&mut self, sc: &Scenario) -> Result<(), String>;
+    /// Sends `sql` on session `t`. `closes_cycle`: the statement will close a waits-for cycle (PostgreSQL needs
+    /// it for the deadlock timing, see [`DEADLOCK_TIMEOUT_MS`]).
+    fn send(&mut self, t: usize, sql: &str, closes_cycle: bool) -> Result<(), String>;
+    /// Whether session `t` has a statement in flight.
+    fn in_flight(&self, t: usize) -> bool;
+    /// Waits until `t`'s statement in flight has replied (`Some`) or waits for a lock (`None`).
+    fn settle(&mut self, t: usize) -> Result<Option<Reply>, String>;
+    /// The model says `t`'s deadlock check fires: time passes until its waiting statement replies.
+    fn deadlock_check(&mut self, t: usize) -> Result<Reply, String>;
+    /// Runs `sql` on session `t` to its end (the app's ROLLBACK).
+    fn query(&mut self, t: usize, sql: &str) -> Result<Reply, String>;
+    /// After the run: the first column of the first row of `sql`, run in a session of its own.
+    fn scalar(&mut self, sql: &str) -> Result<Option<i64>, String>;
+    /// True if this run broke a timing assumption, so a difference does not count (PostgreSQL only).
+    fn timing_broken(&self) -> bool {
+        false
+    }
+}
+
+/// Runs `schedule` with the model of `model` and the SQL and programs of `real` on `db`. `Ok(trace)` when they
+/// agree at every action and at the end; otherwise `Err` with the reason and the whole trace, both sides side
+/// by side. (`model` and `real` differ only in the negative controls, which show the harness sees a difference.)
+pub fn run_schedule(
+    db: &mut dyn Backend,
+    model: &Scenario,
+    real: &Scenario,
+    schedule: &[TxnId],
+) -> Result<String, String> {
+    let sc = model;
+    db.start(real)?;
+    let fresh = || Session {
+        pc: 0,
+        attempt: 1,
+        x: None,
+        seen: None,
+        new: None,
+        rows: None,
+        status: Status::Ready,
+    };
+    let side = db.name();
+    let mut run = Run {
+        db,
+        sc: real,
+        sessions: (0..sc.n_txns()).map(|_| fresh()).collect(),
+        trace: String::new(),
+    };
+    let mut st = sc.init_state();
+    let fail = |run: &Run, why: String| {
+        let note = if run.db.timing_broken() { TIMING_NOTE } else { "" };
+        Err(format!("schedule {}: {why} {note}\n{}", encode(schedule), run.trace))
+    };
+    for (i, &t) in schedule.iter().enumerate() {
+        let action = match sc.action_for(&st, t) {
+            Ok(a) => a,
+            Err(why) => return fail(&run, format!("action {} is not enabled in the model: {why:?}", i + 1)),
+        };
+        let mark = run.trace.len();
+        let next = sc.next_state(&st, action).map_err(|e| format!("model: {e:?}"))?;
+        // Timing only (the outcome is still the database's own): does this move close a waits-for cycle?
+        let closes_cycle = sc.deadlock_victim(&st).is_none() && sc.deadlock_victim(&next).is_some();
+        let what = run.move_txn(t as usize, action, closes_cycle);
+        st = next;
+        let what = match what {
+            Ok(w) => w,
+            Err(e) => {
+                let _ = writeln!(run.trace, "{:>2}. T{} {action:?}: harness error: {e}", i + 1, t + 1);
+                return fail(&run, e);
+            }
+        };
+        if let Err(e) = run.settle_all() {
+            return fail(&run, e);
+        }
+        // The header goes before the replies that the move produced.
+        run.trace.insert_str(mark, &format!("{:>2}. T{}: {what}\n", i + 1, t + 1));
+        let mut differ = false;
+        for (k, s) in run.sessions.iter().enumerate() {
+            let (db, sim) = (s.describe(), model_describe(&st, k));
+            let mark = if db == sim { " " } else { "!" };
+            differ |= db != sim;
+            let _ = writeln!(run.trace, "      {mark} T{}  {side}: {db:<52} simulator: {sim}", k + 1);
+        }
+        if differ {
+            return fail(&run, format!("after action {} the transactions differ", i + 1));
+        }
+    }
+    if !sc.actions(&st).is_empty() {
+        return fail(&run, "the model is not finished at the end of the schedule".into());
+    }
+    let Some(out) = msa_sim::txn::classify(sc, &st) else {
+        return fail(&run, "the model has no outcome".into());
+    };
+    let mut values = Vec::new();
+    for r in &real.rows {
+        let q = format!("SELECT {} FROM {} WHERE id = {}", r.column, r.table, r.id);
+        values.push(run.db.scalar(&q)?.unwrap_or(i64::MIN));
+    }
+    let orders = run.db.scalar("SELECT count(*) FROM orders")?;
+    let _ = writeln!(
+        run.trace,
+        "    final: {side} rows {values:?} orders {orders:?}; simulator rows {:?} orders {} ({})",
+        out.final_values,
+        out.orders,
+        out.kind.name()
+    );
+    if values != out.final_values || orders != Some(out.orders as i64) {
+        return fail(&run, "the final rows or orders differ".into());
+    }
+    Ok(run.trace)
+}
+
+/// The tables of a scenario: `id`, the value column, `version`; and `orders`. (No serial column: the SQL engine
+/// has none, and the harness never reads an order's id.)
+pub fn schema(sc: &Scenario) -> Vec<String> {
+    let mut tables: Vec<(&str, &str)> = sc.rows.iter().map(|r| (r.table, r.column)).collect();
+    tables.dedup();
+    let mut out: Vec<String> = tables
+        .iter()
+        .map(|(t, c)| {
+            format!("CREATE TABLE {t} (id bigint PRIMARY KEY, {c} bigint NOT NULL, version integer NOT NULL DEFAULT 1)")
+        })
+        .collect();
+    out.push("CREATE TABLE orders (item_id bigint NOT NULL)".into());
+    out
+}
+
+/// The scenario's rows at their initial values.
+pub fn initial_rows(sc: &Scenario) -> Vec<String> {
+    sc.rows.iter().map(|r| format!("INSERT INTO {} (id, {}) VALUES ({}, {})", r.table, r.column, r.id, r.initial)).collect()
 }
 
 /// One real server, with an admin connection that resets the data and watches for lock waits.
@@ -155,61 +318,39 @@ pub struct Checker {
     pub timing_reruns: usize,
     admin: Conn,
     port: u16,
+    sessions: Vec<PgSession>,
+    timing_broken: bool,
+}
+
+struct PgSession {
+    conn: Conn,
+    pid: i64,
+    /// When the statement in flight was sent (its lock wait, if any, began later).
+    sent_at: Instant,
+    /// When the statement in flight was first seen waiting for a lock (its wait began before).
+    waits_seen: Option<Instant>,
 }
 
 impl Checker {
     pub fn new(cluster: &Cluster) -> Checker {
-        Checker {
-            admin: cluster.connect(),
-            port: cluster.port,
-            timing_reruns: 0,
-        }
+        Checker { admin: cluster.connect(), port: cluster.port, timing_reruns: 0, sessions: Vec::new(), timing_broken: false }
     }
 
-    /// Creates the scenario's tables (`id`, the value column, `version`) and `orders`, if missing.
+    /// Creates the scenario's tables, if missing.
     pub fn prepare(&mut self, sc: &Scenario) -> Result<(), String> {
-        for r in &sc.rows {
-            self.admin
-                .exec(&format!(
-                    "CREATE TABLE IF NOT EXISTS {} (id bigint PRIMARY KEY, {} bigint NOT NULL, \
-                     version integer NOT NULL DEFAULT 1)",
-                    r.table, r.column
-                ))
-                .map_err(|e| e.to_string())?;
+        for create in schema(sc) {
+            let create = create.replacen("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1);
+            self.admin.exec(&create).map_err(|e| e.to_string())?;
         }
-        self.admin
-            .exec("CREATE TABLE IF NOT EXISTS orders (id bigserial PRIMARY KEY, item_id bigint NOT NULL)")
-            .map_err(|e| e.to_string())?;
         Ok(())
     }
 
-    fn reset(&mut self, sc: &Scenario) -> Result<(), String> {
-        let mut sql = String::from("DELETE FROM orders;");
-        let mut tables: Vec<&str> = sc.rows.iter().map(|r| r.table).collect();
-        tables.dedup();
-        for t in tables {
-            let _ = write!(sql, "DELETE FROM {t};");
-        }
-        for r in &sc.rows {
-            let _ = write!(
-                sql,
-                "INSERT INTO {} (id, {}) VALUES ({}, {});",
-                r.table, r.column, r.id, r.initial
-            );
-        }
-        self.admin.exec(&sql).map(|_| ()).map_err(|e| e.to_string())
-    }
-
     fn waits_for_lock(&mut self, pid: i64) -> Result<bool, String> {
-        let r = self
-            .admin
-            .exec(&format!("SELECT cardinality(pg_blocking_pids({pid}))"))
-            .map_err(|e| e.to_string())?;
+        let r = self.admin.exec(&format!("SELECT cardinality(pg_blocking_pids({pid}))")).map_err(|e| e.to_string())?;
         Ok(r.scalar().unwrap_or(0) > 0)
     }
 
-    /// Runs `schedule` on PostgreSQL and on the model. `Ok(trace)` when they agree at every action and at the
-    /// end; otherwise `Err` with the reason and the whole trace, both sides side by side.
+    /// Runs `schedule` on PostgreSQL and on the model (see [`run_schedule`]).
     ///
     /// A run in which a second lock wait began too late after the first (the harness was descheduled for about
     /// `deadlock_timeout`) does not test the model's timing assumption; it is run again, up to 3 times.
@@ -230,144 +371,116 @@ impl Checker {
     /// [`Checker::run`] with the model of one scenario against the SQL and programs of another: the negative
     /// controls use it to show that the harness does see a difference (e.g. READ COMMITTED's model against
     /// REPEATABLE READ's sessions).
-    pub fn run_with(
-        &mut self,
-        model: &Scenario,
-        real: &Scenario,
-        schedule: &[TxnId],
-    ) -> Result<String, String> {
-        let sc = model;
-        self.reset(real)?;
-        let mut sessions = Vec::new();
+    pub fn run_with(&mut self, model: &Scenario, real: &Scenario, schedule: &[TxnId]) -> Result<String, String> {
+        run_schedule(self, model, real, schedule)
+    }
+}
+
+impl Backend for Checker {
+    fn name(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn start(&mut self, sc: &Scenario) -> Result<(), String> {
+        let mut sql = String::from("DELETE FROM orders;");
+        let mut tables: Vec<&str> = sc.rows.iter().map(|r| r.table).collect();
+        tables.dedup();
+        for t in tables {
+            let _ = write!(sql, "DELETE FROM {t};");
+        }
+        for insert in initial_rows(sc) {
+            let _ = write!(sql, "{insert};");
+        }
+        // The last run's sessions go first: one that failed may have left a statement waiting (and its locks
+        // held), which a closed socket alone does not end.
+        for s in self.sessions.drain(..) {
+            self.admin.exec(&format!("SELECT pg_terminate_backend({})", s.pid)).map_err(|e| e.to_string())?;
+        }
+        self.admin.exec(&sql).map_err(|e| e.to_string())?;
+        self.timing_broken = false;
         for _ in 0..sc.n_txns() {
             let mut conn = Conn::connect(self.port).map_err(|e| e.to_string())?;
-            conn.exec(&format!("SET deadlock_timeout = '{DEADLOCK_TIMEOUT_MS}ms'"))
-                .map_err(|e| e.to_string())?;
-            let pid = conn
-                .exec("SELECT pg_backend_pid()")
-                .map_err(|e| e.to_string())?
-                .scalar()
-                .unwrap_or(0);
-            sessions.push(Session {
-                conn,
-                pid,
-                pc: 0,
-                attempt: 1,
-                x: None,
-                seen: None,
-                new: None,
-                rows: None,
-                status: Status::Ready,
-                sent_at: Instant::now(),
-                waits_seen: None,
-            });
+            conn.exec(&format!("SET deadlock_timeout = '{DEADLOCK_TIMEOUT_MS}ms'")).map_err(|e| e.to_string())?;
+            let pid = conn.exec("SELECT pg_backend_pid()").map_err(|e| e.to_string())?.scalar().unwrap_or(0);
+            self.sessions.push(PgSession { conn, pid, sent_at: Instant::now(), waits_seen: None });
         }
-        let mut run = Run {
-            timing_broken: false,
-            sc: real,
-            sessions,
-            trace: String::new(),
-        };
-        let mut st = sc.init_state();
-        let fail = |run: &Run, why: String| {
-            let note = if run.timing_broken { TIMING_NOTE } else { "" };
-            Err(format!(
-                "schedule {}: {why} {note}\n{}",
-                encode(schedule),
-                run.trace
-            ))
-        };
-        for (i, &t) in schedule.iter().enumerate() {
-            let action = match sc.action_for(&st, t) {
-                Ok(a) => a,
-                Err(why) => {
-                    return fail(
-                        &run,
-                        format!("action {} is not enabled in the model: {why:?}", i + 1),
-                    )
+        Ok(())
+    }
+
+    fn send(&mut self, t: usize, sql: &str, closes_cycle: bool) -> Result<(), String> {
+        if closes_cycle {
+            for o in &self.sessions {
+                if let Some(w) = o.waits_seen {
+                    let until = w + CYCLE_SEPARATION;
+                    std::thread::sleep(until.saturating_duration_since(Instant::now()));
                 }
-            };
-            let mark = run.trace.len();
-            let next = sc
-                .next_state(&st, action)
-                .map_err(|e| format!("model: {e:?}"))?;
-            // Timing only (the outcome is still PostgreSQL's own): does this move close a waits-for cycle?
-            let closes_cycle =
-                sc.deadlock_victim(&st).is_none() && sc.deadlock_victim(&next).is_some();
-            let what = run.move_txn(self, t as usize, action, closes_cycle);
-            st = next;
-            let what = match what {
-                Ok(w) => w,
-                Err(e) => {
-                    let _ = writeln!(
-                        run.trace,
-                        "{:>2}. T{} {action:?}: harness error: {e}",
-                        i + 1,
-                        t + 1
-                    );
-                    return fail(&run, e);
+            }
+        }
+        let s = &mut self.sessions[t];
+        s.conn.send(sql).map_err(|e| e.to_string())?;
+        s.sent_at = Instant::now();
+        s.waits_seen = None;
+        Ok(())
+    }
+
+    fn in_flight(&self, t: usize) -> bool {
+        self.sessions[t].conn.in_flight()
+    }
+
+    fn settle(&mut self, t: usize) -> Result<Option<Reply>, String> {
+        let t0 = Instant::now();
+        loop {
+            if let Some(reply) = self.sessions[t].conn.poll(Duration::from_millis(3)).map_err(|e| e.to_string())? {
+                return Ok(Some(reply));
+            }
+            let pid = self.sessions[t].pid;
+            if self.waits_for_lock(pid)? {
+                // Look once more: the reply may have come in between.
+                if let Some(r) = self.sessions[t].conn.poll(Duration::ZERO).map_err(|e| e.to_string())? {
+                    return Ok(Some(r));
                 }
-            };
-            if let Err(e) = run.settle_all(self) {
-                return fail(&run, e);
+                self.sessions[t].waits_seen.get_or_insert_with(Instant::now);
+                // Two waits: the model's deadlock rule (the earliest waiter's check finds the cycle) holds on the
+                // server only if this wait began before the other waiter's check fired, deadlock_timeout after
+                // its wait began (which was after its statement was sent). A loaded machine may break that.
+                let now = Instant::now();
+                let margin = Duration::from_millis(DEADLOCK_TIMEOUT_MS * 2 / 3);
+                for (k, o) in self.sessions.iter().enumerate() {
+                    if k != t && o.waits_seen.is_some() && o.conn.in_flight() && now.duration_since(o.sent_at) >= margin {
+                        self.timing_broken = true;
+                    }
+                }
+                return Ok(None);
             }
-            // The header goes before the replies that the move produced.
-            run.trace
-                .insert_str(mark, &format!("{:>2}. T{}: {what}\n", i + 1, t + 1));
-            let mut differ = false;
-            for (k, s) in run.sessions.iter().enumerate() {
-                let (pg, sim) = (s.describe(), model_describe(&st, k));
-                let mark = if pg == sim { " " } else { "!" };
-                differ |= pg != sim;
-                let _ = writeln!(
-                    run.trace,
-                    "      {mark} T{}  postgres: {pg:<52} simulator: {sim}",
-                    k + 1
-                );
-            }
-            if differ {
-                return fail(
-                    &run,
-                    format!("after action {} the transactions differ", i + 1),
-                );
+            if t0.elapsed() > HANG {
+                return Err(format!("T{}'s statement neither replied nor waited for a lock in {HANG:?}", t + 1));
             }
         }
-        if !sc.actions(&st).is_empty() {
-            return fail(
-                &run,
-                "the model is not finished at the end of the schedule".into(),
-            );
+    }
+
+    fn deadlock_check(&mut self, t: usize) -> Result<Reply, String> {
+        let t0 = Instant::now();
+        match self.sessions[t].conn.poll(DEADLOCK_WAIT).map_err(|e| e.to_string())? {
+            Some(reply) => Ok(reply),
+            None => Err(format!(
+                "T{} still waits {} ms later ({} ms so far); the simulator says its deadlock check fires",
+                t + 1,
+                DEADLOCK_WAIT.as_millis(),
+                t0.elapsed().as_millis()
+            )),
         }
-        let Some(out) = msa_sim::txn::classify(sc, &st) else {
-            return fail(&run, "the model has no outcome".into());
-        };
-        let mut values = Vec::new();
-        for r in &sc.rows {
-            let q = format!("SELECT {} FROM {} WHERE id = {}", r.column, r.table, r.id);
-            values.push(
-                self.admin
-                    .exec(&q)
-                    .map_err(|e| e.to_string())?
-                    .scalar()
-                    .unwrap_or(i64::MIN),
-            );
-        }
-        let orders = self
-            .admin
-            .exec("SELECT count(*) FROM orders")
-            .map_err(|e| e.to_string())?
-            .scalar();
-        let _ = writeln!(
-            run.trace,
-            "    final: postgres rows {values:?} orders {orders:?}; simulator rows {:?} orders {} ({})",
-            out.final_values,
-            out.orders,
-            out.kind.name()
-        );
-        if values != out.final_values || orders != Some(out.orders as i64) {
-            return fail(&run, "the final rows or orders differ".into());
-        }
-        Ok(run.trace)
+    }
+
+    fn query(&mut self, t: usize, sql: &str) -> Result<Reply, String> {
+        self.sessions[t].conn.query(sql).map_err(|e| e.to_string())
+    }
+
+    fn scalar(&mut self, sql: &str) -> Result<Option<i64>, String> {
+        Ok(self.admin.exec(sql).map_err(|e| e.to_string())?.scalar())
+    }
+
+    fn timing_broken(&self) -> bool {
+        self.timing_broken
     }
 }
 
@@ -375,7 +488,7 @@ impl Checker {
 const TIMING_NOTE: &str = "(timing: the second wait began too late after the first)";
 
 struct Run<'a> {
-    timing_broken: bool,
+    db: &'a mut dyn Backend,
     sc: &'a Scenario,
     sessions: Vec<Session>,
     trace: String,
@@ -385,22 +498,13 @@ impl Run<'_> {
     fn sql(&self, t: usize, step: Step) -> String {
         let s = &self.sessions[t];
         let v = |o: Option<i64>| o.map_or("NULL".to_string(), |v| v.to_string());
-        self.sc
-            .step_sql(step)
-            .replace("$new", &v(s.new))
-            .replace("$seen", &v(s.seen.map(i64::from)))
+        self.sc.step_sql(step).replace("$new", &v(s.new)).replace("$seen", &v(s.seen.map(i64::from)))
     }
 
     /// Moves transaction `t` as the schedule says; returns what it did, for the trace.
-    fn move_txn(
-        &mut self,
-        ck: &mut Checker,
-        t: usize,
-        action: Action,
-        closes_cycle: bool,
-    ) -> Result<String, String> {
+    fn move_txn(&mut self, t: usize, action: Action, closes_cycle: bool) -> Result<String, String> {
         match self.sessions[t].status.clone() {
-            Status::Done(e) => Err(format!("T{} already finished in PostgreSQL ({e})", t + 1)),
+            Status::Done(e) => Err(format!("T{} already finished in {} ({e})", t + 1, self.db.name())),
             Status::Aborted(code) => {
                 self.rollback(t)?;
                 if self.sc.txns[t].retry_on_error {
@@ -417,27 +521,13 @@ impl Run<'_> {
             }
             Status::Waits | Status::Running => {
                 // The model moves a waiting transaction only for its deadlock check.
-                let t0 = Instant::now();
-                let r = self.sessions[t]
-                    .conn
-                    .poll(DEADLOCK_WAIT)
-                    .map_err(|e| e.to_string())?;
-                match r {
-                    Some(reply) => {
-                        let code = reply.error.as_ref().map(|e| e.sqlstate.clone());
-                        self.complete(t, reply)?;
-                        Ok(format!(
-                            "{action:?}: the waiting statement returned after {} ms with {}",
-                            t0.elapsed().as_millis(),
-                            code.unwrap_or_else(|| "success".into())
-                        ))
-                    }
-                    None => Err(format!(
-                        "T{} still waits {} ms later; the simulator's {action:?} says its deadlock check fires",
-                        t + 1,
-                        DEADLOCK_WAIT.as_millis()
-                    )),
-                }
+                let reply = self.db.deadlock_check(t)?;
+                let code = reply.error.as_ref().map(|e| e.sqlstate.clone());
+                self.complete(t, reply)?;
+                Ok(format!(
+                    "{action:?}: the waiting statement returned with {}",
+                    code.unwrap_or_else(|| "success".into())
+                ))
             }
             Status::Ready => {
                 let prog = &self.sc.txns[t].program;
@@ -445,94 +535,48 @@ impl Run<'_> {
                     return Err(format!("T{} has no step left", t + 1));
                 };
                 let sql = self.sql(t, step);
-                if closes_cycle {
-                    for o in &self.sessions {
-                        if let Some(w) = o.waits_seen {
-                            let until = w + CYCLE_SEPARATION;
-                            std::thread::sleep(until.saturating_duration_since(Instant::now()));
-                        }
-                    }
-                }
-                self.sessions[t]
-                    .conn
-                    .send(&sql)
-                    .map_err(|e| e.to_string())?;
+                self.db.send(t, &sql, closes_cycle)?;
                 self.sessions[t].status = Status::Running;
-                self.sessions[t].sent_at = Instant::now();
-                self.sessions[t].waits_seen = None;
-                self.settle(ck, t)?;
+                self.settle(t)?;
                 Ok(sql)
             }
         }
     }
 
-    /// Waits until `t`'s statement in flight has replied or its backend waits for a lock.
-    fn settle(&mut self, ck: &mut Checker, t: usize) -> Result<(), String> {
-        let t0 = Instant::now();
-        loop {
-            if let Some(reply) = self.sessions[t]
-                .conn
-                .poll(Duration::from_millis(3))
-                .map_err(|e| e.to_string())?
-            {
-                return self.complete(t, reply);
-            }
-            if ck.waits_for_lock(self.sessions[t].pid)? {
-                // Look once more: the reply may have come in between.
-                if let Some(r) = self.sessions[t]
-                    .conn
-                    .poll(Duration::ZERO)
-                    .map_err(|e| e.to_string())?
-                {
-                    return self.complete(t, r);
-                }
+    /// Waits until `t`'s statement in flight has replied or waits for a lock.
+    fn settle(&mut self, t: usize) -> Result<(), String> {
+        match self.db.settle(t)? {
+            Some(reply) => self.complete(t, reply),
+            None => {
                 self.sessions[t].status = Status::Waits;
-                self.sessions[t].waits_seen.get_or_insert_with(Instant::now);
-                // Two waits: the model's deadlock rule (the earliest waiter's check finds the cycle) holds on the
-                // server only if this wait began before the other waiter's check fired, deadlock_timeout after
-                // its wait began (which was after its statement was sent). A loaded machine may break that.
-                let now = Instant::now();
-                let margin = Duration::from_millis(DEADLOCK_TIMEOUT_MS * 2 / 3);
-                for (k, o) in self.sessions.iter().enumerate() {
-                    if k != t
-                        && o.status == Status::Waits
-                        && now.duration_since(o.sent_at) >= margin
-                    {
-                        self.timing_broken = true;
-                    }
-                }
-                return Ok(());
-            }
-            if t0.elapsed() > HANG {
-                return Err(format!(
-                    "T{}'s statement neither replied nor waited for a lock in {HANG:?}",
-                    t + 1
-                ));
+                Ok(())
             }
         }
     }
 
-    fn settle_all(&mut self, ck: &mut Checker) -> Result<(), String> {
-        for t in 0..self.sessions.len() {
-            if self.sessions[t].conn.in_flight() {
-                self.settle(ck, t)?;
+    /// Settles every statement in flight, pass after pass while one completes: a statement that completes can
+    /// release what another waits for (an app's ROLLBACK after `UPDATE 0` frees the row a third transaction
+    /// queued behind), so one pass in session order may see a waiter before its blocker has let go.
+    fn settle_all(&mut self) -> Result<(), String> {
+        for _ in 0..=self.sessions.len() {
+            let mut completed = false;
+            for t in 0..self.sessions.len() {
+                if self.db.in_flight(t) {
+                    self.settle(t)?;
+                    completed |= !self.db.in_flight(t);
+                }
+            }
+            if !completed {
+                break;
             }
         }
         Ok(())
     }
 
     fn rollback(&mut self, t: usize) -> Result<(), String> {
-        let r = self.sessions[t]
-            .conn
-            .query("ROLLBACK")
-            .map_err(|e| e.to_string())?;
+        let r = self.db.query(t, "ROLLBACK")?;
         match r.error {
-            Some(e) => Err(format!(
-                "T{} ROLLBACK failed: {} {}",
-                t + 1,
-                e.sqlstate,
-                e.message
-            )),
+            Some(e) => Err(format!("T{} ROLLBACK failed: {} {}", t + 1, e.sqlstate, e.message)),
             None => Ok(()),
         }
     }

@@ -5,6 +5,7 @@
 //! msa-sim run     --scenario ... [--json]       a whole reverse-proxy simulation and its summary
 //! msa-sim export  --scenario ...                the nginx (and HAProxy) configuration of a scenario
 //! msa-sim txn     --scenario ... [--explore]    transactions and locks, step by step or every schedule
+//! msa-sim sql     --spec FILE [--explore]       an isolation spec on the SQL engine, as isolationtester prints it
 //! msa-sim challenge ID SOLUTION                 is a widget state a challenge's solution (exit 0 / 1)
 //! msa-sim predict   [--list | NAME] [--json]    the answer to a lesson's prediction and the run behind it
 //! ```
@@ -13,6 +14,7 @@
 mod challenge_cmd;
 mod predict_cmd;
 mod proxy_cmd;
+mod sql_cmd;
 mod txn_cmd;
 
 use std::process::ExitCode;
@@ -27,7 +29,7 @@ impl From<lexopt::Error> for UsageError {
 }
 
 const USAGE: &str =
-    "usage: msa-sim <pick|run|export|txn|challenge|predict> [options]   (msa-sim <command> --help for its options)";
+    "usage: msa-sim <pick|run|export|txn|sql|challenge|predict> [options]   (msa-sim <command> --help for its options)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
@@ -41,6 +43,8 @@ fn main() -> ExitCode {
         Some("run") => proxy_cmd::run(rest),
         Some("export") => proxy_cmd::export(rest),
         Some("txn") => txn_cmd::txn(rest),
+        // Its own exit codes: 2 for a bad spec (FILE:LINE:COL), 1 for a run that stopped, as isolationtester.
+        Some("sql") => return sql_cmd::sql(rest),
         Some("predict") => predict_cmd::predict(rest),
         // Its own exit codes: 1 means "not solved", not an error.
         Some("challenge") => return challenge_cmd::challenge(rest),

@@ -413,6 +413,18 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec { name: "predict-race", keys: &[], lab: false, bundle: "race" },
     WidgetSpec { name: "predict-arch", keys: &[], lab: false, bundle: "arch" },
     WidgetSpec { name: "predict-ddd", keys: &[], lab: false, bundle: "ddd" },
+    // The SQL editor (issue 19): a setup and 1 to 3 sessions run on msa_sim::sql's engine. `example` names one of
+    // msa_sim::sql::examples::EXAMPLES (checked by tests/race_names.rs); it is in the race bundle, beside the race
+    // visualizer, and on the race lab page.
+    WidgetSpec {
+        name: "sql",
+        keys: &[
+            KeySpec { name: "example", required: false, kind: KeyKind::OneOf(SQL_EXAMPLES) },
+            KeySpec { name: "id", required: false, kind: KeyKind::Text },
+        ],
+        lab: false,
+        bundle: "race",
+    },
     // The sessions lesson's JWT inspector (msa_sim::session::jwt); the lesson is in the proxy bundle.
     WidgetSpec { name: "jwt", keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], lab: false, bundle: "proxy" },
     // The monolith lesson's saga and outbox timeline (msa_sim::arch::saga).
@@ -484,6 +496,9 @@ pub const CHALLENGES_DDD: &[&str] = &[
     "ddd-change-after-payment",
     "ddd-lunch-lost-line",
 ];
+
+/// The SQL editor's examples: the names of `msa_sim::sql::examples::EXAMPLES` (a test checks they agree).
+pub const SQL_EXAMPLES: &[&str] = &["lost-update", "job-queue", "write-skew"];
 
 pub const RACE_SCENARIOS: &[&str] = &[
     "lost-update",

@@ -7,3 +7,9 @@ fn race_directive_names_match_the_core() {
     let strategies: Vec<&str> = msa_sim::txn::Strategy::ALL.iter().map(|s| s.name()).collect();
     assert_eq!(msa_content::RACE_STRATEGIES, &strategies[..]);
 }
+
+#[test]
+fn sql_directive_examples_match_the_core() {
+    let names: Vec<&str> = msa_sim::sql::examples::EXAMPLES.iter().map(|e| e.name).collect();
+    assert_eq!(msa_content::SQL_EXAMPLES, &names[..]);
+}

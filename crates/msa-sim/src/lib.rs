@@ -27,5 +27,6 @@ pub mod proxy;
 pub mod queueing;
 pub mod rng;
 pub mod session;
+pub mod sql;
 pub mod time;
 pub mod txn;

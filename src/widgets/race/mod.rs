@@ -171,6 +171,11 @@ impl Ctx {
 }
 
 pub fn mount(params: Params, lang: Locale) -> AnyView {
+    if params.is_empty() {
+        // The lab page (no directive): the SQL editor under the visualizer, built in a task of its own.
+        let editor = crate::widgets::later(move || crate::widgets::sql_editor::mount(&[], lang));
+        return view! { <Race params lang /> {editor} }.into_any();
+    }
     view! { <Race params lang /> }.into_any()
 }
 

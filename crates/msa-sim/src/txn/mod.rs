@@ -64,6 +64,14 @@
 //! - Deadlock: when the waits-for graph has a cycle, the member that began waiting first gets one enabled action,
 //!   its deadlock check (deadlock_timeout = 1 s after it began waiting fires first for it): 40P01. The others stay
 //!   blocked until it has been aborted and its locks released.
+//! - Several waiters on one row: when the holder ends, the first waiter goes on. If the holder had updated the
+//!   row, PostgreSQL wakes the waiters and they race for the new version (heapam releases the tuple lock before
+//!   EvalPlanQual locks the newest version), so the server does not promise this order; it is its usual one (6 of
+//!   8 runs of three sessions in the real isolationtester). A READ COMMITTED UPDATE that waited and then fails its
+//!   re-check (`UPDATE 0`) keeps the lock EvalPlanQual took on the new version until its transaction ends; a
+//!   REPEATABLE READ statement fails with 40001 at once, before any wait, on a row that a transaction committed
+//!   after its snapshot replaced. `check-postgres` runs the presets on PostgreSQL and on the SQL engine
+//!   ([`crate::sql`]) through one harness to hold the model to these rules.
 //! - An error releases the transaction's locks at once (PostgreSQL aborts the transaction when it raises the
 //!   error); the client then sends ROLLBACK, which is the transaction's next action (and its retry, if any).
 

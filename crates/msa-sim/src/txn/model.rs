@@ -746,7 +746,7 @@ impl Scenario {
         }
         st.steps = st.steps.saturating_add(1);
         match action {
-            Action::Step(t) => self.run_step(st, t, log),
+            Action::Step(t) => self.run_step(st, t, false, log),
             Action::DeadlockCheck(t) => {
                 log.push(Event::Error { txn: t, error: SqlError::DeadlockDetected });
                 self.abort(st, t, SqlError::DeadlockDetected);
@@ -807,8 +807,9 @@ impl Scenario {
     // --- steps ---------------------------------------------------------------------------------------------
 
     /// Runs `t`'s current step, then (in statement mode) the app-local steps after it.
-    fn run_step<L: EventSink>(&self, st: &mut State, t: TxnId, log: &mut L) {
-        if self.exec_current(st, t, log) {
+    /// `resumed`: the step waited for a lock and is now handed it (see [`Scenario::settle`]).
+    fn run_step<L: EventSink>(&self, st: &mut State, t: TxnId, resumed: bool, log: &mut L) {
+        if self.exec_current(st, t, resumed, log) {
             self.after_step(st, t, log);
         }
     }
@@ -829,7 +830,7 @@ impl Scenario {
                     return;
                 }
                 Some(s) if s.is_app_local() && self.expansion == Expansion::Statements => {
-                    if !self.exec_current(st, t, log) {
+                    if !self.exec_current(st, t, false, log) {
                         return;
                     }
                 }
@@ -840,7 +841,7 @@ impl Scenario {
 
     /// Executes the current step of `t`. Returns true if it completed and pc moved on; false if it now waits,
     /// errs, or ended the program.
-    fn exec_current<L: EventSink>(&self, st: &mut State, t: TxnId, log: &mut L) -> bool {
+    fn exec_current<L: EventSink>(&self, st: &mut State, t: TxnId, resumed: bool, log: &mut L) -> bool {
         let ti = t as usize;
         let Some(&step) = self.txns[ti].program.get(st.txns[ti].pc as usize) else {
             return false;
@@ -898,6 +899,14 @@ impl Scenario {
                 // The version this statement's snapshot sees; the WHERE clause is first checked against it.
                 let img = if own { self.locked_view(st, t, row) } else { self.visible(st, t, row) };
                 if !self.guard_holds(st, t, guard, img) {
+                    // After a wait, READ COMMITTED's EvalPlanQual locks the newest version before it re-checks
+                    // the WHERE clause, and keeps that lock when the check fails (heapam's heap_lock_tuple, then
+                    // EvalPlanQual): `UPDATE 0`, yet the row stays locked until this transaction ends, so a third
+                    // transaction queued behind waits for it, not for the one that committed.
+                    if resumed && !own && st.rows[r].holder.is_none() {
+                        st.rows[r].holder = Some(t);
+                        log.push(Event::Locked { txn: t, row });
+                    }
                     st.txns[ti].rows = Some(0);
                     log.push(Event::Updated { txn: t, row, count: 0, value: None });
                     st.txns[ti].pc += 1;
@@ -1033,10 +1042,17 @@ impl Scenario {
         }
     }
 
-    /// `t` takes `row`'s lock, which it does not hold (SELECT ... FOR UPDATE [NOWAIT], UPDATE). Held by another:
-    /// `t` waits (with `nowait`: fails with LockNotAvailable instead). Free, but changed since `t`'s REPEATABLE
-    /// READ snapshot: a serialization failure. Returns false unless `t` now holds the lock.
+    /// `t` takes `row`'s lock, which it does not hold (SELECT ... FOR UPDATE [NOWAIT], UPDATE). Changed since
+    /// `t`'s REPEATABLE READ snapshot: a serialization failure, held or not. Else held by another: `t` waits
+    /// (with `nowait`: fails with LockNotAvailable instead). Returns false unless `t` now holds the lock.
     fn lock_row<L: EventSink>(&self, st: &mut State, t: TxnId, row: RowId, nowait: bool, log: &mut L) -> bool {
+        // First, before any wait: the version REPEATABLE READ sees was replaced by a transaction that has
+        // committed since its snapshot. PostgreSQL fails at once (40001), whoever holds the newer version's lock.
+        if self.changed_since_snapshot(st, t, row) {
+            log.push(Event::Error { txn: t, error: SqlError::SerializationFailure });
+            self.abort(st, t, SqlError::SerializationFailure);
+            return false;
+        }
         if let Some(holder) = st.rows[row as usize].holder {
             if nowait {
                 log.push(Event::Error { txn: t, error: SqlError::LockNotAvailable });
@@ -1044,11 +1060,6 @@ impl Scenario {
                 return false;
             }
             self.wait(st, t, WaitOn::Row(row), Some(holder), log);
-            return false;
-        }
-        if self.changed_since_snapshot(st, t, row) {
-            log.push(Event::Error { txn: t, error: SqlError::SerializationFailure });
-            self.abort(st, t, SqlError::SerializationFailure);
             return false;
         }
         st.rows[row as usize].holder = Some(t);
@@ -1182,7 +1193,7 @@ impl Scenario {
             };
             st.txns[w as usize].phase = Phase::Ready;
             log.push(Event::Resumed { txn: w, on });
-            self.run_step(st, w, log);
+            self.run_step(st, w, true, log);
         }
     }
 
