@@ -6,8 +6,8 @@
 #   libFuzzer on every decoder of URL and localStorage input (15 s a target),
 #   the release build (at the domain root and under a sub-path), the first-load size budget,
 #   the browser suite in headless Chromium, the cross-engine suite in Firefox ESR and WebKitGTK (Safari's engine),
-#   and the Chromium suite again behind real nginx configured with the
-#   README's deploy snippet (including the Content-Security-Policy, offline and damaged-storage tests).
+#   and the serving tests of the Chromium suite again behind real nginx configured with the
+#   README's deploy snippet (pages, static copies, the Content-Security-Policy, offline, lessons).
 # Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +50,7 @@ node --test --test-concurrency=1 tests/e2e/
 step "cross-engine suite: Firefox ESR (WebDriver BiDi) and WebKitGTK (WebKitWebDriver under Xvfb)"
 node --test --test-concurrency=1 tests/engines/
 
-step "deploy check: the same suite behind real nginx with the README's snippet"
+step "deploy check: the serving tests behind real nginx with the README's snippet"
 scripts/deploy-check.sh
 
 printf '\nall tests passed in %ss\n' "$(( $(date +%s) - started ))"
