@@ -359,3 +359,24 @@ fn fuzz_seeds_are_links_that_replay() {
     }
     assert!(n >= 3);
 }
+
+/// The largest exploration the limits allow, three sessions of four statements: how many schedules, and (with
+/// `--nocapture`) how long natively. The browser figure is the widget's own `data-ms`.
+#[test]
+fn three_sessions_of_four_statements_explore_within_the_budget() {
+    let t = "BEGIN; SELECT hits FROM counter WHERE id = 1; UPDATE counter SET hits = 1 WHERE id = 1; COMMIT;".to_string();
+    let state = EditorState {
+        setup: "CREATE TABLE counter (id integer PRIMARY KEY, hits integer); INSERT INTO counter VALUES (1, 0);".into(),
+        sessions: vec![t.clone(), t.clone(), t],
+        steps: vec![],
+    };
+    let started = std::time::Instant::now();
+    let x = explore_all(&state);
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    assert!(!x.truncated);
+    let started = std::time::Instant::now();
+    let judge = msa_sim::sql::explore::explore(&state.program().unwrap().spec(), msa_sim::sql::explore::Budget::DEFAULT).unwrap();
+    let judge_ms = started.elapsed().as_secs_f64() * 1e3;
+    assert_eq!(x.schedules, judge.schedules);
+    println!("3 x 4: {} schedules, {} groups, {ms:.1} ms (sql::explore: {judge_ms:.1} ms)", x.schedules, x.groups().len());
+}

@@ -499,6 +499,8 @@ pub struct Board {
     pub steps: Vec<Step>,
     pub sessions: Vec<SessionRun>,
     pub log: Vec<LogEntry>,
+    /// No log kept: an exploration's boards branch thousands of times and never show theirs.
+    quiet: bool,
 }
 
 impl Board {
@@ -506,7 +508,7 @@ impl Board {
     pub fn new(program: Program) -> Result<Board, ProgramError> {
         let engine = Engine::new(&program.setup, program.sessions.len()).map_err(ProgramError::Setup)?;
         let sessions = program.sessions.iter().map(|_| SessionRun { sent: 0, replies: Vec::new() }).collect();
-        Ok(Board { program: std::sync::Arc::new(program), engine, steps: Vec::new(), sessions, log: Vec::new() })
+        Ok(Board { program: std::sync::Arc::new(program), engine, steps: Vec::new(), sessions, log: Vec::new(), quiet: false })
     }
 
     /// Whether `step` can be taken now, and if not why.
@@ -552,18 +554,24 @@ impl Board {
                 }
                 self.sessions[i].sent += 1;
                 self.sessions[i].replies.push(None);
-                self.log.push(LogEntry::Sent { session: index, stmt: n });
+                self.note(LogEntry::Sent { session: index, stmt: n });
             }
             Step::Time => {
                 if !self.engine.advance_time() {
                     return Err(StepError::NoTimer);
                 }
-                self.log.push(LogEntry::Time);
+                self.note(LogEntry::Time);
             }
         }
         self.steps.push(step);
         self.collect(step);
         Ok(())
+    }
+
+    fn note(&mut self, e: LogEntry) {
+        if !self.quiet {
+            self.log.push(e);
+        }
     }
 
     /// Gathers the replies of every statement that has finished, the one just sent first.
@@ -578,13 +586,15 @@ impl Board {
             let Some(stmt) = self.sessions[i].waiting_in() else { continue };
             if self.engine.waiting(i) {
                 if k == 0 && matches!(step, Step::Session { .. }) {
-                    self.log.push(LogEntry::Waits { session: i as u8, stmt });
+                    self.note(LogEntry::Waits { session: i as u8, stmt });
                 }
                 continue;
             }
             if let Some(replies) = self.engine.take_replies(i) {
-                self.sessions[i].replies[stmt] = Some(replies.clone());
-                self.log.push(LogEntry::Finished { session: i as u8, stmt, replies });
+                if !self.quiet {
+                    self.log.push(LogEntry::Finished { session: i as u8, stmt, replies: replies.clone() });
+                }
+                self.sessions[i].replies[stmt] = Some(replies);
             }
         }
     }
@@ -768,7 +778,8 @@ pub struct Explorer {
 
 impl Explorer {
     pub fn new(program: Program, budget: Budget) -> Result<Explorer, ProgramError> {
-        let root = Board::new(program)?;
+        let mut root = Board::new(program)?;
+        root.quiet = true;
         Ok(Explorer {
             stack: vec![root],
             budget,
