@@ -1,5 +1,6 @@
 //! The interface strings (`locales/en.json`, `locales/ko.json`, read by leptos_i18n) say the same things in both
-//! languages: the same keys, and in each string the same interpolations (`{{ n }}`) and the same components
+//! languages: the same keys, and in each string the same interpolations (`{{ n }}`, and the `{n}` some widgets fill
+//! in themselves) and the same components
 //! (`<b>...</b>`), so no variable or markup is lost in translation.
 
 use serde_json::Value;
@@ -41,6 +42,14 @@ fn placeholders(s: &str) -> BTreeSet<String> {
         out.insert(format!("{{{{{}}}}}", rest[i + 2..i + j].trim()));
         rest = &rest[i + j + 2..];
     }
+    // Single-brace `{name}` arguments, which some widgets fill in themselves.
+    let plain = s.replace("{{", "\u{1}").replace("}}", "\u{2}");
+    let mut rest = plain.as_str();
+    while let Some(i) = rest.find('{') {
+        let Some(j) = rest[i..].find('}') else { break };
+        out.insert(format!("{{{}}}", rest[i + 1..i + j].trim()));
+        rest = &rest[i + j + 1..];
+    }
     let b = s.as_bytes();
     for (i, _) in s.match_indices('<') {
         let name: String = s[i + 1..]
@@ -75,8 +84,8 @@ fn both_languages_have_the_same_keys_and_placeholders() {
 
 #[test]
 fn the_placeholder_reader_sees_what_it_must() {
-    let p = placeholders("{{ n }} of {{total}} <b>bold</b> and <br/> but not 3 < 4");
+    let p = placeholders("{{ n }} of {{total}} <b>bold</b> and <br/> but not 3 < 4, in {ms} ms");
     let want: BTreeSet<String> =
-        ["{{n}}", "{{total}}", "<b>", "</b>", "<br>"].into_iter().map(String::from).collect();
+        ["{{n}}", "{{total}}", "<b>", "</b>", "<br>", "{ms}"].into_iter().map(String::from).collect();
     assert_eq!(p, want);
 }
