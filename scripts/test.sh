@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of MSA Lab, installing what is missing first:
+#   formatting (rustfmt) and lints (clippy, warnings as errors),
 #   native tests of every crate (content pipeline, simulation core, CLI, app helpers), including the
 #   cross-checks of the simulator against real nginx 1.22 and a throwaway PostgreSQL 15 on loopback,
 #   the simulation core's long runs in release mode and its determinism check in wasm,
@@ -16,6 +17,12 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_C
 
 step() { printf '\n==> %s\n' "$*"; }
 started=$(date +%s)
+
+step "format and lints: rustfmt at 120 columns (rustfmt.toml), clippy with warnings as errors (native, wasm, the static-page renderer)"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy --features ssr --bin render --locked -- -D warnings
 
 step "native tests (all crates; check-nginx and check-postgres run the real servers)"
 cargo test --workspace --locked

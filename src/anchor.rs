@@ -32,9 +32,11 @@ pub fn land_on_hash() {
     stop();
     let Some(window) = web_sys::window() else { return };
     let hash = window.location().hash().unwrap_or_default();
-    let Some(target) = hash.strip_prefix('#').filter(|id| !id.is_empty()).and_then(|id| {
-        window.document().and_then(|d| d.get_element_by_id(id))
-    }) else {
+    let Some(target) = hash
+        .strip_prefix('#')
+        .filter(|id| !id.is_empty())
+        .and_then(|id| window.document().and_then(|d| d.get_element_by_id(id)))
+    else {
         return;
     };
     put_in_view(&target);
@@ -100,7 +102,8 @@ fn stop() {
     keeper.observer.disconnect();
     if let Some(window) = web_sys::window() {
         for name in READER_ACTS {
-            let _ = window.remove_event_listener_with_callback_and_bool(name, keeper.on_act.as_ref().unchecked_ref(), true);
+            let _ =
+                window.remove_event_listener_with_callback_and_bool(name, keeper.on_act.as_ref().unchecked_ref(), true);
         }
     }
     leptos::prelude::set_timeout(move || drop(keeper), std::time::Duration::ZERO);

@@ -113,7 +113,8 @@ pub fn body_in_copy(copy: &web_sys::Element) -> Option<&'static str> {
     use wasm_bindgen::JsCast;
     let skeleton = copy.query_selector("#lesson-wire").ok()??.text_content()?;
     let prose = copy.query_selector_all(".lesson__body > .prose").ok()?;
-    let html = (0..prose.length()).map(|i| prose.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()).map(|e| e.inner_html()));
+    let html = (0..prose.length())
+        .map(|i| prose.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()).map(|e| e.inner_html()));
     let text = lesson_format::with_prose(&skeleton, html.collect::<Option<Vec<_>>>()?)?;
     Some(Box::leak(text.into_boxed_str()))
 }

@@ -27,8 +27,5 @@ pub fn other(lang: Locale) -> Locale {
 
 /// The first of the browser's languages that we teach in; English when none is.
 pub fn from_browser(preferred: &[String]) -> Locale {
-    preferred
-        .iter()
-        .find_map(|l| parse(&l.get(..2).unwrap_or_default().to_ascii_lowercase()))
-        .unwrap_or(Locale::en)
+    preferred.iter().find_map(|l| parse(&l.get(..2).unwrap_or_default().to_ascii_lowercase())).unwrap_or(Locale::en)
 }

@@ -3,11 +3,11 @@
 use crate::i18n::*;
 use crate::lang;
 use crate::prefs::use_lang_pref;
+use codee::string::FromToStringCodec;
 use leptos::prelude::*;
 use leptos_meta::Html;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
-use codee::string::FromToStringCodec;
 use leptos_use::storage::use_local_storage;
 use leptos_use::use_preferred_dark;
 
@@ -73,7 +73,11 @@ pub fn Shell(
     // URL's base or not, the link gets it once.
     let skip_href = move || {
         let path = location.pathname.get();
-        if path.starts_with(crate::base()) { format!("{path}#main") } else { format!("{}#main", crate::href(&path)) }
+        if path.starts_with(crate::base()) {
+            format!("{path}#main")
+        } else {
+            format!("{}#main", crate::href(&path))
+        }
     };
     // Remember the language the learner reads in: a deep link or a switch both count as a choice.
     Effect::new(move |_| {

@@ -19,10 +19,10 @@ pub mod content;
 pub mod lang;
 mod layout;
 pub mod prefs;
-mod storage;
 mod routes;
 #[cfg(any(feature = "proxy", feature = "race", feature = "arch"))]
 mod sliced;
+mod storage;
 mod widgets;
 
 use leptos::prelude::*;

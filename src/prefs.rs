@@ -51,8 +51,7 @@ pub fn provide_prefs() {
     provide_context(ProgressStore { progress, set_progress });
     let (answers, set_answers, _) = use_local_storage::<Answers, FromToStringCodec>("msa-lab:answers");
     provide_context(AnswerStore { answers, set_answers });
-    let (predictions, set_predictions, _) =
-        use_local_storage::<Predictions, FromToStringCodec>("msa-lab:predictions");
+    let (predictions, set_predictions, _) = use_local_storage::<Predictions, FromToStringCodec>("msa-lab:predictions");
     provide_context(PredictionStore { predictions, set_predictions });
     let (solved, set_solved, _) = use_local_storage::<Solved, FromToStringCodec>("msa-lab:challenges");
     provide_context(SolvedStore { solved, set_solved });

@@ -99,7 +99,11 @@ fn run(staging: &Path) -> Result<usize, String> {
             (format!("/{code}/challenges"), Kind::Challenges, vec![format!("{code}/challenges.html")]),
         ];
         for lesson in content::LESSONS {
-            pages.push((format!("/{code}/{}", lesson.slug), Kind::Lesson(lesson.slug), vec![format!("{code}/{}.html", lesson.slug)]));
+            pages.push((
+                format!("/{code}/{}", lesson.slug),
+                Kind::Lesson(lesson.slug),
+                vec![format!("{code}/{}.html", lesson.slug)],
+            ));
         }
         for (path, kind, files) in pages {
             let bundle = match kind {
@@ -141,10 +145,14 @@ fn page(shell: &str, base: &str, path: &str, code: &str, kind: &Kind) -> String 
             Kind::Glossary => " data-glossary=\"\"".to_string(),
             Kind::Lesson(slug) => format!(" data-lesson=\"{slug}\""),
         };
-        let body = format!("<body>\n<div id=\"prerendered\" class=\"prerendered\" data-lang=\"{code}\"{what}>{app}</div>");
+        let body =
+            format!("<body>\n<div id=\"prerendered\" class=\"prerendered\" data-lang=\"{code}\"{what}>{app}</div>");
         let html = shell.replacen("<body>", &body, 1);
         futures::executor::block_on(async move {
-            head.inject_meta_context(futures::stream::once(futures::future::ready(html))).await.collect::<String>().await
+            head.inject_meta_context(futures::stream::once(futures::future::ready(html)))
+                .await
+                .collect::<String>()
+                .await
         })
     })
 }

@@ -25,7 +25,11 @@ pub fn Glossary(lang: Locale) -> impl IntoView {
         let terms = content::kept_glossary(lang).expect("the renderer keeps the glossary before rendering it");
         let href = format!("{}/lessons/{code}/glossary.txt", crate::base());
         let preload = view! { <Link rel="preload" href as_="fetch" crossorigin="anonymous" /> };
-        (view! { <section class="glossary" aria-busy="false">{heading(lang)}{terms_view(lang, terms)}</section> }.into_any(), Some(preload))
+        (
+            view! { <section class="glossary" aria-busy="false">{heading(lang)}{terms_view(lang, terms)}</section> }
+                .into_any(),
+            Some(preload),
+        )
     } else {
         let terms = LocalResource::new(move || content::load_glossary(lang));
         let list = view! {

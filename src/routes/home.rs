@@ -30,12 +30,7 @@ pub fn Home() -> impl IntoView {
 
 /// The browser's preferred language among those we teach in.
 pub fn browser_lang() -> Locale {
-    let langs: Vec<String> = window()
-        .navigator()
-        .languages()
-        .iter()
-        .filter_map(|v| v.as_string())
-        .collect();
+    let langs: Vec<String> = window().navigator().languages().iter().filter_map(|v| v.as_string()).collect();
     lang::from_browser(&langs)
 }
 
@@ -49,7 +44,8 @@ fn CourseMap(lang: Signal<Locale>) -> impl IntoView {
     // takes the language as it is now.
     let now = lang.get_untracked();
     let title_lang = move || if crate::RENDERING { now } else { lang.get() };
-    let title = move || format!("{} · {}", td_string!(title_lang(), site_name), td_string!(title_lang(), course_heading));
+    let title =
+        move || format!("{} · {}", td_string!(title_lang(), site_name), td_string!(title_lang(), course_heading));
     let next_lesson = move || {
         let p = progress.get();
         let started = LESSONS.iter().any(|l| p.percent(l.slug) > 0);

@@ -268,7 +268,8 @@ pub fn scroll_to_hash() {
 fn typing_in(e: &ev::KeyboardEvent) -> bool {
     let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
     matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-        || el.closest("[contenteditable], [role=slider], [role=radiogroup], [role=tablist], [role=grid], [data-keys]")
+        || el
+            .closest("[contenteditable], [role=slider], [role=radiogroup], [role=tablist], [role=grid], [data-keys]")
             .ok()
             .flatten()
             .is_some()
@@ -280,7 +281,8 @@ fn track_reading(slug: &'static str) {
     let record = move || {
         let Some(doc) = document().document_element() else { return };
         let height = f64::from(doc.scroll_height());
-        let seen = window().scroll_y().unwrap_or(0.0) + window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+        let seen =
+            window().scroll_y().unwrap_or(0.0) + window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
         if height <= 0.0 {
             return;
         }

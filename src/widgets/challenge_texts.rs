@@ -20,14 +20,12 @@ pub fn texts(lang: Locale, id: &str) -> (&'static str, &'static str) {
             td_string!(lang, challenges.arch_schema_one_feature_title),
             td_string!(lang, challenges.arch_schema_one_feature_goal),
         ),
-        "ddd-exact-limit" => (
-            td_string!(lang, challenges.ddd_exact_limit_title),
-            td_string!(lang, challenges.ddd_exact_limit_goal),
-        ),
-        "ddd-break-limit" => (
-            td_string!(lang, challenges.ddd_break_limit_title),
-            td_string!(lang, challenges.ddd_break_limit_goal),
-        ),
+        "ddd-exact-limit" => {
+            (td_string!(lang, challenges.ddd_exact_limit_title), td_string!(lang, challenges.ddd_exact_limit_goal))
+        }
+        "ddd-break-limit" => {
+            (td_string!(lang, challenges.ddd_break_limit_title), td_string!(lang, challenges.ddd_break_limit_goal))
+        }
         "ddd-change-after-payment" => (
             td_string!(lang, challenges.ddd_change_after_payment_title),
             td_string!(lang, challenges.ddd_change_after_payment_goal),
@@ -36,10 +34,9 @@ pub fn texts(lang: Locale, id: &str) -> (&'static str, &'static str) {
             td_string!(lang, challenges.ddd_lunch_lost_line_title),
             td_string!(lang, challenges.ddd_lunch_lost_line_goal),
         ),
-        "lb-weights-5-of-7" => (
-            td_string!(lang, challenges.lb_weights_5_of_7_title),
-            td_string!(lang, challenges.lb_weights_5_of_7_goal),
-        ),
+        "lb-weights-5-of-7" => {
+            (td_string!(lang, challenges.lb_weights_5_of_7_title), td_string!(lang, challenges.lb_weights_5_of_7_goal))
+        }
         "lb-fail-timeout-probe" => (
             td_string!(lang, challenges.lb_fail_timeout_probe_title),
             td_string!(lang, challenges.lb_fail_timeout_probe_goal),
@@ -48,10 +45,9 @@ pub fn texts(lang: Locale, id: &str) -> (&'static str, &'static str) {
             td_string!(lang, challenges.lb_backup_takes_over_title),
             td_string!(lang, challenges.lb_backup_takes_over_goal),
         ),
-        "lb-uneven-p99" => (
-            td_string!(lang, challenges.lb_uneven_p99_title),
-            td_string!(lang, challenges.lb_uneven_p99_goal),
-        ),
+        "lb-uneven-p99" => {
+            (td_string!(lang, challenges.lb_uneven_p99_title), td_string!(lang, challenges.lb_uneven_p99_goal))
+        }
         "sessions-keep-by-algorithm" => (
             td_string!(lang, challenges.sessions_keep_by_algorithm_title),
             td_string!(lang, challenges.sessions_keep_by_algorithm_goal),

@@ -12,7 +12,10 @@
 //! - Strings come from `locales/{en,ko}.json` under one object named after the widget.
 
 // A bundle built with only some widget families (see `available`) leaves helpers the others use idle.
-#![cfg_attr(not(all(feature = "proxy", feature = "race", feature = "arch", feature = "ddd")), allow(dead_code, unused_variables))]
+#![cfg_attr(
+    not(all(feature = "proxy", feature = "race", feature = "arch", feature = "ddd")),
+    allow(dead_code, unused_variables)
+)]
 
 #[cfg(feature = "arch")]
 pub mod arch;
@@ -22,21 +25,21 @@ pub mod challenge_texts;
 #[cfg(feature = "ddd")]
 pub mod ddd;
 #[cfg(feature = "proxy")]
-pub mod jwt;
-#[cfg(feature = "proxy")]
 pub mod hash_ring;
 #[cfg(feature = "proxy")]
-pub mod proxy;
+pub mod jwt;
 pub mod predict;
+#[cfg(feature = "proxy")]
+pub mod proxy;
 pub mod quiz;
 #[cfg(feature = "race")]
 pub mod race;
+#[cfg(feature = "proxy")]
+pub mod rho_latency;
 #[cfg(feature = "arch")]
 pub mod saga;
 #[cfg(feature = "race")]
 pub mod sql_editor;
-#[cfg(feature = "proxy")]
-pub mod rho_latency;
 pub mod url_state;
 
 use crate::i18n::*;
@@ -86,21 +89,9 @@ pub struct Lab {
 
 /// The labs, in the order the course map lists them.
 pub const LABS: &[Lab] = &[
-    Lab {
-        name: "proxy",
-        title: |l| td_string!(l, proxy.lab_title),
-        summary: |l| td_string!(l, proxy.lab_summary),
-    },
-    Lab {
-        name: "race",
-        title: |l| td_string!(l, race.title),
-        summary: |l| td_string!(l, race.lab_summary),
-    },
-    Lab {
-        name: "arch",
-        title: |l| td_string!(l, arch.lab_title),
-        summary: |l| td_string!(l, arch.lab_summary),
-    },
+    Lab { name: "proxy", title: |l| td_string!(l, proxy.lab_title), summary: |l| td_string!(l, proxy.lab_summary) },
+    Lab { name: "race", title: |l| td_string!(l, race.title), summary: |l| td_string!(l, race.lab_summary) },
+    Lab { name: "arch", title: |l| td_string!(l, arch.lab_title), summary: |l| td_string!(l, arch.lab_summary) },
 ];
 
 /// A widget of a lesson body, mounted in a task of its own just after the page's text: on a phone one lesson's
@@ -169,12 +160,17 @@ pub fn reload_for_bundle() -> bool {
 /// What a page shows in place of widgets this bundle does not carry: "Loading…" (busy, until the page has
 /// reloaded into the right bundle), or why it cannot ([`missing`]).
 pub fn elsewhere(lang: Locale) -> AnyView {
-    if reload_for_bundle() { reloading(lang) } else { missing(lang) }
+    if reload_for_bundle() {
+        reloading(lang)
+    } else {
+        missing(lang)
+    }
 }
 
 /// "Loading this page's interactive parts…", while the page reloads into the bundle that has them.
 pub fn reloading(lang: Locale) -> AnyView {
-    view! { <p class="lesson__loading" role="status" aria-busy="true">{td_string!(lang, loading_widgets)}</p> }.into_any()
+    view! { <p class="lesson__loading" role="status" aria-busy="true">{td_string!(lang, loading_widgets)}</p> }
+        .into_any()
 }
 
 /// Why a page's widgets are not there, once reloading has not brought them (see [`reload_for_bundle`]).
@@ -214,7 +210,9 @@ pub fn mount(name: &'static str, params: Params, lang: Locale) -> AnyView {
         #[cfg(feature = "ddd")]
         "ddd-language" => return view! { <ddd::language::DddLanguage lang /> }.into_any(),
         #[cfg(any(feature = "proxy", feature = "race", feature = "arch", feature = "ddd"))]
-        "challenge-race" | "challenge-proxy" | "challenge-arch" | "challenge-ddd" => return challenge::mount(params, lang),
+        "challenge-race" | "challenge-proxy" | "challenge-arch" | "challenge-ddd" => {
+            return challenge::mount(params, lang)
+        }
         _ => {}
     }
     leptos::logging::error!("widget `{name}` is declared in msa_content::WIDGETS but has no component");

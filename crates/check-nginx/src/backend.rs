@@ -60,12 +60,7 @@ impl Backends {
     /// Starts one answering backend per name, each on a free loopback port.
     pub fn start(names: &[&str]) -> Result<Backends, String> {
         let (tx, rx) = channel();
-        let mut b = Backends {
-            list: Vec::new(),
-            tx,
-            rx,
-            handlers: Arc::new(Mutex::new(Vec::new())),
-        };
+        let mut b = Backends { list: Vec::new(), tx, rx, handlers: Arc::new(Mutex::new(Vec::new())) };
         for name in names {
             let shared = Arc::new(Shared {
                 mode: Mutex::new(Mode::Answer),
@@ -73,15 +68,9 @@ impl Backends {
                 cv: Condvar::new(),
                 stop: AtomicBool::new(false),
             });
-            let l = TcpListener::bind("127.0.0.1:0")
-                .map_err(|e| format!("backend {name}: bind: {e}"))?;
+            let l = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("backend {name}: bind: {e}"))?;
             let port = l.local_addr().map_err(|e| e.to_string())?.port();
-            let mut be = Backend {
-                name: name.to_string(),
-                port,
-                shared,
-                listener: None,
-            };
+            let mut be = Backend { name: name.to_string(), port, shared, listener: None };
             let idx = b.list.len();
             be.listener = Some(spawn_accept(l, idx, &be, b.tx.clone(), b.handlers.clone())?);
             b.list.push(be);
@@ -129,9 +118,7 @@ impl Backends {
             let l = loop {
                 match TcpListener::bind(("127.0.0.1", be.port)) {
                     Ok(l) => break l,
-                    Err(e) if Instant::now() > deadline => {
-                        return Err(format!("backend {}: rebind: {e}", be.name))
-                    }
+                    Err(e) if Instant::now() > deadline => return Err(format!("backend {}: rebind: {e}", be.name)),
                     Err(_) => std::thread::sleep(Duration::from_millis(20)),
                 }
             };
@@ -209,14 +196,7 @@ fn spawn_accept(
 }
 
 /// Reads one request (headers and a Content-Length body), reports it, then acts by the backend's mode.
-fn serve(
-    mut s: TcpStream,
-    _peer: SocketAddr,
-    idx: usize,
-    name: &str,
-    shared: &Shared,
-    tx: &Sender<Arrival>,
-) {
+fn serve(mut s: TcpStream, _peer: SocketAddr, idx: usize, name: &str, shared: &Shared, tx: &Sender<Arrival>) {
     let _ = s.set_nonblocking(false);
     let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
     let _ = s.set_write_timeout(Some(Duration::from_secs(5)));
@@ -250,10 +230,7 @@ fn serve(
     }
     let gen0 = *shared.release_gen.lock().unwrap();
     let mode = *shared.mode.lock().unwrap();
-    let _ = tx.send(Arrival {
-        backend: idx,
-        method,
-    });
+    let _ = tx.send(Arrival { backend: idx, method });
     match mode {
         Mode::CloseEarly => {
             let _ = s.shutdown(std::net::Shutdown::Both);
@@ -263,11 +240,7 @@ fn serve(
             let deadline = Instant::now() + STALL_LIMIT;
             let mut g = shared.release_gen.lock().unwrap();
             while *g == gen0 && Instant::now() < deadline {
-                g = shared
-                    .cv
-                    .wait_timeout(g, Duration::from_millis(200))
-                    .unwrap()
-                    .0;
+                g = shared.cv.wait_timeout(g, Duration::from_millis(200)).unwrap().0;
             }
         }
         Mode::Answer | Mode::Refuse => {}

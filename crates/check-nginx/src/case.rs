@@ -22,17 +22,8 @@ pub struct Setup<'a> {
 
 impl<'a> Setup<'a> {
     pub fn new(case: &'a str, algo: Algorithm, weights: &'a [u32]) -> Setup<'a> {
-        assert!(
-            weights.len() <= NAMES.len(),
-            "{case}: at most {} servers",
-            NAMES.len()
-        );
-        Setup {
-            case,
-            algo,
-            weights,
-            tweaks: Vec::new(),
-        }
+        assert!(weights.len() <= NAMES.len(), "{case}: at most {} servers", NAMES.len());
+        Setup { case, algo, weights, tweaks: Vec::new() }
     }
 
     /// A change to the config (server parameters, proxy settings) before nginx and the simulator start.
@@ -85,11 +76,5 @@ impl Tally {
 
 /// `n` requests with `?key=`: every third `user<i>`, the others `k<i * 7919>`.
 pub fn key_requests(n: usize) -> impl Iterator<Item = Req> {
-    (0..n).map(|i| {
-        if i % 3 == 0 {
-            Req::key(format!("user{i}"))
-        } else {
-            Req::key(format!("k{}", i * 7919))
-        }
-    })
+    (0..n).map(|i| if i % 3 == 0 { Req::key(format!("user{i}")) } else { Req::key(format!("k{}", i * 7919)) })
 }

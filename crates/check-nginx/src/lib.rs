@@ -31,29 +31,16 @@ pub struct Req {
 
 impl Req {
     pub fn get() -> Req {
-        Req {
-            post: false,
-            key: String::new(),
-            client: 0,
-        }
+        Req { post: false, key: String::new(), client: 0 }
     }
     pub fn post() -> Req {
-        Req {
-            post: true,
-            ..Req::get()
-        }
+        Req { post: true, ..Req::get() }
     }
     pub fn key(k: impl Into<String>) -> Req {
-        Req {
-            key: k.into(),
-            ..Req::get()
-        }
+        Req { key: k.into(), ..Req::get() }
     }
     pub fn from(client: u8) -> Req {
-        Req {
-            client,
-            ..Req::get()
-        }
+        Req { client, ..Req::get() }
     }
     pub fn ip(&self) -> [u8; 4] {
         [127, self.client, 0, 1]
@@ -93,18 +80,13 @@ pub struct SimResult {
 
 /// Whole seconds of the wall clock: nginx's `ngx_time()`.
 pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 /// Sleeps until 30 ms after the next whole second: what follows (well under a second) happens within one
 /// second of nginx's clock.
 pub fn align_second() {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let into = now.subsec_millis() as u64;
     std::thread::sleep(Duration::from_millis(1000 - into + 30));
 }
@@ -121,12 +103,7 @@ pub struct Sim {
 
 impl Sim {
     pub fn new(cfg: &Config) -> Sim {
-        let params: Vec<_> = cfg
-            .servers
-            .iter()
-            .enumerate()
-            .map(|(i, s)| s.peer_params(i))
-            .collect();
+        let params: Vec<_> = cfg.servers.iter().enumerate().map(|(i, s)| s.peer_params(i)).collect();
         Sim {
             up: Upstream::new(cfg.algorithm, &params),
             rng: SimRng::fork(cfg.seed, 3),
@@ -137,10 +114,7 @@ impl Sim {
 
     /// One request at `now_s`; `mode(i)` says what backend i does with an attempt.
     pub fn request(&mut self, req: &Req, now_s: u64, mode: impl Fn(usize) -> Mode) -> SimResult {
-        let input = PickInput {
-            client_ip: req.ip(),
-            key: &req.key,
-        };
+        let input = PickInput { client_ip: req.ip(), key: &req.key };
         let mut st = PickState::default();
         let mut tries_left = self.up.tries();
         if self.tries_cap > 0 {
@@ -150,47 +124,23 @@ impl Sim {
         let now_us = now_s * 1_000_000;
         loop {
             let Some(i) = self.up.get(&mut st, input, now_s, now_us, &mut self.rng) else {
-                return SimResult {
-                    outcome: Outcome::Reply(502, None),
-                    attempts,
-                    no_live: true,
-                };
+                return SimResult { outcome: Outcome::Reply(502, None), attempts, no_live: true };
             };
             attempts.push(i);
             match mode(i) {
                 Mode::Answer => {
                     self.up.free(i, FreeState::Ok, now_s, now_us, None);
-                    return SimResult {
-                        outcome: Outcome::Reply(200, Some(i)),
-                        attempts,
-                        no_live: false,
-                    };
+                    return SimResult { outcome: Outcome::Reply(200, Some(i)), attempts, no_live: false };
                 }
-                Mode::Stall => {
-                    return SimResult {
-                        outcome: Outcome::Held(i),
-                        attempts,
-                        no_live: false,
-                    }
-                }
+                Mode::Stall => return SimResult { outcome: Outcome::Held(i), attempts, no_live: false },
                 m @ (Mode::Refuse | Mode::CloseEarly) => {
                     // A refused connection fails before the request is sent; an early close after it was sent.
                     let sent = m == Mode::CloseEarly;
-                    let retry = self.nu.error
-                        && !(sent && req.post && !self.nu.non_idempotent)
-                        && tries_left > 1;
+                    let retry = self.nu.error && !(sent && req.post && !self.nu.non_idempotent) && tries_left > 1;
                     let rep = self.up.free(i, FreeState::Failed, now_s, now_us, None);
-                    tries_left = if rep.single {
-                        0
-                    } else {
-                        tries_left.saturating_sub(1)
-                    };
+                    tries_left = if rep.single { 0 } else { tries_left.saturating_sub(1) };
                     if !retry || rep.single {
-                        return SimResult {
-                            outcome: Outcome::Reply(502, None),
-                            attempts,
-                            no_live: false,
-                        };
+                        return SimResult { outcome: Outcome::Reply(502, None), attempts, no_live: false };
                     }
                 }
             }
@@ -199,8 +149,7 @@ impl Sim {
 
     /// A held request on `i` completes successfully.
     pub fn release(&mut self, i: usize, now_s: u64) {
-        self.up
-            .free(i, FreeState::Ok, now_s, now_s * 1_000_000, None);
+        self.up.free(i, FreeState::Ok, now_s, now_s * 1_000_000, None);
     }
 
     /// The simulator's distribution of picks over `n` sequential requests from the current state (a clone: the
@@ -265,15 +214,9 @@ impl Harness {
         cfg.validate().map_err(|e| format!("{case}: config: {e}"))?;
         let exported = msa_sim::proxy::to_nginx(cfg);
         let upstream = nginx::upstream_block(&exported)?.replace("$request_uri", "$arg_key");
-        let mut loc = format!(
-            "            proxy_next_upstream {};\n",
-            cfg.proxy.next_upstream.to_directive_args()
-        );
+        let mut loc = format!("            proxy_next_upstream {};\n", cfg.proxy.next_upstream.to_directive_args());
         if cfg.proxy.tries > 0 {
-            loc += &format!(
-                "            proxy_next_upstream_tries {};\n",
-                cfg.proxy.tries
-            );
+            loc += &format!("            proxy_next_upstream_tries {};\n", cfg.proxy.tries);
         }
         loc += "            proxy_connect_timeout 2s;\n            proxy_read_timeout 30s;\n";
         let nginx = Nginx::start(&upstream, &loc).map_err(|e| format!("{case}: {e}"))?;
@@ -292,12 +235,7 @@ impl Harness {
     }
 
     fn describe(&self, o: &Outcome, reached: &[usize], refused: &[usize], no_live: bool) -> String {
-        let names = |v: &[usize]| {
-            v.iter()
-                .map(|&i| self.backends.name(i))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let names = |v: &[usize]| v.iter().map(|&i| self.backends.name(i)).collect::<Vec<_>>().join(",");
         let main = match o {
             Outcome::Held(i) => format!("held by {}", self.backends.name(*i)),
             Outcome::Reply(s, Some(i)) => format!("{s} from {}", self.backends.name(*i)),
@@ -322,26 +260,16 @@ impl Harness {
         self.sent += 1;
         let log_from = self.nginx.error_log_len();
         let mut s = connect(self.nginx.port, req)?;
-        let path = if req.key.is_empty() {
-            "/".to_string()
-        } else {
-            format!("/?key={}", req.key)
-        };
-        let (method, body) = if req.post {
-            ("POST", "data")
-        } else {
-            ("GET", "")
-        };
+        let path = if req.key.is_empty() { "/".to_string() } else { format!("/?key={}", req.key) };
+        let (method, body) = if req.post { ("POST", "data") } else { ("GET", "") };
         let text = format!(
             "{method} {path} HTTP/1.1\r\nHost: check\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
-        s.write_all(text.as_bytes())
-            .map_err(|e| format!("send: {e}"))?;
+        s.write_all(text.as_bytes()).map_err(|e| format!("send: {e}"))?;
         let deadline = Instant::now() + Duration::from_secs(8);
         let mut reached: Vec<Arrival> = Vec::new();
-        s.set_read_timeout(Some(Duration::from_millis(5)))
-            .map_err(|e| e.to_string())?;
+        s.set_read_timeout(Some(Duration::from_millis(5))).map_err(|e| e.to_string())?;
         let mut buf = Vec::new();
         loop {
             reached.extend(self.backends.take_arrivals());
@@ -351,12 +279,7 @@ impl Harness {
                     self.held.push((b, s, self.sent));
                     let (refused, no_live) = self.log_since(log_from);
                     let reached = reached.iter().map(|a| a.backend).collect();
-                    return Ok(Observed {
-                        outcome: Outcome::Held(b),
-                        reached,
-                        refused,
-                        no_live,
-                    });
+                    return Ok(Observed { outcome: Outcome::Held(b), reached, refused, no_live });
                 }
             }
             let mut chunk = [0u8; 4096];
@@ -364,15 +287,9 @@ impl Harness {
                 Ok(0) => break,
                 Ok(n) => {
                     buf.extend_from_slice(&chunk[..n]);
-                    s.set_read_timeout(Some(Duration::from_secs(5)))
-                        .map_err(|e| e.to_string())?;
+                    s.set_read_timeout(Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
                 }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) =>
-                {
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
                     if !buf.is_empty() {
                         return Err("reply stalled halfway".into());
                     }
@@ -386,12 +303,7 @@ impl Harness {
         reached.extend(self.backends.take_arrivals());
         let outcome = self.parse_reply(&buf)?;
         let (refused, no_live) = self.log_since(log_from);
-        Ok(Observed {
-            outcome,
-            reached: reached.iter().map(|a| a.backend).collect(),
-            refused,
-            no_live,
-        })
+        Ok(Observed { outcome, reached: reached.iter().map(|a| a.backend).collect(), refused, no_live })
     }
 
     /// Refused connections (by backend, in order) and "no live upstreams" in nginx's error log after `from`.
@@ -404,8 +316,8 @@ impl Harness {
                 no_live = true;
             }
             if line.contains("connect() failed (111") {
-                if let Some(i) = (0..self.backends.len())
-                    .find(|&i| line.contains(&format!("\"http://{}/", self.backends.addr(i))))
+                if let Some(i) =
+                    (0..self.backends.len()).find(|&i| line.contains(&format!("\"http://{}/", self.backends.addr(i))))
                 {
                     refused.push(i);
                 }
@@ -422,11 +334,7 @@ impl Harness {
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| format!("not an HTTP reply: {t:?}"))?;
         let body = t.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-        let from = if status == 200 {
-            self.backends.index_of(body.trim())
-        } else {
-            None
-        };
+        let from = if status == 200 { self.backends.index_of(body.trim()) } else { None };
         if status == 200 && from.is_none() {
             return Err(format!("200 with an unknown body {body:?}"));
         }
@@ -441,12 +349,7 @@ impl Harness {
         let backends = &self.backends;
         let r = self.sim.request(req, now_s, |i| backends.mode(i));
         let refusing = |i: &usize| self.backends.mode(*i) == Mode::Refuse;
-        let sim_reached: Vec<usize> = r
-            .attempts
-            .iter()
-            .copied()
-            .filter(|i| !refusing(i))
-            .collect();
+        let sim_reached: Vec<usize> = r.attempts.iter().copied().filter(|i| !refusing(i)).collect();
         let sim_refused: Vec<usize> = r.attempts.iter().copied().filter(|i| refusing(i)).collect();
         let sim = r.outcome.clone();
         self.compared += 1;
@@ -505,8 +408,7 @@ impl Harness {
 
     pub fn set_mode(&mut self, i: usize, mode: Mode) {
         if let Err(e) = self.backends.set_mode(i, mode) {
-            self.mismatches
-                .push(format!("[{}] harness error: {e}", self.case));
+            self.mismatches.push(format!("[{}] harness error: {e}", self.case));
         }
     }
 
@@ -514,17 +416,12 @@ impl Harness {
     pub fn release(&mut self, i: usize) {
         self.backends.release(i);
         let now_s = unix_now();
-        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.held)
-            .into_iter()
-            .partition(|h| h.0 == i);
+        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.held).into_iter().partition(|h| h.0 == i);
         self.held = rest;
         for (b, mut s, n) in mine {
             let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
             let mut buf = Vec::new();
-            let r = s
-                .read_to_end(&mut buf)
-                .map_err(|e| e.to_string())
-                .and_then(|_| self.parse_reply(&buf));
+            let r = s.read_to_end(&mut buf).map_err(|e| e.to_string()).and_then(|_| self.parse_reply(&buf));
             if r != Ok(Outcome::Reply(200, Some(b))) {
                 let m = format!(
                     "MISMATCH [{}] held request #{n} on {}: released as {r:?}",
@@ -570,24 +467,18 @@ fn connect(port: u16, req: &Req) -> Result<TcpStream, String> {
     use socket2::{Domain, Socket, Type};
     let sock = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(|e| e.to_string())?;
     let src = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(127, req.client, 0, 1), 0));
-    sock.bind(&src.into())
-        .map_err(|e| format!("bind {src}: {e}"))?;
+    sock.bind(&src.into()).map_err(|e| format!("bind {src}: {e}"))?;
     let dst = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port));
-    sock.connect_timeout(&dst.into(), Duration::from_secs(2))
-        .map_err(|e| format!("connect {dst}: {e}"))?;
+    sock.connect_timeout(&dst.into(), Duration::from_secs(2)).map_err(|e| format!("connect {dst}: {e}"))?;
     let s: TcpStream = sock.into();
-    s.set_write_timeout(Some(Duration::from_secs(5)))
-        .map_err(|e| e.to_string())?;
+    s.set_write_timeout(Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
     Ok(s)
 }
 
 /// A config for `algo` over `backends`, with (name, weight) taken from the backends and the given tweaks applied
 /// by the caller; each server's `addr` is its backend's real address.
 pub fn config_for(algo: msa_sim::proxy::Algorithm, backends: &Backends, weights: &[u32]) -> Config {
-    let mut c = Config {
-        algorithm: algo,
-        ..Config::default()
-    };
+    let mut c = Config { algorithm: algo, ..Config::default() };
     c.servers = (0..backends.len())
         .map(|i| {
             let mut s = msa_sim::proxy::ServerConfig::named_for(i);

@@ -13,10 +13,7 @@ pub const INSTALL: &str = "apt-get install -y nginx";
 /// The nginx binary: $NGINX, /usr/sbin/nginx, or `nginx` on PATH. Panics with the install command otherwise (the
 /// cross-check is never skipped).
 pub fn nginx_binary() -> PathBuf {
-    let candidates = [
-        std::env::var_os("NGINX").map(PathBuf::from),
-        Some(PathBuf::from("/usr/sbin/nginx")),
-    ];
+    let candidates = [std::env::var_os("NGINX").map(PathBuf::from), Some(PathBuf::from("/usr/sbin/nginx"))];
     for c in candidates.into_iter().flatten() {
         if c.is_file() {
             return c;
@@ -36,13 +33,9 @@ pub fn nginx_binary() -> PathBuf {
 /// The `upstream backend { ... }` block of the project's export ([`msa_sim::proxy::to_nginx`]), without its
 /// `server {}` (which listens on all interfaces): the harness writes its own loopback server.
 pub fn upstream_block(exported: &str) -> Result<String, String> {
-    let start = exported
-        .find("upstream backend {")
-        .ok_or("export has no `upstream backend {`")?;
+    let start = exported.find("upstream backend {").ok_or("export has no `upstream backend {`")?;
     let rest = &exported[start..];
-    let end = rest
-        .find("\n}\n")
-        .ok_or("export's upstream block is not closed")?;
+    let end = rest.find("\n}\n").ok_or("export's upstream block is not closed")?;
     Ok(rest[..end + 3].to_string())
 }
 
@@ -72,8 +65,7 @@ impl Nginx {
                 SEQ.fetch_add(1, Ordering::SeqCst)
             ));
             let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(dir.join("logs"))
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir.join("logs")).map_err(|e| format!("{}: {e}", dir.display()))?;
             let port = free_port()?;
             let conf = config_text(&dir, port, upstream, location_extra);
             std::fs::write(dir.join("nginx.conf"), &conf).map_err(|e| e.to_string())?;
@@ -89,11 +81,7 @@ impl Nginx {
                 .stderr(Stdio::piped())
                 .spawn()
                 .map_err(|e| format!("{}: {e} (install: {INSTALL})", bin.display()))?;
-            let mut n = Nginx {
-                child: Some(child),
-                port,
-                dir,
-            };
+            let mut n = Nginx { child: Some(child), port, dir };
             match n.wait_ready() {
                 Ok(()) => return Ok(n),
                 Err(e) => last = format!("{e}\n--- nginx.conf ---\n{conf}"),
@@ -118,23 +106,20 @@ impl Nginx {
             // nginx writes its pid file only once it holds its listening socket. Until then the port may answer
             // for someone else: free_port() released it, and a backend of a test running in parallel can bind it
             // before nginx does (nginx then retries bind() for seconds while requests reach the wrong server).
-            if self.dir.join("nginx.pid").exists() && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            if self.dir.join("nginx.pid").exists()
+                && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
+            {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                return Err(format!(
-                    "nginx did not accept on {addr} within 5 s\n{}",
-                    self.error_log()
-                ));
+                return Err(format!("nginx did not accept on {addr} within 5 s\n{}", self.error_log()));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
 
     pub fn error_log_len(&self) -> u64 {
-        std::fs::metadata(self.dir.join("error.log"))
-            .map(|m| m.len())
-            .unwrap_or(0)
+        std::fs::metadata(self.dir.join("error.log")).map(|m| m.len()).unwrap_or(0)
     }
 
     /// The error log from byte `from` on.
@@ -152,10 +137,7 @@ impl Drop for Nginx {
     fn drop(&mut self) {
         if let Some(mut c) = self.child.take() {
             // SIGTERM: the master stops its worker too. Then SIGKILL if it lingers.
-            let _ = Command::new("kill")
-                .arg("-TERM")
-                .arg(c.id().to_string())
-                .status();
+            let _ = Command::new("kill").arg("-TERM").arg(c.id().to_string()).status();
             let deadline = Instant::now() + Duration::from_secs(3);
             while Instant::now() < deadline {
                 if let Ok(Some(_)) = c.try_wait() {
@@ -191,10 +173,6 @@ http {{\n    access_log off;\n\
 fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(1) == Some("0"))
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(1) == Some("0")))
         .unwrap_or(false)
 }

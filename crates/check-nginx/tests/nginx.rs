@@ -3,9 +3,7 @@
 
 use check_nginx::backend::Mode;
 use check_nginx::case::{key_requests, Setup};
-use check_nginx::{
-    align_second, chi_square, chi_square_critical_001, config_for, Harness, Req, Tally,
-};
+use check_nginx::{align_second, chi_square, chi_square_critical_001, config_for, Harness, Req, Tally};
 use msa_sim::proxy::{Algorithm, Config};
 
 type CaseResult = Result<Tally, String>;
@@ -20,27 +18,18 @@ macro_rules! report {
 }
 
 fn round_robin_weights() -> CaseResult {
-    let mut t = Setup::new("round robin a:5,b:1,c:1", Algorithm::RoundRobin, &[5, 1, 1])
-        .run(|h| h.send_n(&Req::get(), 28))?;
+    let mut t =
+        Setup::new("round robin a:5,b:1,c:1", Algorithm::RoundRobin, &[5, 1, 1]).run(|h| h.send_n(&Req::get(), 28))?;
     t.merge(
-        Setup::new(
-            "round robin a:3,b:2,c:1,d:4",
-            Algorithm::RoundRobin,
-            &[3, 2, 1, 4],
-        )
-        .run(|h| h.send_n(&Req::get(), 30))?,
+        Setup::new("round robin a:3,b:2,c:1,d:4", Algorithm::RoundRobin, &[3, 2, 1, 4])
+            .run(|h| h.send_n(&Req::get(), 30))?,
     );
     Ok(t)
 }
 
 fn least_conn_held() -> CaseResult {
     // Weights 1,1,2: conns/weight compared by cross-multiplying; ties by smooth WRR over the tied servers.
-    Setup::new(
-        "least_conn with held connections",
-        Algorithm::LeastConn,
-        &[1, 1, 2],
-    )
-    .run(|h| {
+    Setup::new("least_conn with held connections", Algorithm::LeastConn, &[1, 1, 2]).run(|h| {
         let g = Req::get();
         h.send_n(&g, 4);
         h.set_mode(1, Mode::Stall);
@@ -87,8 +76,7 @@ fn ip_hash_clients() -> CaseResult {
 }
 
 fn hash_keys() -> CaseResult {
-    let mut t = Setup::new("hash $arg_key", Algorithm::Hash, &[2, 1, 1])
-        .run(|h| h.send_all(key_requests(150)))?;
+    let mut t = Setup::new("hash $arg_key", Algorithm::Hash, &[2, 1, 1]).run(|h| h.send_all(key_requests(150)))?;
     // A down server: rehash (crc32 of "<rehash><key>") until an eligible one.
     t.merge(
         Setup::new("hash $arg_key, c down", Algorithm::Hash, &[2, 1, 1])
@@ -99,20 +87,12 @@ fn hash_keys() -> CaseResult {
 }
 
 fn hash_consistent() -> CaseResult {
-    let mut t = Setup::new(
-        "hash $arg_key consistent",
-        Algorithm::HashConsistent,
-        &[1, 1, 2, 1],
-    )
-    .run(|h| h.send_all(key_requests(150)))?;
+    let mut t = Setup::new("hash $arg_key consistent", Algorithm::HashConsistent, &[1, 1, 2, 1])
+        .run(|h| h.send_all(key_requests(150)))?;
     t.merge(
-        Setup::new(
-            "hash $arg_key consistent, b down",
-            Algorithm::HashConsistent,
-            &[1, 1, 2, 1],
-        )
-        .with(|c| c.servers[1].down = true)
-        .run(|h| h.send_all(key_requests(150)))?,
+        Setup::new("hash $arg_key consistent, b down", Algorithm::HashConsistent, &[1, 1, 2, 1])
+            .with(|c| c.servers[1].down = true)
+            .run(|h| h.send_all(key_requests(150)))?,
     );
     Ok(t)
 }
@@ -133,23 +113,19 @@ fn backup() -> CaseResult {
         })?;
     // least_conn: primaries held at max_conns spill to the backup.
     t.merge(
-        Setup::new(
-            "backup (least_conn, max_conns)",
-            Algorithm::LeastConn,
-            &[1, 1, 1],
-        )
-        .with(|c| {
-            c.servers[0].max_conns = 1;
-            c.servers[1].max_conns = 1;
-            c.servers[2].backup = true;
-        })
-        .run(|h| {
-            h.set_mode(0, Mode::Stall);
-            h.set_mode(1, Mode::Stall);
-            h.send_n(&g, 5);
-            h.answer(0);
-            h.send_n(&g, 3);
-        })?,
+        Setup::new("backup (least_conn, max_conns)", Algorithm::LeastConn, &[1, 1, 1])
+            .with(|c| {
+                c.servers[0].max_conns = 1;
+                c.servers[1].max_conns = 1;
+                c.servers[2].backup = true;
+            })
+            .run(|h| {
+                h.set_mode(0, Mode::Stall);
+                h.set_mode(1, Mode::Stall);
+                h.send_n(&g, 5);
+                h.answer(0);
+                h.send_n(&g, 3);
+            })?,
     );
     Ok(t)
 }
@@ -177,71 +153,56 @@ fn max_conns() -> CaseResult {
 fn max_fails() -> CaseResult {
     // a refuses; max_fails=2 fail_timeout=2s; weight 4 (each failure takes 4/2 from its effective weight).
     // Each batch starts just after a second boundary and ends well inside that second (nginx's whole-second clock).
-    Setup::new(
-        "max_fails / fail_timeout",
-        Algorithm::RoundRobin,
-        &[4, 1, 1],
-    )
-    .with(|c| {
-        c.servers[0].max_fails = 2;
-        c.servers[0].fail_timeout_s = 2;
-    })
-    .run(|h| {
-        let g = Req::get();
-        align_second();
-        h.send_n(&g, 6);
-        h.set_mode(0, Mode::Refuse);
-        align_second();
-        h.send_n(&g, 5); // two failures: a is disabled
-        align_second();
-        h.send_n(&g, 4); // still within fail_timeout
-        align_second();
-        align_second();
-        h.send_n(&g, 4); // now - checked > 2: a probe, refused again: disabled again
-        h.set_mode(0, Mode::Answer);
-        align_second();
-        h.send_n(&g, 4); // a answers again, but is still held out
-        align_second();
-        align_second();
-        align_second();
-        h.send_n(&g, 12); // the probe succeeds: fails = 0, effective weight climbs back
-    })
+    Setup::new("max_fails / fail_timeout", Algorithm::RoundRobin, &[4, 1, 1])
+        .with(|c| {
+            c.servers[0].max_fails = 2;
+            c.servers[0].fail_timeout_s = 2;
+        })
+        .run(|h| {
+            let g = Req::get();
+            align_second();
+            h.send_n(&g, 6);
+            h.set_mode(0, Mode::Refuse);
+            align_second();
+            h.send_n(&g, 5); // two failures: a is disabled
+            align_second();
+            h.send_n(&g, 4); // still within fail_timeout
+            align_second();
+            align_second();
+            h.send_n(&g, 4); // now - checked > 2: a probe, refused again: disabled again
+            h.set_mode(0, Mode::Answer);
+            align_second();
+            h.send_n(&g, 4); // a answers again, but is still held out
+            align_second();
+            align_second();
+            align_second();
+            h.send_n(&g, 12); // the probe succeeds: fails = 0, effective weight climbs back
+        })
 }
 
 fn post_retries() -> CaseResult {
     // a closes early after reading the request (max_fails=0: never disabled, so round robin keeps coming back).
     let never_disabled = |c: &mut Config| c.servers[0].max_fails = 0;
-    let mut t = Setup::new(
-        "POST not retried after sending",
-        Algorithm::RoundRobin,
-        &[1, 1],
-    )
-    .with(never_disabled)
-    .run(|h| {
-        h.set_mode(0, Mode::CloseEarly);
-        h.send_all((0..10).map(|i| if i % 3 == 0 { Req::get() } else { Req::post() }));
-    })?;
-    t.merge(
-        Setup::new("POST retried on refusal", Algorithm::RoundRobin, &[1, 1, 1])
-            .with(never_disabled)
-            .run(|h| {
-                h.set_mode(0, Mode::Refuse);
-                h.send_all((0..9).map(|i| if i % 2 == 0 { Req::post() } else { Req::get() }));
-            })?,
-    );
+    let mut t =
+        Setup::new("POST not retried after sending", Algorithm::RoundRobin, &[1, 1]).with(never_disabled).run(|h| {
+            h.set_mode(0, Mode::CloseEarly);
+            h.send_all((0..10).map(|i| if i % 3 == 0 { Req::get() } else { Req::post() }));
+        })?;
+    t.merge(Setup::new("POST retried on refusal", Algorithm::RoundRobin, &[1, 1, 1]).with(never_disabled).run(
+        |h| {
+            h.set_mode(0, Mode::Refuse);
+            h.send_all((0..9).map(|i| if i % 2 == 0 { Req::post() } else { Req::get() }));
+        },
+    )?);
     // With non_idempotent, a POST is retried after an early close too.
     t.merge(
-        Setup::new(
-            "POST retried with non_idempotent",
-            Algorithm::RoundRobin,
-            &[1, 1],
-        )
-        .with(never_disabled)
-        .with(|c| c.proxy.next_upstream.non_idempotent = true)
-        .run(|h| {
-            h.set_mode(0, Mode::CloseEarly);
-            h.send_n(&Req::post(), 6);
-        })?,
+        Setup::new("POST retried with non_idempotent", Algorithm::RoundRobin, &[1, 1])
+            .with(never_disabled)
+            .with(|c| c.proxy.next_upstream.non_idempotent = true)
+            .run(|h| {
+                h.set_mode(0, Mode::CloseEarly);
+                h.send_n(&Req::post(), 6);
+            })?,
     );
     Ok(t)
 }
@@ -254,44 +215,31 @@ fn refusing_hash_servers() -> CaseResult {
         h.set_mode(2, Mode::Refuse);
         h.send_all((1..=40u8).map(|n| Req::from(n.wrapping_mul(5))));
     })?;
-    t.merge(
-        Setup::new("hash $arg_key, a refuses", Algorithm::Hash, &[2, 1, 1]).run(|h| {
-            h.set_mode(0, Mode::Refuse);
-            h.send_all(key_requests(60));
-        })?,
-    );
-    t.merge(
-        Setup::new(
-            "hash $arg_key consistent, c refuses",
-            Algorithm::HashConsistent,
-            &[1, 1, 2, 1],
-        )
-        .run(|h| {
-            h.set_mode(2, Mode::Refuse);
-            h.send_all(key_requests(60));
-        })?,
-    );
+    t.merge(Setup::new("hash $arg_key, a refuses", Algorithm::Hash, &[2, 1, 1]).run(|h| {
+        h.set_mode(0, Mode::Refuse);
+        h.send_all(key_requests(60));
+    })?);
+    t.merge(Setup::new("hash $arg_key consistent, c refuses", Algorithm::HashConsistent, &[1, 1, 2, 1]).run(|h| {
+        h.set_mode(2, Mode::Refuse);
+        h.send_all(key_requests(60));
+    })?);
     Ok(t)
 }
 
 /// proxy_next_upstream_tries 2: two refusals and the request gives up with 502, though c would answer.
 fn next_upstream_tries() -> CaseResult {
-    Setup::new(
-        "proxy_next_upstream_tries 2",
-        Algorithm::RoundRobin,
-        &[1, 1, 1],
-    )
-    .with(|c| {
-        c.proxy.tries = 2;
-        for s in &mut c.servers {
-            s.max_fails = 0;
-        }
-    })
-    .run(|h| {
-        h.set_mode(0, Mode::Refuse);
-        h.set_mode(1, Mode::Refuse);
-        h.send_n(&Req::get(), 6);
-    })
+    Setup::new("proxy_next_upstream_tries 2", Algorithm::RoundRobin, &[1, 1, 1])
+        .with(|c| {
+            c.proxy.tries = 2;
+            for s in &mut c.servers {
+                s.max_fails = 0;
+            }
+        })
+        .run(|h| {
+            h.set_mode(0, Mode::Refuse);
+            h.set_mode(1, Mode::Refuse);
+            h.send_n(&Req::get(), 6);
+        })
 }
 
 /// random two least_conn: compared as distributions (nginx's random draws cannot be replayed).
@@ -299,18 +247,13 @@ fn random_two() -> Result<(Tally, Vec<String>), String> {
     let mut h = Setup::new("random two least_conn", Algorithm::RandomTwo, &[3, 2, 1]).start()?;
     let g = Req::get();
     let mut notes = Vec::new();
-    let mut tally = Tally {
-        case: h.case.clone(),
-        ..Tally::default()
-    };
+    let mut tally = Tally { case: h.case.clone(), ..Tally::default() };
     let mut phase = |h: &mut Harness, label: &str, n: usize| -> Result<(), String> {
         let p = h.sim.distribution(&g, 200_000);
         let mut counts = vec![0u64; 3];
         for _ in 0..n {
             match h.observe(&g)?.outcome {
-                check_nginx::Outcome::Reply(200, Some(i)) | check_nginx::Outcome::Held(i) => {
-                    counts[i] += 1
-                }
+                check_nginx::Outcome::Reply(200, Some(i)) | check_nginx::Outcome::Held(i) => counts[i] += 1,
                 o => return Err(format!("unexpected {o:?}")),
             }
         }
@@ -326,9 +269,7 @@ fn random_two() -> Result<(Tally, Vec<String>), String> {
         if ok {
             tally.agreed += 1;
         } else {
-            tally
-                .mismatches
-                .push(format!("MISMATCH [{}] {line}", h.case));
+            tally.mismatches.push(format!("MISMATCH [{}] {line}", h.case));
         }
         notes.push(line);
         Ok(())
@@ -364,10 +305,7 @@ fn nginx_cross_check() {
         ("backup", backup),
         ("max_conns", max_conns),
         ("POST retries", post_retries),
-        (
-            "refusing server under ip_hash / hash / hash consistent",
-            refusing_hash_servers,
-        ),
+        ("refusing server under ip_hash / hash / hash consistent", refusing_hash_servers),
         ("proxy_next_upstream_tries", next_upstream_tries),
         ("max_fails / fail_timeout", max_fails),
     ];
@@ -377,12 +315,7 @@ fn nginx_cross_check() {
         let t0 = std::time::Instant::now();
         match f() {
             Ok(t) => {
-                report!(
-                    "{name}: {} of {} agreed ({:.1} s)",
-                    t.agreed,
-                    t.compared,
-                    t0.elapsed().as_secs_f64()
-                );
+                report!("{name}: {} of {} agreed ({:.1} s)", t.agreed, t.compared, t0.elapsed().as_secs_f64());
                 total.compared += t.compared;
                 total.agreed += t.agreed;
                 failures.extend(t.mismatches);
@@ -416,12 +349,7 @@ fn nginx_cross_check() {
         dists.compared,
         started.elapsed().as_secs_f64()
     );
-    assert!(
-        failures.is_empty(),
-        "{} problem(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
     assert!(total.compared > 0);
 }
 
@@ -429,9 +357,7 @@ fn nginx_cross_check() {
 /// simulator is given a:1,b:1,c:1), and the chi-square rejects a wrong distribution.
 #[test]
 fn harness_detects_disagreement() {
-    let mut h = Setup::new("negative control", Algorithm::RoundRobin, &[5, 1, 1])
-        .start()
-        .unwrap();
+    let mut h = Setup::new("negative control", Algorithm::RoundRobin, &[5, 1, 1]).start().unwrap();
     h.quiet = true;
     h.sim = check_nginx::Sim::new(&config_for(Algorithm::RoundRobin, &h.backends, &[1, 1, 1]));
     h.send_n(&Req::get(), 7);

@@ -19,19 +19,14 @@ pub struct Cluster {
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }
 
 /// A command that runs `bin` as user postgres when we are root.
 fn as_postgres(bin: &Path) -> Command {
     if is_root() {
         let mut c = Command::new("setpriv");
-        c.args(["--reuid=postgres", "--regid=postgres", "--init-groups"])
-            .arg(bin);
+        c.args(["--reuid=postgres", "--regid=postgres", "--init-groups"]).arg(bin);
         c
     } else {
         Command::new(bin)
@@ -39,8 +34,7 @@ fn as_postgres(bin: &Path) -> Command {
 }
 
 fn free_port() -> u16 {
-    let l =
-        std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind an ephemeral port on 127.0.0.1");
+    let l = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind an ephemeral port on 127.0.0.1");
     l.local_addr().expect("local addr").port()
 }
 
@@ -56,42 +50,18 @@ impl Cluster {
                 PG_BIN
             );
         }
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let dir =
-            std::env::temp_dir().join(format!("check-postgres-{}-{nanos}", std::process::id()));
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let dir = std::env::temp_dir().join(format!("check-postgres-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(dir.join("sock")).expect("create the cluster directory");
-        let mut cluster = Cluster {
-            dir: dir.clone(),
-            port: 0,
-            child: None,
-        };
+        let mut cluster = Cluster { dir: dir.clone(), port: 0, child: None };
         if is_root() {
-            let st = Command::new("chown")
-                .args(["-R", "postgres:postgres"])
-                .arg(&dir)
-                .status();
-            assert!(
-                st.is_ok_and(|s| s.success()),
-                "chown {} to postgres failed",
-                dir.display()
-            );
+            let st = Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir).status();
+            assert!(st.is_ok_and(|s| s.success()), "chown {} to postgres failed", dir.display());
         }
         let out = as_postgres(&bin.join("initdb"))
             .arg("-D")
             .arg(dir.join("data"))
-            .args([
-                "-A",
-                "trust",
-                "--no-sync",
-                "-U",
-                "postgres",
-                "-E",
-                "UTF8",
-                "--locale=C",
-                "--no-instructions",
-            ])
+            .args(["-A", "trust", "--no-sync", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-instructions"])
             .output()
             .expect("run initdb");
         assert!(
@@ -109,22 +79,8 @@ impl Cluster {
             .arg(port.to_string())
             .arg("-k")
             .arg(dir.join("sock"))
-            .args([
-                "-c",
-                "listen_addresses=127.0.0.1",
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-            ])
-            .args([
-                "-c",
-                "full_page_writes=off",
-                "-c",
-                "max_connections=20",
-                "-c",
-                "shared_buffers=16MB",
-            ])
+            .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off"])
+            .args(["-c", "full_page_writes=off", "-c", "max_connections=20", "-c", "shared_buffers=16MB"])
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
             .stderr(log)
@@ -142,11 +98,7 @@ impl Cluster {
                     panic!("postgres exited at start ({st}): {}", cluster.log());
                 }
             }
-            assert!(
-                t0.elapsed() < Duration::from_secs(30),
-                "postgres did not accept connections: {}",
-                cluster.log()
-            );
+            assert!(t0.elapsed() < Duration::from_secs(30), "postgres did not accept connections: {}", cluster.log());
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -157,8 +109,7 @@ impl Cluster {
     }
 
     pub fn connect(&self) -> Conn {
-        Conn::connect(self.port)
-            .unwrap_or_else(|e| panic!("connect to postgres: {e}\n{}", self.log()))
+        Conn::connect(self.port).unwrap_or_else(|e| panic!("connect to postgres: {e}\n{}", self.log()))
     }
 }
 
@@ -166,10 +117,7 @@ impl Drop for Cluster {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
             // setpriv execs postgres, so the child is the postmaster: SIGINT is its fast shutdown.
-            let _ = Command::new("kill")
-                .arg("-INT")
-                .arg(child.id().to_string())
-                .status();
+            let _ = Command::new("kill").arg("-INT").arg(child.id().to_string()).status();
             let t0 = Instant::now();
             while t0.elapsed() < Duration::from_secs(10) {
                 if let Ok(Some(_)) = child.try_wait() {

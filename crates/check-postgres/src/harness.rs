@@ -72,13 +72,7 @@ impl Session {
     }
 }
 
-fn describe(
-    status: &str,
-    x: Option<i64>,
-    seen: Option<u32>,
-    rows: Option<u8>,
-    attempt: u8,
-) -> String {
+fn describe(status: &str, x: Option<i64>, seen: Option<u32>, rows: Option<u8>, attempt: u8) -> String {
     let o = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     format!(
         "{status} (x={} seen={} rows={} attempt {attempt})",
@@ -103,13 +97,8 @@ fn model_describe(st: &State, t: usize) -> String {
     let ts = &st.txns[t];
     let status = match ts.phase {
         Phase::Ready => "ready".to_string(),
-        Phase::Waiting {
-            on: WaitOn::Row(_), ..
-        } => "waits".to_string(),
-        Phase::Waiting {
-            on: WaitOn::Mutex(m),
-            ..
-        } => format!("waits for app mutex {m}"),
+        Phase::Waiting { on: WaitOn::Row(_), .. } => "waits".to_string(),
+        Phase::Waiting { on: WaitOn::Mutex(m), .. } => format!("waits for app mutex {m}"),
         Phase::Aborted { error } => format!("aborted {}", error.sqlstate()),
         Phase::Done { ending } => ending_name(ending),
     };
@@ -145,23 +134,13 @@ pub fn schedules(sc: &Scenario) -> Vec<Vec<TxnId>> {
 /// stories can be built with (same programs, other protection), named story/strategy.
 pub fn scenarios() -> Vec<(String, Scenario)> {
     let mut out: Vec<(String, Scenario)> = Vec::new();
-    for name in [
-        "lost-update",
-        "oversell",
-        "atomic",
-        "for-update",
-        "optimistic",
-        "deadlock",
-        "repeatable-read",
-    ] {
+    for name in ["lost-update", "oversell", "atomic", "for-update", "optimistic", "deadlock", "repeatable-read"] {
         let p = preset(name).unwrap_or_else(|| panic!("preset {name}"));
         out.push((name.to_string(), p.scenario().expect("preset builds")));
     }
     for story in [Story::Counter, Story::Oversell, Story::Transfer] {
         for &strategy in story.strategies() {
-            let covered = PRESETS
-                .iter()
-                .any(|p| p.story == story && p.strategy == strategy && p.clients == 2);
+            let covered = PRESETS.iter().any(|p| p.story == story && p.strategy == strategy && p.clients == 2);
             if !covered {
                 let sc = build(story, strategy, 2).expect("builds");
                 out.push((format!("{}/{}", story.name(), strategy.name()), sc));
@@ -212,22 +191,9 @@ pub fn run_schedule(
 ) -> Result<String, String> {
     let sc = model;
     db.start(real)?;
-    let fresh = || Session {
-        pc: 0,
-        attempt: 1,
-        x: None,
-        seen: None,
-        new: None,
-        rows: None,
-        status: Status::Ready,
-    };
+    let fresh = || Session { pc: 0, attempt: 1, x: None, seen: None, new: None, rows: None, status: Status::Ready };
     let side = db.name();
-    let mut run = Run {
-        db,
-        sc: real,
-        sessions: (0..sc.n_txns()).map(|_| fresh()).collect(),
-        trace: String::new(),
-    };
+    let mut run = Run { db, sc: real, sessions: (0..sc.n_txns()).map(|_| fresh()).collect(), trace: String::new() };
     let mut st = sc.init_state();
     let fail = |run: &Run, why: String| {
         let note = if run.db.timing_broken() { TIMING_NOTE } else { "" };
@@ -309,7 +275,10 @@ pub fn schema(sc: &Scenario) -> Vec<String> {
 
 /// The scenario's rows at their initial values.
 pub fn initial_rows(sc: &Scenario) -> Vec<String> {
-    sc.rows.iter().map(|r| format!("INSERT INTO {} (id, {}) VALUES ({}, {})", r.table, r.column, r.id, r.initial)).collect()
+    sc.rows
+        .iter()
+        .map(|r| format!("INSERT INTO {} (id, {}) VALUES ({}, {})", r.table, r.column, r.id, r.initial))
+        .collect()
 }
 
 /// One real server, with an admin connection that resets the data and watches for lock waits.
@@ -333,7 +302,13 @@ struct PgSession {
 
 impl Checker {
     pub fn new(cluster: &Cluster) -> Checker {
-        Checker { admin: cluster.connect(), port: cluster.port, timing_reruns: 0, sessions: Vec::new(), timing_broken: false }
+        Checker {
+            admin: cluster.connect(),
+            port: cluster.port,
+            timing_reruns: 0,
+            sessions: Vec::new(),
+            timing_broken: false,
+        }
     }
 
     /// Creates the scenario's tables, if missing.
@@ -446,7 +421,8 @@ impl Backend for Checker {
                 let now = Instant::now();
                 let margin = Duration::from_millis(DEADLOCK_TIMEOUT_MS * 2 / 3);
                 for (k, o) in self.sessions.iter().enumerate() {
-                    if k != t && o.waits_seen.is_some() && o.conn.in_flight() && now.duration_since(o.sent_at) >= margin {
+                    if k != t && o.waits_seen.is_some() && o.conn.in_flight() && now.duration_since(o.sent_at) >= margin
+                    {
                         self.timing_broken = true;
                     }
                 }
@@ -617,10 +593,7 @@ impl Run<'_> {
             let s = &mut self.sessions[t];
             match step {
                 Step::Select { with_version, .. } => {
-                    let row = reply
-                        .rows
-                        .first()
-                        .ok_or_else(|| format!("T{}: SELECT returned no row", t + 1))?;
+                    let row = reply.rows.first().ok_or_else(|| format!("T{}: SELECT returned no row", t + 1))?;
                     s.x = row.first().cloned().flatten().and_then(|v| v.parse().ok());
                     if with_version {
                         s.seen = row.get(1).cloned().flatten().and_then(|v| v.parse().ok());
@@ -644,16 +617,12 @@ impl Run<'_> {
                 return Ok(());
             };
             match next {
-                Step::Compute {
-                    compute: Compute::AddToRead(d),
-                } => {
+                Step::Compute { compute: Compute::AddToRead(d) } => {
                     let s = &mut self.sessions[t];
                     s.new = Some(s.x.unwrap_or(0) + d);
                     s.pc += 1;
                 }
-                Step::Compute {
-                    compute: Compute::TakeOneIfAvailable,
-                } => {
+                Step::Compute { compute: Compute::TakeOneIfAvailable } => {
                     let x = self.sessions[t].x.unwrap_or(0);
                     if x < 1 {
                         self.rollback(t)?;

@@ -47,17 +47,11 @@ fn err(msg: impl Into<String>) -> io::Error {
 
 fn cstr(b: &[u8]) -> (String, &[u8]) {
     let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
-    (
-        String::from_utf8_lossy(&b[..end]).into_owned(),
-        b.get(end + 1..).unwrap_or(&[]),
-    )
+    (String::from_utf8_lossy(&b[..end]).into_owned(), b.get(end + 1..).unwrap_or(&[]))
 }
 
 fn parse_error(mut body: &[u8]) -> PgError {
-    let mut e = PgError {
-        sqlstate: String::new(),
-        message: String::new(),
-    };
+    let mut e = PgError { sqlstate: String::new(), message: String::new() };
     while let Some((&code, rest)) = body.split_first() {
         if code == 0 {
             break;
@@ -78,22 +72,10 @@ impl Conn {
     pub fn connect(port: u16) -> io::Result<Conn> {
         let stream = TcpStream::connect(("127.0.0.1", port))?;
         stream.set_nodelay(true)?;
-        let mut c = Conn {
-            stream,
-            buf: Vec::new(),
-            partial: Reply::default(),
-            in_flight: true,
-        };
+        let mut c = Conn { stream, buf: Vec::new(), partial: Reply::default(), in_flight: true };
         let mut body = Vec::new();
         body.extend_from_slice(&196608u32.to_be_bytes());
-        for s in [
-            "user",
-            "postgres",
-            "database",
-            "postgres",
-            "application_name",
-            "check-postgres",
-        ] {
+        for s in ["user", "postgres", "database", "postgres", "application_name", "check-postgres"] {
             body.extend_from_slice(s.as_bytes());
             body.push(0);
         }
@@ -102,9 +84,7 @@ impl Conn {
         msg.extend_from_slice(&body);
         c.stream.write_all(&msg)?;
         match c.poll(Duration::from_secs(10))? {
-            Some(Reply { error: Some(e), .. }) => {
-                Err(err(format!("connect: {} {}", e.sqlstate, e.message)))
-            }
+            Some(Reply { error: Some(e), .. }) => Err(err(format!("connect: {} {}", e.sqlstate, e.message))),
             Some(_) => Ok(c),
             None => Err(err("connect: no ReadyForQuery within 10 s")),
         }
@@ -144,20 +124,12 @@ impl Conn {
             if now >= deadline {
                 return Ok(None);
             }
-            self.stream
-                .set_read_timeout(Some((deadline - now).max(Duration::from_micros(100))))?;
+            self.stream.set_read_timeout(Some((deadline - now).max(Duration::from_micros(100))))?;
             let mut chunk = [0u8; 8192];
             match self.stream.read(&mut chunk) {
                 Ok(0) => return Err(err("server closed the connection")),
                 Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    return Ok(None)
-                }
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => return Ok(None),
                 Err(e) => return Err(e),
             }
         }
@@ -166,8 +138,7 @@ impl Conn {
     /// Sends a query and waits (up to 10 s) for its reply.
     pub fn query(&mut self, sql: &str) -> io::Result<Reply> {
         self.send(sql)?;
-        self.poll(Duration::from_secs(10))?
-            .ok_or_else(|| err(format!("no reply within 10 s to {sql}")))
+        self.poll(Duration::from_secs(10))?.ok_or_else(|| err(format!("no reply within 10 s to {sql}")))
     }
 
     /// [`Conn::query`] that turns an SQL error into an `io::Error`.
@@ -185,8 +156,7 @@ impl Conn {
             if self.buf.len() < 5 {
                 return Ok(None);
             }
-            let len =
-                u32::from_be_bytes([self.buf[1], self.buf[2], self.buf[3], self.buf[4]]) as usize;
+            let len = u32::from_be_bytes([self.buf[1], self.buf[2], self.buf[3], self.buf[4]]) as usize;
             if len < 4 {
                 return Err(err("bad message length"));
             }
@@ -198,13 +168,9 @@ impl Conn {
             self.buf.drain(..1 + len);
             match kind {
                 b'R' => {
-                    let code = body
-                        .get(..4)
-                        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+                    let code = body.get(..4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
                     if code != Some(0) {
-                        return Err(err(format!(
-                            "authentication {code:?} requested: the cluster must use trust"
-                        )));
+                        return Err(err(format!("authentication {code:?} requested: the cluster must use trust")));
                     }
                 }
                 b'D' => {
@@ -212,8 +178,7 @@ impl Conn {
                     let n = u16::from_be_bytes([body[0], body[1]]) as usize;
                     let mut p = 2;
                     for _ in 0..n {
-                        let l =
-                            i32::from_be_bytes([body[p], body[p + 1], body[p + 2], body[p + 3]]);
+                        let l = i32::from_be_bytes([body[p], body[p + 1], body[p + 2], body[p + 3]]);
                         p += 4;
                         if l < 0 {
                             row.push(None);

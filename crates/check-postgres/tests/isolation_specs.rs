@@ -41,19 +41,11 @@ fn specs() -> Vec<(String, PathBuf, PathBuf)> {
 fn run_real(cluster: &Cluster, spec: &Path) -> (String, String) {
     let conninfo = format!("host=127.0.0.1 port={} dbname=postgres user=postgres", cluster.port);
     let input = std::fs::File::open(spec).expect("open spec");
-    let out = Command::new(ISOLATIONTESTER)
-        .arg(conninfo)
-        .stdin(Stdio::from(input))
-        .output()
-        .expect("run isolationtester");
+    let out =
+        Command::new(ISOLATIONTESTER).arg(conninfo).stdin(Stdio::from(input)).output().expect("run isolationtester");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        out.status.success(),
-        "isolationtester failed on {} ({}): {stderr}\n{stdout}",
-        spec.display(),
-        out.status
-    );
+    assert!(out.status.success(), "isolationtester failed on {} ({}): {stderr}\n{stdout}", spec.display(), out.status);
     (stdout, stderr)
 }
 
@@ -247,9 +239,7 @@ fn generated_specs_print_the_same_bytes_on_postgres_and_on_the_engine() {
         let all = spec.all_permutations(100_000).expect("small");
         let runnable: Vec<Vec<(usize, usize)>> = all
             .into_iter()
-            .filter(|p| {
-                msa_sim::sql::tester::run_one(&spec, p).is_ok_and(|(_, engine)| engine.now_ms() <= 1_000)
-            })
+            .filter(|p| msa_sim::sql::tester::run_one(&spec, p).is_ok_and(|(_, engine)| engine.now_ms() <= 1_000))
             .collect();
         let stride = runnable.len().div_ceil(PER_SPEC).max(1);
         let chosen: Vec<&Vec<(usize, usize)>> = runnable.iter().step_by(stride).collect();

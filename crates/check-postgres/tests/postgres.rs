@@ -18,34 +18,19 @@ fn every_schedule_of_every_two_transaction_scenario_agrees_with_postgres() {
         let all = schedules(&sc);
         let ex = explore(&sc, Budget::DEFAULT);
         assert!(!ex.truncated, "{name}: exploration truncated");
-        assert_eq!(
-            all.len() as u64,
-            ex.schedules,
-            "{name}: the harness enumerates what explore counts"
-        );
-        ck.prepare(&sc)
-            .unwrap_or_else(|e| panic!("{name}: create tables: {e}"));
+        assert_eq!(all.len() as u64, ex.schedules, "{name}: the harness enumerates what explore counts");
+        ck.prepare(&sc).unwrap_or_else(|e| panic!("{name}: create tables: {e}"));
         let mut ok = 0usize;
         for s in &all {
             compared += 1;
             match ck.run(&sc, s) {
                 Ok(_) => ok += 1,
-                Err(e) => {
-                    failures.push(format!("--- scenario {name}, schedule {}:\n{e}", encode(s)))
-                }
+                Err(e) => failures.push(format!("--- scenario {name}, schedule {}:\n{e}", encode(s))),
             }
         }
         agreed += ok;
-        let kinds: Vec<String> = ex
-            .by_outcome
-            .iter()
-            .map(|(k, n)| format!("{} {n}", k.name()))
-            .collect();
-        println!(
-            "{name:<28} {ok:>4} of {:>4} schedules agreed  (simulator: {})",
-            all.len(),
-            kinds.join(", ")
-        );
+        let kinds: Vec<String> = ex.by_outcome.iter().map(|(k, n)| format!("{} {n}", k.name())).collect();
+        println!("{name:<28} {ok:>4} of {:>4} schedules agreed  (simulator: {})", all.len(), kinds.join(", "));
     }
     for f in failures.iter().take(5) {
         println!("{f}");
@@ -53,10 +38,7 @@ fn every_schedule_of_every_two_transaction_scenario_agrees_with_postgres() {
     if failures.len() > 5 {
         println!("... and {} more disagreements", failures.len() - 5);
     }
-    println!(
-        "({} schedule runs repeated because the machine was too slow for the deadlock timing)",
-        ck.timing_reruns
-    );
+    println!("({} schedule runs repeated because the machine was too slow for the deadlock timing)", ck.timing_reruns);
     // Written to the real stderr (not captured by the test harness): CI's log always shows the count.
     {
         use std::io::Write as _;
@@ -67,10 +49,7 @@ fn every_schedule_of_every_two_transaction_scenario_agrees_with_postgres() {
         );
     }
     assert!(compared > 0);
-    assert_eq!(
-        agreed, compared,
-        "PostgreSQL and the simulator disagree; see the traces above"
-    );
+    assert_eq!(agreed, compared, "PostgreSQL and the simulator disagree; see the traces above");
 }
 
 /// Negative controls: the harness must see a difference where there is one, and the lessons' showcases must show
@@ -85,20 +64,13 @@ fn the_harness_sees_differences_and_the_showcases_hold() {
     // READ COMMITTED's model against REPEATABLE READ sessions: PostgreSQL aborts T2 with 40001 after its wait.
     let (lost, rr) = (sc("lost-update"), sc("repeatable-read"));
     ck.prepare(&lost).expect("tables");
-    let e = ck
-        .run_with(&lost, &rr, &decode("12121212"))
-        .expect_err("must differ");
+    let e = ck.run_with(&lost, &rr, &decode("12121212")).expect_err("must differ");
     println!("control 1 (model lost-update, sessions repeatable-read):\n{e}");
-    assert!(
-        e.contains("postgres: aborted 40001") && e.contains("simulator: committed"),
-        "{e}"
-    );
+    assert!(e.contains("postgres: aborted 40001") && e.contains("simulator: committed"), "{e}");
 
     // FOR UPDATE's model against plain SELECT sessions: T2's SELECT does not wait on the real server.
     let fu = sc("for-update");
-    let e = ck
-        .run_with(&fu, &lost, &decode("12121122"))
-        .expect_err("must differ");
+    let e = ck.run_with(&fu, &lost, &decode("12121122")).expect_err("must differ");
     println!("control 2 (model for-update, sessions lost-update):\n{e}");
     assert!(e.contains("simulator: waits"), "{e}");
 
@@ -107,32 +79,18 @@ fn the_harness_sees_differences_and_the_showcases_hold() {
         ("lost-update", vec!["postgres: waits", "rows [1]"]),
         ("atomic", vec!["postgres: waits", "rows [2]"]),
         ("for-update", vec!["postgres: waits", "rows [2]"]),
-        (
-            "optimistic",
-            vec!["postgres: waits", "T2 <- UPDATE 0", "attempt 2", "rows [2]"],
-        ),
-        (
-            "deadlock",
-            vec!["postgres: waits", "40P01", "rows [110, 90]"],
-        ),
-        (
-            "repeatable-read",
-            vec!["postgres: waits", "aborted 40001", "rows [1]"],
-        ),
+        ("optimistic", vec!["postgres: waits", "T2 <- UPDATE 0", "attempt 2", "rows [2]"]),
+        ("deadlock", vec!["postgres: waits", "40P01", "rows [110, 90]"]),
+        ("repeatable-read", vec!["postgres: waits", "aborted 40001", "rows [1]"]),
         ("oversell", vec!["orders Some(2)"]),
     ] {
         let p = preset(name).expect("preset");
         let s = p.scenario().expect("builds");
         ck.prepare(&s).expect("tables");
-        let trace = ck
-            .run(&s, &decode(p.showcase))
-            .unwrap_or_else(|e| panic!("{name} showcase: {e}"));
+        let trace = ck.run(&s, &decode(p.showcase)).unwrap_or_else(|e| panic!("{name} showcase: {e}"));
         println!("showcase {name} {}:\n{trace}", p.showcase);
         for m in must {
-            assert!(
-                trace.contains(m),
-                "{name} showcase: expected {m:?} in\n{trace}"
-            );
+            assert!(trace.contains(m), "{name} showcase: expected {m:?} in\n{trace}");
         }
     }
 }
@@ -169,7 +127,11 @@ fn three_transactions_on_one_row_agree_with_postgres() {
                 failures.push(format!("--- counter/{} x3, schedule {}:\n{e}", strategy.name(), encode(s)));
             }
         }
-        println!("counter/{} x3: {runs} schedules (1 in {stride} of the {} without a race)", strategy.name(), calm.len());
+        println!(
+            "counter/{} x3: {runs} schedules (1 in {stride} of the {} without a race)",
+            strategy.name(),
+            calm.len()
+        );
         assert!(runs >= 50, "{runs} schedules");
     }
     for f in failures.iter().take(3) {

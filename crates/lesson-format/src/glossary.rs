@@ -48,13 +48,11 @@ pub fn encode(terms: &[Term]) -> Result<String, EncodeError> {
 /// [`DecodeError::NotAGlossary`]), never a panic.
 pub fn decode(text: &str) -> Result<Vec<Term<'_>>, DecodeError> {
     crate::records(text, MAGIC, DecodeError::NotAGlossary)?
-        .map(|(i, mut f)| {
-            match (f.next(), f.next(), f.next(), f.next(), f.next(), f.next()) {
-                (Some(id), Some(name), Some(other_name), Some(definition), Some(used), None) if !id.is_empty() => {
-                    Ok(Term { id, name, other_name, definition, used_in: used.split_whitespace().collect() })
-                }
-                _ => Err(DecodeError::BadBlock { block: i }),
+        .map(|(i, mut f)| match (f.next(), f.next(), f.next(), f.next(), f.next(), f.next()) {
+            (Some(id), Some(name), Some(other_name), Some(definition), Some(used), None) if !id.is_empty() => {
+                Ok(Term { id, name, other_name, definition, used_in: used.split_whitespace().collect() })
             }
+            _ => Err(DecodeError::BadBlock { block: i }),
         })
         .collect()
 }
@@ -69,7 +67,10 @@ mod tests {
         assert_eq!(decode("<!doctype html>"), Err(DecodeError::NotAGlossary));
         assert_eq!(decode(crate::MAGIC), Err(DecodeError::NotAGlossary), "a lesson body is not a glossary");
         assert_eq!(decode(MAGIC), Ok(vec![]));
-        assert_eq!(decode(&format!("{MAGIC}lock\u{1f}lock\u{1f}락\u{1f}A lock.")), Err(DecodeError::BadBlock { block: 0 }));
+        assert_eq!(
+            decode(&format!("{MAGIC}lock\u{1f}lock\u{1f}락\u{1f}A lock.")),
+            Err(DecodeError::BadBlock { block: 0 })
+        );
         let term = Term { id: "a b", name: "", other_name: "", definition: "", used_in: vec![] };
         assert_eq!(encode(&[term]), Err(EncodeError::BadKey { block: 0 }));
         let term = Term { id: "a", name: "x\u{1e}", other_name: "", definition: "", used_in: vec![] };

@@ -40,7 +40,10 @@ pub enum Block<'a> {
     /// Prose rendered to HTML at build time.
     Html(&'a str),
     /// A widget directive: the component's name and its settings in the order written.
-    Widget { name: &'a str, params: Vec<(&'a str, &'a str)> },
+    Widget {
+        name: &'a str,
+        params: Vec<(&'a str, &'a str)>,
+    },
     Quiz(Quiz<'a>),
     Predict(Predict<'a>),
 }
@@ -191,7 +194,8 @@ pub fn decode(text: &str) -> Result<Vec<Block<'_>>, DecodeError> {
             match (f.next(), f.next()) {
                 (Some("H"), Some(html)) if f.next().is_none() => Ok(Block::Html(html)),
                 (Some("W"), Some(name)) if !name.is_empty() => {
-                    let params = f.map(|kv| kv.split_once('=').filter(|(k, _)| !k.is_empty())).collect::<Option<Vec<_>>>();
+                    let params =
+                        f.map(|kv| kv.split_once('=').filter(|(k, _)| !k.is_empty())).collect::<Option<Vec<_>>>();
                     Ok(Block::Widget { name, params: params.ok_or(bad)? })
                 }
                 (Some("Q"), Some(id)) => {

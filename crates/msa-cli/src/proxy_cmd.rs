@@ -28,7 +28,8 @@ const MAX_RUN_CALLS: u32 = 20_000;
 
 const PICK_USAGE: &str = "usage: msa-sim pick --algo <round-robin|least-conn|ip-hash|hash|hash-consistent|random|random-two> \
 --servers <name[:weight][=host:port],...> [--requests N | --clients a.b.c.d,... | --keys k1,...] [--down name,...] [--seed S]";
-const RUN_USAGE: &str = "usage: msa-sim run --scenario <preset|file.json> [--set key=value ...] [--seed S] [--json] [--log] \
+const RUN_USAGE: &str =
+    "usage: msa-sim run --scenario <preset|file.json> [--set key=value ...] [--seed S] [--json] [--log] \
 [--timing] | --list | --list-keys";
 const EXPORT_USAGE: &str = "usage: msa-sim export --scenario <preset|file.json> [--set key=value ...] | --list";
 
@@ -114,9 +115,9 @@ pub fn pick(args: Vec<OsString>) -> Result<(), UsageError> {
         match arg {
             Long("algo") => {
                 let v = string(p.value()?, "--algo")?;
-                let a = Algorithm::parse(&v).filter(|a| a.is_nginx()).ok_or_else(|| {
-                    usage(format!("--algo: unknown algorithm {v:?}"), PICK_USAGE)
-                })?;
+                let a = Algorithm::parse(&v)
+                    .filter(|a| a.is_nginx())
+                    .ok_or_else(|| usage(format!("--algo: unknown algorithm {v:?}"), PICK_USAGE))?;
                 algo = Some(a);
             }
             Long("servers") => servers = Some(parse_servers(&string(p.value()?, "--servers")?)?),
@@ -132,7 +133,10 @@ pub fn pick(args: Vec<OsString>) -> Result<(), UsageError> {
                 let ips = v
                     .split(',')
                     .take(MAX_PICK_REQUESTS as usize + 1)
-                    .map(|s| parse_ipv4(s).ok_or_else(|| usage(format!("--clients: {s:?} is not an IPv4 address"), PICK_USAGE)))
+                    .map(|s| {
+                        parse_ipv4(s)
+                            .ok_or_else(|| usage(format!("--clients: {s:?} is not an IPv4 address"), PICK_USAGE))
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 clients = Some(ips);
             }
@@ -214,14 +218,16 @@ struct ScenarioArgs {
 /// Parses `--scenario`, `--set`, `--seed` (and for run `--json`, `--log`). Ok(None): a list was printed.
 fn scenario_args(args: Vec<OsString>, usage_text: &str, run: bool) -> Result<Option<ScenarioArgs>, UsageError> {
     let mut p = lexopt::Parser::from_args(args);
-    let (mut scenario, mut sets, mut seed, mut json, mut log, mut timing) = (None, Vec::new(), None, false, false, false);
+    let (mut scenario, mut sets, mut seed, mut json, mut log, mut timing) =
+        (None, Vec::new(), None, false, false, false);
     while let Some(arg) = p.next()? {
         match arg {
             Long("scenario") => scenario = Some(string(p.value()?, "--scenario")?),
             Long("set") => sets.push(string(p.value()?, "--set")?),
             Long("seed") => {
                 let v = string(p.value()?, "--seed")?;
-                seed = Some(v.parse::<u64>().map_err(|_| usage(format!("--seed: {v:?} is not an integer"), usage_text))?);
+                seed =
+                    Some(v.parse::<u64>().map_err(|_| usage(format!("--seed: {v:?} is not an integer"), usage_text))?);
             }
             Long("json") if run => json = true,
             Long("log") if run => log = true,
@@ -252,7 +258,8 @@ fn scenario_args(args: Vec<OsString>, usage_text: &str, run: bool) -> Result<Opt
             _ => return Err(usage(arg.unexpected().to_string(), usage_text)),
         }
     }
-    let name = scenario.ok_or_else(|| usage("--scenario is required (msa-sim run --list shows the presets)", usage_text))?;
+    let name =
+        scenario.ok_or_else(|| usage("--scenario is required (msa-sim run --list shows the presets)", usage_text))?;
     let mut cfg = match scenarios::preset(&name) {
         Some(c) => c,
         None if name.ends_with(".json") => load_file(&name)?,
@@ -314,7 +321,8 @@ pub fn run(args: Vec<OsString>) -> Result<(), UsageError> {
     let t = &s.totals;
     let e = &t.errors;
     let l = &s.latency;
-    outln!(o, 
+    outln!(
+        o,
         "scenario {}  seed {}  algorithm {}{}",
         a.name,
         s.seed,
@@ -322,7 +330,8 @@ pub fn run(args: Vec<OsString>) -> Result<(), UsageError> {
         if s.nginx_algorithm { "" } else { " (NOT an nginx algorithm)" }
     );
     outln!(o, "simulated {:.3} s, {} events", s.sim_time_s, s.events);
-    outln!(o, 
+    outln!(
+        o,
         "requests: sent {}, ok {}, failed {}, dropped {}, in flight {}  ({})",
         t.sent,
         t.ok,
@@ -331,22 +340,46 @@ pub fn run(args: Vec<OsString>) -> Result<(), UsageError> {
         t.in_flight,
         if s.conserved { "conserved" } else { "NOT CONSERVED" }
     );
-    outln!(o, 
+    outln!(
+        o,
         "errors: 500 {}, 502 {} (no live upstream {}), 503 {}, 504 {}; dropped: queue full {}, queue timeout {}",
-        e.http_500, e.http_502, e.no_live, e.http_503, e.http_504, e.queue_full, e.queue_timeout
+        e.http_500,
+        e.http_502,
+        e.no_live,
+        e.http_503,
+        e.http_504,
+        e.queue_full,
+        e.queue_timeout
     );
     outln!(o, "retries {}, sessions lost {}, waited in proxy queue {}", t.retries, t.sessions_lost, t.queued);
-    outln!(o, 
+    outln!(
+        o,
         "throughput {:.1}/s; latency (ms) mean {:.3} p50 {:.3} p95 {:.3} p99 {:.3} max {:.3}",
-        s.throughput_per_s, l.mean_ms, l.p50_ms, l.p95_ms, l.p99_ms, l.max_ms
+        s.throughput_per_s,
+        l.mean_ms,
+        l.p50_ms,
+        l.p95_ms,
+        l.p99_ms,
+        l.max_ms
     );
-    outln!(o, 
+    outln!(
+        o,
         "{:<10} {:>9} {:>9} {:>7} {:>7} {:>8} {:>6} {:>8} {:>9} {:>6}",
-        "backend", "attempts", "ok", "500", "503", "refused", "reset", "timeout", "orphaned", "util"
+        "backend",
+        "attempts",
+        "ok",
+        "500",
+        "503",
+        "refused",
+        "reset",
+        "timeout",
+        "orphaned",
+        "util"
     );
     for b in &s.backends {
         let st = &b.stats;
-        outln!(o, 
+        outln!(
+            o,
             "{:<10} {:>9} {:>9} {:>7} {:>7} {:>8} {:>6} {:>8} {:>9} {:>5.1}%",
             b.name,
             st.attempts,

@@ -134,7 +134,8 @@ pub fn sql(args: Vec<OsString>) -> ExitCode {
         return ExitCode::from(if e.is_input_error() { 2 } else { 1 });
     }
     if o.explore {
-        let budget = Budget { max_schedules: o.max_schedules.unwrap_or(Budget::DEFAULT.max_schedules), ..Budget::DEFAULT };
+        let budget =
+            Budget { max_schedules: o.max_schedules.unwrap_or(Budget::DEFAULT.max_schedules), ..Budget::DEFAULT };
         let ex = match explore(&spec, budget) {
             Ok(ex) => ex,
             Err(e) => {

@@ -43,7 +43,10 @@ fn run_and_export_work_for_every_preset() {
         assert_eq!(o.stdout, again.stdout, "same seed, same run");
     }
     let nginx = stdout(&msa_sim(&["export", "--scenario", "notes-port-8004"]));
-    assert!(nginx.contains("upstream backend {") && nginx.contains("listen 8004;") && nginx.contains("least_conn;"), "{nginx}");
+    assert!(
+        nginx.contains("upstream backend {") && nginx.contains("listen 8004;") && nginx.contains("least_conn;"),
+        "{nginx}"
+    );
 }
 
 #[test]
@@ -89,7 +92,18 @@ fn bad_arguments_exit_2_with_a_message() {
 /// deadlines (a regression: the M/M/4 preset once reported 27 requests/s at 0.7% utilization).
 #[test]
 fn mmc_summary_reports_the_offered_load() {
-    let o = msa_sim(&["run", "--scenario", "mmc", "--set", "max_requests=50000", "--set", "duration_s=86400", "--set", "warmup_ms=0", "--json"]);
+    let o = msa_sim(&[
+        "run",
+        "--scenario",
+        "mmc",
+        "--set",
+        "max_requests=50000",
+        "--set",
+        "duration_s=86400",
+        "--set",
+        "warmup_ms=0",
+        "--json",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let throughput = v["throughput_per_s"].as_f64().unwrap();

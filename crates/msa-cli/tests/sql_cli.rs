@@ -65,7 +65,9 @@ fn explore_adds_every_interleaving_grouped_by_outcome() {
     assert!(summary.contains("exploration: 5 schedules"), "{summary}");
     assert!(summary.contains("2 outcomes"), "{summary}");
     assert!(
-        summary.contains("first: b1 r1 u2 u1 c1\n  error in step u1: could not serialize access due to concurrent update (40001)"),
+        summary.contains(
+            "first: b1 r1 u2 u1 c1\n  error in step u1: could not serialize access due to concurrent update (40001)"
+        ),
         "{summary}"
     );
     assert!(summary.contains("     1|11\n"), "the other outcome: both increments applied\n{summary}");
@@ -84,7 +86,10 @@ fn bad_specs_and_unsupported_sql_exit_2_with_file_line_and_column() {
     assert!(stderr(&o).starts_with(&format!("{path}:3:1: ")), "{}", stderr(&o));
     assert_eq!(stdout(&o), "", "nothing runs");
 
-    let unsupported = temp_spec("unsupported", "setup { CREATE TABLE t (id int PRIMARY KEY); }\nsession s1\nstep a {\n  SELECT 1;\n  VACUUM t;\n}\n");
+    let unsupported = temp_spec(
+        "unsupported",
+        "setup { CREATE TABLE t (id int PRIMARY KEY); }\nsession s1\nstep a {\n  SELECT 1;\n  VACUUM t;\n}\n",
+    );
     let path = unsupported.to_str().expect("utf-8 path");
     let o = msa_sim(&["sql", "--spec", path]);
     assert_eq!(o.status.code(), Some(2));
@@ -94,7 +99,11 @@ fn bad_specs_and_unsupported_sql_exit_2_with_file_line_and_column() {
     let path = serializable.to_str().expect("utf-8 path");
     let o = msa_sim(&["sql", "--spec", path]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).starts_with(&format!("{path}:21:35: ")) && stderr(&o).contains("SERIALIZABLE"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!("{path}:21:35: ")) && stderr(&o).contains("SERIALIZABLE"),
+        "{}",
+        stderr(&o)
+    );
 
     let o = msa_sim(&["sql", "--spec", "/nonexistent/x.spec"]);
     assert_eq!(o.status.code(), Some(2));
@@ -124,7 +133,8 @@ fn a_wait_nothing_ends_is_canceled_and_a_failed_session_setup_exits_1() {
         .expect("run msa-sim");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("<waiting ...>\nisolationtester: canceling step u2 after 10 seconds\nstep u2: <... completed>\n"),
+        stdout(&o)
+            .contains("<waiting ...>\nisolationtester: canceling step u2 after 10 seconds\nstep u2: <... completed>\n"),
         "{}",
         stdout(&o)
     );

@@ -1,6 +1,9 @@
 //! The whole course: every lesson of the summary in every language, checked against each other.
 
-use crate::{parse_glossary, parse_lesson, parse_summary, Block, ContentError, Known, Lesson, LessonSet, Site, Term, WidgetSpec, LANGS};
+use crate::{
+    parse_glossary, parse_lesson, parse_summary, Block, ContentError, Known, Lesson, LessonSet, Site, Term, WidgetSpec,
+    LANGS,
+};
 use std::path::Path;
 
 /// Reads `root/SUMMARY.md` and `root/<lang>/<slug>.md` for every lesson and language, and checks that:
@@ -69,9 +72,16 @@ pub fn load_site(root: &Path, widgets: &[WidgetSpec]) -> Result<Site, Vec<Conten
     // Every term is linked from some lesson in every language: the glossary holds what the course teaches.
     for t in &glossary {
         for lang in LANGS {
-            let used = lessons.iter().flat_map(|s| &s.langs).any(|l| l.lang == lang && l.terms.iter().any(|(id, _)| *id == t.id));
+            let used = lessons
+                .iter()
+                .flat_map(|s| &s.langs)
+                .any(|l| l.lang == lang && l.terms.iter().any(|(id, _)| *id == t.id));
             if !used {
-                errors.push(ContentError::new(&glossary_path, t.line, format!("term `{}` is linked from no {lang} lesson", t.id)));
+                errors.push(ContentError::new(
+                    &glossary_path,
+                    t.line,
+                    format!("term `{}` is linked from no {lang} lesson", t.id),
+                ));
             }
         }
     }
@@ -222,10 +232,9 @@ fn check_links(root: &Path, lessons: &[LessonSet], widgets: &[WidgetSpec]) -> Ve
                     .and_then(|s| s.langs.iter().find(|l| l.lang == link.lang));
                 let msg = match (target, &link.anchor) {
                     (None, _) => Some(format!("link to `/{}/{}`: there is no such lesson", link.lang, link.slug)),
-                    (Some(t), Some(a)) if !t.toc.iter().any(|e| &e.id == a) => Some(format!(
-                        "link to `/{}/{}#{a}`: that lesson has no section `{a}`",
-                        link.lang, link.slug
-                    )),
+                    (Some(t), Some(a)) if !t.toc.iter().any(|e| &e.id == a) => {
+                        Some(format!("link to `/{}/{}#{a}`: that lesson has no section `{a}`", link.lang, link.slug))
+                    }
                     _ => None,
                 };
                 if let Some(m) = msg {

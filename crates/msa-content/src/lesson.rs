@@ -58,7 +58,8 @@ pub fn parse_lesson(file: &Path, src: &str, lang: &str, known: &Known) -> Result
         None => errors.push(err(1, "front matter is missing `slug`".into())),
         _ => {}
     }
-    for (name, missing) in [("title", title.is_none()), ("minutes", minutes.is_none()), ("summary", summary.is_none())] {
+    for (name, missing) in [("title", title.is_none()), ("minutes", minutes.is_none()), ("summary", summary.is_none())]
+    {
         if missing {
             errors.push(err(1, format!("front matter is missing `{name}`")));
         }
@@ -284,8 +285,7 @@ fn split_front_matter(src: &str) -> Option<(&str, &str, usize)> {
 
 /// Maps a byte offset in the body to its 1-based line number in the file.
 fn line_index(body: &str, first_line: usize) -> impl Fn(usize) -> usize + '_ {
-    let starts: Vec<usize> =
-        std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let starts: Vec<usize> = std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
     move |offset| first_line + starts.partition_point(|&s| s <= offset).saturating_sub(1)
 }
 
@@ -472,12 +472,7 @@ fn rewrite_link(dest: &str, lang: &str, slug: &str, line: usize) -> Result<(Stri
 }
 
 /// Checks a directive body against the widget's spec. Errors carry their own line numbers.
-fn parse_widget(
-    name: &str,
-    body: &str,
-    line: usize,
-    widgets: &[WidgetSpec],
-) -> Result<Widget, Vec<(usize, String)>> {
+fn parse_widget(name: &str, body: &str, line: usize, widgets: &[WidgetSpec]) -> Result<Widget, Vec<(usize, String)>> {
     if name.starts_with("predict-") {
         return Err(vec![(line, format!("`{name}` stands for ```predict blocks; write the prediction as one"))]);
     }
@@ -512,12 +507,12 @@ fn parse_widget(
             KeyKind::Text if v.is_empty() => errors.push((l, format!("widget `{name}`: `{k}` is empty"))),
             KeyKind::Int { min, max } => match v.parse::<i64>() {
                 Ok(n) if (min..=max).contains(&n) => {}
-                _ => errors.push((l, format!("widget `{name}`: `{k}` must be a whole number from {min} to {max}, not `{v}`"))),
+                _ => errors
+                    .push((l, format!("widget `{name}`: `{k}` must be a whole number from {min} to {max}, not `{v}`"))),
             },
-            KeyKind::OneOf(choices) if !choices.contains(&v) => errors.push((
-                l,
-                format!("widget `{name}`: `{k}` must be one of {}, not `{v}`", choices.join(", ")),
-            )),
+            KeyKind::OneOf(choices) if !choices.contains(&v) => {
+                errors.push((l, format!("widget `{name}`: `{k}` must be one of {}, not `{v}`", choices.join(", "))))
+            }
             _ => {}
         }
         params.push((k.to_string(), v.to_string()));

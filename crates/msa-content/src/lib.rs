@@ -38,13 +38,13 @@ mod reading;
 mod summary;
 
 pub use check::load_site;
-pub use reading::{estimate, Estimate};
 pub use codegen::{bodies, glossaries, to_rust};
-pub use manifest::manifest;
 pub use glossary::parse_glossary;
 pub use lesson::parse_lesson;
+pub use manifest::manifest;
 pub use predict::parse_predict;
 pub use quiz::parse_quiz;
+pub use reading::{estimate, Estimate};
 pub use summary::parse_summary;
 
 use std::fmt;
@@ -268,7 +268,10 @@ impl Lesson {
 }
 
 /// The bundle a page needs: the widgets' bundle, or `core` for a page without widgets.
-pub fn bundle_of<'a>(widget_names: impl IntoIterator<Item = &'a str>, widgets: &[WidgetSpec]) -> Result<&'static str, String> {
+pub fn bundle_of<'a>(
+    widget_names: impl IntoIterator<Item = &'a str>,
+    widgets: &[WidgetSpec],
+) -> Result<&'static str, String> {
     let mut found: Option<&'static str> = None;
     for name in widget_names {
         let Some(spec) = widgets.iter().find(|w| w.name == name) else {
@@ -347,8 +350,18 @@ pub const WIDGETS: &[WidgetSpec] = &[
     },
     // Issue 18's single-idea figures on the proxy core: response time against utilisation (M/M/1, M/M/c and
     // the simulator's points) and the consistent-hash ring against plain hash.
-    WidgetSpec { name: "rho-latency", lab: false, keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], bundle: "proxy" },
-    WidgetSpec { name: "hash-ring", lab: false, keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], bundle: "proxy" },
+    WidgetSpec {
+        name: "rho-latency",
+        lab: false,
+        keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }],
+        bundle: "proxy",
+    },
+    WidgetSpec {
+        name: "hash-ring",
+        lab: false,
+        keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }],
+        bundle: "proxy",
+    },
     WidgetSpec {
         // The race-condition visualizer. `scenario` names msa_sim::txn::PRESETS, `strategy` a
         // msa_sim::txn::Strategy (the widget ignores one the scenario's story does not offer); both lists are
@@ -357,7 +370,11 @@ pub const WIDGETS: &[WidgetSpec] = &[
         keys: &[
             KeySpec { name: "scenario", required: false, kind: KeyKind::OneOf(RACE_SCENARIOS) },
             KeySpec { name: "strategy", required: false, kind: KeyKind::OneOf(RACE_STRATEGIES) },
-            KeySpec { name: "panels", required: false, kind: KeyKind::OneOf(&["play", "explore", "predict", "contention", "all"]) },
+            KeySpec {
+                name: "panels",
+                required: false,
+                kind: KeyKind::OneOf(&["play", "explore", "predict", "contention", "all"]),
+            },
             KeySpec { name: "id", required: false, kind: KeyKind::Text },
         ],
         lab: true,
@@ -372,7 +389,11 @@ pub const WIDGETS: &[WidgetSpec] = &[
                 required: false,
                 kind: KeyKind::OneOf(&["spike", "deploy", "crash", "leak", "hop", "two-change", "schema"]),
             },
-            KeySpec { name: "module", required: false, kind: KeyKind::OneOf(&["catalog", "order", "payment", "member"]) },
+            KeySpec {
+                name: "module",
+                required: false,
+                kind: KeyKind::OneOf(&["catalog", "order", "payment", "member"]),
+            },
             KeySpec { name: "guard", required: false, kind: KeyKind::OneOf(&["none", "timeout", "breaker"]) },
         ],
         lab: true,
@@ -426,9 +447,19 @@ pub const WIDGETS: &[WidgetSpec] = &[
         bundle: "race",
     },
     // The sessions lesson's JWT inspector (msa_sim::session::jwt); the lesson is in the proxy bundle.
-    WidgetSpec { name: "jwt", keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], lab: false, bundle: "proxy" },
+    WidgetSpec {
+        name: "jwt",
+        keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }],
+        lab: false,
+        bundle: "proxy",
+    },
     // The monolith lesson's saga and outbox timeline (msa_sim::arch::saga).
-    WidgetSpec { name: "saga", keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }], lab: false, bundle: "arch" },
+    WidgetSpec {
+        name: "saga",
+        keys: &[KeySpec { name: "id", required: false, kind: KeyKind::Text }],
+        lab: false,
+        bundle: "arch",
+    },
 ];
 
 /// The reverse-proxy playground's presets: the names of `msa_sim::proxy::PRESETS` (a test checks they agree).
@@ -484,18 +515,10 @@ pub const CHALLENGES_PROXY: &[&str] = &[
     "traffic-saturation-fewest-servers",
 ];
 /// The ids of msa_sim::challenge::CHALLENGES of family `arch`, in registry order.
-pub const CHALLENGES_ARCH: &[&str] = &[
-    "arch-contain-payment-hang",
-    "arch-spike-scale-out",
-    "arch-schema-one-feature",
-];
+pub const CHALLENGES_ARCH: &[&str] = &["arch-contain-payment-hang", "arch-spike-scale-out", "arch-schema-one-feature"];
 /// The ids of msa_sim::challenge::CHALLENGES of family `ddd`, in registry order.
-pub const CHALLENGES_DDD: &[&str] = &[
-    "ddd-exact-limit",
-    "ddd-break-limit",
-    "ddd-change-after-payment",
-    "ddd-lunch-lost-line",
-];
+pub const CHALLENGES_DDD: &[&str] =
+    &["ddd-exact-limit", "ddd-break-limit", "ddd-change-after-payment", "ddd-lunch-lost-line"];
 
 /// The SQL editor's examples: the names of `msa_sim::sql::examples::EXAMPLES` (a test checks they agree).
 pub const SQL_EXAMPLES: &[&str] = &["lost-update", "job-queue", "write-skew"];

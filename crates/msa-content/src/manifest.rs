@@ -22,8 +22,8 @@ pub fn manifest(site: &Site, widgets: &[WidgetSpec]) -> Result<Value, String> {
     let mut pages = Map::new();
     let mut lessons = Vec::new();
     for set in &site.lessons {
-        let bundle =
-            crate::bundle_of(set.langs[0].widget_names(), widgets).map_err(|e| format!("lesson `{}`: {e}", set.slug))?;
+        let bundle = crate::bundle_of(set.langs[0].widget_names(), widgets)
+            .map_err(|e| format!("lesson `{}`: {e}", set.slug))?;
         if bundle != "core" {
             pages.insert(set.slug.clone(), bundle.into());
         }

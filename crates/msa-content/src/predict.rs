@@ -75,7 +75,9 @@ pub fn parse_predict(body: &str, first_line: usize) -> Result<Predict, Vec<(usiz
             } else {
                 unit = Some(v.trim().to_string());
             }
-        } else if let Some((key, v)) = line.strip_prefix("min:").map(|v| ("min", v)).or(line.strip_prefix("max:").map(|v| ("max", v))) {
+        } else if let Some((key, v)) =
+            line.strip_prefix("min:").map(|v| ("min", v)).or(line.strip_prefix("max:").map(|v| ("max", v)))
+        {
             match v.trim().parse::<i64>() {
                 Ok(x) if x.abs() <= 1_000_000_000 => *(if key == "min" { &mut min } else { &mut max }) = x,
                 _ => errors.push((l, format!("`{key}:` takes a whole number, not `{}`", v.trim()))),
@@ -90,7 +92,8 @@ pub fn parse_predict(body: &str, first_line: usize) -> Result<Predict, Vec<(usiz
                         options.push((key.to_string(), h));
                     }
                 }
-                _ => errors.push((l, "an option is `- [key] text`, the key in lowercase letters, digits and dashes".into())),
+                _ => errors
+                    .push((l, "an option is `- [key] text`, the key in lowercase letters, digits and dashes".into())),
             }
         } else {
             errors.push((
@@ -159,7 +162,8 @@ mod tests {
             PredictAnswer::Choice(vec![("less".into(), "Less".into()), ("third".into(), "A third".into())])
         );
         assert_eq!(p.line, 9);
-        let n = parse_predict("id: b\nreveal: race.x\nquestion: How many?\nnumber: ms\nmax: 5000\nwhy: W.\n", 1).unwrap();
+        let n =
+            parse_predict("id: b\nreveal: race.x\nquestion: How many?\nnumber: ms\nmax: 5000\nwhy: W.\n", 1).unwrap();
         assert_eq!(n.answer, PredictAnswer::Number { unit: "ms".into(), min: 0, max: 5000 });
     }
 
@@ -168,13 +172,17 @@ mod tests {
         let errs = |body: &str| parse_predict(body, 1).unwrap_err();
         // No reveal, or one of no family: nothing could compute the answer.
         assert!(errs("id: a\nquestion: Q\n- [x] X\n- [y] Y\nwhy: W\n").iter().any(|(_, m)| m.contains("reveal")));
-        assert!(errs("id: a\nreveal: web.x\nquestion: Q\n- [x] X\n- [y] Y\nwhy: W\n").iter().any(|(_, m)| m.contains("family")));
+        assert!(errs("id: a\nreveal: web.x\nquestion: Q\n- [x] X\n- [y] Y\nwhy: W\n")
+            .iter()
+            .any(|(_, m)| m.contains("family")));
         // A right answer marked in the text: the core decides it.
         assert!(errs("id: a\nreveal: race.x\nquestion: Q\n+ [x] X\n- [y] Y\nwhy: W\n").iter().any(|(l, _)| *l == 4));
         // Options and a number at once; one option; a key used twice; no why.
         assert!(!errs("id: a\nreveal: race.x\nquestion: Q\nnumber: ms\n- [x] X\n- [y] Y\nwhy: W\n").is_empty());
         assert!(!errs("id: a\nreveal: race.x\nquestion: Q\n- [x] X\nwhy: W\n").is_empty());
-        assert!(errs("id: a\nreveal: race.x\nquestion: Q\n- [x] X\n- [x] Y\nwhy: W\n").iter().any(|(_, m)| m.contains("twice")));
+        assert!(errs("id: a\nreveal: race.x\nquestion: Q\n- [x] X\n- [x] Y\nwhy: W\n")
+            .iter()
+            .any(|(_, m)| m.contains("twice")));
         assert!(errs("id: a\nreveal: race.x\nquestion: Q\n- [x] X\n- [y] Y\n").iter().any(|(_, m)| m.contains("why")));
         assert!(!errs("id: a\nreveal: race.x\nquestion: Q\nnumber: ms\nmin: 5\nmax: 1\nwhy: W\n").is_empty());
     }

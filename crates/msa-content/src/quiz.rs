@@ -59,7 +59,8 @@ pub fn parse_quiz(body: &str, first_line: usize) -> Result<Quiz, Vec<(usize, Str
                 Err(m) => errors.push((l, m)),
             }
         } else {
-            errors.push((l, format!("`{line}` is not `id:`, `question:`, `+ right option`, `- wrong option` or `why:`")));
+            errors
+                .push((l, format!("`{line}` is not `id:`, `question:`, `+ right option`, `- wrong option` or `why:`")));
         }
     }
     let header = first_line.saturating_sub(1);

@@ -98,8 +98,7 @@ pub fn estimate(lesson: &Lesson) -> Estimate {
             }
         }
     }
-    let minutes =
-        main.minutes() + widgets as f64 * WIDGET_MIN + (questions + predictions) as f64 * QUESTION_THINK_MIN;
+    let minutes = main.minutes() + widgets as f64 * WIDGET_MIN + (questions + predictions) as f64 * QUESTION_THINK_MIN;
     Estimate {
         words: main.words,
         hangul: main.hangul,
@@ -201,14 +200,19 @@ mod tests {
     #[test]
     fn counts_words_syllables_and_code_apart() {
         let mut c = Counts::default();
-        count_html("<p>Two words, <code>max_fails=3</code>.</p><pre><code>a b\nc</code></pre><p>서버 &amp; nginx가</p>", &mut c);
+        count_html(
+            "<p>Two words, <code>max_fails=3</code>.</p><pre><code>a b\nc</code></pre><p>서버 &amp; nginx가</p>",
+            &mut c,
+        );
         // Two, words, max_fails=3 | 서버 (2) nginx (1) 가 (1)
         assert_eq!((c.words, c.hangul, c.code_words), (4, 3, 3));
     }
 
     #[test]
     fn asides_are_counted_apart() {
-        let (out, inside) = split_asides("<p>a</p><details class=\"aside aside--production\"><summary>S</summary><p>b c</p></details><p>d</p>");
+        let (out, inside) = split_asides(
+            "<p>a</p><details class=\"aside aside--production\"><summary>S</summary><p>b c</p></details><p>d</p>",
+        );
         assert_eq!(out, "<p>a</p><p>d</p>");
         assert_eq!(inside.len(), 1);
         assert!(inside[0].contains("b c"));

@@ -15,21 +15,29 @@ pub fn parse_summary(file: &Path, src: &str) -> Result<Vec<String>, Vec<ContentE
     let mut errors = Vec::new();
     for (i, raw) in src.lines().enumerate() {
         let line = raw.trim();
-        let item = line
-            .strip_prefix("- ")
-            .or_else(|| line.split_once(". ").filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty()).map(|(_, r)| r));
+        let item = line.strip_prefix("- ").or_else(|| {
+            line.split_once(". ")
+                .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty())
+                .map(|(_, r)| r)
+        });
         let Some(item) = item else {
             if !(line.is_empty() || line.starts_with('#')) {
-                errors.push(ContentError::new(file, i + 1, format!("`{line}` is not a list item `1. [Title](slug.md)`")));
+                errors.push(ContentError::new(
+                    file,
+                    i + 1,
+                    format!("`{line}` is not a list item `1. [Title](slug.md)`"),
+                ));
             }
             continue;
         };
-        let target = item
-            .rsplit_once("](")
-            .and_then(|(_, rest)| rest.strip_suffix(')'))
-            .and_then(|t| t.strip_suffix(".md"));
+        let target =
+            item.rsplit_once("](").and_then(|(_, rest)| rest.strip_suffix(')')).and_then(|t| t.strip_suffix(".md"));
         match target {
-            Some("glossary") => errors.push(ContentError::new(file, i + 1, "`glossary` is the glossary page's address, not a lesson slug")),
+            Some("glossary") => errors.push(ContentError::new(
+                file,
+                i + 1,
+                "`glossary` is the glossary page's address, not a lesson slug",
+            )),
             Some(slug) if is_slug(slug) => {
                 if slugs.iter().any(|s| s == slug) {
                     errors.push(ContentError::new(file, i + 1, format!("lesson `{slug}` is listed twice")));

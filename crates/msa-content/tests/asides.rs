@@ -45,7 +45,8 @@ fn an_aside_is_a_closed_details_box_in_the_prose_with_a_localized_summary() {
         assert_eq!(lesson.blocks.len(), 1, "{:#?}", lesson.blocks);
         let Block::Html(h) = &lesson.blocks[0] else { panic!() };
         let label = ASIDES.iter().find(|a| a.kind == "production").unwrap().labels[li];
-        let open = format!(r#"<details class="aside aside--production"><summary class="aside__summary">{label}</summary>"#);
+        let open =
+            format!(r#"<details class="aside aside--production"><summary class="aside__summary">{label}</summary>"#);
         assert!(h.contains(&open), "{h}");
         assert!(!h.contains("<details open"), "closed by default: {h}");
         // The body is Markdown, and its links are rewritten as the lesson's are.
@@ -55,7 +56,10 @@ fn an_aside_is_a_closed_details_box_in_the_prose_with_a_localized_summary() {
         let (before, after) = h.split_once("<details").unwrap();
         assert!(before.contains("<h2 id=\"retries\">") && after.contains("</details>") && after.ends_with("</p>\n"));
         assert_eq!(lesson.asides.len(), 1);
-        assert_eq!((lesson.asides[0].kind.as_str(), lesson.asides[0].section.as_str(), lesson.asides[0].line), ("production", "retries", 11));
+        assert_eq!(
+            (lesson.asides[0].kind.as_str(), lesson.asides[0].section.as_str(), lesson.asides[0].line),
+            ("production", "retries", 11)
+        );
     }
     // The two labels differ: the summary is in the page's language.
     assert_ne!(ASIDES[0].labels[0], ASIDES[0].labels[1]);
@@ -70,12 +74,22 @@ fn translations_must_have_the_same_asides_in_the_same_sections() {
     // Missing in Korean.
     let ko = "## 재시도 {#retries}\n\n본문.\n\n뒤.\n";
     let errs = errors_of(&course("missing", ko, EN));
-    assert!(errs.iter().any(|e| e.starts_with("/en/one.md:11: aside 1 differs from the ko version: ko has none, en has `production` in #retries")), "{errs:#?}");
+    assert!(
+        errs.iter().any(|e| e.starts_with(
+            "/en/one.md:11: aside 1 differs from the ko version: ko has none, en has `production` in #retries"
+        )),
+        "{errs:#?}"
+    );
     // In another section.
     let ko = "## 재시도 {#retries}\n\n본문.\n\n## 다른 절 {#other}\n\n```aside production\n다른 곳.\n```\n";
     let en = "## Retries {#retries}\n\nMain.\n\n```aside production\nHere.\n```\n\n## Other {#other}\n\nText.\n";
     let errs = errors_of(&course("moved", ko, en));
-    assert!(errs.iter().any(|e| e.contains("aside 1 differs from the ko version: ko has `production` in #other, en has `production` in #retries")), "{errs:#?}");
+    assert!(
+        errs.iter().any(|e| e.contains(
+            "aside 1 differs from the ko version: ko has `production` in #other, en has `production` in #retries"
+        )),
+        "{errs:#?}"
+    );
 }
 
 #[test]

@@ -52,11 +52,8 @@ fn placeholders(s: &str) -> BTreeSet<String> {
     }
     let b = s.as_bytes();
     for (i, _) in s.match_indices('<') {
-        let name: String = s[i + 1..]
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
+        let name: String =
+            s[i + 1..].trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
         let closing = b.get(i + 1) == Some(&b'/');
         if !name.is_empty() {
             out.insert(format!("<{}{name}>", if closing { "/" } else { "" }));

@@ -22,22 +22,37 @@ fn every_lesson_states_the_minutes_its_text_takes() {
     let site = load_site(&root, WIDGETS).unwrap_or_else(|e| panic!("{e:#?}"));
     let mut failures = Vec::new();
     let head = ["lesson", "lang", "words", "hangul", "code", "wdg", "q", "prd", "est", "asides", "stated"];
-    println!("{:<18} {:>4} {:>6} {:>7} {:>5} {:>3} {:>3} {:>3} {:>7} {:>7} {:>7}", head[0], head[1], head[2], head[3],
-        head[4], head[5], head[6], head[7], head[8], head[9], head[10]);
+    println!(
+        "{:<18} {:>4} {:>6} {:>7} {:>5} {:>3} {:>3} {:>3} {:>7} {:>7} {:>7}",
+        head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8], head[9], head[10]
+    );
     for set in &site.lessons {
         let mut estimates = Vec::new();
         for lesson in &set.langs {
             let e = estimate(lesson);
             println!(
                 "{:<18} {:>4} {:>6} {:>7} {:>5} {:>3} {:>3} {:>3} {:>7.1} {:>7.1} {:>7}",
-                set.slug, lesson.lang, e.words, e.hangul, e.code_words, e.widgets, e.questions, e.predictions,
-                e.minutes, e.aside_minutes, lesson.minutes
+                set.slug,
+                lesson.lang,
+                e.words,
+                e.hangul,
+                e.code_words,
+                e.widgets,
+                e.questions,
+                e.predictions,
+                e.minutes,
+                e.aside_minutes,
+                lesson.minutes
             );
             let off = (lesson.minutes as f64 - e.minutes).abs();
             if off > tolerance(e.minutes) {
                 failures.push(format!(
                     "content/{}/{}.md: minutes: {} but the text takes about {:.1} (tolerance {:.1})",
-                    lesson.lang, set.slug, lesson.minutes, e.minutes, tolerance(e.minutes)
+                    lesson.lang,
+                    set.slug,
+                    lesson.minutes,
+                    e.minutes,
+                    tolerance(e.minutes)
                 ));
             }
             estimates.push(e.minutes);

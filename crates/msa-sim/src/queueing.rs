@@ -192,7 +192,9 @@ mod tests {
         let q = Mmc::new(1, 0.08, 0.1).unwrap();
         close(q.mean_response(), 50.0, 1e-12);
         close(q.response_quantile(0.99).unwrap(), 100f64.ln() / 0.02, 1e-12);
-        for (lambda, p99) in [(0.05, 92.103_403_719_761_83), (0.09, 460.517_018_598_809_16), (0.095, 921.034_037_197_618_2)] {
+        for (lambda, p99) in
+            [(0.05, 92.103_403_719_761_83), (0.09, 460.517_018_598_809_16), (0.095, 921.034_037_197_618_2)]
+        {
             close(Mmc::new(1, lambda, 0.1).unwrap().response_quantile(0.99).unwrap(), p99, 1e-12);
         }
         // M/M/1's response time is Exp(μ − λ) at every t.

@@ -204,7 +204,11 @@ mod tests {
         let edge = [0.5, 1.5, 2.5, 0.49999999999999994, 1.4999999999999998, 4503599627370495.5, 1e-300, 86_399e6];
         for x in edge.into_iter().chain((0..200_000).map(|i| {
             let u = r.unit_open();
-            if i % 2 == 0 { u * 1e4 } else { -1000.0 * libm::log(u) }
+            if i % 2 == 0 {
+                u * 1e4
+            } else {
+                -1000.0 * libm::log(u)
+            }
         })) {
             assert_eq!(round_positive(x), libm::round(x) as u64, "{x:e}");
         }

@@ -11,9 +11,14 @@ use msa_sim::arch::{Action, Comparison, Feature, Figure, Guard, Module, Setup, V
 const EXPECTED: [u64; 4] = [23_763_926_206, 31_662_207_493_106_135, 444_657_495, 57_355_619_799];
 
 fn runs() -> ([u64; 4], Value, Value) {
-    let leak = Comparison::new(Setup { action: Action::Leak, module: Module::Payment, guard: Guard::None, ..Setup::default() })
-        .unwrap()
-        .run();
+    let leak = Comparison::new(Setup {
+        action: Action::Leak,
+        module: Module::Payment,
+        guard: Guard::None,
+        ..Setup::default()
+    })
+    .unwrap()
+    .run();
     let hop = Comparison::new(Setup { action: Action::Hop, ..Setup::default() }).unwrap().run();
     let [a, b] = leak.sides().unwrap();
     let [c, d] = hop.sides().unwrap();

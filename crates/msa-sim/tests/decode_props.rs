@@ -19,12 +19,25 @@ use proptest::sample::Index;
 /// One edit of a string: what to do, where, and with which character.
 #[derive(Clone, Debug)]
 enum Edit {
-    Delete { at: Index, len: usize },
-    Insert { at: Index, ch: char },
-    Replace { at: Index, ch: char },
+    Delete {
+        at: Index,
+        len: usize,
+    },
+    Insert {
+        at: Index,
+        ch: char,
+    },
+    Replace {
+        at: Index,
+        ch: char,
+    },
     /// Repeats the `&`/`,`-separated item around `at`.
-    Duplicate { at: Index },
-    Truncate { at: Index },
+    Duplicate {
+        at: Index,
+    },
+    Truncate {
+        at: Index,
+    },
 }
 
 /// Characters the link formats are made of, and a few that they are not.
@@ -76,7 +89,10 @@ fn mutate(base: &str, edits: &[Edit]) -> String {
 fn proxy_links() -> Vec<String> {
     let mut v: Vec<String> = PRESETS.iter().map(|(n, _)| preset(n).unwrap().to_query()).collect();
     v.push("t=6000000&act=3200000@1:crash,4000000@add,4500000@2:slowx3.5,5000000@rate:300,5500000@0:err250".into());
-    v.push("servers=4&algo=hash-consistent&session=cookie&t=1000&act=5@3:down,6@3:up,7@0:remove,8@1:hang,9@1:revive".into());
+    v.push(
+        "servers=4&algo=hash-consistent&session=cookie&t=1000&act=5@3:down,6@3:up,7@0:remove,8@1:hang,9@1:revive"
+            .into(),
+    );
     v
 }
 
@@ -95,7 +111,14 @@ fn arch_links() -> Vec<String> {
     let mut v = vec![String::new()];
     for a in Arch::ALL {
         for act in ArchAction::ALL {
-            v.push(format!("a:{},do:{},m:{},g:{},x:{}", a.name(), act.name(), Module::ALL[0].name(), Guard::ALL[1].name(), 7));
+            v.push(format!(
+                "a:{},do:{},m:{},g:{},x:{}",
+                a.name(),
+                act.name(),
+                Module::ALL[0].name(),
+                Guard::ALL[1].name(),
+                7
+            ));
         }
     }
     v
@@ -115,9 +138,31 @@ fn override_item() -> impl Strategy<Value = String> {
         "[0-9]{1,6}",
         "-?[0-9]{1,3}\\.[0-9]{0,3}(e[0-9])?",
         prop::sample::select(vec![
-            "on", "off", "true", "false", "least-conn", "random-two", "ip-hash", "bursts", "cookie", "jwt", "lognormal",
-            "remote-addr", "none", "127.0.0.1:80", "[::1]:1", "s9", "off,error", "non_idempotent", "http_503",
-            "10@s1:crash", "0@s2:slowx2,5@s2:revive", "1@s3:err1001", "NaN", "inf", "",
+            "on",
+            "off",
+            "true",
+            "false",
+            "least-conn",
+            "random-two",
+            "ip-hash",
+            "bursts",
+            "cookie",
+            "jwt",
+            "lognormal",
+            "remote-addr",
+            "none",
+            "127.0.0.1:80",
+            "[::1]:1",
+            "s9",
+            "off,error",
+            "non_idempotent",
+            "http_503",
+            "10@s1:crash",
+            "0@s2:slowx2,5@s2:revive",
+            "1@s3:err1001",
+            "NaN",
+            "inf",
+            "",
         ])
         .prop_map(String::from),
         "[a-z0-9@:,._-]{0,12}",

@@ -16,7 +16,10 @@ fn commands_through_the_root_keep_the_invariants_and_bump_the_version() {
     assert_eq!((o.total(), o.version(), o.lines().len()), (18_000, 1, 1), "a refusal changes nothing");
     assert_eq!(o.execute(Command::AddLine { item: 1, quantity: 1 }), Ok(()));
     assert_eq!(o.total(), 29_000);
-    assert_eq!(o.execute(Command::AddLine { item: 2, quantity: 0 }), Err(Refusal::BadQuantity { min: 1, max: MAX_QTY, got: 0 }));
+    assert_eq!(
+        o.execute(Command::AddLine { item: 2, quantity: 0 }),
+        Err(Refusal::BadQuantity { min: 1, max: MAX_QTY, got: 0 })
+    );
     assert_eq!(o.execute(Command::AddLine { item: 99, quantity: 1 }), Err(Refusal::NoSuchItem { item: 99 }));
     assert_eq!(o.execute(Command::RemoveLine { index: 5 }), Err(Refusal::NoSuchLine { index: 5 }));
     assert_eq!(o.execute(Command::Pay), Ok(()));

@@ -94,15 +94,28 @@ fn limits_are_typed_errors() {
     let s = EditorState { setup: String::new(), sessions: vec![long], steps: vec![] };
     assert_eq!(
         EditorState::decode(&s.encode()),
-        Err(UrlError::Limit(LimitError::TextTooLong { part: Part::Session { index: 0 }, len: MAX_SESSION_CHARS + 1, max: MAX_SESSION_CHARS }))
+        Err(UrlError::Limit(LimitError::TextTooLong {
+            part: Part::Session { index: 0 },
+            len: MAX_SESSION_CHARS + 1,
+            max: MAX_SESSION_CHARS
+        }))
     );
     let four = EditorState { setup: String::new(), sessions: vec![String::new(); 4], steps: vec![] };
     assert_eq!(EditorState::decode(&four.encode()), Err(UrlError::Limit(LimitError::Sessions { n: 4, max: 3 })));
-    assert_eq!(EditorState::decode("1*_3*_*_a*_b"), Err(UrlError::Limit(LimitError::NoSuchSession { step: 0, session: 2 })));
+    assert_eq!(
+        EditorState::decode("1*_3*_*_a*_b"),
+        Err(UrlError::Limit(LimitError::NoSuchSession { step: 0, session: 2 }))
+    );
     assert_eq!(EditorState::decode("1*_4*_*_a"), Err(UrlError::BadStep { pos: 3, ch: '4' }));
-    assert_eq!(EditorState::decode(&"1".repeat(MAX_URL_CHARS + 1)), Err(UrlError::TooLong { len: MAX_URL_CHARS + 1, max: MAX_URL_CHARS }));
+    assert_eq!(
+        EditorState::decode(&"1".repeat(MAX_URL_CHARS + 1)),
+        Err(UrlError::TooLong { len: MAX_URL_CHARS + 1, max: MAX_URL_CHARS })
+    );
     let steps = format!("1*_{}*_*_a", "1".repeat(MAX_STEPS + 1));
-    assert_eq!(EditorState::decode(&steps), Err(UrlError::Limit(LimitError::TooManySteps { n: MAX_STEPS + 1, max: MAX_STEPS })));
+    assert_eq!(
+        EditorState::decode(&steps),
+        Err(UrlError::Limit(LimitError::TooManySteps { n: MAX_STEPS + 1, max: MAX_STEPS }))
+    );
     assert_eq!(EditorState::decode("no-such-example"), Err(UrlError::UnknownVersion));
     assert_eq!(EditorState::decode("1*_*_setup"), Err(UrlError::MissingFields));
     assert_eq!(EditorState::decode("1*_1"), Err(UrlError::MissingFields));
@@ -114,10 +127,8 @@ fn limits_are_typed_errors() {
 
 fn run(state: &EditorState, steps: &str) -> Board {
     let program = state.program().unwrap_or_else(|e| panic!("{e}"));
-    let steps: Vec<Step> = steps
-        .chars()
-        .map(|c| if c == 't' { Step::Time } else { Step::Session { index: c as u8 - b'1' } })
-        .collect();
+    let steps: Vec<Step> =
+        steps.chars().map(|c| if c == 't' { Step::Time } else { Step::Session { index: c as u8 - b'1' } }).collect();
     let (b, stopped) = Board::replay(program, &steps).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(stopped, None, "{steps:?}");
     b
@@ -162,7 +173,10 @@ fn lost_update_example_loses_one_increment_when_both_read_first() {
     // Both BEGIN and read 0, T1 writes and commits, then T2 writes what it computed: 1, not 2.
     let b = run(&ex.state(), "11221122");
     assert_eq!(live(&b, "counter"), vec![vec![s("1"), s("1")]]);
-    assert_eq!(b.sessions[1].replies[1], Some(vec![msa_sim::sql::Reply::Rows { columns: vec!["hits".into()], rows: vec![vec![s("0")]] }]));
+    assert_eq!(
+        b.sessions[1].replies[1],
+        Some(vec![msa_sim::sql::Reply::Rows { columns: vec!["hits".into()], rows: vec![vec![s("0")]] }])
+    );
     // T2's UPDATE waits for T1's row lock and, once T1 commits, writes the 1 it computed from its own read.
     let b = run(&ex.state(), "11221212");
     assert!(b.log.contains(&LogEntry::Waits { session: 1, stmt: 2 }), "{:?}", b.log);
@@ -175,7 +189,8 @@ fn lost_update_example_loses_one_increment_when_both_read_first() {
 #[test]
 fn a_waiting_session_cannot_step_and_time_fires_a_deadlock_check() {
     let state = EditorState {
-        setup: "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0); INSERT INTO t VALUES (2, 0);".into(),
+        setup: "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0); INSERT INTO t VALUES (2, 0);"
+            .into(),
         sessions: vec![
             "BEGIN; UPDATE t SET v = 1 WHERE id = 1; UPDATE t SET v = 1 WHERE id = 2; COMMIT;".into(),
             "BEGIN; UPDATE t SET v = 2 WHERE id = 2; UPDATE t SET v = 2 WHERE id = 1; COMMIT;".into(),
@@ -216,14 +231,15 @@ fn parse_errors_carry_the_part_and_position() {
         }
         other => panic!("{other:?}"),
     }
-    let many = EditorState {
-        setup: String::new(),
-        sessions: vec!["SELECT 1;".repeat(MAX_STATEMENTS + 1)],
-        steps: vec![],
-    };
+    let many =
+        EditorState { setup: String::new(), sessions: vec!["SELECT 1;".repeat(MAX_STATEMENTS + 1)], steps: vec![] };
     assert_eq!(
         many.program().err(),
-        Some(ProgramError::TooManyStatements { part: Part::Session { index: 0 }, n: MAX_STATEMENTS + 1, max: MAX_STATEMENTS })
+        Some(ProgramError::TooManyStatements {
+            part: Part::Session { index: 0 },
+            n: MAX_STATEMENTS + 1,
+            max: MAX_STATEMENTS
+        })
     );
 }
 
@@ -284,7 +300,9 @@ fn exploration_runs_the_schedules_the_judges_explorer_runs_and_groups_what_clien
         let total: u64 = x.groups().iter().map(|g| g.schedules).sum();
         assert_eq!(total, x.schedules, "{}", ex.name);
         // The same schedules as msa_sim::sql::explore over the program as a spec (which groups by rows and errors).
-        let judge = msa_sim::sql::explore::explore(&state.program().unwrap().spec(), msa_sim::sql::explore::Budget::DEFAULT).unwrap();
+        let judge =
+            msa_sim::sql::explore::explore(&state.program().unwrap().spec(), msa_sim::sql::explore::Budget::DEFAULT)
+                .unwrap();
         assert_eq!(judge.schedules, x.schedules, "{}", ex.name);
         // Every group's first schedule replays on the board to the same outcome, and converts from the judge's names.
         for g in x.groups() {
@@ -295,8 +313,10 @@ fn exploration_runs_the_schedules_the_judges_explorer_runs_and_groups_what_clien
             assert_eq!(replies, g.outcome.replies, "{}", ex.name);
         }
         for g in &judge.groups {
-            let steps = state.program().unwrap().schedule_steps(&g.first).expect("the judge's schedule runs on the board");
-            assert!(x.groups().iter().any(|mine| mine.outcome.tables == g.outcome.tables && Board::replay(state.program().unwrap(), &steps).is_ok()));
+            let steps =
+                state.program().unwrap().schedule_steps(&g.first).expect("the judge's schedule runs on the board");
+            assert!(x.groups().iter().any(|mine| mine.outcome.tables == g.outcome.tables
+                && Board::replay(state.program().unwrap(), &steps).is_ok()));
         }
     }
 }
@@ -321,7 +341,8 @@ fn the_lost_update_groups_split_on_what_each_select_read() {
 #[test]
 fn a_deadlock_explores_with_time_passing_and_a_victim() {
     let state = EditorState {
-        setup: "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0); INSERT INTO t VALUES (2, 0);".into(),
+        setup: "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0); INSERT INTO t VALUES (2, 0);"
+            .into(),
         sessions: vec![
             "BEGIN; UPDATE t SET v = 1 WHERE id = 1; UPDATE t SET v = 1 WHERE id = 2; COMMIT;".into(),
             "BEGIN; UPDATE t SET v = 2 WHERE id = 2; UPDATE t SET v = 2 WHERE id = 1; COMMIT;".into(),
@@ -337,9 +358,14 @@ fn a_deadlock_explores_with_time_passing_and_a_victim() {
 #[test]
 fn total_statements_are_limited_so_exploration_stays_small() {
     let four = "BEGIN; SELECT 1; SELECT 2; COMMIT;".to_string();
-    let st = EditorState { setup: String::new(), sessions: vec![four.clone(), four.clone(), four.clone()], steps: vec![] };
+    let st =
+        EditorState { setup: String::new(), sessions: vec![four.clone(), four.clone(), four.clone()], steps: vec![] };
     assert!(st.program().is_ok());
-    let st = EditorState { setup: String::new(), sessions: vec![four.clone(), four.clone(), format!("{four} SELECT 3;")], steps: vec![] };
+    let st = EditorState {
+        setup: String::new(),
+        sessions: vec![four.clone(), four.clone(), format!("{four} SELECT 3;")],
+        steps: vec![],
+    };
     assert_eq!(st.program().err(), Some(ProgramError::TooManyInAll { n: 13, max: MAX_TOTAL_STATEMENTS }));
 }
 
@@ -364,7 +390,8 @@ fn fuzz_seeds_are_links_that_replay() {
 /// `--nocapture`) how long natively. The browser figure is the widget's own `data-ms`.
 #[test]
 fn three_sessions_of_four_statements_explore_within_the_budget() {
-    let t = "BEGIN; SELECT hits FROM counter WHERE id = 1; UPDATE counter SET hits = 1 WHERE id = 1; COMMIT;".to_string();
+    let t =
+        "BEGIN; SELECT hits FROM counter WHERE id = 1; UPDATE counter SET hits = 1 WHERE id = 1; COMMIT;".to_string();
     let state = EditorState {
         setup: "CREATE TABLE counter (id integer PRIMARY KEY, hits integer); INSERT INTO counter VALUES (1, 0);".into(),
         sessions: vec![t.clone(), t.clone(), t],
@@ -375,8 +402,14 @@ fn three_sessions_of_four_statements_explore_within_the_budget() {
     let ms = started.elapsed().as_secs_f64() * 1e3;
     assert!(!x.truncated);
     let started = std::time::Instant::now();
-    let judge = msa_sim::sql::explore::explore(&state.program().unwrap().spec(), msa_sim::sql::explore::Budget::DEFAULT).unwrap();
+    let judge =
+        msa_sim::sql::explore::explore(&state.program().unwrap().spec(), msa_sim::sql::explore::Budget::DEFAULT)
+            .unwrap();
     let judge_ms = started.elapsed().as_secs_f64() * 1e3;
     assert_eq!(x.schedules, judge.schedules);
-    println!("3 x 4: {} schedules, {} groups, {ms:.1} ms (sql::explore: {judge_ms:.1} ms)", x.schedules, x.groups().len());
+    println!(
+        "3 x 4: {} schedules, {} groups, {ms:.1} ms (sql::explore: {judge_ms:.1} ms)",
+        x.schedules,
+        x.groups().len()
+    );
 }

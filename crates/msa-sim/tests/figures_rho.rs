@@ -16,8 +16,20 @@ fn measured_points_sit_on_the_mmc_curves() {
             let th = theory(c, p.rho_pct);
             let tol = if p.rho_pct <= 80 { 0.10 } else { 0.25 };
             let off = |got: f64, want: f64| (got - want).abs() / want;
-            assert!(off(p.mean_ms, th.mmc_mean_ms) < tol, "c {c} rho {}: mean {} vs {}", p.rho_pct, p.mean_ms, th.mmc_mean_ms);
-            assert!(off(p.p99_ms, th.mmc_p99_ms) < tol, "c {c} rho {}: p99 {} vs {}", p.rho_pct, p.p99_ms, th.mmc_p99_ms);
+            assert!(
+                off(p.mean_ms, th.mmc_mean_ms) < tol,
+                "c {c} rho {}: mean {} vs {}",
+                p.rho_pct,
+                p.mean_ms,
+                th.mmc_mean_ms
+            );
+            assert!(
+                off(p.p99_ms, th.mmc_p99_ms) < tol,
+                "c {c} rho {}: p99 {} vs {}",
+                p.rho_pct,
+                p.p99_ms,
+                th.mmc_p99_ms
+            );
             assert!(p.requests >= REQUESTS * 99 / 100);
         }
     }
@@ -30,7 +42,14 @@ fn the_figure_for_four_servers() {
     let pts = measure(4).unwrap();
     let shown: Vec<(u32, String, String)> =
         pts.iter().map(|p| (p.rho_pct, format!("{:.1}", p.mean_ms), format!("{:.1}", p.p99_ms))).collect();
-    let want = [(30, "10.1", "46.6"), (50, "10.9", "47.9"), (70, "13.3", "53.2"), (80, "16.8", "67.6"), (90, "28.0", "103.4"), (95, "53.3", "292.9")];
+    let want = [
+        (30, "10.1", "46.6"),
+        (50, "10.9", "47.9"),
+        (70, "13.3", "53.2"),
+        (80, "16.8", "67.6"),
+        (90, "28.0", "103.4"),
+        (95, "53.3", "292.9"),
+    ];
     assert_eq!(shown, want.map(|(r, m, p)| (r, m.to_string(), p.to_string())));
 }
 

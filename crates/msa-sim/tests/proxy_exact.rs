@@ -31,7 +31,8 @@ fn ip(s: &str) -> [u8; 4] {
     [v[0], v[1], v[2], v[3]]
 }
 
-const IPS: [&str; 8] = ["10.0.1.5", "10.0.2.5", "192.168.1.10", "172.16.5.4", "8.8.8.8", "1.2.3.4", "127.0.0.1", "127.0.0.2"];
+const IPS: [&str; 8] =
+    ["10.0.1.5", "10.0.2.5", "192.168.1.10", "172.16.5.4", "8.8.8.8", "1.2.3.4", "127.0.0.1", "127.0.0.2"];
 const KEYS: [&str; 10] = ["/a", "/b", "/c", "/d", "/e", "/item/1", "/item/2", "/item/3", "/item/4", "/item/5"];
 
 #[test]
@@ -276,7 +277,8 @@ fn tries_cap_and_final_502() {
         s.max_fails = 0;
     }
     c.duration_ms = 2_000;
-    c.faults = ["s1", "s2", "s3"].iter().map(|s| FaultAt { at_ms: 0, server: s.to_string(), fault: Fault::Crash }).collect();
+    c.faults =
+        ["s1", "s2", "s3"].iter().map(|s| FaultAt { at_ms: 0, server: s.to_string(), fault: Fault::Crash }).collect();
     let e = run(c.clone());
     let t = &e.metrics().totals;
     assert_eq!(t.errors.http_502, t.sent);
@@ -364,7 +366,10 @@ fn inject_commands_and_typed_errors() {
         e.inject(Command::Fault { server: 9, fault: Fault::Crash }),
         Err(CommandError::UnknownServer { server: 9, count: 3 })
     );
-    assert!(matches!(e.inject(Command::Fault { server: 0, fault: Fault::Slow(f64::NAN) }), Err(CommandError::Config(_))));
+    assert!(matches!(
+        e.inject(Command::Fault { server: 0, fault: Fault::Slow(f64::NAN) }),
+        Err(CommandError::Config(_))
+    ));
     assert!(matches!(e.inject(Command::SetRate { per_s: -1.0 }), Err(CommandError::Config(_))));
     e.inject(Command::AddServer(ServerConfig { name: "new".into(), ..ServerConfig::default() })).unwrap();
     assert!(matches!(

@@ -120,7 +120,10 @@ fn malformed_links_are_typed_errors() {
     assert_eq!(ok.config, Config::default());
     // A hand-copied link with an encoded `:` still decodes.
     let s = State::from_query("act=5%401%3Acrash").unwrap();
-    assert_eq!(s.actions, vec![TimedAction { at: SimTime(5), action: Action::Fault { server: 1, fault: Fault::Crash } }]);
+    assert_eq!(
+        s.actions,
+        vec![TimedAction { at: SimTime(5), action: Action::Fault { server: 1, fault: Fault::Crash } }]
+    );
 }
 
 proptest! {
@@ -188,14 +191,8 @@ fn compare_mode_keeps_one_arrival_stream() {
     let arrivals = |algo| {
         let mut p = base.with_algorithm(algo).unwrap();
         p.run_until(SimTime::from_secs(10));
-        let v: Vec<_> = p
-            .engine()
-            .log()
-            .entries()
-            .iter()
-            .filter(|e| matches!(e.kind, LogKind::Arrived { .. }))
-            .cloned()
-            .collect();
+        let v: Vec<_> =
+            p.engine().log().entries().iter().filter(|e| matches!(e.kind, LogKind::Arrived { .. })).cloned().collect();
         (v, p.engine().metrics().backends.iter().map(|b| b.attempts).collect::<Vec<_>>())
     };
     let (rr, rr_load) = arrivals(Algorithm::RoundRobin);

@@ -15,24 +15,35 @@ fn server() -> impl Strategy<Value = ServerConfig> {
         (0u32..6, 0u32..4, 0u64..15, 0u32..4, any::<bool>(), prop::bool::weighted(0.15)),
         (0u32..6, 0u32..12, 0usize..3, 0u64..40_000, prop_oneof![Just(0.0), Just(0.5), Just(1.0), Just(f64::NAN)]),
         prop_oneof![Just(1.0), Just(0.5), Just(4.0), Just(0.0)],
-        prop::option::of(prop_oneof![Just("127.0.0.1:18090".to_string()), Just("bad".to_string()), Just("h:0".to_string())]),
+        prop::option::of(prop_oneof![
+            Just("127.0.0.1:18090".to_string()),
+            Just("bad".to_string()),
+            Just("h:0".to_string())
+        ]),
     )
-        .prop_map(|((weight, max_fails, fail_timeout_s, max_conns, backup, down), (workers, queue_cap, dist, mean_us, cv), speed, addr)| {
-            ServerConfig {
-                name: String::new(),
-                addr,
-                weight,
-                max_fails,
-                fail_timeout_s,
-                max_conns,
-                backup,
-                down,
-                workers,
-                queue_cap,
-                service: ServiceTime { dist: Dist::ALL[dist], mean_us, cv },
+        .prop_map(
+            |(
+                (weight, max_fails, fail_timeout_s, max_conns, backup, down),
+                (workers, queue_cap, dist, mean_us, cv),
                 speed,
-            }
-        })
+                addr,
+            )| {
+                ServerConfig {
+                    name: String::new(),
+                    addr,
+                    weight,
+                    max_fails,
+                    fail_timeout_s,
+                    max_conns,
+                    backup,
+                    down,
+                    workers,
+                    queue_cap,
+                    service: ServiceTime { dist: Dist::ALL[dist], mean_us, cv },
+                    speed,
+                }
+            },
+        )
 }
 
 fn fault() -> impl Strategy<Value = Fault> {

@@ -46,7 +46,11 @@ fn proxy_queue_before_c_servers_is_erlang_c() {
     within(m.measured_waited as f64 / m.measured_requests as f64, p_wait, "M/M/4 P(wait)");
     within(m.latency.mean_us() / 1000.0, w, "M/M/4 mean response time (ms)");
     // Waiting time alone: E[Wq] = C / (c mu - lambda).
-    within(m.measured_wait_us as f64 / m.measured_requests as f64 / 1000.0, p_wait / (c as f64 * mu - lambda), "M/M/4 mean wait (ms)");
+    within(
+        m.measured_wait_us as f64 / m.measured_requests as f64 / 1000.0,
+        p_wait / (c as f64 * mu - lambda),
+        "M/M/4 mean wait (ms)",
+    );
     // The p99 of the response time W = S + Wq (msa_sim::queueing: the survival function's root).
     let q = Mmc::new(c, lambda, mu).unwrap();
     within(m.latency.quantile_us(0.99) as f64 / 1000.0, q.response_quantile(0.99).unwrap(), "M/M/4 p99 (ms)");

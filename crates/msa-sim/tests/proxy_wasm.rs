@@ -16,7 +16,8 @@ fn trace() -> (u64, u64) {
     cfg.seed = 7;
     cfg.duration_ms = 10_000;
     cfg.servers[1].service.dist = msa_sim::proxy::Dist::LogNormal;
-    cfg.faults = vec![msa_sim::proxy::FaultAt { at_ms: 4_000, server: "s1".into(), fault: msa_sim::proxy::Fault::Crash }];
+    cfg.faults =
+        vec![msa_sim::proxy::FaultAt { at_ms: 4_000, server: "s1".into(), fault: msa_sim::proxy::Fault::Crash }];
     let mut e = Engine::new(cfg).unwrap();
     e.run_to_end(100);
     (e.trace_hash(), e.metrics().totals.sent)

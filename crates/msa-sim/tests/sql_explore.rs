@@ -91,7 +91,8 @@ fn deadlocks_are_resolved_by_time_and_the_victim_is_an_outcome() {
         step m2 { UPDATE a SET v = 2 WHERE id = 1; } step c2 { COMMIT; }";
     let ex = explore(&parse_spec(src).expect("valid"), Budget::DEFAULT).expect("explores");
     assert!(!ex.truncated);
-    let deadlocked: Vec<_> = ex.groups.iter().filter(|g| g.outcome.errors.iter().any(|e| e.sqlstate == "40P01")).collect();
+    let deadlocked: Vec<_> =
+        ex.groups.iter().filter(|g| g.outcome.errors.iter().any(|e| e.sqlstate == "40P01")).collect();
     assert_eq!(deadlocked.len(), 1, "{:#?}", ex.groups);
     assert_eq!(deadlocked[0].outcome.errors[0].step, "m2", "s2 has the short deadlock_timeout: it is the victim");
     assert!(ex.groups.iter().all(|g| g.outcome.stuck.is_empty()));
@@ -149,5 +150,8 @@ fn three_sessions_of_four_statements() {
     // Different rows: nobody waits, so all 12! / (4!)^3 = 34,650 interleavings run.
     assert_eq!((ex.schedules, ex.truncated), (34_650, false));
     assert_eq!(ex.groups.len(), 1);
-    eprintln!("3 sessions x 4 statements: {} schedules, {} actions, {ms:.0} ms (debug build, native)", ex.schedules, ex.actions);
+    eprintln!(
+        "3 sessions x 4 statements: {} schedules, {} actions, {ms:.0} ms (debug build, native)",
+        ex.schedules, ex.actions
+    );
 }

@@ -137,10 +137,7 @@ fn every_permutation_comes_in_isolationtesters_order() {
         .iter()
         .map(|p| p.iter().map(|r| spec.step(*r).name.as_str()).collect::<Vec<_>>().join(" "))
         .collect();
-    assert_eq!(
-        names,
-        ["a1 a2 b1 b2", "a1 b1 a2 b2", "a1 b1 b2 a2", "b1 a1 a2 b2", "b1 a1 b2 a2", "b1 b2 a1 a2"]
-    );
+    assert_eq!(names, ["a1 a2 b1 b2", "a1 b1 a2 b2", "a1 b1 b2 a2", "b1 a1 a2 b2", "b1 a1 b2 a2", "b1 b2 a1 a2"]);
     assert_eq!(spec.all_permutations_count(), Some(6));
     assert!(spec.all_permutations(5).is_none(), "the limit is enforced");
     let three = parse_spec(
@@ -181,8 +178,9 @@ fn result_tables_are_drawn_as_pqprint_draws_them() {
 
 #[test]
 fn unsupported_sql_is_found_before_running_with_its_place_in_the_spec() {
-    let spec = parse_spec("setup { CREATE TABLE t (id int PRIMARY KEY); }\nsession s1\nstep a {\n  SELECT 1;\n  VACUUM t;\n}")
-        .expect("a valid spec");
+    let spec =
+        parse_spec("setup { CREATE TABLE t (id int PRIMARY KEY); }\nsession s1\nstep a {\n  SELECT 1;\n  VACUUM t;\n}")
+            .expect("a valid spec");
     let run = run_spec(&spec);
     let e = run.error.expect("VACUUM is outside the subset");
     assert_eq!(e.pos, Some(p(5, 3)));
@@ -243,9 +241,37 @@ mod robustness {
     /// Pieces specs are made of, and some they must not contain, so random concatenations reach deep into the
     /// parser (keywords, names, annotations, blocks) instead of failing at the first character.
     const PIECES: &[&str] = &[
-        "setup", "teardown", "session", "step", "permutation", "notices", " s1", " s2", " a", " b", "\"q\"\"x\"",
-        "(", ")", "*", ",", "2", "{ BEGIN; }", "{ SELECT v FROM t; }", "{ UPDATE t SET v = v + 1 WHERE id = 1; }",
-        "{ COMMIT; }", "{", "}", "\n", " ", "\t", "# c\n", "--", "@", "é", "\"", "\"\n",
+        "setup",
+        "teardown",
+        "session",
+        "step",
+        "permutation",
+        "notices",
+        " s1",
+        " s2",
+        " a",
+        " b",
+        "\"q\"\"x\"",
+        "(",
+        ")",
+        "*",
+        ",",
+        "2",
+        "{ BEGIN; }",
+        "{ SELECT v FROM t; }",
+        "{ UPDATE t SET v = v + 1 WHERE id = 1; }",
+        "{ COMMIT; }",
+        "{",
+        "}",
+        "\n",
+        " ",
+        "\t",
+        "# c\n",
+        "--",
+        "@",
+        "é",
+        "\"",
+        "\"\n",
     ];
 
     fn spec_text() -> impl Strategy<Value = String> {

@@ -54,10 +54,9 @@ fn explorer_in_slices_equals_explore() {
 #[test]
 fn explorer_respects_the_budget_like_explore() {
     let sc = build(Story::Counter, Strategy::NoLock, 3).unwrap();
-    for budget in [
-        Budget { max_schedules: 100, max_states: u64::MAX },
-        Budget { max_schedules: u64::MAX, max_states: 500 },
-    ] {
+    for budget in
+        [Budget { max_schedules: 100, max_states: u64::MAX }, Budget { max_schedules: u64::MAX, max_states: 500 }]
+    {
         let mut e = Explorer::new(sc.clone(), budget);
         while !e.run(33) {}
         assert_eq!(e.exploration(), &explore(&sc, budget));
@@ -128,17 +127,26 @@ fn bad_urls_are_typed_errors() {
         ("lost-update_no-lock_0".into(), UrlError::Build(BuildError::BadClients { got: 0, max: 3 })),
         ("lost-update_no-lock_x".into(), UrlError::BadClients),
         ("lost-update_no-lock_99999999999999999999".into(), UrlError::BadClients),
-        ("lost-update_no-lock_2_12a".into(), UrlError::Schedule(ReplayError::Decode(DecodeError::BadChar { pos: 2, ch: 'a' }))),
+        (
+            "lost-update_no-lock_2_12a".into(),
+            UrlError::Schedule(ReplayError::Decode(DecodeError::BadChar { pos: 2, ch: 'a' })),
+        ),
         ("lost-update_no-lock_2_1_x".into(), UrlError::BadFlag),
         ("lost-update_no-lock_2_1_m_m".into(), UrlError::TooManyFields),
-        ("lost-update_no-lock_2_111111".into(), UrlError::Schedule(ReplayError::NotEnabled {
-            pos: 4,
-            error: NotEnabled { txn: 0, why: Blocked::Finished { ending: Ending::Committed } },
-        })),
-        ("lost-update_no-lock_2_3".into(), UrlError::Schedule(ReplayError::NotEnabled {
-            pos: 0,
-            error: NotEnabled { txn: 2, why: Blocked::NoSuchTxn },
-        })),
+        (
+            "lost-update_no-lock_2_111111".into(),
+            UrlError::Schedule(ReplayError::NotEnabled {
+                pos: 4,
+                error: NotEnabled { txn: 0, why: Blocked::Finished { ending: Ending::Committed } },
+            }),
+        ),
+        (
+            "lost-update_no-lock_2_3".into(),
+            UrlError::Schedule(ReplayError::NotEnabled {
+                pos: 0,
+                error: NotEnabled { txn: 2, why: Blocked::NoSuchTxn },
+            }),
+        ),
         (format!("lost-update_no-lock_2_{}", "1".repeat(600)), UrlError::TooLong { len: 622, max: MAX_URL_CHARS }),
         (format!("lost-update_no-lock_2_{}", "12".repeat(100)), UrlError::Schedule(ReplayError::AfterEnd { pos: 14 })),
     ];
@@ -198,7 +206,10 @@ fn lost_update_view_step_by_step() {
     assert_eq!(marks(0), vec![Done, Done, Done, Done, Next]);
     assert_eq!(marks(1), vec![Done, Done, Done, Next, Later]);
     let kinds: Vec<MinorKind> = v.txns[0].steps.iter().map(|s| s.kind).collect();
-    assert_eq!(kinds, vec![MinorKind::Control, MinorKind::Read, MinorKind::Compute, MinorKind::Write, MinorKind::Control]);
+    assert_eq!(
+        kinds,
+        vec![MinorKind::Control, MinorKind::Read, MinorKind::Compute, MinorKind::Write, MinorKind::Control]
+    );
     assert_eq!(v.txns[0].steps[3].sql, "UPDATE counters SET v = $new WHERE id = 1;");
     assert!(v.outcome.is_none());
     // T1 commits: T2 resumes and writes its stale 1; both commit: the counter says 1.
@@ -235,7 +246,10 @@ fn deadlock_view_has_a_cycle_and_a_victim() {
     let run = replay_str(&sc, "1212121").unwrap();
     let v = view::run_view(&run);
     assert_eq!(v.txns[0].status, TxnStatus::Aborted { error: SqlError::DeadlockDetected });
-    assert_eq!(client_error(&sc, run.state(), 0, SqlError::DeadlockDetected), "ERROR:  deadlock detected\nSQLSTATE: 40P01");
+    assert_eq!(
+        client_error(&sc, run.state(), 0, SqlError::DeadlockDetected),
+        "ERROR:  deadlock detected\nSQLSTATE: 40P01"
+    );
 }
 
 #[test]
@@ -297,7 +311,10 @@ fn replay_prefix_stops_where_the_strategy_blocks() {
     assert_eq!(run.schedule().encode(), "12121");
     assert_eq!(
         err,
-        Some(ReplayError::NotEnabled { pos: 5, error: NotEnabled { txn: 1, why: Blocked::Row { row: 0, holder: Some(0) } } })
+        Some(ReplayError::NotEnabled {
+            pos: 5,
+            error: NotEnabled { txn: 1, why: Blocked::Row { row: 0, holder: Some(0) } }
+        })
     );
     let (run, err) = replay_prefix(&preset("lost-update").unwrap().scenario().unwrap(), &sched);
     assert_eq!((run.taken.len(), err), (6, None));

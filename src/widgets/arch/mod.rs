@@ -82,7 +82,9 @@ fn dep_name(lang: Locale, d: Dep) -> String {
 
 fn figure_name(lang: Locale, f: Figure) -> String {
     match f {
-        Figure::Availability(feat) => format!("{}: {}", td_string!(lang, arch.fig_availability), feature_name(lang, feat)),
+        Figure::Availability(feat) => {
+            format!("{}: {}", td_string!(lang, arch.fig_availability), feature_name(lang, feat))
+        }
         Figure::P95 => td_string!(lang, arch.fig_p95).to_string(),
         Figure::Instances => td_string!(lang, arch.fig_instances).to_string(),
         Figure::Memory => td_string!(lang, arch.fig_memory).to_string(),
@@ -118,7 +120,9 @@ fn value_text(lang: Locale, v: &Value) -> String {
         Value::Seconds(s) => format!("{s} s"),
         Value::Features(f) if f.is_empty() => td_string!(lang, arch.none).to_string(),
         Value::Features(f) => f.iter().map(|x| feature_name(lang, *x)).collect::<Vec<_>>().join(", "),
-        Value::Instances(v) => v.iter().map(|(d, n)| format!("{} × {n}", dep_name(lang, *d))).collect::<Vec<_>>().join(", "),
+        Value::Instances(v) => {
+            v.iter().map(|(d, n)| format!("{} × {n}", dep_name(lang, *d))).collect::<Vec<_>>().join(", ")
+        }
         Value::YesNo(true) => td_string!(lang, arch.yes).to_string(),
         Value::YesNo(false) => td_string!(lang, arch.no).to_string(),
     }
@@ -219,7 +223,11 @@ pub fn ArchWidget(params: Params, lang: Locale) -> impl IntoView {
         let select_id = label_id.clone();
         let current = move || {
             let s = setup.get();
-            if side == 0 { s.a } else { s.b }
+            if side == 0 {
+                s.a
+            } else {
+                s.b
+            }
         };
         view! {
             <label class="arch__field" for=label_id>

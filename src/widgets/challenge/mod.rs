@@ -243,7 +243,9 @@ fn ChallengeBox(c: &'static Challenge, lang: Locale) -> impl IntoView {
         set_timeout(
             move || {
                 // A control with a key shortcut first (the race's "move T1 [1]"), else the first control.
-                let find = |sel: &str| document().query_selector(&format!("#challenge-{} .challenge__widget {sel}", c.id)).ok().flatten();
+                let find = |sel: &str| {
+                    document().query_selector(&format!("#challenge-{} .challenge__widget {sel}", c.id)).ok().flatten()
+                };
                 let first = find("[aria-keyshortcuts]").or_else(|| find(":is(button, select, input)"));
                 crate::focus(first);
             },
@@ -299,7 +301,10 @@ fn ChallengeBox(c: &'static Challenge, lang: Locale) -> impl IntoView {
             Ok(v) => {
                 let facts = v.facts.iter().map(|f| view! { <li>{fact_text(lang, f)}</li> }).collect_view();
                 let headline = if v.solved {
-                    fill(td_string!(lang, challenge_ui.solved), &[("title", &title), ("size", &size_text(lang, v.size_unit, v.size))])
+                    fill(
+                        td_string!(lang, challenge_ui.solved),
+                        &[("title", &title), ("size", &size_text(lang, v.size_unit, v.size))],
+                    )
                 } else {
                     td_string!(lang, challenge_ui.not_solved).to_string()
                 };

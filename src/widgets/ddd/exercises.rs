@@ -25,7 +25,12 @@ fn load(ex: &Exercise, raw: &str) -> (Answers, bool) {
 }
 
 #[component]
-pub fn SortExercise(ex: Exercise, texts: Texts, lang: Locale, #[prop(optional)] extra: Option<ViewFn>) -> impl IntoView {
+pub fn SortExercise(
+    ex: Exercise,
+    texts: Texts,
+    lang: Locale,
+    #[prop(optional)] extra: Option<ViewFn>,
+) -> impl IntoView {
     let (stored, set_stored, _) = use_local_storage::<String, FromToStringCodec>(format!("msa-lab:{}", ex.id));
     let state = Memo::new(move |_| stored.with(|s| load(&ex, s)));
     let answers = move || state.get().0;

@@ -1,8 +1,8 @@
 //! `ddd-kinds`: sort FoodDash's terms into entity, value object or aggregate root (graded, explained, kept on
 //! this device). Data and grading: `msa_sim::domain::exercises::KINDS`.
 
-use crate::i18n::*;
 use super::exercises::{SortExercise, Texts};
+use crate::i18n::*;
 use leptos::prelude::*;
 use msa_sim::domain::exercises::KINDS;
 
@@ -31,6 +31,7 @@ fn choice(lang: Locale, id: &str) -> &'static str {
 
 #[component]
 pub fn DddKinds(lang: Locale) -> impl IntoView {
-    let texts = Texts { title: td_string!(lang, ddd.kinds_title), intro: td_string!(lang, ddd.kinds_intro), item, choice };
+    let texts =
+        Texts { title: td_string!(lang, ddd.kinds_title), intro: td_string!(lang, ddd.kinds_intro), item, choice };
     view! { <SortExercise ex=KINDS texts lang /> }
 }

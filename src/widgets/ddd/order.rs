@@ -12,8 +12,8 @@ use crate::i18n::*;
 use crate::widgets::fill;
 use crate::widgets::url_state;
 use leptos::prelude::*;
-use msa_sim::domain::script::{Script, ScriptCommand, Step};
 use msa_sim::domain::order::{self, Command, Order, RaceStep, Refusal, Status, Violation, MAX_QTY, MENU};
+use msa_sim::domain::script::{Script, ScriptCommand, Step};
 
 fn item_name(lang: Locale, item: usize) -> &'static str {
     match MENU.get(item).map(|m| m.0) {
@@ -53,7 +53,9 @@ fn refusal_view(lang: Locale, r: Refusal) -> AnyView {
         }
         Refusal::AlreadyPaid => td_string!(lang, ddd.agg_no_paid).into_any(),
         Refusal::EmptyOrder => td_string!(lang, ddd.agg_no_empty).into_any(),
-        Refusal::BadQuantity { min, max, .. } => fill(td_string!(lang, ddd.agg_no_qty), &[("min", &min), ("max", &max)]).into_any(),
+        Refusal::BadQuantity { min, max, .. } => {
+            fill(td_string!(lang, ddd.agg_no_qty), &[("min", &min), ("max", &max)]).into_any()
+        }
         Refusal::NoSuchItem { .. } | Refusal::NoSuchLine { .. } | Refusal::TooManyLines { .. } => {
             td_string!(lang, ddd.agg_no_other).into_any()
         }
@@ -139,7 +141,8 @@ pub fn DddAggregate(lang: Locale, #[prop(optional)] key: Option<&'static str>) -
     let (title_id, item_id, qty_id, hint_id) =
         (format!("{uid}-title"), format!("{uid}-item"), format!("{uid}-qty"), format!("{uid}-bypass-hint"));
     // The view macro builds attributes in its own order: each use gets its own copy.
-    let (labelled_by, item_for, qty_for, described_by) = (title_id.clone(), item_id.clone(), qty_id.clone(), hint_id.clone());
+    let (labelled_by, item_for, qty_for, described_by) =
+        (title_id.clone(), item_id.clone(), qty_id.clone(), hint_id.clone());
     let script = StoredValue::new(Script::default());
     let link_error = RwSignal::new(None::<String>);
     let record = move |step: Option<Step>| {

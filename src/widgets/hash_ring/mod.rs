@@ -3,9 +3,9 @@
 //! ring and every placement from the balancer itself; this draws the ring and its text twin, the table.
 
 use crate::i18n::*;
+use crate::widgets::rho_latency::esc;
 use crate::widgets::{fill, param, Params};
 use leptos::prelude::*;
-use crate::widgets::rho_latency::esc;
 use msa_sim::proxy::hash_ring::{compare, toggle, RingFigure, KEYS, PORTS, START};
 use std::fmt::Write;
 
@@ -56,7 +56,12 @@ fn ring_svg(lang: Locale, f: &RingFigure) -> String {
     for (side, radii) in [(&f.before, R_BEFORE), (&f.after, R_AFTER)] {
         let _ = write!(o, r#"<circle class="ring__track" cx="{C}" cy="{C}" r="{}"/>"#, (radii.0 + radii.1) / 2.0);
         for &p in &side.ports {
-            let _ = write!(o, r#"<path class="ring__ticks ring__tone--{}" d="{}"/>"#, tone(p), ticks(&side.points, p, radii));
+            let _ = write!(
+                o,
+                r#"<path class="ring__ticks ring__tone--{}" d="{}"/>"#,
+                tone(p),
+                ticks(&side.points, p, radii)
+            );
         }
     }
     for k in &f.keys {
@@ -87,9 +92,18 @@ fn legend_items(lang: Locale, f: &RingFigure) -> String {
     let mut o = String::new();
     for (&p, &s) in f.after.ports.iter().zip(f.after.share.iter()) {
         let text = fill(td_string!(lang, hash_ring.share), &[("port", &p), ("share", &format!("{:.0}", s * 100.0))]);
-        let _ = write!(o, r#"<li><span class="ring__swatch ring__tone--{}" aria-hidden="true"></span>{}</li>"#, tone(p), esc(&text));
+        let _ = write!(
+            o,
+            r#"<li><span class="ring__swatch ring__tone--{}" aria-hidden="true"></span>{}</li>"#,
+            tone(p),
+            esc(&text)
+        );
     }
-    let _ = write!(o, r#"<li><span class="ring__swatch ring__swatch--moved" aria-hidden="true"></span>{}</li>"#, esc(td_string!(lang, hash_ring.legend_moved)));
+    let _ = write!(
+        o,
+        r#"<li><span class="ring__swatch ring__swatch--moved" aria-hidden="true"></span>{}</li>"#,
+        esc(td_string!(lang, hash_ring.legend_moved))
+    );
     o
 }
 
@@ -98,7 +112,11 @@ fn table_rows(lang: Locale, f: &RingFigure) -> String {
     let mut o = String::with_capacity(4_096);
     for k in &f.keys {
         let key = esc(&k.key);
-        let _ = write!(o, r#"<tr data-key="{key}"><th scope="row">{key}</th><td class="num">{:.1}°</td>"#, angle(k.point).to_degrees() + 90.0);
+        let _ = write!(
+            o,
+            r#"<tr data-key="{key}"><th scope="row">{key}</th><td class="num">{:.1}°</td>"#,
+            angle(k.point).to_degrees() + 90.0
+        );
         for (col, moved, m) in [("consistent", k.moved_consistent(), k.consistent), ("hash", k.moved_hash(), k.hash)] {
             let class = if moved { "ring__cell ring__cell--moved" } else { "ring__cell" };
             let _ = write!(o, r#"<td class="{class}" data-col="{col}">{}</td>"#, esc(&move_text(lang, m)));
@@ -113,7 +131,12 @@ fn body_html(lang: Locale, f: &RingFigure) -> String {
     let total = f.keys.len();
     let mut o = String::with_capacity(48_000);
     for (method, directive, moved, text) in [
-        ("consistent", "hash $arg_restaurant_id consistent;", f.moved_consistent, td_string!(lang, hash_ring.moved_consistent)),
+        (
+            "consistent",
+            "hash $arg_restaurant_id consistent;",
+            f.moved_consistent,
+            td_string!(lang, hash_ring.moved_consistent),
+        ),
         ("hash", "hash $arg_restaurant_id;", f.moved_hash, td_string!(lang, hash_ring.moved_hash)),
     ] {
         let _ = write!(
@@ -177,7 +200,11 @@ pub fn HashRing(params: Params, lang: Locale) -> impl IntoView {
             tone(p)
         );
     }
-    let _ = write!(head, r#"<button type="button" class="button button--small" data-act="reset">{}</button></fieldset>"#, esc(td_string!(lang, hash_ring.reset)));
+    let _ = write!(
+        head,
+        r#"<button type="button" class="button button--small" data-act="reset">{}</button></fieldset>"#,
+        esc(td_string!(lang, hash_ring.reset))
+    );
 
     let boxes_to = move |ports: &[u16]| {
         for p in PORTS {
@@ -207,7 +234,8 @@ pub fn HashRing(params: Params, lang: Locale) -> impl IntoView {
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
         use wasm_bindgen::JsCast;
-        let reset = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.get_attribute("data-act"));
+        let reset =
+            ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.get_attribute("data-act"));
         if reset.as_deref() == Some("reset") {
             refused.set(false);
             after.set(START.to_vec());

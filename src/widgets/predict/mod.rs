@@ -9,8 +9,8 @@
 use crate::i18n::*;
 use crate::prefs::use_predictions;
 use crate::widgets::fill;
-use lesson_format::{Predict as PredictData, PredictAnswer};
 use leptos::prelude::*;
+use lesson_format::{Predict as PredictData, PredictAnswer};
 use msa_sim::predict::{nearness, Answer, Col, Nearness, Reveal};
 
 /// The block for a lesson: only bundles of a widget family carry the component (a prediction's reveal runs in
@@ -99,7 +99,8 @@ fn cell(lang: Locale, c: Col, text: &str) -> String {
                 .replace("resumes", td_string!(lang, predict.resumes));
         }
         (Col::Command, _) => {
-            for (key, name) in [("Mina:", td_string!(lang, predict.mina)), ("Junho:", td_string!(lang, predict.junho))] {
+            for (key, name) in [("Mina:", td_string!(lang, predict.mina)), ("Junho:", td_string!(lang, predict.junho))]
+            {
                 if let Some(rest) = text.strip_prefix(key) {
                     return format!("{name}:{rest}");
                 }
@@ -122,7 +123,9 @@ fn fits(data: &PredictData, v: i64) -> bool {
 /// How a value reads: an option's text (HTML), or the number with its unit.
 fn shown(data: &PredictData, v: i64) -> String {
     match &data.answer {
-        PredictAnswer::Choice(options) => usize::try_from(v).ok().and_then(|i| options.get(i)).map_or(String::new(), |o| o.1.to_string()),
+        PredictAnswer::Choice(options) => {
+            usize::try_from(v).ok().and_then(|i| options.get(i)).map_or(String::new(), |o| o.1.to_string())
+        }
         PredictAnswer::Number { unit, .. } => format!("{v} {unit}"),
     }
 }

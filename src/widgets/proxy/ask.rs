@@ -18,7 +18,10 @@ pub fn AskServer(lang: Locale, cfg: ReadSignal<Config>, request: u64) -> impl In
         let r = first_servers(&cfg.get_untracked(), request).map_err(|e| text::config_error(lang, &e));
         answer.set(Some(r));
     };
-    let q = text::fill(td_string!(lang, proxy.ask_server), &[("n", request.to_string()), ("id", (request - 1).to_string())]);
+    let q = text::fill(
+        td_string!(lang, proxy.ask_server),
+        &[("n", request.to_string()), ("id", (request - 1).to_string())],
+    );
     view! {
         <div class="proxy__ask">
             <fieldset class="proxy__group" disabled=move || answer.get().is_some()>
@@ -79,7 +82,9 @@ pub fn AskDetection(lang: Locale, cfg: ReadSignal<Config>) -> impl IntoView {
         answer.set(Some(detection(&cfg.get_untracked(), i).map_err(|e| text::config_error(lang, &e))));
     };
     let question = move || match dead() {
-        Some((_, name, at)) => text::fill(td_string!(lang, proxy.ask_detect), &[("server", name), ("t", text::num(at as f64 / 1000.0))]),
+        Some((_, name, at)) => {
+            text::fill(td_string!(lang, proxy.ask_detect), &[("server", name), ("t", text::num(at as f64 / 1000.0))])
+        }
         None => td_string!(lang, proxy.ask_no_crash).to_string(),
     };
     view! {

@@ -54,7 +54,13 @@ pub fn Chart(
             lines.with(|ls| {
                 let parts: Vec<String> = ls
                     .iter()
-                    .map(|l| format!("{} {}", l.label, l.values.last().map(|v| super::text::num(*v)).unwrap_or_else(|| "-".into())))
+                    .map(|l| {
+                        format!(
+                            "{} {}",
+                            l.label,
+                            l.values.last().map(|v| super::text::num(*v)).unwrap_or_else(|| "-".into())
+                        )
+                    })
                     .collect();
                 format!("{title} ({unit}), {latest}: {}", parts.join(", "))
             })

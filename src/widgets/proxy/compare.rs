@@ -95,7 +95,11 @@ pub fn Compare(lang: Locale, base: StoredValue<Playground>) -> impl IntoView {
             .get()
             .into_iter()
             .enumerate()
-            .map(|(i, d)| Line { label: text::algo_label(lang, d.algo), class: ["a", "b", "c", "d"][i % 4], values: d.p99 })
+            .map(|(i, d)| Line {
+                label: text::algo_label(lang, d.algo),
+                class: ["a", "b", "c", "d"][i % 4],
+                values: d.p99,
+            })
             .collect::<Vec<_>>()
     });
 

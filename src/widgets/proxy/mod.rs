@@ -143,7 +143,9 @@ pub fn Proxy(params: Params, lang: Locale) -> impl IntoView {
             snap.set(e.snapshot());
             events.set(e.events());
             let m = e.metrics();
-            let changed = series.with_untracked(|s| s.len() != m.series.len() || s.last().map(|x| x.t_s) != m.series.back().map(|x| x.t_s));
+            let changed = series.with_untracked(|s| {
+                s.len() != m.series.len() || s.last().map(|x| x.t_s) != m.series.back().map(|x| x.t_s)
+            });
             if changed {
                 series.set(m.series.iter().cloned().collect());
                 little.set(Little::of(e));
@@ -395,4 +397,3 @@ pub fn Proxy(params: Params, lang: Locale) -> impl IntoView {
         </section>
     }
 }
-

@@ -17,34 +17,66 @@ struct Layout {
 
 impl Layout {
     fn width(self) -> f64 {
-        if self.narrow { 360.0 } else { 720.0 }
+        if self.narrow {
+            360.0
+        } else {
+            720.0
+        }
     }
     fn row_h(self, rows: usize) -> f64 {
-        if rows <= 6 { 40.0 } else { 28.0 }
+        if rows <= 6 {
+            40.0
+        } else {
+            28.0
+        }
     }
     /// The first backend's top: below the proxy when stacked, else centred on a picture at least 200 high.
     fn top(self, rows: usize) -> f64 {
-        if self.narrow { 92.0 } else { ((200.0 - rows as f64 * self.row_h(rows)) / 2.0).max(20.0) }
+        if self.narrow {
+            92.0
+        } else {
+            ((200.0 - rows as f64 * self.row_h(rows)) / 2.0).max(20.0)
+        }
     }
     fn height(self, rows: usize) -> f64 {
         let body = self.top(rows) + rows as f64 * self.row_h(rows) + 14.0;
-        if self.narrow { body } else { body.max(200.0) }
+        if self.narrow {
+            body
+        } else {
+            body.max(200.0)
+        }
     }
     /// The clients' box (x, y, w, h) and the proxy's.
     fn clients(self, h: f64) -> (f64, f64, f64, f64) {
-        if self.narrow { (10.0, 10.0, 120.0, 60.0) } else { (10.0, h / 2.0 - 30.0, 110.0, 60.0) }
+        if self.narrow {
+            (10.0, 10.0, 120.0, 60.0)
+        } else {
+            (10.0, h / 2.0 - 30.0, 110.0, 60.0)
+        }
     }
     fn proxy(self, h: f64) -> (f64, f64, f64, f64) {
-        if self.narrow { (170.0, 10.0, 180.0, 60.0) } else { (170.0, h / 2.0 - 40.0, 130.0, 80.0) }
+        if self.narrow {
+            (170.0, 10.0, 180.0, 60.0)
+        } else {
+            (170.0, h / 2.0 - 40.0, 130.0, 80.0)
+        }
     }
     /// Where requests leave the proxy.
     fn out(self, h: f64) -> (f64, f64) {
-        if self.narrow { (20.0, 76.0) } else { (300.0, h / 2.0) }
+        if self.narrow {
+            (20.0, 76.0)
+        } else {
+            (300.0, h / 2.0)
+        }
     }
     /// Backend `i`'s box.
     fn backend(self, i: usize, rows: usize) -> (f64, f64, f64, f64) {
         let y = self.top(rows) + i as f64 * self.row_h(rows);
-        if self.narrow { (34.0, y, 316.0, self.row_h(rows) - 6.0) } else { (520.0, y, 190.0, self.row_h(rows) - 6.0) }
+        if self.narrow {
+            (34.0, y, 316.0, self.row_h(rows) - 6.0)
+        } else {
+            (520.0, y, 190.0, self.row_h(rows) - 6.0)
+        }
     }
     /// Where a request reaches backend `i`, and the point on the way at `progress` (0 = the proxy, 1 = there).
     fn travel(self, i: usize, rows: usize, h: f64, progress: f64, lane: f64) -> (f64, f64) {
@@ -90,7 +122,12 @@ fn dot_paths(s: &Snapshot, rows: usize, height: f64, lay: Layout) -> [String; 6]
                 let k = qcount[b];
                 qcount[b] += 1;
                 let x0 = if lay.narrow { bx + bw - 8.0 } else { bx - 8.0 };
-                (4, x0 - (k % 12) as f64 * 6.0, by + if lay.narrow { 9.0 } else { 13.0 } + ((k / 12) % 3) as f64 * 5.0 - if lay.narrow { 0.0 } else { 5.0 })
+                (
+                    4,
+                    x0 - (k % 12) as f64 * 6.0,
+                    by + if lay.narrow { 9.0 } else { 13.0 } + ((k / 12) % 3) as f64 * 5.0
+                        - if lay.narrow { 0.0 } else { 5.0 },
+                )
             }
             (Phase::Service, Some(b)) | (Phase::Stalled, Some(b)) => {
                 let b = b.min(last);

@@ -33,18 +33,30 @@ fn Num(
 
 /// Every setting of the run. A change restarts the run from time 0 with the new settings.
 #[component]
-pub(super) fn Settings(lang: Locale, cfg: RwSignal<Config>, apply: impl Fn(String, String) + Copy + Send + Sync + 'static, open: bool) -> impl IntoView {
+pub(super) fn Settings(
+    lang: Locale,
+    cfg: RwSignal<Config>,
+    apply: impl Fn(String, String) + Copy + Send + Sync + 'static,
+    open: bool,
+) -> impl IntoView {
     let commit = move |key: &'static str| Callback::new(move |v: String| apply(key.to_string(), v));
     let val = move |f: fn(&Config) -> String| Signal::derive(move || cfg.with(f));
     let bounds = move |unit: &str, min: &str, max: &str| {
-        text::fill(td_string!(lang, proxy.bounds), &[("unit", unit.to_string()), ("min", min.to_string()), ("max", max.to_string())])
+        text::fill(
+            td_string!(lang, proxy.bounds),
+            &[("unit", unit.to_string()), ("min", min.to_string()), ("max", max.to_string())],
+        )
     };
     let nservers = Memo::new(move |_| cfg.with(|c| c.servers.len()));
     let uses_key = Memo::new(move |_| cfg.with(|c| c.algorithm.uses_key()));
     let checks_on = Memo::new(move |_| cfg.with(|c| c.health_check.is_some()));
     let bursts = Memo::new(move |_| cfg.with(|c| c.clients.arrival == Arrival::Bursts));
-    let lognormal = Memo::new(move |_| cfg.with(|c| c.servers.first().is_some_and(|s| s.service.dist == Dist::LogNormal)));
-    let select = move |label: &'static str, key: &'static str, options: Vec<(String, String)>, current: fn(&Config) -> String| {
+    let lognormal =
+        Memo::new(move |_| cfg.with(|c| c.servers.first().is_some_and(|s| s.service.dist == Dist::LogNormal)));
+    let select = move |label: &'static str,
+                       key: &'static str,
+                       options: Vec<(String, String)>,
+                       current: fn(&Config) -> String| {
         view! {
             <label class="proxy__field">
                 <span>{label}</span>

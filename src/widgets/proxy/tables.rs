@@ -43,7 +43,12 @@ pub(super) fn Totals(lang: Locale, snap: RwSignal<Snapshot>, little: RwSignal<Li
 
 /// One row per backend: its figures and its actions (real buttons: the keyboard path to every action).
 #[component]
-pub(super) fn BackendTable(lang: Locale, snap: RwSignal<Snapshot>, selected: RwSignal<usize>, act: impl Fn(Action) + Copy + Send + Sync + 'static) -> impl IntoView {
+pub(super) fn BackendTable(
+    lang: Locale,
+    snap: RwSignal<Snapshot>,
+    selected: RwSignal<usize>,
+    act: impl Fn(Action) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let rows = Memo::new(move |_| snap.with(|s| s.backends.len()));
     let can_add = move || rows.get() < UI_MAX_SERVERS.min(MAX_SERVERS);
     view! {
@@ -74,7 +79,13 @@ pub(super) fn BackendTable(lang: Locale, snap: RwSignal<Snapshot>, selected: RwS
 }
 
 #[component]
-fn BackendRow(lang: Locale, snap: RwSignal<Snapshot>, i: usize, selected: RwSignal<usize>, act: impl Fn(Action) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn BackendRow(
+    lang: Locale,
+    snap: RwSignal<Snapshot>,
+    i: usize,
+    selected: RwSignal<usize>,
+    act: impl Fn(Action) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let _ = selected;
     let b = Memo::new(move |_| snap.with(|s| s.backends.get(i).cloned()));
     let name = move || b.with(|b| b.as_ref().map(|b| b.name.clone()).unwrap_or_default());

@@ -11,7 +11,8 @@ use msa_sim::proxy::scenarios::SetError;
 
 /// [`crate::widgets::fill`] for arguments already formatted (one pass: a value holding `{x}` stays as it is).
 pub fn fill(template: &str, args: &[(&str, String)]) -> String {
-    let args: Vec<(&str, &dyn std::fmt::Display)> = args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+    let args: Vec<(&str, &dyn std::fmt::Display)> =
+        args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
     crate::widgets::fill(template, &args)
 }
 
@@ -22,7 +23,11 @@ pub fn num(x: f64) -> String {
     }
     let s = format!("{x:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
 }
 
 /// Microseconds as milliseconds (`12.3 ms`).
@@ -95,10 +100,9 @@ pub fn config_error(lang: Locale, e: &ConfigError) -> String {
         ConfigError::TooManyServers { max, .. } => fill(td_string!(lang, proxy.err_full), &[("max", max.to_string())]),
         ConfigError::BackupNotAllowed { .. } => td_string!(lang, proxy.err_backup).to_string(),
         ConfigError::WarmupNotBeforeEnd { .. } => td_string!(lang, proxy.err_warmup).to_string(),
-        ConfigError::TooManyRequests { max, expected } => fill(
-            td_string!(lang, proxy.err_too_many),
-            &[("max", max.to_string()), ("expected", expected.to_string())],
-        ),
+        ConfigError::TooManyRequests { max, expected } => {
+            fill(td_string!(lang, proxy.err_too_many), &[("max", max.to_string()), ("expected", expected.to_string())])
+        }
         ConfigError::BadName { .. }
         | ConfigError::DuplicateName { .. }
         | ConfigError::BadAddress { .. }
@@ -111,7 +115,10 @@ pub fn set_error(lang: Locale, e: &SetError) -> String {
     match e {
         SetError::BadValue { key, value, .. } => {
             let field = key.rsplit('.').next().unwrap_or(key);
-            fill(td_string!(lang, proxy.err_not_number), &[("field", field_label(lang, field)), ("value", value.clone())])
+            fill(
+                td_string!(lang, proxy.err_not_number),
+                &[("field", field_label(lang, field)), ("value", value.clone())],
+            )
         }
         SetError::ServerCount { max, got } => fill(
             td_string!(lang, proxy.err_range),
@@ -134,7 +141,9 @@ pub fn command_error(lang: Locale, e: &CommandError) -> String {
     match e {
         CommandError::LastPrimary { .. } => td_string!(lang, proxy.err_last_primary).to_string(),
         CommandError::Full { max } => fill(td_string!(lang, proxy.err_full), &[("max", max.to_string())]),
-        CommandError::Removed { .. } | CommandError::UnknownServer { .. } => td_string!(lang, proxy.err_removed).to_string(),
+        CommandError::Removed { .. } | CommandError::UnknownServer { .. } => {
+            td_string!(lang, proxy.err_removed).to_string()
+        }
         CommandError::Config(c) => config_error(lang, c),
     }
 }
@@ -230,7 +239,11 @@ pub fn log_line(lang: Locale, e: &LogEntry, names: &[String]) -> String {
     let what = match &e.kind {
         LogKind::Arrived { req, client, post } => t(
             td_string!(lang, proxy.log_arrived),
-            &[("req", req.to_string()), ("client", client.to_string()), ("method", if *post { "POST" } else { "GET" }.into())],
+            &[
+                ("req", req.to_string()),
+                ("client", client.to_string()),
+                ("method", if *post { "POST" } else { "GET" }.into()),
+            ],
         ),
         LogKind::Sent { req, server, attempt } => t(
             td_string!(lang, proxy.log_sent),

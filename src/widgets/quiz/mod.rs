@@ -2,10 +2,10 @@
 //! read why every option is right or wrong. The choice is remembered on this device under the question's id,
 //! which is the same in both languages.
 
-use lesson_format::Quiz as QuizData;
 use crate::i18n::*;
 use crate::prefs::use_answers;
 use leptos::prelude::*;
+use lesson_format::Quiz as QuizData;
 
 /// One question with its options and, once checked, the explanation of each option.
 #[component]
@@ -17,7 +17,8 @@ pub fn Quiz(
     lang: Locale,
 ) -> impl IntoView {
     let store = use_answers();
-    let saved = move || store.answers.with(|a| a.0.get(quiz.id).copied().map(usize::from)).filter(|i| *i < quiz.options.len());
+    let saved =
+        move || store.answers.with(|a| a.0.get(quiz.id).copied().map(usize::from)).filter(|i| *i < quiz.options.len());
     // The option the learner has selected but not yet checked; a saved answer shows as checked.
     let selected = RwSignal::new(None::<usize>);
     let checked = move || saved().is_some();

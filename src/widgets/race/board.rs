@@ -48,7 +48,11 @@ pub fn column_html(lang: Locale, t: &TxnView) -> String {
     };
     let _ = write!(h, "<div class=\"race__txn-head\"><strong class=\"race__txn-name\">{}</strong>", text::txn(t.id));
     if let Some(s) = t.server {
-        let _ = write!(h, "<span class=\"race__server\">{}</span>", esc(&fill(td_string!(lang, race.on_server), &[&(s + 1).to_string()])));
+        let _ = write!(
+            h,
+            "<span class=\"race__server\">{}</span>",
+            esc(&fill(td_string!(lang, race.on_server), &[&(s + 1).to_string()]))
+        );
     }
     let _ = write!(h, "<span class=\"race__badge race__badge--{cls}\">{}</span>", esc(status));
     if t.max_attempts > 1 {
@@ -121,21 +125,41 @@ pub fn why_html(lang: Locale, sc: &Scenario, st: &State, t: &TxnView) -> String 
 pub fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String {
     let mut h = String::new();
     let holder = |x| esc(&text::holder(lang, x));
-    let list = |ts: &[u8]| if ts.is_empty() { "–".to_string() } else { ts.iter().map(|&w| text::txn(w)).collect::<Vec<_>>().join(", ") };
+    let list = |ts: &[u8]| {
+        if ts.is_empty() {
+            "–".to_string()
+        } else {
+            ts.iter().map(|&w| text::txn(w)).collect::<Vec<_>>().join(", ")
+        }
+    };
     let versioned = v.rows.first().is_some_and(|r| r.versioned);
     let _ = write!(h, "<div class=\"race__db\"><h3>{}</h3><div class=\"race__table-wrap\" tabindex=\"0\"><table class=\"race__table\"><thead><tr>", esc(td_string!(lang, race.db_heading)));
     let mut cols = vec![td_string!(lang, race.col_row), td_string!(lang, race.col_value)];
     if versioned {
         cols.push(td_string!(lang, race.col_version));
     }
-    cols.extend([td_string!(lang, race.col_pending), td_string!(lang, race.col_holder), td_string!(lang, race.col_waiters)]);
+    cols.extend([
+        td_string!(lang, race.col_pending),
+        td_string!(lang, race.col_holder),
+        td_string!(lang, race.col_waiters),
+    ]);
     for c in cols {
         let _ = write!(h, "<th scope=\"col\">{}</th>", esc(c));
     }
     h.push_str("</tr></thead><tbody>");
     for r in &v.rows {
-        let pending = r.pending.map_or("–".to_string(), |p| if versioned { format!("{} (v{})", p.value, p.version) } else { p.value.to_string() });
-        let _ = write!(h, "<tr><th scope=\"row\"><code>{}.{} id={}</code></th><td class=\"race__value\">{}</td>", r.table, r.column, r.id, r.value);
+        let pending = r.pending.map_or("–".to_string(), |p| {
+            if versioned {
+                format!("{} (v{})", p.value, p.version)
+            } else {
+                p.value.to_string()
+            }
+        });
+        let _ = write!(
+            h,
+            "<tr><th scope=\"row\"><code>{}.{} id={}</code></th><td class=\"race__value\">{}</td>",
+            r.table, r.column, r.id, r.value
+        );
         if versioned {
             let _ = write!(h, "<td>{}</td>", r.version);
         }
@@ -143,7 +167,11 @@ pub fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String 
     }
     h.push_str("</tbody></table></div>");
     if !v.mutexes.is_empty() {
-        let _ = write!(h, "<p class=\"race__mutex-head\">{}</p><ul class=\"race__mutexes\">", esc(td_string!(lang, race.mutexes)));
+        let _ = write!(
+            h,
+            "<p class=\"race__mutex-head\">{}</p><ul class=\"race__mutexes\">",
+            esc(td_string!(lang, race.mutexes))
+        );
         for m in &v.mutexes {
             let _ = write!(
                 h,
@@ -158,7 +186,11 @@ pub fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String 
         h.push_str("</ul>");
     }
     if sc.txns.iter().any(|t| t.orders > 0) {
-        let _ = write!(h, "<p class=\"race__orders\">{}</p>", esc(&fill(td_string!(lang, race.orders), &[&v.orders.to_string()])));
+        let _ = write!(
+            h,
+            "<p class=\"race__orders\">{}</p>",
+            esc(&fill(td_string!(lang, race.orders), &[&v.orders.to_string()]))
+        );
     }
     h.push_str("</div>");
 
@@ -204,7 +236,8 @@ pub fn side_html(lang: Locale, sc: &Scenario, v: &RunView, uid: &str) -> String 
     } else {
         h.push_str("<ul class=\"race__edges\">");
         for e in &v.edges {
-            let mut s = fill(td_string!(lang, race.edge), &[&text::txn(e.from), &text::txn(e.to), &text::on(lang, sc, e.on)]);
+            let mut s =
+                fill(td_string!(lang, race.edge), &[&text::txn(e.from), &text::txn(e.to), &text::on(lang, sc, e.on)]);
             if e.in_cycle {
                 s.push_str(" · ");
                 s.push_str(td_string!(lang, race.edge_cycle));
@@ -254,7 +287,9 @@ pub fn outcome_html(lang: Locale, sc: &Scenario, st: &State, v: &RunView) -> Str
         .txns
         .iter()
         .enumerate()
-        .flat_map(|(i, t)| t.errors.iter().map(move |e| format!("{}: {}", text::txn(i as u8), client_error(sc, st, i as u8, *e))))
+        .flat_map(|(i, t)| {
+            t.errors.iter().map(move |e| format!("{}: {}", text::txn(i as u8), client_error(sc, st, i as u8, *e)))
+        })
         .collect();
     if !errors.is_empty() {
         let _ = write!(
@@ -290,7 +325,12 @@ pub fn Log(ctx: Ctx) -> impl IntoView {
                         _ => td_string!(lang, race.log_rollback).to_string(),
                     };
                     let events: Vec<String> = tk.events.iter().map(|e| text::event(lang, sc, e)).collect();
-                    format!("<li><code>{}: {}</code> <span>{}</span></li>", text::txn(tk.action.txn()), esc(&what), esc(&events.join(" ")))
+                    format!(
+                        "<li><code>{}: {}</code> <span>{}</span></li>",
+                        text::txn(tk.action.txn()),
+                        esc(&what),
+                        esc(&events.join(" "))
+                    )
                 })
                 .collect()
         });

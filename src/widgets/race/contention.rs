@@ -3,12 +3,14 @@
 //! as two SVG charts with the crossover the lecture notes' rule of thumb predicts. A table is its text twin.
 
 use super::text::{esc, fill, fixed};
+use crate::i18n::*;
+use crate::sliced::{First, Slice, Sliced};
+use leptos::prelude::*;
+use msa_sim::txn::contention::{
+    ContentionConfig, ContentionReport, Locking, Sweep, SweepPoint, SweepRunner, DEFAULT_SWEEP,
+};
 use std::fmt::Write;
 use wasm_bindgen::JsCast;
-use crate::i18n::*;
-use leptos::prelude::*;
-use msa_sim::txn::contention::{ContentionConfig, ContentionReport, Locking, Sweep, SweepPoint, SweepRunner, DEFAULT_SWEEP};
-use crate::sliced::{First, Slice, Sliced};
 
 const OPS_PER_CLIENT: u32 = 50;
 
@@ -76,7 +78,9 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
             return None;
         }
         runner
-            .try_with_value(|r| r.as_ref().map(|r| if more { Slice::More(r.progress()) } else { Slice::Done(r.sweep()) }))
+            .try_with_value(|r| {
+                r.as_ref().map(|r| if more { Slice::More(r.progress()) } else { Slice::Done(r.sweep()) })
+            })
             .flatten()
     };
     let start = move || {
@@ -128,7 +132,11 @@ pub fn Contention(lang: Locale, uid: String) -> impl IntoView {
             esc(label)
         );
     }
-    let _ = write!(controls, "<button type=\"button\" class=\"button\" data-act=\"run\">{}</button>", esc(td_string!(lang, race.cont_run)));
+    let _ = write!(
+        controls,
+        "<button type=\"button\" class=\"button\" data-act=\"run\">{}</button>",
+        esc(td_string!(lang, race.cont_run))
+    );
     let knob_of = |ev: &leptos::ev::Event| -> Option<(web_sys::HtmlInputElement, String)> {
         let el = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
         let knob = el.get_attribute("data-knob")?;
@@ -195,7 +203,12 @@ fn figures_html(lang: Locale, k: Knobs, sweep: &Sweep) -> String {
         h.push_str("<div class=\"race__cards\">");
         for l in Locking::ALL {
             let r = report(p, l);
-            let _ = write!(h, "<div class=\"race__card race__card--{}\"><h4>{}</h4><dl>", l.name(), esc(locking_name(lang, l)));
+            let _ = write!(
+                h,
+                "<div class=\"race__card race__card--{}\"><h4>{}</h4><dl>",
+                l.name(),
+                esc(locking_name(lang, l))
+            );
             for (name, value) in [
                 (td_string!(lang, race.m_throughput), fixed(r.throughput_per_s, 0)),
                 (td_string!(lang, race.m_retries), r.retries.to_string()),
@@ -228,7 +241,12 @@ fn figures_html(lang: Locale, k: Knobs, sweep: &Sweep) -> String {
         esc(td_string!(lang, race.col_hot))
     );
     for l in Locking::ALL {
-        let _ = write!(h, "<th scope=\"col\">{} · {}</th>", esc(locking_name(lang, l)), esc(td_string!(lang, race.m_throughput)));
+        let _ = write!(
+            h,
+            "<th scope=\"col\">{} · {}</th>",
+            esc(locking_name(lang, l)),
+            esc(td_string!(lang, race.m_throughput))
+        );
     }
     let _ = write!(
         h,
@@ -271,10 +289,14 @@ fn charts_html(lang: Locale, sweep: &Sweep, h: &mut String) {
     let x = |hr: u32| L + ((W - L - R) as f64 * (hr.max(1) as f64).log2() / max_log) as i32;
     let y = |v: f64, max: f64| T + ((H - T - B) as f64 * (1.0 - if max > 0.0 { v / max } else { 0.0 })) as i32;
     let line = |vals: &mut dyn Iterator<Item = (u32, f64)>, max: f64, class: &str| {
-        let d: String = vals.enumerate().map(|(i, (hr, v))| format!("{}{},{}", if i == 0 { "M" } else { " L" }, x(hr), y(v, max))).collect();
+        let d: String = vals
+            .enumerate()
+            .map(|(i, (hr, v))| format!("{}{},{}", if i == 0 { "M" } else { " L" }, x(hr), y(v, max)))
+            .collect();
         format!("<path d=\"{d}\" class=\"race__line {class}\"/>")
     };
-    let tp_max = pts.iter().flat_map(|p| Locking::ALL.map(|l| report(p, l).throughput_per_s)).fold(1.0_f64, f64::max) * 1.1;
+    let tp_max =
+        pts.iter().flat_map(|p| Locking::ALL.map(|l| report(p, l).throughput_per_s)).fold(1.0_f64, f64::max) * 1.1;
     let retry_per_op = |p: &SweepPoint| p.optimistic.retries as f64 / p.optimistic.committed.max(1) as f64;
     let r_max = pts.iter().map(retry_per_op).fold(0.1_f64, f64::max) * 1.1;
     let w_max = pts.iter().map(|p| p.pessimistic.mean_lock_wait_us / 1000.0).fold(0.1_f64, f64::max) * 1.1;
@@ -282,7 +304,13 @@ fn charts_html(lang: Locale, sweep: &Sweep, h: &mut String) {
     let frame = |h: &mut String, title: &str, max: f64, right: Option<f64>| {
         let _ = write!(h, "<figure class=\"race__chart\"><figcaption>{t}</figcaption><svg viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{t}\">", t = esc(title));
         if let Some((a, b)) = sweep.crossover {
-            let _ = write!(h, "<rect x=\"{}\" y=\"{T}\" width=\"{}\" height=\"{}\" class=\"race__band\"/>", x(a), (x(b) - x(a)).max(2), H - T - B);
+            let _ = write!(
+                h,
+                "<rect x=\"{}\" y=\"{T}\" width=\"{}\" height=\"{}\" class=\"race__band\"/>",
+                x(a),
+                (x(b) - x(a)).max(2),
+                H - T - B
+            );
         }
         for i in 0..=4 {
             let v = max * i as f64 / 4.0;
@@ -296,17 +324,39 @@ fn charts_html(lang: Locale, sweep: &Sweep, h: &mut String) {
                 label(v, max)
             );
             if let Some(m) = right {
-                let _ = write!(h, "<text x=\"{}\" y=\"{}\" class=\"race__tick\">{}</text>", W - R + 6, yy + 4, label(m * i as f64 / 4.0, m));
+                let _ = write!(
+                    h,
+                    "<text x=\"{}\" y=\"{}\" class=\"race__tick\">{}</text>",
+                    W - R + 6,
+                    yy + 4,
+                    label(m * i as f64 / 4.0, m)
+                );
             }
         }
         for p in pts {
-            let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"race__tick\">{}</text>", x(p.hot_rows), H - B + 16, p.hot_rows);
+            let _ = write!(
+                h,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"race__tick\">{}</text>",
+                x(p.hot_rows),
+                H - B + 16,
+                p.hot_rows
+            );
         }
-        let _ = write!(h, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"race__tick\">{}</text>", (L + W - R) / 2, H - 6, esc(td_string!(lang, race.axis_hot)));
+        let _ = write!(
+            h,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"race__tick\">{}</text>",
+            (L + W - R) / 2,
+            H - 6,
+            esc(td_string!(lang, race.axis_hot))
+        );
     };
     frame(h, td_string!(lang, race.chart_tp), tp_max, None);
     for l in Locking::ALL {
-        h.push_str(&line(&mut pts.iter().map(|p| (p.hot_rows, report(p, l).throughput_per_s)), tp_max, &format!("race__line--{}", l.name())));
+        h.push_str(&line(
+            &mut pts.iter().map(|p| (p.hot_rows, report(p, l).throughput_per_s)),
+            tp_max,
+            &format!("race__line--{}", l.name()),
+        ));
     }
     h.push_str("</svg><ul class=\"race__legend\">");
     for l in Locking::ALL {
@@ -315,7 +365,11 @@ fn charts_html(lang: Locale, sweep: &Sweep, h: &mut String) {
     h.push_str("</ul></figure>");
     frame(h, td_string!(lang, race.chart_cost), r_max, Some(w_max));
     h.push_str(&line(&mut pts.iter().map(|p| (p.hot_rows, retry_per_op(p))), r_max, "race__line--optimistic"));
-    h.push_str(&line(&mut pts.iter().map(|p| (p.hot_rows, p.pessimistic.mean_lock_wait_us / 1000.0)), w_max, "race__line--pessimistic"));
+    h.push_str(&line(
+        &mut pts.iter().map(|p| (p.hot_rows, p.pessimistic.mean_lock_wait_us / 1000.0)),
+        w_max,
+        "race__line--pessimistic",
+    ));
     let _ = write!(
         h,
         "</svg><ul class=\"race__legend\"><li class=\"race__legend--optimistic\">{} · {}</li><li class=\"race__legend--pessimistic\">{} · {}</li></ul></figure>",

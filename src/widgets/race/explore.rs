@@ -1,15 +1,15 @@
 //! Every schedule at once ([`Explorer`] in slices of at most ~8 ms, so the page stays responsive, shows progress
 //! and can cancel), and the predict-then-run question.
 
-use super::text::{self, esc, fill};
-use std::fmt::Write;
 use super::page::html_region;
+use super::text::{self, esc, fill};
 use super::Ctx;
 use crate::i18n::*;
+use crate::sliced::{self, now_ms, First, Slice, Sliced};
 use leptos::prelude::*;
 use msa_sim::txn::view::{Explorer, RaceConfig, MAX_BAD_KEPT};
 use msa_sim::txn::{replay, Budget, OutcomeKind, Schedule};
-use crate::sliced::{self, now_ms, First, Slice, Sliced};
+use std::fmt::Write;
 
 #[derive(Clone, PartialEq)]
 struct Found {
@@ -133,7 +133,9 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
     });
     // One handler for every button in the panel: `data-act`, or the schedule to open in `data-schedule`.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(target) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        let Some(target) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else {
+            return;
+        };
         let Ok(Some(button)) = target.closest("button") else { return };
         match button.get_attribute("data-act").as_deref() {
             Some("explore") => return start(),
@@ -244,7 +246,9 @@ pub fn Predict(ctx: Ctx) -> impl IntoView {
         }
     };
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(t) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        let Some(t) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else {
+            return;
+        };
         if !matches!(t.closest("[data-act=\"predict\"]"), Ok(Some(_))) {
             return;
         }

@@ -7,9 +7,9 @@
 //! `all`), `id` (the URL key when several instances share a page).
 
 mod board;
-mod page;
 mod contention;
 mod explore;
+mod page;
 pub mod text;
 
 use crate::i18n::*;
@@ -150,7 +150,12 @@ impl Ctx {
                     let pos = run.taken.len();
                     fill(
                         td_string!(lang, race.switched),
-                        &[&pos.to_string(), &sched.len().to_string(), &(pos + 1).to_string(), &text::replay_error(lang, &sc, &e)],
+                        &[
+                            &pos.to_string(),
+                            &sched.len().to_string(),
+                            &(pos + 1).to_string(),
+                            &text::replay_error(lang, &sc, &e),
+                        ],
                     )
                 }
             })
@@ -203,7 +208,8 @@ fn Race(params: Params, lang: Locale) -> impl IntoView {
         },
         None => None,
     };
-    let initial = initial.or_else(|| lesson_cfg.scenario().ok().map(|sc| Sim { cfg: lesson_cfg, run: Run::new(sc), replay: None }));
+    let initial = initial
+        .or_else(|| lesson_cfg.scenario().ok().map(|sc| Sim { cfg: lesson_cfg, run: Run::new(sc), replay: None }));
     let Some(initial) = initial else {
         // Unreachable with the presets (each builds; tested in msa-sim), but never a panic.
         return view! { <p class="widget__error">{td_string!(lang, race.url_scenario)}</p> }.into_any();

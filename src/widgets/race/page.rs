@@ -21,18 +21,14 @@ pub fn html_region(node: NodeRef<Div>, html: impl Fn() -> String + 'static) {
         let h = html();
         let Some(el) = node.get() else { return };
         let doc = document();
-        let key = doc
-            .active_element()
-            .filter(|a| el.contains(Some(a)))
-            .and_then(|a| a.get_attribute("data-focus"));
+        let key = doc.active_element().filter(|a| el.contains(Some(a))).and_then(|a| a.get_attribute("data-focus"));
         el.set_inner_html(&h);
         if let Some(k) = key {
             let group = k.split('-').next().unwrap_or("").to_string();
-            let found = el
-                .query_selector(&format!("[data-focus=\"{k}\"]:not([disabled])"))
-                .ok()
-                .flatten()
-                .or_else(|| el.query_selector(&format!("[data-focus^=\"{group}\"]:not([disabled])")).ok().flatten());
+            let found =
+                el.query_selector(&format!("[data-focus=\"{k}\"]:not([disabled])")).ok().flatten().or_else(|| {
+                    el.query_selector(&format!("[data-focus^=\"{group}\"]:not([disabled])")).ok().flatten()
+                });
             crate::focus(found);
         }
     });

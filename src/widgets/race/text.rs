@@ -52,7 +52,9 @@ pub fn ending(lang: Locale, e: Ending) -> String {
 /// Why a transaction cannot move.
 pub fn blocked(lang: Locale, sc: &Scenario, b: Blocked) -> String {
     match b {
-        Blocked::Row { row: r, holder: h } => fill(td_string!(lang, race.why_row), &[&row(lang, sc, r), &holder(lang, h)]),
+        Blocked::Row { row: r, holder: h } => {
+            fill(td_string!(lang, race.why_row), &[&row(lang, sc, r), &holder(lang, h)])
+        }
         Blocked::Mutex { mutex: m, holder: h } => {
             fill(td_string!(lang, race.why_mutex), &[&mutex(lang, m), &holder(lang, h)])
         }
@@ -89,7 +91,9 @@ pub fn event(lang: Locale, sc: &Scenario, e: &Event) -> String {
         }
         Event::SoldOut { txn } => fill(td_string!(lang, race.ev_soldout), &[&t(txn)]),
         Event::Retry { txn, attempt } => fill(td_string!(lang, race.ev_retry), &[&t(txn), &attempt.to_string()]),
-        Event::MutexLocked { txn, mutex: m } => fill(td_string!(lang, race.ev_mutex_locked), &[&t(txn), &mutex(lang, *m)]),
+        Event::MutexLocked { txn, mutex: m } => {
+            fill(td_string!(lang, race.ev_mutex_locked), &[&t(txn), &mutex(lang, *m)])
+        }
         Event::MutexUnlocked { txn, mutex: m } => {
             fill(td_string!(lang, race.ev_mutex_unlocked), &[&t(txn), &mutex(lang, *m)])
         }
@@ -181,13 +185,10 @@ pub fn minor(lang: Locale, k: MinorKind) -> &'static str {
 pub fn replay_error(lang: Locale, sc: &Scenario, e: &ReplayError) -> String {
     match e {
         ReplayError::Decode(_) => td_string!(lang, race.url_schedule_chars).into(),
-        ReplayError::AfterEnd { pos } => {
-            fill(td_string!(lang, race.url_schedule), &[&(pos + 1).to_string()])
+        ReplayError::AfterEnd { pos } => fill(td_string!(lang, race.url_schedule), &[&(pos + 1).to_string()]),
+        ReplayError::NotEnabled { error, .. } => {
+            fill(td_string!(lang, race.cannot_move), &[&txn(error.txn), &blocked(lang, sc, error.why)])
         }
-        ReplayError::NotEnabled { error, .. } => fill(
-            td_string!(lang, race.cannot_move),
-            &[&txn(error.txn), &blocked(lang, sc, error.why)],
-        ),
     }
 }
 

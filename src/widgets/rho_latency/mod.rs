@@ -72,21 +72,45 @@ fn chart_svg(c: u32, t: &Theory, cs: &[Theory], pts: &[Measured]) -> String {
     let mut o = String::with_capacity(8_192);
     let single = c == 1;
     let (l, r, b) = (LEFT, W - RIGHT, H - BOTTOM);
-    let _ = write!(o, r#"<line class="rho__axis" x1="{l}" y1="{b}" x2="{r}" y2="{b}"/><line class="rho__axis" x1="{l}" y1="{TOP}" x2="{l}" y2="{b}"/>"#);
+    let _ = write!(
+        o,
+        r#"<line class="rho__axis" x1="{l}" y1="{b}" x2="{r}" y2="{b}"/><line class="rho__axis" x1="{l}" y1="{TOP}" x2="{l}" y2="{b}"/>"#
+    );
     for i in 1..=5 {
         let v = i as f64 * 100.0;
         let y = y_of(v);
-        let _ = write!(o, r#"<line class="rho__grid" x1="{l}" y1="{y:.1}" x2="{r}" y2="{y:.1}"/><text class="rho__tick" x="{:.1}" y="{:.1}" text-anchor="end">{v:.0}</text>"#, l - 4.0, y + 3.5);
+        let _ = write!(
+            o,
+            r#"<line class="rho__grid" x1="{l}" y1="{y:.1}" x2="{r}" y2="{y:.1}"/><text class="rho__tick" x="{:.1}" y="{:.1}" text-anchor="end">{v:.0}</text>"#,
+            l - 4.0,
+            y + 3.5
+        );
     }
     for i in 0..=5 {
         let rp = i * 20;
         // The last label ends at the axis' end, inside the frame.
         let anchor = if rp == 100 { "end" } else { "middle" };
-        let _ = write!(o, r#"<text class="rho__tick" x="{:.1}" y="{:.1}" text-anchor="{anchor}">{}</text>"#, x_of(rp), b + 13.0, rho_text(rp));
+        let _ = write!(
+            o,
+            r#"<text class="rho__tick" x="{:.1}" y="{:.1}" text-anchor="{anchor}">{}</text>"#,
+            x_of(rp),
+            b + 13.0,
+            rho_text(rp)
+        );
     }
-    let _ = write!(o, r#"<text class="rho__tick" x="{:.1}" y="{:.1}">ms</text><text class="rho__tick" x="{r}" y="{:.1}" text-anchor="end">ρ</text>"#, l + 4.0, TOP + 8.0, H - 2.0);
+    let _ = write!(
+        o,
+        r#"<text class="rho__tick" x="{:.1}" y="{:.1}">ms</text><text class="rho__tick" x="{r}" y="{:.1}" text-anchor="end">ρ</text>"#,
+        l + 4.0,
+        TOP + 8.0,
+        H - 2.0
+    );
     let series = |o: &mut String, class: &str, f: fn(&Theory) -> f64| {
-        let _ = write!(o, r#"<polyline class="rho__line {class}" points="{}"/>"#, line(&cs.iter().map(|t| (t.rho_pct, f(t))).collect::<Vec<_>>()));
+        let _ = write!(
+            o,
+            r#"<polyline class="rho__line {class}" points="{}"/>"#,
+            line(&cs.iter().map(|t| (t.rho_pct, f(t))).collect::<Vec<_>>())
+        );
     };
     if !single {
         series(&mut o, "rho__line--mm1 rho__line--mean", |t| t.mm1_mean_ms);
@@ -117,7 +141,12 @@ fn chart_svg(c: u32, t: &Theory, cs: &[Theory], pts: &[Measured]) -> String {
         } else {
             // Left of the cursor when it is in the chart's right half, so the text stays inside; one line each.
             let (tx, anchor) = if x > (LEFT + W) / 2.0 { (x - 4.0, "end") } else { (x + 4.0, "start") };
-            let _ = write!(o, r#"<text class="rho__over rho__over--{m}" x="{tx:.1}" y="{:.1}" text-anchor="{anchor}">{} ↑</text>"#, TOP + 9.0 + 10.0 * over as f64, ms(v));
+            let _ = write!(
+                o,
+                r#"<text class="rho__over rho__over--{m}" x="{tx:.1}" y="{:.1}" text-anchor="{anchor}">{} ↑</text>"#,
+                TOP + 9.0 + 10.0 * over as f64,
+                ms(v)
+            );
             over += 1;
         }
     }
@@ -132,7 +161,8 @@ fn figure_html(lang: Locale, c: u32, t: &Theory, cs: &[Theory], pts: &[Measured]
         chart_svg(c, t, cs, pts)
     );
     let mut item = |class: &str, text: &str| {
-        let _ = write!(o, r#"<li><span class="rho__key rho__key--{class}" aria-hidden="true"></span>{}</li>"#, esc(text));
+        let _ =
+            write!(o, r#"<li><span class="rho__key rho__key--{class}" aria-hidden="true"></span>{}</li>"#, esc(text));
     };
     item("mmc", &fill(td_string!(lang, rho_latency.legend_mmc), &[("c", &c)]));
     if c != 1 {
@@ -154,7 +184,11 @@ fn table_html(lang: Locale, c: u32, r: u32, pts: &[Measured]) -> String {
         esc(td_string!(lang, rho_latency.col_sim)),
     );
     for _ in 0..3 {
-        let _ = write!(o, r#"<th scope="col">{}</th><th scope="col">p99</th>"#, esc(td_string!(lang, rho_latency.col_mean)));
+        let _ = write!(
+            o,
+            r#"<th scope="col">{}</th><th scope="col">p99</th>"#,
+            esc(td_string!(lang, rho_latency.col_mean))
+        );
     }
     o.push_str("</tr></thead><tbody>");
     o.push_str(&table_rows(lang, c, r, pts));
@@ -174,7 +208,10 @@ fn table_rows(lang: Locale, c: u32, r: u32, pts: &[Measured]) -> String {
         let t = theory(c, x);
         let m = pts.iter().find(|p| p.rho_pct == x);
         let (class, mark) = if x == r {
-            (r#" class="rho__row--now""#, format!(r#" <span class="rho__mark">{}</span>"#, esc(td_string!(lang, rho_latency.row_slider))))
+            (
+                r#" class="rho__row--now""#,
+                format!(r#" <span class="rho__mark">{}</span>"#, esc(td_string!(lang, rho_latency.row_slider))),
+            )
         } else {
             ("", String::new())
         };
@@ -297,7 +334,12 @@ pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
         if c == 1 {
             fill(
                 td_string!(lang, rho_latency.readout_one),
-                &[("rho", &rho_text(t.rho_pct)), ("mean", &ms(t.mmc_mean_ms)), ("p99", &ms(t.mmc_p99_ms)), ("wait", &wait)],
+                &[
+                    ("rho", &rho_text(t.rho_pct)),
+                    ("mean", &ms(t.mmc_mean_ms)),
+                    ("p99", &ms(t.mmc_p99_ms)),
+                    ("wait", &wait),
+                ],
             )
         } else {
             fill(
@@ -319,7 +361,12 @@ pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
         let (a, b) = (theory(c, KNEE.0).mmc_p99_ms, theory(c, KNEE.1).mmc_p99_ms);
         fill(
             td_string!(lang, rho_latency.knee),
-            &[("servers", &servers_text(lang, c)), ("p80", &ms(a)), ("p95", &ms(b)), ("ratio", &format!("{:.1}", b / a))],
+            &[
+                ("servers", &servers_text(lang, c)),
+                ("p80", &ms(a)),
+                ("p95", &ms(b)),
+                ("ratio", &format!("{:.1}", b / a)),
+            ],
         )
     };
     let bound = move || match Setting::new(c.get(), rho.get()).ok().and_then(|s| s.at_bound()) {
@@ -336,7 +383,12 @@ pub fn RhoLatency(params: Params, lang: Locale) -> impl IntoView {
     };
     let table = move || table_html(lang, c.get(), rho.get(), &points.get());
 
-    let measure_note = move || fill(td_string!(lang, rho_latency.measured_note), &[("servers", &servers_text(lang, c.get())), ("n", &REQUESTS)]);
+    let measure_note = move || {
+        fill(
+            td_string!(lang, rho_latency.measured_note),
+            &[("servers", &servers_text(lang, c.get())), ("n", &REQUESTS)],
+        )
+    };
 
     view! {
         <section class="widget widget--rho-latency rho" data-keys aria-labelledby=title_id on:input=on_input on:change=on_change>

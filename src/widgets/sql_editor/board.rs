@@ -20,18 +20,15 @@ pub fn html_region(node: NodeRef<Div>, html: impl Fn() -> String + 'static) {
     Effect::new(move |_| {
         let h = html();
         let Some(el) = node.get() else { return };
-        let key = document()
-            .active_element()
-            .filter(|a| el.contains(Some(a)))
-            .and_then(|a| a.get_attribute("data-focus"));
+        let key =
+            document().active_element().filter(|a| el.contains(Some(a))).and_then(|a| a.get_attribute("data-focus"));
         el.set_inner_html(&h);
         if let Some(k) = key {
             let group = k.split('-').next().unwrap_or("").to_string();
-            let found = el
-                .query_selector(&format!("[data-focus=\"{k}\"]:not([disabled])"))
-                .ok()
-                .flatten()
-                .or_else(|| el.query_selector(&format!("[data-focus^=\"{group}\"]:not([disabled])")).ok().flatten());
+            let found =
+                el.query_selector(&format!("[data-focus=\"{k}\"]:not([disabled])")).ok().flatten().or_else(|| {
+                    el.query_selector(&format!("[data-focus^=\"{group}\"]:not([disabled])")).ok().flatten()
+                });
             crate::focus(found);
         }
     });
@@ -56,7 +53,10 @@ fn board_html(ctx: &Ctx, e: &Ed) -> String {
     let snap = run.engine.snapshot();
     let mut h = String::new();
     let _ = write!(h, "<h3 id=\"{uid}-board\">{}</h3>", esc(td_string!(lang, sql.board)));
-    let _ = write!(h, "<div class=\"race__board\"><div class=\"race__txns\" role=\"group\" aria-labelledby=\"{uid}-board\">");
+    let _ = write!(
+        h,
+        "<div class=\"race__board\"><div class=\"race__txns\" role=\"group\" aria-labelledby=\"{uid}-board\">"
+    );
     for (i, (sr, stmts)) in run.sessions.iter().zip(&run.program.sessions).enumerate() {
         let name = session(i);
         let waiting = sr.waiting_in();
@@ -81,7 +81,11 @@ fn board_html(ctx: &Ctx, e: &Ed) -> String {
             } else {
                 ("later", "", "")
             };
-            let _ = write!(h, "<li class=\"race__step race__step--{mark} sqled__step\"{current}><code>{}</code>", esc(st.sql()));
+            let _ = write!(
+                h,
+                "<li class=\"race__step race__step--{mark} sqled__step\"{current}><code>{}</code>",
+                esc(st.sql())
+            );
             if !word.is_empty() {
                 let _ = write!(h, "<span class=\"race__next\">{}</span>", esc(word));
             }
@@ -97,7 +101,11 @@ fn board_html(ctx: &Ctx, e: &Ed) -> String {
         h.push_str("</ol>");
         if waiting.is_some() {
             let who = waits_on(&snap, i);
-            let _ = write!(h, "<p class=\"race__why\">{}</p>", esc(&fill(td_string!(lang, sql.waits_lock), &[("who", &who)])));
+            let _ = write!(
+                h,
+                "<p class=\"race__why\">{}</p>",
+                esc(&fill(td_string!(lang, sql.waits_lock), &[("who", &who)]))
+            );
         }
         let step = Step::Session { index: i as u8 };
         let can = run.check(step).is_ok();
@@ -120,13 +128,28 @@ fn board_html(ctx: &Ctx, e: &Ed) -> String {
 
     // Controls.
     let taken = run.steps.len();
-    let _ = write!(h, "<div class=\"race__controls\" role=\"group\" aria-label=\"{}\">", esc(td_string!(lang, sql.controls)));
+    let _ = write!(
+        h,
+        "<div class=\"race__controls\" role=\"group\" aria-label=\"{}\">",
+        esc(td_string!(lang, sql.controls))
+    );
     let can_time = run.check(Step::Time).is_ok();
-    button(&mut h, "time", &format!("{} <kbd>T</kbd>", esc(td_string!(lang, sql.time))), can_time, "", &format!(
-        " aria-keyshortcuts=\"t\" title=\"{}\"",
-        esc(td_string!(lang, sql.time_label))
-    ));
-    button(&mut h, "undo", &format!("{} <kbd>U</kbd>", esc(td_string!(lang, sql.undo))), taken > 0, "", " aria-keyshortcuts=\"u\"");
+    button(
+        &mut h,
+        "time",
+        &format!("{} <kbd>T</kbd>", esc(td_string!(lang, sql.time))),
+        can_time,
+        "",
+        &format!(" aria-keyshortcuts=\"t\" title=\"{}\"", esc(td_string!(lang, sql.time_label))),
+    );
+    button(
+        &mut h,
+        "undo",
+        &format!("{} <kbd>U</kbd>", esc(td_string!(lang, sql.undo))),
+        taken > 0,
+        "",
+        " aria-keyshortcuts=\"u\"",
+    );
     button(&mut h, "reset", &esc(td_string!(lang, sql.reset)), taken > 0, "", "");
     let _ = write!(h, "<p class=\"race__hint\">{}</p>", esc(td_string!(lang, sql.key_hint)));
     let steps_text = if taken == 0 {
@@ -282,7 +305,12 @@ fn db_html(lang: Locale, snap: &Snapshot) -> String {
             );
         }
         if t.versions.is_empty() {
-            let _ = write!(h, "<tr><td colspan=\"{}\">{}</td></tr>", t.columns.len() + 5, esc(td_string!(lang, sql.no_rows)));
+            let _ = write!(
+                h,
+                "<tr><td colspan=\"{}\">{}</td></tr>",
+                t.columns.len() + 5,
+                esc(td_string!(lang, sql.no_rows))
+            );
         }
         h.push_str("</tbody></table></div>");
         if !t.locks.is_empty() || !t.lock_waiters.is_empty() {
@@ -348,7 +376,9 @@ fn log_lines(lang: Locale, run: &Run) -> Vec<String> {
                 fill(td_string!(lang, sql.log_send), &[("name", &session((*s).into())), ("sql", &sql)])
             }
             LogEntry::Time => td_string!(lang, sql.log_time).to_string(),
-            LogEntry::Waits { session: s, .. } => fill(td_string!(lang, sql.log_waits), &[("name", &session((*s).into()))]),
+            LogEntry::Waits { session: s, .. } => {
+                fill(td_string!(lang, sql.log_waits), &[("name", &session((*s).into()))])
+            }
             LogEntry::Finished { session: s, replies, .. } => {
                 let r: Vec<String> = replies.iter().map(|r| reply_line(lang, r)).collect();
                 fill(td_string!(lang, sql.log_reply), &[("name", &session((*s).into())), ("reply", &r.join("; "))])

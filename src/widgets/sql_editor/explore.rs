@@ -110,9 +110,9 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
 
     let start = move || {
         let program = ctx.ed.with_untracked(|e| e.state.program());
-        let made = program.map_err(|e| text::program_error(lang, &e)).and_then(|p| {
-            Explorer::new(p, Budget::DEFAULT).map_err(|e| text::program_error(lang, &e))
-        });
+        let made = program
+            .map_err(|e| text::program_error(lang, &e))
+            .and_then(|p| Explorer::new(p, Budget::DEFAULT).map_err(|e| text::program_error(lang, &e)));
         let x = match made {
             Ok(x) => x,
             Err(why) => {
@@ -211,7 +211,11 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
 /// What a group ends with, in words: the final rows of each table, then what each statement got back.
 fn outcome_html(lang: Locale, g: &OutcomeGroup) -> String {
     let mut h = String::new();
-    let _ = write!(h, "<p class=\"sqled__outcome-head\">{}</p><ul class=\"sqled__outcome\">", esc(td_string!(lang, sql.outcome_final)));
+    let _ = write!(
+        h,
+        "<p class=\"sqled__outcome-head\">{}</p><ul class=\"sqled__outcome\">",
+        esc(td_string!(lang, sql.outcome_final))
+    );
     for t in &g.outcome.tables {
         let rows: Vec<String> = t
             .rows
@@ -235,7 +239,7 @@ fn outcome_html(lang: Locale, g: &OutcomeGroup) -> String {
                 Some(rs) => rs.iter().map(|x| reply_line(lang, x)).collect::<Vec<_>>().join("; "),
                 None => td_string!(lang, sql.outcome_stuck).to_string(),
             };
-            let bad = r.as_ref().map_or(true, |rs| rs.iter().any(|x| matches!(x, msa_sim::sql::Reply::Error { .. })));
+            let bad = r.as_ref().is_none_or(|rs| rs.iter().any(|x| matches!(x, msa_sim::sql::Reply::Error { .. })));
             let _ = write!(
                 lines,
                 "<li{}>{}: <code>{}</code></li>",
@@ -259,7 +263,11 @@ fn found_html(lang: Locale, f: &Found, stale: bool) -> String {
     let mut h = String::new();
     let summary = fill(
         td_string!(lang, sql.explore_done),
-        &[("schedules", &f.schedules), ("outcomes", &f.groups.len()), ("ms", &crate::widgets::race::text::fixed(f.wall_ms, 1))],
+        &[
+            ("schedules", &f.schedules),
+            ("outcomes", &f.groups.len()),
+            ("ms", &crate::widgets::race::text::fixed(f.wall_ms, 1)),
+        ],
     );
     let _ = write!(
         h,

@@ -283,7 +283,8 @@ fn Examples(ctx: Ctx) -> impl IntoView {
     let chosen = StoredValue::new(EXAMPLES[0].name.to_string());
     // The example whose texts are on the board now, if any: its explanation is shown.
     let current = move || {
-        ctx.ed.with(|e| EXAMPLES.iter().find(|x| x.sessions.len() == e.state.sessions.len() && x.setup == e.state.setup))
+        ctx.ed
+            .with(|e| EXAMPLES.iter().find(|x| x.sessions.len() == e.state.sessions.len() && x.setup == e.state.setup))
     };
     let about = move || current().map(|x| about(lang, x.name));
     let on_change = move |ev: leptos::ev::Event| {
@@ -446,7 +447,9 @@ fn text_box(ctx: Ctx, part: Part, uid: &str, sessions: usize) -> impl IntoView {
                                 .iter()
                                 .filter_map(|s| match *s {
                                     Step::Session { index: j } if usize::from(j) == i => None,
-                                    Step::Session { index: j } if usize::from(j) > i => Some(Step::Session { index: j - 1 }),
+                                    Step::Session { index: j } if usize::from(j) > i => {
+                                        Some(Step::Session { index: j - 1 })
+                                    }
                                     other => Some(other),
                                 })
                                 .collect();
@@ -456,7 +459,9 @@ fn text_box(ctx: Ctx, part: Part, uid: &str, sessions: usize) -> impl IntoView {
                 );
                 ctx.texts.update(|n| *n += 1);
             };
-            Some(view! { <button type="button" class="button button--small sqled__remove" on:click=on>{label}</button> })
+            Some(
+                view! { <button type="button" class="button button--small sqled__remove" on:click=on>{label}</button> },
+            )
         }
         _ => None,
     };

@@ -36,7 +36,9 @@ pub fn steps(lang: Locale, steps: &[Step]) -> String {
 pub fn parse_kind(lang: Locale, kind: &ParseErrorKind) -> String {
     let t = |s: &str, args: &[(&str, &dyn std::fmt::Display)]| fill(s, args);
     match kind {
-        ParseErrorKind::UnexpectedChar(c) => t(td_string!(lang, sql.kind_unexpected_char), &[("ch", &format!("'{c}'"))]),
+        ParseErrorKind::UnexpectedChar(c) => {
+            t(td_string!(lang, sql.kind_unexpected_char), &[("ch", &format!("'{c}'"))])
+        }
         ParseErrorKind::UnterminatedString => td_string!(lang, sql.kind_unterminated_string).into(),
         ParseErrorKind::UnterminatedQuotedIdent => td_string!(lang, sql.kind_unterminated_ident).into(),
         ParseErrorKind::UnterminatedComment => td_string!(lang, sql.kind_unterminated_comment).into(),
@@ -45,10 +47,16 @@ pub fn parse_kind(lang: Locale, kind: &ParseErrorKind) -> String {
         ParseErrorKind::TrailingJunk(n) => t(td_string!(lang, sql.kind_trailing_junk), &[("n", n)]),
         ParseErrorKind::Expected { expected, found } => {
             // The parser names the end of the text in English; SQL words and symbols read the same in both.
-            let found = if found == "the end of the script" { td_string!(lang, sql.end_of_script).to_string() } else { found.clone() };
+            let found = if found == "the end of the script" {
+                td_string!(lang, sql.end_of_script).to_string()
+            } else {
+                found.clone()
+            };
             t(td_string!(lang, sql.kind_expected), &[("expected", &phrase(lang, expected)), ("found", &found)])
         }
-        ParseErrorKind::NotSupported(what) => t(td_string!(lang, sql.kind_not_supported), &[("what", &phrase(lang, what))]),
+        ParseErrorKind::NotSupported(what) => {
+            t(td_string!(lang, sql.kind_not_supported), &[("what", &phrase(lang, what))])
+        }
         ParseErrorKind::SerializableNotModelled => td_string!(lang, sql.kind_serializable).into(),
         ParseErrorKind::BadDuration(s) => t(td_string!(lang, sql.kind_bad_duration), &[("s", &format!("'{s}'"))]),
         ParseErrorKind::TooLong { max_bytes } => t(td_string!(lang, sql.kind_too_long), &[("max", max_bytes)]),
@@ -61,7 +69,12 @@ pub fn parse_kind(lang: Locale, kind: &ParseErrorKind) -> String {
 pub fn parse_error(lang: Locale, p: Part, e: &ParseError) -> String {
     fill(
         td_string!(lang, sql.parse_at),
-        &[("part", &part(lang, p)), ("line", &e.pos.line), ("col", &e.pos.col), ("message", &parse_kind(lang, &e.kind))],
+        &[
+            ("part", &part(lang, p)),
+            ("line", &e.pos.line),
+            ("col", &e.pos.col),
+            ("message", &parse_kind(lang, &e.kind)),
+        ],
     )
 }
 
@@ -90,7 +103,9 @@ pub fn program_error(lang: Locale, e: &ProgramError) -> String {
             td_string!(lang, sql.setup_failed),
             &[("line", &pos.line), ("col", &pos.col), ("message", message), ("code", sqlstate)],
         ),
-        ProgramError::Setup(SetupError::Sessions { max, .. }) => fill(td_string!(lang, sql.url_sessions), &[("max", max)]),
+        ProgramError::Setup(SetupError::Sessions { max, .. }) => {
+            fill(td_string!(lang, sql.url_sessions), &[("max", max)])
+        }
     }
 }
 
@@ -106,7 +121,9 @@ pub fn error_part(e: &ProgramError) -> Option<Part> {
 
 pub fn step_error(lang: Locale, e: StepError) -> String {
     match e {
-        StepError::Waiting { session: s } => fill(td_string!(lang, sql.cannot_waiting), &[("name", &session(s.into()))]),
+        StepError::Waiting { session: s } => {
+            fill(td_string!(lang, sql.cannot_waiting), &[("name", &session(s.into()))])
+        }
         StepError::Finished { session: s } | StepError::NoSuchSession { session: s } => {
             fill(td_string!(lang, sql.cannot_done), &[("name", &session(s.into()))])
         }
@@ -118,7 +135,9 @@ pub fn url_error(lang: Locale, e: &UrlError) -> String {
     let why = match e {
         UrlError::TooLong { max, .. } => fill(td_string!(lang, sql.url_long), &[("max", max)]),
         UrlError::UnknownVersion | UrlError::MissingFields => td_string!(lang, sql.url_format).into(),
-        UrlError::BadChar { pos, .. } | UrlError::BadEscape { pos } => fill(td_string!(lang, sql.url_char), &[("pos", &(pos + 1))]),
+        UrlError::BadChar { pos, .. } | UrlError::BadEscape { pos } => {
+            fill(td_string!(lang, sql.url_char), &[("pos", &(pos + 1))])
+        }
         UrlError::BadStep { .. } => td_string!(lang, sql.url_step).into(),
         UrlError::Limit(l) => limit(lang, l),
     };
@@ -178,8 +197,10 @@ pub fn reply_line(lang: Locale, r: &Reply) -> String {
                 .iter()
                 .take(4)
                 .map(|row| {
-                    let cells: Vec<String> =
-                        row.iter().map(|v| v.clone().unwrap_or_else(|| td_string!(lang, sql.null).to_string())).collect();
+                    let cells: Vec<String> = row
+                        .iter()
+                        .map(|v| v.clone().unwrap_or_else(|| td_string!(lang, sql.null).to_string()))
+                        .collect();
                     format!("({})", cells.join(", "))
                 })
                 .collect();
@@ -216,8 +237,14 @@ fn phrase(lang: Locale, en: &str) -> String {
         ("CASCADE / RESTRICT", "CASCADE / RESTRICT"),
         ("DISTINCT in aggregates", "집계 함수 안의 DISTINCT"),
         ("FOR ... OF table", "FOR ... OF 테이블"),
-        ("INSERT ... SELECT and DEFAULT VALUES (VALUES is)", "INSERT ... SELECT와 DEFAULT VALUES (VALUES는 지원합니다)"),
-        ("IS TRUE / IS FALSE / IS DISTINCT FROM (IS NULL is)", "IS TRUE / IS FALSE / IS DISTINCT FROM (IS NULL은 지원합니다)"),
+        (
+            "INSERT ... SELECT and DEFAULT VALUES (VALUES is)",
+            "INSERT ... SELECT와 DEFAULT VALUES (VALUES는 지원합니다)",
+        ),
+        (
+            "IS TRUE / IS FALSE / IS DISTINCT FROM (IS NULL is)",
+            "IS TRUE / IS FALSE / IS DISTINCT FROM (IS NULL은 지원합니다)",
+        ),
         ("ISNULL / NOTNULL (IS NULL is)", "ISNULL / NOTNULL (IS NULL은 지원합니다)"),
         ("NULLS FIRST/LAST and USING in ORDER BY", "ORDER BY의 NULLS FIRST/LAST와 USING"),
         ("casts (::)", "형 변환(::)"),
@@ -282,6 +309,9 @@ mod tests {
         }
         assert!(missing.is_empty(), "no Korean for: {missing:?}");
         assert_eq!(phrase(Locale::en, "a statement"), "a statement");
-        assert_eq!(phrase(Locale::ko, "the function avg() (count(*), count() and sum() are)"), "함수 avg() (count(*), count(), sum()만 지원합니다)");
+        assert_eq!(
+            phrase(Locale::ko, "the function avg() (count(*), count() and sum() are)"),
+            "함수 avg() (count(*), count(), sum()만 지원합니다)"
+        );
     }
 }

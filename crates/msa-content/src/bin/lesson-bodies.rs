@@ -34,7 +34,8 @@ fn run(content: &Path, out: &Path, manifest_file: &Path) -> Result<(), Vec<Strin
     let glossaries = msa_content::glossaries(&site).map_err(one)?;
     let bodies = msa_content::bodies(&site).map_err(one)?;
     let manifest = msa_content::manifest(&site, msa_content::WIDGETS).map_err(one)?;
-    let files = bodies.into_iter().chain(glossaries.into_iter().map(|(lang, text)| (lang, "glossary".to_string(), text)));
+    let files =
+        bodies.into_iter().chain(glossaries.into_iter().map(|(lang, text)| (lang, "glossary".to_string(), text)));
     for (lang, slug, text) in files {
         let dir = PathBuf::from(out).join(&lang);
         std::fs::create_dir_all(&dir)

@@ -120,7 +120,10 @@ impl Feature {
     }
     /// The features whose code lives in `m` or that call it synchronously.
     pub fn using(m: Module) -> Vec<Feature> {
-        Feature::ALL.into_iter().filter(|f| f.module() == m || (m == Module::Payment && *f == Feature::Checkout)).collect()
+        Feature::ALL
+            .into_iter()
+            .filter(|f| f.module() == m || (m == Module::Payment && *f == Feature::Checkout))
+            .collect()
     }
 }
 
@@ -583,7 +586,8 @@ impl Comparison {
     pub fn new(setup: Setup) -> Result<Comparison, SetupError> {
         setup.validate()?;
         let mk = |arch| {
-            let mut s = SideRun { arch, tasks: Vec::new(), done: Vec::new(), sizes: Vec::new(), fingerprint: 0, result: None };
+            let mut s =
+                SideRun { arch, tasks: Vec::new(), done: Vec::new(), sizes: Vec::new(), fingerprint: 0, result: None };
             s.plan(&setup);
             s
         };
@@ -653,7 +657,9 @@ impl SideRun {
                 let spike = spike_of(s);
                 for d in deployables(arch) {
                     let (f, _) = spike.unwrap_or((Feature::Browse, 1));
-                    if features_of(arch, d).contains(&f) || (d == Dep::Service(Module::Payment) && f == Feature::Checkout) {
+                    if features_of(arch, d).contains(&f)
+                        || (d == Dep::Service(Module::Payment) && f == Feature::Checkout)
+                    {
                         let n = size_floor(arch, d, spike);
                         self.push(Purpose::Size { dep: d, n }, config(arch, d, n, spike, seed, 20));
                     } else {
@@ -739,12 +745,18 @@ impl SideRun {
                 };
                 if arch.distributed() {
                     let o = config(arch, Dep::Service(Module::Order), BASE_INSTANCES, checkout, seed, 30);
-                    self.push(Purpose::Part { dep: Dep::Service(Module::Order) }, only_checkout(o, Feature::Checkout.work_us()));
+                    self.push(
+                        Purpose::Part { dep: Dep::Service(Module::Order) },
+                        only_checkout(o, Feature::Checkout.work_us()),
+                    );
                     let p = config(arch, Dep::Service(Module::Payment), BASE_INSTANCES, checkout, seed, 30);
                     self.push(Purpose::Part { dep: Dep::Service(Module::Payment) }, only_checkout(p, PAYMENT_WORK_US));
                 } else {
                     let a = config(arch, Dep::App, BASE_INSTANCES, checkout, seed, 30);
-                    self.push(Purpose::Part { dep: Dep::App }, only_checkout(a, Feature::Checkout.work_us() + PAYMENT_WORK_US));
+                    self.push(
+                        Purpose::Part { dep: Dep::App },
+                        only_checkout(a, Feature::Checkout.work_us() + PAYMENT_WORK_US),
+                    );
                 }
             }
             Action::TwoChange | Action::Schema => {}
@@ -823,7 +835,10 @@ impl SideRun {
                 let insts: Vec<(Dep, u32)> = sizes.iter().map(|(d, v, _)| (*d, count(v))).collect();
                 let searched_out = sizes.iter().any(|(_, v, _)| matches!(v, Value::AtLeast(_)));
                 fig.push((Figure::Instances, Value::Instances(insts)));
-                fig.push((Figure::Memory, if searched_out { Value::AtLeast(total * mb) } else { Value::Mb(total * mb) }));
+                fig.push((
+                    Figure::Memory,
+                    if searched_out { Value::AtLeast(total * mb) } else { Value::Mb(total * mb) },
+                ));
                 fig.push((Figure::P95, Value::Us(p95)));
             }
             Action::Deploy | Action::Crash | Action::Leak => {
@@ -877,8 +892,12 @@ impl SideRun {
             }
             Action::Schema => {
                 let readers = table_readers(arch, s.module);
-                let blocked: Vec<Feature> =
-                    Feature::ALL.into_iter().filter(|f| readers.contains(&f.module()) || (readers.contains(&Module::Payment) && *f == Feature::Checkout)).collect();
+                let blocked: Vec<Feature> = Feature::ALL
+                    .into_iter()
+                    .filter(|f| {
+                        readers.contains(&f.module()) || (readers.contains(&Module::Payment) && *f == Feature::Checkout)
+                    })
+                    .collect();
                 fig.push((Figure::Blast, Value::Features(blocked)));
                 fig.push((Figure::Duration, Value::Seconds(SCHEMA_LOCK_S as u64)));
                 fig.push((Figure::CodeChanges, Value::Count(readers.len() as u32)));

@@ -10,15 +10,29 @@ pub const MAX_LEN: usize = 256;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SetupError {
-    TooLong { max: usize, got: usize },
+    TooLong {
+        max: usize,
+        got: usize,
+    },
     /// An item without `:`.
-    Malformed { item: usize },
-    UnknownKey { key: String },
+    Malformed {
+        item: usize,
+    },
+    UnknownKey {
+        key: String,
+    },
     /// A value the key does not take.
-    BadValue { key: String, value: String },
+    BadValue {
+        key: String,
+        value: String,
+    },
     /// The two sides must differ.
     SameArch,
-    SpikeOutOfRange { min: u32, max: u32, got: u64 },
+    SpikeOutOfRange {
+        min: u32,
+        max: u32,
+        got: u64,
+    },
 }
 
 impl fmt::Display for SetupError {

@@ -110,74 +110,169 @@ impl Challenge {
 pub enum Fact {
     // --- race
     /// Actions in the schedule, and whether every transaction has finished.
-    Schedule { steps: u64, finished: bool },
+    Schedule {
+        steps: u64,
+        finished: bool,
+    },
     /// How the run ended (`msa_sim::txn::OutcomeKind::name`), once it has.
-    Outcome { outcome: &'static str },
+    Outcome {
+        outcome: &'static str,
+    },
     /// A row's committed value and what it should hold given the committed transactions.
-    RowValue { table: &'static str, value: i64, expected: i64 },
+    RowValue {
+        table: &'static str,
+        value: i64,
+        expected: i64,
+    },
     /// Orders committed against the initial stock ("sold 2 of 1 bowls").
-    Sold { orders: u64, stock: i64 },
+    Sold {
+        orders: u64,
+        stock: i64,
+    },
     /// Transactions that committed.
-    Committed { count: u64, of: u64 },
+    Committed {
+        count: u64,
+        of: u64,
+    },
     /// Transactions that got 40P01 (deadlock detected).
-    DeadlockVictims { count: u64 },
+    DeadlockVictims {
+        count: u64,
+    },
     /// The highest attempt number of any transaction (2 = one retry).
-    Attempts { max: u64 },
+    Attempts {
+        max: u64,
+    },
     // --- proxy
     /// Of the first `requests` requests, in every window of `window` in a row, server `server` got between
     /// `min` and `max` first attempts ("s1 got 5 of every 7").
-    WindowShare { server: &'static str, window: u64, requests: u64, min: u64, max: u64 },
-    TotalWeight { weight: u64 },
+    WindowShare {
+        server: &'static str,
+        window: u64,
+        requests: u64,
+        min: u64,
+        max: u64,
+    },
+    TotalWeight {
+        weight: u64,
+    },
     /// Answers with an error status, and requests the proxy queue dropped.
-    Errors { failed: u64, dropped: u64 },
+    Errors {
+        failed: u64,
+        dropped: u64,
+    },
     /// The 99th percentile latency of the answered requests, in microseconds (HDR: within 1%).
-    P99 { us: u64, limit_us: u64 },
-    Backends { count: u64 },
+    P99 {
+        us: u64,
+        limit_us: u64,
+    },
+    Backends {
+        count: u64,
+    },
     /// The algorithm the run used (its `--set algo=` name).
-    Algorithm { name: &'static str },
+    Algorithm {
+        name: &'static str,
+    },
     /// Whether one backend fewer meets the goal with any algorithm (`algorithms` tried); must be false.
-    FewerMeets { backends: u64, algorithms: u64, meets: bool },
+    FewerMeets {
+        backends: u64,
+        algorithms: u64,
+        meets: bool,
+    },
     /// nginx's fail_timeout of the dead server, in seconds.
-    FailTimeout { server: &'static str, seconds: u64 },
+    FailTimeout {
+        server: &'static str,
+        seconds: u64,
+    },
     /// Requests nginx sent to the dead server after it had first taken it out (probes), before it came back.
-    DeadServerAttempts { server: &'static str, attempts: u64 },
+    DeadServerAttempts {
+        server: &'static str,
+        attempts: u64,
+    },
     /// Whether one second more of fail_timeout still lets requests reach the dead server; must be false.
-    LongerMeets { seconds: u64, meets: bool },
+    LongerMeets {
+        seconds: u64,
+        meets: bool,
+    },
     /// 2xx answers a server gave.
-    Served { server: &'static str, ok: u64 },
+    Served {
+        server: &'static str,
+        ok: u64,
+    },
     /// Learner actions in the run.
-    Actions { count: u64 },
+    Actions {
+        count: u64,
+    },
     /// Requests that found their session gone.
-    SessionsLost { count: u64 },
+    SessionsLost {
+        count: u64,
+    },
     /// Clients that lost their session at least twice.
-    ClientsLostTwice { count: u64 },
+    ClientsLostTwice {
+        count: u64,
+    },
     /// Where sessions live (the `session=` name) and what each request pays for it, in microseconds.
-    Sessions { mode: &'static str, cost_us: u64 },
+    Sessions {
+        mode: &'static str,
+        cost_us: u64,
+    },
     /// Settings changed from the challenge's start.
-    SettingsChanged { count: u64 },
+    SettingsChanged {
+        count: u64,
+    },
     // --- arch
     /// A feature's availability on one side, in basis points of 100% (9_990 = 99.90%).
-    Availability { arch: &'static str, feature: &'static str, bp: u64 },
+    Availability {
+        arch: &'static str,
+        feature: &'static str,
+        bp: u64,
+    },
     /// How long a failing checkout waits on payment, in microseconds.
-    FailWait { us: u64 },
+    FailWait {
+        us: u64,
+    },
     /// Instances the sizing search gave one deployable for a spike.
-    Instances { arch: &'static str, spike: u64, instances: u64 },
+    Instances {
+        arch: &'static str,
+        spike: u64,
+        instances: u64,
+    },
     /// Features an action blocks or restarts on one side.
-    Blast { arch: &'static str, features: Vec<&'static str> },
+    Blast {
+        arch: &'static str,
+        features: Vec<&'static str>,
+    },
     // --- ddd
     /// The order's total and its credit limit, in won.
-    Total { won: u64, limit: u64 },
+    Total {
+        won: u64,
+        limit: u64,
+    },
     /// Whether the order is paid, and its version.
-    Order { paid: bool, version: u64 },
+    Order {
+        paid: bool,
+        version: u64,
+    },
     /// Commands in the script, and how many the root refused.
-    Commands { count: u64, refused: u64 },
+    Commands {
+        count: u64,
+        refused: u64,
+    },
     /// Lines pushed through the back door (no checks, no version bump).
-    BackDoor { count: u64 },
+    BackDoor {
+        count: u64,
+    },
     /// The invariants that do not hold (`over-limit`, `changed-after-payment`).
-    Broken { invariants: Vec<&'static str> },
+    Broken {
+        invariants: Vec<&'static str>,
+    },
     /// The team-lunch race: with or without the version check, the stored total and lines, and how many
     /// requests were told their change was saved.
-    Lunch { checked: bool, total: u64, lines: u64, saved: u64 },
+    Lunch {
+        checked: bool,
+        total: u64,
+        lines: u64,
+        saved: u64,
+    },
 }
 
 /// The judgement of one state.

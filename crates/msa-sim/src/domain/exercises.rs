@@ -49,7 +49,14 @@ pub const CONTEXTS: Exercise = Exercise {
 pub const LANGUAGE: Exercise = Exercise {
     id: "ddd-language",
     choices: &["accept", "reject", "assign", "credit-limit", "order-line", "mark-paid", "confirm", "set-status"],
-    items: &[("agrees-to-cook", 0), ("refuses", 1), ("courier-assigned", 2), ("most-company-pays", 3), ("one-item", 4), ("customer-paid", 5)],
+    items: &[
+        ("agrees-to-cook", 0),
+        ("refuses", 1),
+        ("courier-assigned", 2),
+        ("most-company-pays", 3),
+        ("one-item", 4),
+        ("customer-paid", 5),
+    ],
 };
 
 /// The exercises by id.

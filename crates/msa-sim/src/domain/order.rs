@@ -66,14 +66,27 @@ pub enum Command {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
     /// The new total would be over the credit limit.
-    CreditLimitExceeded { total: Won, limit: Won },
+    CreditLimitExceeded {
+        total: Won,
+        limit: Won,
+    },
     /// Lines cannot change once the order is paid.
     AlreadyPaid,
     EmptyOrder,
-    BadQuantity { min: u32, max: u32, got: u32 },
-    NoSuchItem { item: usize },
-    NoSuchLine { index: usize },
-    TooManyLines { max: usize },
+    BadQuantity {
+        min: u32,
+        max: u32,
+        got: u32,
+    },
+    NoSuchItem {
+        item: usize,
+    },
+    NoSuchLine {
+        index: usize,
+    },
+    TooManyLines {
+        max: usize,
+    },
 }
 
 impl fmt::Display for Refusal {
@@ -111,7 +124,14 @@ pub struct Order {
 
 impl Order {
     pub fn new(id: u64, credit_limit: Won) -> Order {
-        Order { id, credit_limit, lines: Vec::new(), status: Status::Created, version: 0, tampered_after_payment: false }
+        Order {
+            id,
+            credit_limit,
+            lines: Vec::new(),
+            status: Status::Created,
+            version: 0,
+            tampered_after_payment: false,
+        }
     }
 
     pub fn id(&self) -> u64 {
@@ -250,11 +270,22 @@ impl Repo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RaceStep {
     /// The request ran the command on its copy: accepted (with the total it saw) or refused.
-    Ran { who: usize, result: Result<Won, Refusal> },
-    Saved { who: usize, version: u64 },
-    Conflict { who: usize, stale: StaleVersion },
+    Ran {
+        who: usize,
+        result: Result<Won, Refusal>,
+    },
+    Saved {
+        who: usize,
+        version: u64,
+    },
+    Conflict {
+        who: usize,
+        stale: StaleVersion,
+    },
     /// The request reloaded and tried again.
-    Retried { who: usize },
+    Retried {
+        who: usize,
+    },
 }
 
 /// The lesson's team lunch: the stored order, then two requests (Mina and Junho) that load it at the same

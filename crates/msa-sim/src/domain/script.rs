@@ -65,14 +65,25 @@ impl ScriptCommand {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum ScriptError {
-    TooLong { max: usize, got: usize },
-    TooManySteps { max: usize },
+    TooLong {
+        max: usize,
+        got: usize,
+    },
+    TooManySteps {
+        max: usize,
+    },
     /// Step number `index` (0-based) is not one of the forms above.
-    BadStep { index: usize },
+    BadStep {
+        index: usize,
+    },
     /// Step `index` names a menu item that does not exist.
-    NoSuchItem { index: usize },
+    NoSuchItem {
+        index: usize,
+    },
     /// Step `index` carries a quantity above [`MAX_TYPED_QTY`].
-    BadQuantity { index: usize },
+    BadQuantity {
+        index: usize,
+    },
 }
 
 impl fmt::Display for ScriptError {

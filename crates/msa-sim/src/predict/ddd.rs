@@ -54,7 +54,13 @@ fn limit_refusal() -> Reveal {
     let mut o = team_lunch();
     let start = row("-", &o, "-".into());
     let r = o.execute(Command::AddLine { item: BULGOGI, quantity: 1 });
-    let answer = if r.is_err() { "refused" } else if o.violations().is_empty() { "accepted" } else { "flagged" };
+    let answer = if r.is_err() {
+        "refused"
+    } else if o.violations().is_empty() {
+        "accepted"
+    } else {
+        "flagged"
+    };
     let result = match r {
         Ok(()) => "OK".to_string(),
         Err(e) => refusal(e),
@@ -93,9 +99,15 @@ fn lunch() -> Reveal {
     let rows: Vec<Vec<String>> = steps
         .iter()
         .map(|s| match s {
-            RaceStep::Ran { who: w, result: Ok(total) } => vec![format!("{}: addLine", who(*w)), "-".into(), total.to_string(), "OK".into()],
-            RaceStep::Ran { who: w, result: Err(e) } => vec![format!("{}: addLine", who(*w)), "-".into(), "-".into(), refusal(*e)],
-            RaceStep::Saved { who: w, version } => vec![format!("{}: save", who(*w)), version.to_string(), "-".into(), "OK".into()],
+            RaceStep::Ran { who: w, result: Ok(total) } => {
+                vec![format!("{}: addLine", who(*w)), "-".into(), total.to_string(), "OK".into()]
+            }
+            RaceStep::Ran { who: w, result: Err(e) } => {
+                vec![format!("{}: addLine", who(*w)), "-".into(), "-".into(), refusal(*e)]
+            }
+            RaceStep::Saved { who: w, version } => {
+                vec![format!("{}: save", who(*w)), version.to_string(), "-".into(), "OK".into()]
+            }
             RaceStep::Conflict { who: w, stale } => vec![
                 format!("{}: save", who(*w)),
                 stale.stored.to_string(),
@@ -114,7 +126,12 @@ fn lunch() -> Reveal {
         _ => "refused",
     };
     let mut rows = rows;
-    rows.push(vec!["=".into(), repo.stored().version().to_string(), repo.stored().total().to_string(), violations(&repo.stored().violations())]);
+    rows.push(vec![
+        "=".into(),
+        repo.stored().version().to_string(),
+        repo.stored().total().to_string(),
+        violations(&repo.stored().violations()),
+    ]);
     let last = rows.len() - 1;
     Reveal { answer: Answer::Choice(answer), cols: cols(), rows, mark: Some(last.saturating_sub(1)) }
 }

@@ -48,7 +48,11 @@ fn engine(preset_name: &str) -> Engine {
 }
 
 fn pct(part: u64, whole: u64) -> f64 {
-    if whole == 0 { 0.0 } else { 100.0 * part as f64 / whole as f64 }
+    if whole == 0 {
+        0.0
+    } else {
+        100.0 * part as f64 / whole as f64
+    }
 }
 
 /// 20 s of three servers, s3 four times slower: how the algorithm shares the requests out.
@@ -100,7 +104,8 @@ fn session_windows(preset_name: &str) -> (Vec<Vec<String>>, [i64; 3]) {
         lost[i] = (now - before) as i64;
         before = now;
     }
-    let rows = ["0-10 s", "10-20 s", "20-30 s"].iter().zip(lost).map(|(w, n)| vec![w.to_string(), n.to_string()]).collect();
+    let rows =
+        ["0-10 s", "10-20 s", "20-30 s"].iter().zip(lost).map(|(w, n)| vec![w.to_string(), n.to_string()]).collect();
     (rows, lost)
 }
 
@@ -176,7 +181,9 @@ fn separate_queues() -> Reveal {
     } else {
         "ten"
     };
-    let row = |name: &str, (mean, p99): (f64, f64)| vec![name.to_string(), format!("{:.1}", mean * 1e3), format!("{:.1}", p99 * 1e3)];
+    let row = |name: &str, (mean, p99): (f64, f64)| {
+        vec![name.to_string(), format!("{:.1}", mean * 1e3), format!("{:.1}", p99 * 1e3)]
+    };
     Reveal {
         answer: Answer::Choice(answer),
         cols: vec![Col::Queues, Col::MeanMs, Col::P99Ms],

@@ -174,7 +174,9 @@ impl Peer {
     /// Passive checks hold this server out at `now_s` (fails reached max_fails less than fail_timeout ago).
     #[inline]
     pub fn is_failed(&self, now_s: u64) -> bool {
-        self.max_fails > 0 && self.fails >= self.max_fails && now_s.saturating_sub(self.checked_s) <= self.fail_timeout_s
+        self.max_fails > 0
+            && self.fails >= self.max_fails
+            && now_s.saturating_sub(self.checked_s) <= self.fail_timeout_s
     }
 
     #[inline]
@@ -280,7 +282,8 @@ impl Upstream {
                 acc
             })
             .collect();
-        self.ring = if self.algo == Algorithm::HashConsistent { build_ring(&self.peers, &self.primary) } else { Vec::new() };
+        self.ring =
+            if self.algo == Algorithm::HashConsistent { build_ring(&self.peers, &self.primary) } else { Vec::new() };
     }
 
     /// Adds a server at the end (index = previous length). Returns its index, or None when full.
@@ -347,7 +350,14 @@ impl Upstream {
     }
 
     /// Picks a server for the next attempt of a request, or None: "no live upstreams" (nginx answers 502).
-    pub fn get(&mut self, st: &mut PickState, input: PickInput<'_>, now_s: u64, now_us: u64, rng: &mut SimRng) -> Option<usize> {
+    pub fn get(
+        &mut self,
+        st: &mut PickState,
+        input: PickInput<'_>,
+        now_s: u64,
+        now_us: u64,
+        rng: &mut SimRng,
+    ) -> Option<usize> {
         match self.algo {
             Algorithm::RoundRobin => self.get_round_robin(st, now_s),
             Algorithm::LeastConn => self.get_least_conn(st, now_s),
@@ -416,7 +426,13 @@ impl Upstream {
     /// `ngx_http_upstream_get_peer`: over eligible servers (also passing `extra`) in config order,
     /// `cw += ew; total += ew; if ew < weight: ew += 1`; the largest cw wins (the earliest on ties, strict >);
     /// then `best.cw -= total`. Returns the winner without taking it.
-    fn smooth_wrr(&mut self, backup: bool, st: &PickState, now_s: u64, extra: impl Fn(&Upstream, usize) -> bool) -> Option<usize> {
+    fn smooth_wrr(
+        &mut self,
+        backup: bool,
+        st: &PickState,
+        now_s: u64,
+        extra: impl Fn(&Upstream, usize) -> bool,
+    ) -> Option<usize> {
         let n = if backup { self.backup.len() } else { self.primary.len() };
         let mut best: Option<usize> = None;
         let mut total = 0i64;
@@ -477,8 +493,10 @@ impl Upstream {
                     // "eligible and tied" is the same walk.
                     let (bc, bw) = (self.peers[b].conns as i64, self.peers[b].weight);
                     let on_backup = st.on_backup;
-                    self.smooth_wrr(on_backup, st, now_s, move |u, i| u.peers[i].conns as i64 * bw == bc * u.peers[i].weight)
-                        .unwrap_or(b)
+                    self.smooth_wrr(on_backup, st, now_s, move |u, i| {
+                        u.peers[i].conns as i64 * bw == bc * u.peers[i].weight
+                    })
+                    .unwrap_or(b)
                 } else {
                     b
                 };
@@ -841,7 +859,11 @@ mod tests {
                 let mut u = Upstream::new(algo, &params(ws));
                 for k in 0..500 {
                     let key = format!("/item/{k}");
-                    assert_eq!(u.place_by_key(&key), p.pick(PickInput { client_ip: [10, 0, 0, 7], key: &key }), "{algo:?} {ws:?} {key}");
+                    assert_eq!(
+                        u.place_by_key(&key),
+                        p.pick(PickInput { client_ip: [10, 0, 0, 7], key: &key }),
+                        "{algo:?} {ws:?} {key}"
+                    );
                 }
                 assert!(u.peers.iter().all(|p| p.conns == 0));
             }

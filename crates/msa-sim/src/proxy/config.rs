@@ -472,28 +472,65 @@ impl fmt::Display for Field {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum ConfigError {
     /// An integer field outside `min..=max`.
-    OutOfRange { field: Field, min: u64, max: u64, got: u64 },
+    OutOfRange {
+        field: Field,
+        min: u64,
+        max: u64,
+        got: u64,
+    },
     /// A float field outside `min..=max`, or not finite.
-    FloatOutOfRange { field: Field, min: f64, max: f64, got: f64 },
+    FloatOutOfRange {
+        field: Field,
+        min: f64,
+        max: f64,
+        got: f64,
+    },
     NoServers,
-    TooManyServers { max: usize, got: usize },
+    TooManyServers {
+        max: usize,
+        got: usize,
+    },
     /// Every server is a backup: nginx needs at least one primary.
     NoPrimary,
     /// A name that is empty, too long, does not start with a letter, or has other characters than
     /// letters, digits, `_` and `-`.
-    BadName { index: usize, name: String },
-    DuplicateName { index: usize, name: String },
+    BadName {
+        index: usize,
+        name: String,
+    },
+    DuplicateName {
+        index: usize,
+        name: String,
+    },
     /// An address that is not `host:port` (port 1..=65535, host of letters, digits, `.`, `-`, `_`).
-    BadAddress { index: usize, addr: String },
+    BadAddress {
+        index: usize,
+        addr: String,
+    },
     /// `backup` with an algorithm whose nginx module refuses it (ip_hash, hash, random).
-    BackupNotAllowed { index: usize, algorithm: Algorithm },
+    BackupNotAllowed {
+        index: usize,
+        algorithm: Algorithm,
+    },
     /// A fault names a server that does not exist.
-    UnknownFaultServer { index: usize, server: String },
-    TooManyFaults { max: usize, got: usize },
+    UnknownFaultServer {
+        index: usize,
+        server: String,
+    },
+    TooManyFaults {
+        max: usize,
+        got: usize,
+    },
     /// warmup_ms must be below duration_ms.
-    WarmupNotBeforeEnd { warmup_ms: u64, duration_ms: u64 },
+    WarmupNotBeforeEnd {
+        warmup_ms: u64,
+        duration_ms: u64,
+    },
     /// rate x duration (or burst size x bursts) would exceed the request budget of one run.
-    TooManyRequests { max: u64, expected: u64 },
+    TooManyRequests {
+        max: u64,
+        expected: u64,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -599,7 +636,9 @@ pub fn valid_addr(s: &str) -> bool {
     let Some((host, port)) = s.rsplit_once(':') else {
         return false;
     };
-    let port_ok = !port.is_empty() && port.len() <= 5 && port.bytes().all(|c| c.is_ascii_digit())
+    let port_ok = !port.is_empty()
+        && port.len() <= 5
+        && port.bytes().all(|c| c.is_ascii_digit())
         && port.parse::<u32>().is_ok_and(|p| (1..=65535).contains(&p));
     let host_ok = if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         !inner.is_empty() && inner.len() <= 45 && inner.bytes().all(|c| c.is_ascii_hexdigit() || c == b':' || c == b'.')

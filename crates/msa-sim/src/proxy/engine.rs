@@ -147,8 +147,12 @@ impl Backend {
 
     /// Slots of the jobs in service, in job id order.
     fn jobs_in_order(&self) -> Vec<u32> {
-        let mut v: Vec<(u64, u32)> =
-            self.in_service.iter().enumerate().filter_map(|(i, j)| j.as_ref().map(|(jid, _)| (*jid, i as u32))).collect();
+        let mut v: Vec<(u64, u32)> = self
+            .in_service
+            .iter()
+            .enumerate()
+            .filter_map(|(i, j)| j.as_ref().map(|(jid, _)| (*jid, i as u32)))
+            .collect();
         v.sort_unstable();
         v.into_iter().map(|(_, slot)| slot).collect()
     }
@@ -170,27 +174,46 @@ enum SessionState {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "command")]
 pub enum Command {
-    Fault { server: usize, fault: Fault },
+    Fault {
+        server: usize,
+        fault: Fault,
+    },
     /// Set or clear nginx's `down` on a server (a reload with the flag changed).
-    SetDown { server: usize, down: bool },
+    SetDown {
+        server: usize,
+        down: bool,
+    },
     /// Add a server at the end of the upstream (a reload with one more `server` line).
     AddServer(ServerConfig),
     /// Take a server out of the upstream (requests already there finish).
-    RemoveServer { server: usize },
+    RemoveServer {
+        server: usize,
+    },
     /// Change the clients' arrival rate from now on.
-    SetRate { per_s: f64 },
+    SetRate {
+        per_s: f64,
+    },
 }
 
 /// Why a command was refused.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum CommandError {
-    UnknownServer { server: usize, count: usize },
+    UnknownServer {
+        server: usize,
+        count: usize,
+    },
     /// The server is already removed.
-    Removed { server: usize },
+    Removed {
+        server: usize,
+    },
     /// Removing or backing it would leave the upstream without a primary.
-    LastPrimary { server: usize },
+    LastPrimary {
+        server: usize,
+    },
     /// The upstream already has the most servers it can hold.
-    Full { max: usize },
+    Full {
+        max: usize,
+    },
     Config(ConfigError),
 }
 
@@ -706,7 +729,11 @@ impl Engine {
             chosen = self.upstream.get(&mut r.pick, input, now_s, now.as_us(), &mut self.rng_balance);
         }
         let Some(server) = chosen else {
-            return if queue_on && self.upstream.blocked_by_max_conns(now_s) { Attempt::Blocked } else { Attempt::NoLive };
+            return if queue_on && self.upstream.blocked_by_max_conns(now_s) {
+                Attempt::Blocked
+            } else {
+                Attempt::NoLive
+            };
         };
         if r.attempt > 0 {
             self.metrics.totals.retries += 1;
@@ -1114,7 +1141,8 @@ impl Engine {
                     .chain(std::mem::take(&mut b.queue).into_iter().map(|(_, j)| j))
                     .collect();
                 for j in jobs {
-                    let current = self.requests.get(j.req).is_some_and(|r| r.attempt == j.attempt && r.server == Some(server));
+                    let current =
+                        self.requests.get(j.req).is_some_and(|r| r.attempt == j.attempt && r.server == Some(server));
                     self.reply(server, j.req, j.attempt, Reply::Reset, current);
                 }
                 for s in self.sessions.iter_mut() {
@@ -1463,9 +1491,12 @@ mod tests {
         };
         assert!(broken(&|b| b.metrics.totals.sent += 1), "a request sent and never answered");
         assert!(broken(&|b| b.metrics.totals.ok += 1), "an answer to no request");
-        assert!(broken(&|b| {
-            b.metrics.totals.in_flight -= 1;
-            b.metrics.totals.dropped += 1;
-        }), "a request counted as dropped while still live");
+        assert!(
+            broken(&|b| {
+                b.metrics.totals.in_flight -= 1;
+                b.metrics.totals.dropped += 1;
+            }),
+            "a request counted as dropped while still live"
+        );
     }
 }

@@ -52,7 +52,8 @@ pub fn to_nginx(cfg: &Config) -> String {
         let _ = writeln!(o, "#");
         let _ = writeln!(o, "# Open-source nginx 1.22 cannot do all of this scenario:");
         if peak {
-            let _ = writeln!(o, "# - peak-EWMA is not an nginx algorithm (Finagle, Linkerd); least_conn is the nearest.");
+            let _ =
+                writeln!(o, "# - peak-EWMA is not an nginx algorithm (Finagle, Linkerd); least_conn is the nearest.");
             let _ = writeln!(o, "#   NGINX Plus has `least_time header;`.");
         }
         if let Some(h) = cfg.health_check {

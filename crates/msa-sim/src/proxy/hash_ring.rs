@@ -135,7 +135,12 @@ pub fn compare(before: &[u16], after: &[u16], keys: &[&str]) -> Result<RingFigur
     let rows: Vec<KeyRow> = keys
         .iter()
         .enumerate()
-        .map(|(i, k)| KeyRow { key: k.to_string(), point: chash_key_point(k), consistent: (cb[i], ca[i]), hash: (hb[i], ha[i]) })
+        .map(|(i, k)| KeyRow {
+            key: k.to_string(),
+            point: chash_key_point(k),
+            consistent: (cb[i], ca[i]),
+            hash: (hb[i], ha[i]),
+        })
         .collect();
     Ok(RingFigure {
         moved_consistent: rows.iter().filter(|r| r.moved_consistent()).count(),
@@ -188,10 +193,12 @@ mod tests {
     /// Expected placements from an independent implementation of nginx 1.22's hash module (Python's zlib.crc32:
     /// the ketama ring of `ngx_http_upstream_init_chash`, then `(crc32(key) >> 16 & 0x7fff) % 3` for plain hash).
     const CONS_START: [u16; 20] = [
-        8003, 8003, 8001, 8001, 8002, 8003, 8001, 8002, 8002, 8003, 8002, 8002, 8003, 8002, 8003, 8002, 8003, 8001, 8002, 8002,
+        8003, 8003, 8001, 8001, 8002, 8003, 8001, 8002, 8002, 8003, 8002, 8002, 8003, 8002, 8003, 8002, 8003, 8001,
+        8002, 8002,
     ];
     const HASH_START: [u16; 20] = [
-        8002, 8003, 8002, 8001, 8002, 8001, 8001, 8003, 8003, 8001, 8003, 8001, 8003, 8003, 8002, 8003, 8001, 8002, 8002, 8003,
+        8002, 8003, 8002, 8001, 8002, 8001, 8001, 8003, 8003, 8001, 8003, 8001, 8003, 8003, 8002, 8003, 8001, 8002,
+        8002, 8003,
     ];
 
     fn column(f: &RingFigure, pick: impl Fn(&KeyRow) -> u16) -> Vec<u16> {
@@ -205,11 +212,17 @@ mod tests {
         assert_eq!(column(&f, |r| r.hash.0), HASH_START);
         assert_eq!(
             column(&f, |r| r.consistent.1),
-            [8004, 8003, 8001, 8001, 8002, 8003, 8001, 8004, 8002, 8003, 8002, 8002, 8003, 8002, 8003, 8004, 8003, 8004, 8002, 8002]
+            [
+                8004, 8003, 8001, 8001, 8002, 8003, 8001, 8004, 8002, 8003, 8002, 8002, 8003, 8002, 8003, 8004, 8003,
+                8004, 8002, 8002
+            ]
         );
         assert_eq!(
             column(&f, |r| r.hash.1),
-            [8001, 8002, 8003, 8003, 8002, 8001, 8004, 8001, 8004, 8002, 8003, 8004, 8001, 8001, 8004, 8003, 8002, 8003, 8002, 8001]
+            [
+                8001, 8002, 8003, 8003, 8002, 8001, 8004, 8001, 8004, 8002, 8003, 8004, 8001, 8001, 8004, 8003, 8002,
+                8003, 8002, 8001
+            ]
         );
         assert_eq!((f.moved_consistent, f.moved_hash), (4, 15));
         // Consistent hashing moves keys only to the new backend.
@@ -225,8 +238,10 @@ mod tests {
         assert!(f.keys.iter().all(|r| r.moved_consistent() == (r.consistent.0 == 8002)));
         assert_eq!(
             column(&f, |r| r.hash.1),
-            [8001, 8003, 8001, 8001, 8003, 8001, 8003, 8001, 8003, 8003, 8001, 8003, 8001, 8001, 8003, 8001, 8003, 8001, 8003, 8001]
+            [
+                8001, 8003, 8001, 8001, 8003, 8001, 8003, 8001, 8003, 8003, 8001, 8003, 8001, 8001, 8003, 8001, 8003,
+                8001, 8003, 8001
+            ]
         );
     }
 }
-

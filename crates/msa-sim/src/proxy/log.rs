@@ -52,32 +52,76 @@ impl AttemptFailure {
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum LogKind {
     /// A client sent a request (`post`: a POST, else a GET).
-    Arrived { req: u64, client: u32, post: bool },
+    Arrived {
+        req: u64,
+        client: u32,
+        post: bool,
+    },
     /// The proxy sent attempt `attempt` of a request to a server.
-    Sent { req: u64, server: usize, attempt: u32 },
+    Sent {
+        req: u64,
+        server: usize,
+        attempt: u32,
+    },
     /// Every live server was at max_conns: the request waits in the proxy queue.
-    Queued { req: u64 },
+    Queued {
+        req: u64,
+    },
     /// An attempt failed; `retry` tells whether proxy_next_upstream sends it on.
-    AttemptFailed { req: u64, server: usize, why: AttemptFailure, retry: bool },
+    AttemptFailed {
+        req: u64,
+        server: usize,
+        why: AttemptFailure,
+        retry: bool,
+    },
     /// The proxy answered the client.
-    Answered { req: u64, status: u16, latency_us: u64 },
+    Answered {
+        req: u64,
+        status: u16,
+        latency_us: u64,
+    },
     /// "no live upstreams": no server could be tried (502 at once).
-    NoLive { req: u64 },
+    NoLive {
+        req: u64,
+    },
     /// Dropped by the proxy queue (`full`, or it waited too long).
-    Dropped { req: u64, full: bool },
+    Dropped {
+        req: u64,
+        full: bool,
+    },
     /// A request landed on a server without its session.
-    SessionLost { req: u64, client: u32, server: usize },
+    SessionLost {
+        req: u64,
+        client: u32,
+        server: usize,
+    },
     /// Passive checks: fails reached max_fails ("upstream server temporarily disabled").
-    Disabled { server: usize },
+    Disabled {
+        server: usize,
+    },
     /// Active checks marked a server down or up.
-    CheckDown { server: usize },
-    CheckUp { server: usize },
+    CheckDown {
+        server: usize,
+    },
+    CheckUp {
+        server: usize,
+    },
     /// A fault was injected.
-    Fault { server: usize, fault: Fault },
+    Fault {
+        server: usize,
+        fault: Fault,
+    },
     /// A server was set down / up by hand, added or removed.
-    MarkedDown { server: usize, down: bool },
-    Added { server: usize },
-    Removed { server: usize },
+    MarkedDown {
+        server: usize,
+        down: bool,
+    },
+    Added {
+        server: usize,
+    },
+    Removed {
+        server: usize,
+    },
 }
 
 impl LogKind {
@@ -141,7 +185,10 @@ impl LogEntry {
             }
             LogKind::NoLive { req } => format!("#{req}: no live upstreams, 502"),
             LogKind::Dropped { req, full } => {
-                format!("#{req} dropped, 503 ({})", if *full { "proxy queue full" } else { "waited too long in the queue" })
+                format!(
+                    "#{req} dropped, 503 ({})",
+                    if *full { "proxy queue full" } else { "waited too long in the queue" }
+                )
             }
             LogKind::SessionLost { req, client, server } => {
                 format!("#{req}: {} has no session for client {client} (session lost)", n(*server))

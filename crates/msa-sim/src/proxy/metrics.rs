@@ -103,7 +103,8 @@ pub struct Latency {
 impl Default for Latency {
     fn default() -> Self {
         // Constant, valid bounds (1 <= low, high >= 2 * low, sigfig <= 5): construction cannot fail.
-        let hist = Histogram::new_with_bounds(1, HIST_MAX_US, HIST_SIGFIG).expect("constant histogram bounds are valid");
+        let hist =
+            Histogram::new_with_bounds(1, HIST_MAX_US, HIST_SIGFIG).expect("constant histogram bounds are valid");
         Latency { hist, count: 0, sum_us: 0, max_us: 0 }
     }
 }

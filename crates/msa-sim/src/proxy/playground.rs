@@ -136,8 +136,12 @@ pub enum StateError {
     /// `t=` is not a whole number of microseconds within the longest run.
     BadTime,
     /// Action number `index` (0-based) of `act=` does not parse.
-    BadAction { index: usize },
-    TooManyActions { max: usize },
+    BadAction {
+        index: usize,
+    },
+    TooManyActions {
+        max: usize,
+    },
 }
 
 impl fmt::Display for StateError {
@@ -194,7 +198,8 @@ impl State {
         for item in q.split('&') {
             if let Some(t) = item.strip_prefix("t=") {
                 let ok = !t.is_empty() && t.len() <= 20 && t.bytes().all(|b| b.is_ascii_digit());
-                let us: u64 = if ok { t.parse().map_err(|_| StateError::BadTime)? } else { return Err(StateError::BadTime) };
+                let us: u64 =
+                    if ok { t.parse().map_err(|_| StateError::BadTime)? } else { return Err(StateError::BadTime) };
                 if us > limits::MAX_DURATION_MS * 1000 * 2 {
                     return Err(StateError::BadTime);
                 }
@@ -239,7 +244,14 @@ impl Playground {
         actions.truncate(MAX_ACTIONS);
         actions.sort_by_key(|a| a.at);
         let every_us = (engine.config().duration_ms * 1000 / 32).max(100_000);
-        Ok(Playground { checkpoints: vec![(engine.clone(), 0)], engine, actions, applied: 0, rejected: Vec::new(), every_us })
+        Ok(Playground {
+            checkpoints: vec![(engine.clone(), 0)],
+            engine,
+            actions,
+            applied: 0,
+            rejected: Vec::new(),
+            every_us,
+        })
     }
 
     /// A run of a decoded link, at time 0: run it to `state.time` (in slices, with [`Playground::run_until`]).
@@ -554,7 +566,8 @@ impl Little {
     pub fn of(e: &Engine) -> Little {
         let m = e.metrics();
         let n = m.series.len();
-        let in_flight_avg = if n == 0 { 0.0 } else { m.series.iter().map(|s| s.in_flight as f64).sum::<f64>() / n as f64 };
+        let in_flight_avg =
+            if n == 0 { 0.0 } else { m.series.iter().map(|s| s.in_flight as f64).sum::<f64>() / n as f64 };
         let secs = e.now().as_secs_f64();
         Little {
             in_flight_avg,

@@ -14,13 +14,25 @@ pub const MAX_QUERY_ITEMS: usize = 8_192;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum QueryError {
-    TooLong { max: usize, got: usize },
-    TooManyItems { max: usize },
+    TooLong {
+        max: usize,
+        got: usize,
+    },
+    TooManyItems {
+        max: usize,
+    },
     /// A `%` not followed by two hex digits, or bytes that are not UTF-8 after decoding.
-    BadEncoding { item: usize },
+    BadEncoding {
+        item: usize,
+    },
     /// An item without `=`.
-    Malformed { item: usize },
-    Set { item: usize, error: SetError },
+    Malformed {
+        item: usize,
+    },
+    Set {
+        item: usize,
+        error: SetError,
+    },
     Invalid(ConfigError),
 }
 

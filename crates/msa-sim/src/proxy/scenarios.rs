@@ -19,24 +19,51 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("uneven-round-robin", "round robin over two fast servers and one four times slower: the slow one drowns"),
     ("uneven-least-conn", "the same servers under least_conn: the slow one gets fewer requests"),
     ("uneven-peak-ewma", "the same servers under peak-EWMA (NOT an nginx algorithm: Finagle / Linkerd)"),
-    ("passive-checks-death", "s2 crashes at 10 s and comes back at 25 s; nginx's passive checks (max_fails=1 fail_timeout=10s)"),
-    ("active-checks-death", "the same death, found by HAProxy-style active checks (inter 2s fall 3 rise 2), max_fails=0"),
+    (
+        "passive-checks-death",
+        "s2 crashes at 10 s and comes back at 25 s; nginx's passive checks (max_fails=1 fail_timeout=10s)",
+    ),
+    (
+        "active-checks-death",
+        "the same death, found by HAProxy-style active checks (inter 2s fall 3 rise 2), max_fails=0",
+    ),
     ("hang-timeout", "s2 hangs at 10 s (accepts, never answers) until 20 s: timeouts, 504s and retries"),
     ("post-retry", "s2 answers 500 to 30% (retried for GET only), s3 crashes at 10 s (refused POSTs are retried)"),
     ("backup-server", "two primaries and a backup; both primaries crash at 10 s and come back at 20 s"),
-    ("local-sessions-round-robin", "server-local sessions under round robin: most requests land where their session is not"),
-    ("sticky-ip-hash-death", "ip_hash keeps clients on their server; s2 dies at 10 s and returns at 20 s: its sessions are lost twice"),
-    ("sticky-cookie-death", "sticky cookie sessions; s2 dies at 10 s: its clients are rebalanced and lose their sessions once"),
+    (
+        "local-sessions-round-robin",
+        "server-local sessions under round robin: most requests land where their session is not",
+    ),
+    (
+        "sticky-ip-hash-death",
+        "ip_hash keeps clients on their server; s2 dies at 10 s and returns at 20 s: its sessions are lost twice",
+    ),
+    (
+        "sticky-cookie-death",
+        "sticky cookie sessions; s2 dies at 10 s: its clients are rebalanced and lose their sessions once",
+    ),
     ("shared-sessions-death", "sessions in a shared store (+1 ms a request): nobody loses a session when s2 dies"),
     ("jwt-sessions-death", "signed tokens (+0.2 ms to verify): nobody loses a session when s2 dies"),
     ("hash-consistent-death", "hash $request_uri consistent over four servers; s2 dies: only its keys move"),
     ("saturation", "400 requests/s into 300/s of capacity: backend queues fill, 503s"),
-    ("saturation-proxy-queue", "the same load with a proxy queue (HAProxy maxconn 2 + timeout queue 1s): drops instead"),
-    ("notes-port-8004", "the lecture notes' reverse proxy on port 8004: least_conn and health checks over three backends"),
+    (
+        "saturation-proxy-queue",
+        "the same load with a proxy queue (HAProxy maxconn 2 + timeout queue 1s): drops instead",
+    ),
+    (
+        "notes-port-8004",
+        "the lecture notes' reverse proxy on port 8004: least_conn and health checks over three backends",
+    ),
     ("mmc", "M/M/4 at 90% load: one proxy queue in front of four single-worker servers (compare with Erlang C)"),
     ("random-mm1", "random over four single-worker servers at 80% load: four independent M/M/1 queues"),
-    ("random-two-supermarket", "random two least_conn over 200 single-worker servers at 90% load (the supermarket model)"),
-    ("weighted-round-robin", "round robin over weights 5, 1, 1 (the load-balancing lesson's table): s1 s1 s2 s1 s3 s1 s1, again and again"),
+    (
+        "random-two-supermarket",
+        "random two least_conn over 200 single-worker servers at 90% load (the supermarket model)",
+    ),
+    (
+        "weighted-round-robin",
+        "round robin over weights 5, 1, 1 (the load-balancing lesson's table): s1 s1 s2 s1 s3 s1 s1, again and again",
+    ),
 ];
 
 /// The preset named `name`, or None.

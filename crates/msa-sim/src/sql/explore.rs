@@ -238,7 +238,9 @@ pub fn explore(spec: &Spec, budget: Budget) -> Result<Exploration, TesterError> 
         if let Some(b) = &spec.sessions[s].setup {
             let what = format!("setup of session {}", spec.sessions[s].name);
             let replies = super::tester::exec_blocking(&mut engine, s, &b.sql, &what)?;
-            if let Some(Reply::Error { message, .. }) = replies.into_iter().rev().find(|r| !matches!(r, Reply::Notice { .. })) {
+            if let Some(Reply::Error { message, .. }) =
+                replies.into_iter().rev().find(|r| !matches!(r, Reply::Notice { .. }))
+            {
                 return Err(TesterError {
                     pos: Some(b.pos),
                     kind: TesterErrorKind::SessionSetup { session: spec.sessions[s].name.clone(), message },
@@ -246,15 +248,8 @@ pub fn explore(spec: &Spec, budget: Budget) -> Result<Exploration, TesterError> 
             }
         }
     }
-    let mut search = Search {
-        spec,
-        budget,
-        actions: 0,
-        schedules: 0,
-        truncated: false,
-        index: BTreeMap::new(),
-        groups: Vec::new(),
-    };
+    let mut search =
+        Search { spec, budget, actions: 0, schedules: 0, truncated: false, index: BTreeMap::new(), groups: Vec::new() };
     let root = Node { engine, next: vec![0; n], inflight: vec![None; n], schedule: Vec::new(), errors: Vec::new() };
     search.dfs(root);
     Ok(Exploration {

@@ -85,16 +85,25 @@ pub enum ParseErrorKind {
     /// Letters straight after a number (`12abc`).
     TrailingJunk(String),
     /// `expected` names what the grammar wanted, `found` quotes the token met (or "the end of the script").
-    Expected { expected: &'static str, found: String },
+    Expected {
+        expected: &'static str,
+        found: String,
+    },
     /// SQL outside the subset, named.
     NotSupported(String),
     /// SERIALIZABLE (SSI) is not modelled.
     SerializableNotModelled,
     /// A duration PostgreSQL would not take for deadlock_timeout / lock_timeout.
     BadDuration(String),
-    TooLong { max_bytes: usize },
-    TooManyStatements { max: usize },
-    TooDeep { max: usize },
+    TooLong {
+        max_bytes: usize,
+    },
+    TooManyStatements {
+        max: usize,
+    },
+    TooDeep {
+        max: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -157,9 +166,17 @@ pub enum SetupError {
     Parse(ParseError),
     /// A setup statement failed as PostgreSQL would fail it (statement index, SQLSTATE, message), or was not
     /// allowed in a setup (transaction control, locks).
-    Statement { index: usize, pos: Pos, sqlstate: &'static str, message: String },
+    Statement {
+        index: usize,
+        pos: Pos,
+        sqlstate: &'static str,
+        message: String,
+    },
     /// `sessions` outside 1..=MAX_SESSIONS.
-    Sessions { requested: usize, max: usize },
+    Sessions {
+        requested: usize,
+        max: usize,
+    },
 }
 
 impl fmt::Display for SetupError {
@@ -175,12 +192,20 @@ impl fmt::Display for SetupError {
 /// Why a query was not sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum SendError {
-    NoSuchSession { session: usize, sessions: usize },
+    NoSuchSession {
+        session: usize,
+        sessions: usize,
+    },
     /// The session's last query is still waiting for a lock.
-    Busy { session: usize },
+    Busy {
+        session: usize,
+    },
     Parse(ParseError),
     /// The session would run more than MAX_SESSION_STATEMENTS statements.
-    TooManyStatements { session: usize, max: usize },
+    TooManyStatements {
+        session: usize,
+        max: usize,
+    },
 }
 
 impl fmt::Display for SendError {

@@ -103,9 +103,10 @@ pub type StepRef = (usize, usize);
 impl Spec {
     /// The session and index of the step called `name`.
     pub fn find_step(&self, name: &str) -> Option<StepRef> {
-        self.sessions.iter().enumerate().find_map(|(si, s)| {
-            s.steps.iter().position(|st| st.name == name).map(|k| (si, k))
-        })
+        self.sessions
+            .iter()
+            .enumerate()
+            .find_map(|(si, s)| s.steps.iter().position(|st| st.name == name).map(|k| (si, k)))
     }
 
     pub fn step(&self, r: StepRef) -> &Step {
@@ -200,13 +201,21 @@ pub enum SpecErrorKind {
     UnterminatedQuotedName,
     NewlineInQuotedName,
     /// The grammar wanted `expected` and met `found` (a token quoted, or "the end of the spec").
-    Expected { expected: &'static str, found: String },
+    Expected {
+        expected: &'static str,
+        found: String,
+    },
     NumberOutOfRange(String),
     DuplicateStep(String),
     UndefinedStep(String),
-    UndefinedBlocker { blocker: String, step: String },
+    UndefinedBlocker {
+        blocker: String,
+        step: String,
+    },
     BlockerInOwnSession(String),
-    TooLong { max_bytes: usize },
+    TooLong {
+        max_bytes: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -233,7 +242,9 @@ impl SpecError {
             SpecErrorKind::UndefinedBlocker { blocker, step } => {
                 format!("undefined blocking step \"{blocker}\" referenced in permutation step \"{step}\"")
             }
-            SpecErrorKind::BlockerInOwnSession(n) => format!("permutation step \"{n}\" cannot block on its own session"),
+            SpecErrorKind::BlockerInOwnSession(n) => {
+                format!("permutation step \"{n}\" cannot block on its own session")
+            }
             SpecErrorKind::TooLong { max_bytes } => format!("the spec is longer than {max_bytes} bytes"),
         }
     }
@@ -583,7 +594,10 @@ impl Parser<'_> {
 /// Reads a spec and makes isolationtester's checks. Never panics, whatever the input.
 pub fn parse_spec(src: &str) -> Result<Spec, SpecError> {
     if src.len() > MAX_SPEC_BYTES {
-        return Err(SpecError { pos: Pos { line: 1, col: 1 }, kind: SpecErrorKind::TooLong { max_bytes: MAX_SPEC_BYTES } });
+        return Err(SpecError {
+            pos: Pos { line: 1, col: 1 },
+            kind: SpecErrorKind::TooLong { max_bytes: MAX_SPEC_BYTES },
+        });
     }
     let lex = Lexer { chars: src.chars().collect(), i: 0, line: 1, col: 1, _src: src };
     let mut p = Parser { lex, tok: Tok::Eof, pos: Pos { line: 1, col: 1 } };

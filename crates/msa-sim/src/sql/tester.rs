@@ -50,15 +50,26 @@ pub enum TesterErrorKind {
     /// The setup was refused (a statement failed, or too many sessions for the engine).
     Setup(String),
     /// A session's `setup` block failed: isolationtester stops there ("setup of session s1 failed").
-    SessionSetup { session: String, message: String },
+    SessionSetup {
+        session: String,
+        message: String,
+    },
     /// A step waits and no timer can end the wait (isolationtester would cancel it after 300 s).
-    Stuck { step: String },
+    Stuck {
+        step: String,
+    },
     /// Steps still wait after the last one: isolationtester's "failed to complete permutation due to
     /// mutually-blocking steps".
     MutuallyBlocking,
     /// The engine refused a query (a limit, e.g. statements per session).
-    Send { step: String, message: String },
-    TooManyPermutations { count: Option<u64>, max: usize },
+    Send {
+        step: String,
+        message: String,
+    },
+    TooManyPermutations {
+        count: Option<u64>,
+        max: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -653,9 +664,7 @@ fn run_permutation(
         run.targets[k] = blockers
             .iter()
             .filter_map(|b| match b {
-                Blocker::Notices { step, count } => {
-                    spec.find_step(step).map(|r| run.notices[r.0] + count)
-                }
+                Blocker::Notices { step, count } => spec.find_step(step).map(|r| run.notices[r.0] + count),
                 _ => None,
             })
             .collect();

@@ -27,7 +27,7 @@
 //!
 //! Decoding is total: any string gives a state within the limits or a typed [`UrlError`], never a panic.
 
-use super::spec::{Session as SpecSession, SqlBlock, Spec, Step as SpecStep};
+use super::spec::{Session as SpecSession, Spec, SqlBlock, Step as SpecStep};
 use super::{parse_script, Engine, ParseError, Reply, SetupError, Statement};
 use serde::Serialize;
 use std::fmt;
@@ -82,7 +82,9 @@ pub const PUNCT: &[(char, char)] = &[
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Step {
     /// Session index, 0-based (`1` in the link is the first session).
-    Session { index: u8 },
+    Session {
+        index: u8,
+    },
     Time,
 }
 
@@ -116,7 +118,9 @@ pub struct EditorState {
 pub enum Part {
     Setup,
     /// 0-based.
-    Session { index: u8 },
+    Session {
+        index: u8,
+    },
 }
 
 /// Why a state breaks a limit (also what the editor says while the learner types).
@@ -209,7 +213,11 @@ impl EditorState {
         for (i, s) in self.sessions.iter().enumerate() {
             let len = s.chars().count();
             if len > MAX_SESSION_CHARS {
-                return Err(LimitError::TextTooLong { part: Part::Session { index: i as u8 }, len, max: MAX_SESSION_CHARS });
+                return Err(LimitError::TextTooLong {
+                    part: Part::Session { index: i as u8 },
+                    len,
+                    max: MAX_SESSION_CHARS,
+                });
             }
         }
         if self.steps.len() > MAX_STEPS {
@@ -227,7 +235,8 @@ impl EditorState {
 
     /// The URL value. Total for any state; a state beyond the limits encodes, but does not decode.
     pub fn encode(&self) -> String {
-        let mut out = String::with_capacity(self.setup.len() + self.sessions.iter().map(|s| s.len()).sum::<usize>() + 32);
+        let mut out =
+            String::with_capacity(self.setup.len() + self.sessions.iter().map(|s| s.len()).sum::<usize>() + 32);
         out.push_str(VERSION);
         out.push_str(SEP);
         out.push_str(&steps_code(&self.steps));
@@ -391,11 +400,21 @@ pub struct Program {
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum ProgramError {
     Limit(LimitError),
-    Parse { part: Part, error: ParseError },
+    Parse {
+        part: Part,
+        error: ParseError,
+    },
     /// More than [`MAX_STATEMENTS`] statements in a session.
-    TooManyStatements { part: Part, n: usize, max: usize },
+    TooManyStatements {
+        part: Part,
+        n: usize,
+        max: usize,
+    },
     /// More than [`MAX_TOTAL_STATEMENTS`] statements in all sessions together.
-    TooManyInAll { n: usize, max: usize },
+    TooManyInAll {
+        n: usize,
+        max: usize,
+    },
     /// The setup parsed but a statement failed (or the engine refused it).
     Setup(SetupError),
 }
@@ -441,11 +460,17 @@ impl EditorState {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum StepError {
-    NoSuchSession { session: u8 },
+    NoSuchSession {
+        session: u8,
+    },
     /// The session's statement is waiting for a lock.
-    Waiting { session: u8 },
+    Waiting {
+        session: u8,
+    },
     /// The session has sent all its statements.
-    Finished { session: u8 },
+    Finished {
+        session: u8,
+    },
     /// No lock timer is pending: time passing changes nothing.
     NoTimer,
 }
@@ -508,7 +533,14 @@ impl Board {
     pub fn new(program: Program) -> Result<Board, ProgramError> {
         let engine = Engine::new(&program.setup, program.sessions.len()).map_err(ProgramError::Setup)?;
         let sessions = program.sessions.iter().map(|_| SessionRun { sent: 0, replies: Vec::new() }).collect();
-        Ok(Board { program: std::sync::Arc::new(program), engine, steps: Vec::new(), sessions, log: Vec::new(), quiet: false })
+        Ok(Board {
+            program: std::sync::Arc::new(program),
+            engine,
+            steps: Vec::new(),
+            sessions,
+            log: Vec::new(),
+            quiet: false,
+        })
     }
 
     /// Whether `step` can be taken now, and if not why.
@@ -601,8 +633,10 @@ impl Board {
 
     /// The steps that can be taken now, sessions in order then time.
     pub fn enabled(&self) -> Vec<Step> {
-        let mut out: Vec<Step> =
-            (0..self.sessions.len() as u8).map(|index| Step::Session { index }).filter(|s| self.check(*s).is_ok()).collect();
+        let mut out: Vec<Step> = (0..self.sessions.len() as u8)
+            .map(|index| Step::Session { index })
+            .filter(|s| self.check(*s).is_ok())
+            .collect();
         if self.check(Step::Time).is_ok() {
             out.push(Step::Time);
         }
@@ -655,7 +689,11 @@ impl Program {
                 teardown: None,
             })
             .collect();
-        let setup = if self.setup.trim().is_empty() { Vec::new() } else { vec![SqlBlock { sql: self.setup.clone(), pos: origin }] };
+        let setup = if self.setup.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![SqlBlock { sql: self.setup.clone(), pos: origin }]
+        };
         Spec { setup, teardown: None, sessions, permutations: Vec::new() }
     }
 
@@ -694,7 +732,10 @@ impl Board {
     /// Lets time pass while no session can send and a timer is pending, until `done` holds.
     fn pass_time_until(&mut self, done: impl Fn(&Board) -> bool) {
         let n = self.sessions.len() as u8;
-        while !done(self) && (0..n).all(|index| self.check(Step::Session { index }).is_err()) && self.step(Step::Time).is_ok() {}
+        while !done(self)
+            && (0..n).all(|index| self.check(Step::Session { index }).is_err())
+            && self.step(Step::Time).is_ok()
+        {}
     }
 }
 

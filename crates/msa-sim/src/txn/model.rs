@@ -800,7 +800,14 @@ impl Scenario {
         }
         for (t, ts) in st.txns.iter().enumerate() {
             let waiting = matches!(ts.phase, Phase::Waiting { .. });
-            assert_eq!(queued[t], u8::from(waiting), "T{} is queued {} times in phase {:?}", t + 1, queued[t], ts.phase);
+            assert_eq!(
+                queued[t],
+                u8::from(waiting),
+                "T{} is queued {} times in phase {:?}",
+                t + 1,
+                queued[t],
+                ts.phase
+            );
         }
     }
 
@@ -1356,6 +1363,9 @@ mod tests {
         assert!(broken(&|b| b.rows[0].holder = None), "a waiter behind nobody");
         assert!(broken(&|b| b.rows[0].waiters.remove(1)), "a waiting transaction in no queue");
         assert!(broken(&|b| b.rows[0].holder = Some(1)), "a transaction waiting on its own lock");
-        assert!(broken(&|b| b.txns[0].phase = Phase::Done { ending: Ending::Committed }), "a lock held by a finished transaction");
+        assert!(
+            broken(&|b| b.txns[0].phase = Phase::Done { ending: Ending::Committed }),
+            "a lock held by a finished transaction"
+        );
     }
 }

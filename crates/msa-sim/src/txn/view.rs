@@ -52,12 +52,22 @@ pub enum TxnStatus {
     /// Can run its next step.
     Ready,
     /// Waits for a row lock or a mutex held by `holder`.
-    Waiting { on: WaitOn, holder: Option<TxnId> },
+    Waiting {
+        on: WaitOn,
+        holder: Option<TxnId>,
+    },
     /// In a deadlock cycle and its deadlock check fires next: moving it means 40P01.
-    DeadlockCheck { on: WaitOn, holder: Option<TxnId> },
+    DeadlockCheck {
+        on: WaitOn,
+        holder: Option<TxnId>,
+    },
     /// An error aborted it; it must ROLLBACK next.
-    Aborted { error: SqlError },
-    Done { ending: Ending },
+    Aborted {
+        error: SqlError,
+    },
+    Done {
+        ending: Ending,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -150,9 +160,8 @@ pub fn run_view(run: &Run) -> RunView {
 pub fn state_view(sc: &Scenario, st: &State) -> RunView {
     let n = sc.n_txns();
     let victim = sc.deadlock_victim(st);
-    let versioned = sc.txns.iter().any(|t| {
-        t.program.iter().any(|s| matches!(s, Step::Select { with_version: true, .. }))
-    });
+    let versioned =
+        sc.txns.iter().any(|t| t.program.iter().any(|s| matches!(s, Step::Select { with_version: true, .. })));
     let txns = (0..n as TxnId)
         .map(|t| {
             let ts = &st.txns[t as usize];
@@ -182,7 +191,9 @@ pub fn state_view(sc: &Scenario, st: &State) -> RunView {
             };
             let status = match ts.phase {
                 Phase::Ready => TxnStatus::Ready,
-                Phase::Waiting { on, .. } if victim == Some(t) => TxnStatus::DeadlockCheck { on, holder: holder_of(on) },
+                Phase::Waiting { on, .. } if victim == Some(t) => {
+                    TxnStatus::DeadlockCheck { on, holder: holder_of(on) }
+                }
                 Phase::Waiting { on, .. } => TxnStatus::Waiting { on, holder: holder_of(on) },
                 Phase::Aborted { error } => TxnStatus::Aborted { error },
                 Phase::Done { ending } => TxnStatus::Done { ending },

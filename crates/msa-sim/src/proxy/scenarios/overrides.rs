@@ -7,14 +7,27 @@ use super::*;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum SetError {
     /// Not `key=value`.
-    Malformed { item: String },
-    UnknownKey { key: String },
+    Malformed {
+        item: String,
+    },
+    UnknownKey {
+        key: String,
+    },
     /// No server with that name or index.
-    UnknownServer { selector: String },
+    UnknownServer {
+        selector: String,
+    },
     /// The value does not parse as `expected`.
-    BadValue { key: String, value: String, expected: &'static str },
+    BadValue {
+        key: String,
+        value: String,
+        expected: &'static str,
+    },
     /// `servers=N` with N outside 1..=max.
-    ServerCount { max: usize, got: String },
+    ServerCount {
+        max: usize,
+        got: String,
+    },
 }
 
 impl fmt::Display for SetError {
@@ -22,7 +35,9 @@ impl fmt::Display for SetError {
         match self {
             SetError::Malformed { item } => write!(f, "{item:?} is not key=value"),
             SetError::UnknownKey { key } => write!(f, "unknown key {key:?} (see --list-keys)"),
-            SetError::UnknownServer { selector } => write!(f, "no server {selector:?} (use a name, a 0-based index or *)"),
+            SetError::UnknownServer { selector } => {
+                write!(f, "no server {selector:?} (use a name, a 0-based index or *)")
+            }
             SetError::BadValue { key, value, expected } => write!(f, "{key}={value:?}: expected {expected}"),
             SetError::ServerCount { max, got } => write!(f, "servers={got:?}: expected a count from 1 to {max}"),
         }
@@ -111,7 +126,13 @@ fn boolean(key: &str, v: &str) -> Result<bool, SetError> {
     }
 }
 
-fn one_of<T: Copy>(key: &str, v: &str, all: &[T], name: fn(T) -> &'static str, expected: &'static str) -> Result<T, SetError> {
+fn one_of<T: Copy>(
+    key: &str,
+    v: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    expected: &'static str,
+) -> Result<T, SetError> {
     all.iter().copied().find(|&x| name(x) == v.trim()).ok_or_else(|| bad(key, v, expected))
 }
 
@@ -180,11 +201,17 @@ pub fn set(cfg: &mut Config, key: &str, v: &str) -> Result<(), SetError> {
     match key {
         "seed" => cfg.seed = int(key, v)?,
         "algo" | "algorithm" => {
-            cfg.algorithm = Algorithm::parse(v.trim()).ok_or_else(|| bad(key, v, "an algorithm name (see --list-keys)"))?
+            cfg.algorithm =
+                Algorithm::parse(v.trim()).ok_or_else(|| bad(key, v, "an algorithm name (see --list-keys)"))?
         }
-        "hash_key" => cfg.hash_key = one_of(key, v, &HashKey::ALL, HashKey::name, "uri, remote-addr or session-cookie")?,
+        "hash_key" => {
+            cfg.hash_key = one_of(key, v, &HashKey::ALL, HashKey::name, "uri, remote-addr or session-cookie")?
+        }
         "servers" => {
-            let n: usize = v.trim().parse().map_err(|_| SetError::ServerCount { max: super::balancer::MAX_SERVERS, got: v.to_string() })?;
+            let n: usize = v
+                .trim()
+                .parse()
+                .map_err(|_| SetError::ServerCount { max: super::balancer::MAX_SERVERS, got: v.to_string() })?;
             if n == 0 || n > super::balancer::MAX_SERVERS {
                 return Err(SetError::ServerCount { max: super::balancer::MAX_SERVERS, got: v.to_string() });
             }
@@ -224,7 +251,8 @@ pub fn set(cfg: &mut Config, key: &str, v: &str) -> Result<(), SetError> {
         "check_rise" => cfg.health_check.get_or_insert_with(HealthCheck::default).rise = int(key, v)?,
         "check_fall" => cfg.health_check.get_or_insert_with(HealthCheck::default).fall = int(key, v)?,
         "session" => {
-            cfg.sessions.mode = one_of(key, v, &SessionMode::ALL, SessionMode::name, "none, local, cookie, shared or jwt")?
+            cfg.sessions.mode =
+                one_of(key, v, &SessionMode::ALL, SessionMode::name, "none, local, cookie, shared or jwt")?
         }
         "store_latency_us" => cfg.sessions.store_latency_us = int(key, v)?,
         "jwt_verify_us" => cfg.sessions.jwt_verify_us = int(key, v)?,
