@@ -14,8 +14,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
+# No incremental caches: this command builds each crate once a profile, and they would double the target folder.
+export CARGO_INCREMENTAL=0
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step names the free disk space, so a build that runs out of it says so in the log.
+free_mb() { df -Pm . | awk 'NR == 2 { print $4 }'; }
+step() { printf '\n==> %s  [%s MB free]\n' "$*" "$(free_mb)"; }
+# On a machine short of disk, the outputs of finished steps go before the next big build (they are rebuilt next
+# time); with room enough they stay, so that running this again is quick.
+make_room() {
+  local free
+  free=$(free_mb)
+  if [ "$free" -lt 8000 ]; then
+    printf 'only %s MB free: removing %s (outputs of earlier steps that no later step uses)\n' "$free" "$*"
+    rm -rf "$@"
+  fi
+}
 started=$(date +%s)
 
 step "format and lints: rustfmt at 120 columns (rustfmt.toml), clippy with warnings as errors (native, wasm, the static-page renderer)"
@@ -40,6 +54,7 @@ scripts/fuzz.sh 15
 step "the post-build steps, each on a small folder of its own (tests/build)"
 node --test tests/build/
 
+make_room target/sim-test target/wasm32-unknown-unknown/sim-test fuzz/target target/debug
 step "release build of the site (dist/)"
 trunk build --release
 
@@ -60,4 +75,5 @@ node --test --test-concurrency=1 tests/engines/
 step "deploy check: the serving tests behind real nginx with the README's snippet"
 scripts/deploy-check.sh
 
+du -sh target fuzz/target 2>/dev/null || true
 printf '\nall tests passed in %ss\n' "$(( $(date +%s) - started ))"
