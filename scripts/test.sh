@@ -46,7 +46,7 @@ cargo test --profile sim-test -p msa-sim --locked --features invariants
 
 step "simulation core in wasm (node): the same seeds give the same traces and counts as natively"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --profile sim-test -p msa-sim --target wasm32-unknown-unknown --locked --features invariants --test proxy_wasm --test txn_wasm --test arch_wasm --test proxy_bench_run
+  cargo test --profile sim-test -p msa-sim --target wasm32-unknown-unknown --locked --features invariants --test proxy_wasm --test race_wasm --test arch_wasm --test proxy_bench_run
 
 step "fuzzing: every decoder of URL and localStorage input, 15 s a target (scripts/fuzz.sh)"
 scripts/fuzz.sh 15

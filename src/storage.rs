@@ -7,7 +7,7 @@ use crate::i18n::*;
 use crate::prefs::Progress;
 use crate::widgets::fill;
 use leptos::prelude::*;
-use msa_sim::domain::exercises::{self, Exercise};
+use msa_sim::ddd::exercises::{self, Exercise};
 
 /// One kind of stored entry.
 #[derive(Clone, Copy)]

@@ -1,10 +1,10 @@
-//! The DDD aggregate widget's script (`a4x3.a1x2.p.b3x1.lunch-blind`, `msa_sim::domain::script`), the state a
+//! The DDD aggregate widget's script (`a4x3.a1x2.p.b3x1.lunch-blind`, `msa_sim::ddd::script`), the state a
 //! challenge link carries: decoding never panics; what decodes re-encodes to the same script; replaying it on
 //! the lesson's order never panics, and only the back door can break an invariant.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use msa_sim::domain::script::Script;
+use msa_sim::ddd::script::Script;
 
 fuzz_target!(|data: &[u8]| {
     let s = String::from_utf8_lossy(data);

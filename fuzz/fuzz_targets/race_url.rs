@@ -3,9 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use msa_sim::txn::contention::Locking;
-use msa_sim::txn::view::{decode_url, replay_prefix, run_view};
-use msa_sim::txn::{replay_str, Schedule, Strategy, PRESETS};
+use msa_sim::race::contention::Locking;
+use msa_sim::race::view::{decode_url, replay_prefix, run_view};
+use msa_sim::race::{replay_str, Schedule, Strategy, PRESETS};
 
 fuzz_target!(|data: &[u8]| {
     let s = String::from_utf8_lossy(data);

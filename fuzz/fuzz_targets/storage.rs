@@ -4,7 +4,7 @@
 
 use lesson_format::progress::{Predictions, Progress, Solved};
 use libfuzzer_sys::fuzz_target;
-use msa_sim::domain::exercises::ALL;
+use msa_sim::ddd::exercises::ALL;
 
 fuzz_target!(|data: &[u8]| {
     let s = String::from_utf8_lossy(data);

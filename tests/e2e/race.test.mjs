@@ -1,6 +1,6 @@
 // The race-condition visualizer (src/widgets/race): be the scheduler, switch strategies, explore every schedule,
 // replay a counterexample, URL state, keyboard, accessibility, 360 px, both languages. Expected exploration
-// counts come from the core's own pinned tests (crates/msa-sim/tests/txn_explore.rs), the numbers the CLI
+// counts come from the core's own pinned tests (crates/msa-sim/tests/race_explore.rs), the numbers the CLI
 // prints, not from guesses here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path';
 import { startSite, newPage, ready, assertAccessible, LANGS } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PINNED_SRC = readFileSync(join(root, 'crates', 'msa-sim', 'tests', 'txn_explore.rs'), 'utf8');
-const PINNED_VIEW_SRC = readFileSync(join(root, 'crates', 'msa-sim', 'tests', 'txn_view.rs'), 'utf8');
+const PINNED_SRC = readFileSync(join(root, 'crates', 'msa-sim', 'tests', 'race_explore.rs'), 'utf8');
+const PINNED_VIEW_SRC = readFileSync(join(root, 'crates', 'msa-sim', 'tests', 'race_view.rs'), 'utf8');
 const RACE_TEXT = Object.fromEntries(['en', 'ko'].map((l) => [l, JSON.parse(readFileSync(join(root, 'locales', `${l}.json`), 'utf8')).race]));
 
 /** The widget's sentence `key` in `lang` as a pattern: `{n}` is values[n-1], or any text where that is null. */
@@ -226,7 +226,7 @@ test('the same seed gives the same run', async () => {
     await page.context().close();
   }
   assert.equal(runs[0], runs[1]);
-  // The core's native run with seed 42 (pinned in crates/msa-sim/tests/txn_view.rs, seeded_run_is_pinned).
+  // The core's native run with seed 42 (pinned in crates/msa-sim/tests/race_view.rs, seeded_run_is_pinned).
   const native = PINNED_VIEW_SRC.match(/SEEDED_APP_MUTEX_42: &str = "(\d+)"/)[1];
   assert.equal(runs[0], native);
 });

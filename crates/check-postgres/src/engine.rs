@@ -1,5 +1,5 @@
 //! msa-sim's SQL engine ([`msa_sim::sql::Engine`]) as a [`Backend`] of the harness: the hand-built transaction
-//! model (`msa_sim::txn`) and the SQL engine run the same programs, schedule by schedule, and must agree at every
+//! model (`msa_sim::race`) and the SQL engine run the same programs, schedule by schedule, and must agree at every
 //! action exactly as the model and PostgreSQL must. No server is needed, so this runs in every `cargo test`.
 //!
 //! The engine's virtual clock stands still while statements are sent; when the model says a waiter's deadlock
@@ -8,8 +8,8 @@
 
 use crate::harness::{initial_rows, run_schedule, schema, Backend};
 use crate::wire::{PgError, Reply};
+use msa_sim::race::{Scenario, TxnId};
 use msa_sim::sql::{self, Engine};
-use msa_sim::txn::{Scenario, TxnId};
 
 /// Runs schedules on a fresh [`Engine`] each.
 #[derive(Default)]

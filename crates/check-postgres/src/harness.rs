@@ -3,7 +3,7 @@
 //! so the hand-built model, the SQL engine and PostgreSQL face the same harness, step for step.
 //!
 //! Each transaction has its own session. A schedule is the sequence of transactions that move (the model's
-//! encoding, see `msa_sim::txn::schedule`); moving a transaction on the real side means:
+//! encoding, see `msa_sim::race::schedule`); moving a transaction on the real side means:
 //! - ready: send its next statement (the simulator's own `step_sql`, with the app's `$new` / `$seen` filled in),
 //!   then wait until the reply arrives or the backend is seen waiting for a lock (`pg_blocking_pids` non-empty:
 //!   deterministic, no guessing from a timeout); the app-local steps after it (compute, `if rows == 0`) run in
@@ -19,8 +19,8 @@
 
 use crate::cluster::Cluster;
 use crate::wire::{Conn, Reply};
-use msa_sim::txn::model::{Compute, OnZero};
-use msa_sim::txn::{build, preset, Action, Ending, Phase, Scenario, State, Step, Story, TxnId, WaitOn, PRESETS};
+use msa_sim::race::model::{Compute, OnZero};
+use msa_sim::race::{build, preset, Action, Ending, Phase, Scenario, State, Step, Story, TxnId, WaitOn, PRESETS};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -236,7 +236,7 @@ pub fn run_schedule(
     if !sc.actions(&st).is_empty() {
         return fail(&run, "the model is not finished at the end of the schedule".into());
     }
-    let Some(out) = msa_sim::txn::classify(sc, &st) else {
+    let Some(out) = msa_sim::race::classify(sc, &st) else {
         return fail(&run, "the model has no outcome".into());
     };
     let mut values = Vec::new();

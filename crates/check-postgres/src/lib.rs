@@ -1,4 +1,4 @@
-//! Cross-check of the simulator's transaction model (`msa_sim::txn`) against a real PostgreSQL 15, and against
+//! Cross-check of the simulator's transaction model (`msa_sim::race`) against a real PostgreSQL 15, and against
 //! the simulator's SQL engine (`msa_sim::sql`), through one harness.
 //!
 //! - [`cluster`]: a throwaway cluster (initdb + postgres as user `postgres`, loopback only, its own port and

@@ -8,7 +8,7 @@
 
 use check_postgres::engine::EngineChecker;
 use check_postgres::harness::{encode, scenarios, schedules};
-use msa_sim::txn::{build, explore, preset, Budget, Story};
+use msa_sim::race::{build, explore, preset, Budget, Story};
 
 /// Schedules run per scenario, at most (unless `ALL=1`).
 const MAX_RUNS: usize = 25_000;

@@ -5,7 +5,7 @@
 
 use check_postgres::cluster::Cluster;
 use check_postgres::harness::{encode, scenarios, schedules, Checker};
-use msa_sim::txn::{explore, preset, Budget};
+use msa_sim::race::{explore, preset, Budget};
 
 #[test]
 fn every_schedule_of_every_two_transaction_scenario_agrees_with_postgres() {
@@ -107,8 +107,8 @@ fn the_harness_sees_differences_and_the_showcases_hold() {
 /// let the first waiter through, PostgreSQL's usual outcome.
 #[test]
 fn three_transactions_on_one_row_agree_with_postgres() {
-    use msa_sim::txn::{build, replay, Schedule, Story, Strategy};
-    let racy = |sc: &msa_sim::txn::Scenario, s: &[u8]| {
+    use msa_sim::race::{build, replay, Schedule, Story, Strategy};
+    let racy = |sc: &msa_sim::race::Scenario, s: &[u8]| {
         let run = replay(sc, &Schedule(s.to_vec())).expect("a schedule of the model");
         run.states.iter().any(|st| st.rows.iter().any(|r| r.pending.is_some() && r.waiters.as_slice().len() >= 2))
     };

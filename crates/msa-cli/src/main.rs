@@ -4,7 +4,7 @@
 //! msa-sim pick    --algo ... --servers ...      which server nginx would pick, one line per request
 //! msa-sim run     --scenario ... [--json]       a whole reverse-proxy simulation and its summary
 //! msa-sim export  --scenario ...                the nginx (and HAProxy) configuration of a scenario
-//! msa-sim txn     --scenario ... [--explore]    transactions and locks, step by step or every schedule
+//! msa-sim race    --scenario ... [--explore]    transactions and locks, step by step or every schedule
 //! msa-sim sql     --spec FILE [--explore]       an isolation spec on the SQL engine, as isolationtester prints it
 //! msa-sim challenge ID SOLUTION                 is a widget state a challenge's solution (exit 0 / 1)
 //! msa-sim predict   [--list | NAME] [--json]    the answer to a lesson's prediction and the run behind it
@@ -14,8 +14,8 @@
 mod challenge_cmd;
 mod predict_cmd;
 mod proxy_cmd;
+mod race_cmd;
 mod sql_cmd;
-mod txn_cmd;
 
 use std::process::ExitCode;
 
@@ -29,7 +29,7 @@ impl From<lexopt::Error> for UsageError {
 }
 
 const USAGE: &str =
-    "usage: msa-sim <pick|run|export|txn|sql|challenge|predict> [options]   (msa-sim <command> --help for its options)";
+    "usage: msa-sim <pick|run|export|race|sql|challenge|predict> [options]   (msa-sim <command> --help for its options)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
@@ -42,7 +42,7 @@ fn main() -> ExitCode {
         Some("pick") => proxy_cmd::pick(rest),
         Some("run") => proxy_cmd::run(rest),
         Some("export") => proxy_cmd::export(rest),
-        Some("txn") => txn_cmd::txn(rest),
+        Some("race") => race_cmd::race(rest),
         // Its own exit codes: 2 for a bad spec (FILE:LINE:COL), 1 for a run that stopped, as isolationtester.
         Some("sql") => return sql_cmd::sql(rest),
         Some("predict") => predict_cmd::predict(rest),

@@ -51,14 +51,14 @@ fn run_and_export_work_for_every_preset() {
 
 #[test]
 fn txn_replays_explores_and_lists() {
-    let o = msa_sim(&["txn", "--scenario", "lost-update", "--schedule", "12121212"]);
+    let o = msa_sim(&["race", "--scenario", "lost-update", "--schedule", "12121212"]);
     assert!(o.status.success());
     let out = stdout(&o);
     assert!(out.contains("outcome: lost-update") && out.contains("final 1  expected 2"), "{out}");
-    let o = msa_sim(&["txn", "--scenario", "lost-update", "--explore", "--json"]);
+    let o = msa_sim(&["race", "--scenario", "lost-update", "--explore", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON exploration");
     assert!(v.to_string().contains("lost-update"), "{v}");
-    assert!(stdout(&msa_sim(&["txn", "--list"])).contains("deadlock"));
+    assert!(stdout(&msa_sim(&["race", "--list"])).contains("deadlock"));
 }
 
 #[test]
@@ -74,10 +74,10 @@ fn bad_arguments_exit_2_with_a_message() {
         &["run", "--scenario", "saturation", "--set", "no_such_key=1"],
         &["run", "--scenario", "saturation", "--seed", "x"],
         &["export"],
-        &["txn", "--scenario", "nope"],
-        &["txn", "--scenario", "lost-update", "--schedule", "9"],
-        &["txn", "--scenario", "lost-update", "--schedule", "12\u{1F600}"],
-        &["txn", "--contention", "--strategy", "nope", "--clients", "4"],
+        &["race", "--scenario", "nope"],
+        &["race", "--scenario", "lost-update", "--schedule", "9"],
+        &["race", "--scenario", "lost-update", "--schedule", "12\u{1F600}"],
+        &["race", "--contention", "--strategy", "nope", "--clients", "4"],
     ];
     for args in cases {
         let o = msa_sim(args);

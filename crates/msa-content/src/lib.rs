@@ -363,8 +363,8 @@ pub const WIDGETS: &[WidgetSpec] = &[
         bundle: "proxy",
     },
     WidgetSpec {
-        // The race-condition visualizer. `scenario` names msa_sim::txn::PRESETS, `strategy` a
-        // msa_sim::txn::Strategy (the widget ignores one the scenario's story does not offer); both lists are
+        // The race-condition visualizer. `scenario` names msa_sim::race::PRESETS, `strategy` a
+        // msa_sim::race::Strategy (the widget ignores one the scenario's story does not offer); both lists are
         // checked against the core by tests/race_names.rs.
         name: "race",
         keys: &[
@@ -493,7 +493,7 @@ pub const PROXY_PRESETS: &[&str] = &[
 /// server is taken out?").
 pub const PROXY_VIEWS: &[&str] = &["all", "sim", "sim-charts", "compare", "ask-server", "ask-detection"];
 
-/// The race widget's scenarios: msa_sim::txn::PRESETS by name.
+/// The race widget's scenarios: msa_sim::race::PRESETS by name.
 /// The ids of msa_sim::challenge::CHALLENGES of family `race`, in registry order.
 pub const CHALLENGES_RACE: &[&str] = &[
     "race-lose-two-updates",
@@ -534,6 +534,6 @@ pub const RACE_SCENARIOS: &[&str] = &[
     "app-mutex",
     "db-lock",
 ];
-/// The race widget's strategies: msa_sim::txn::Strategy::ALL by name.
+/// The race widget's strategies: msa_sim::race::Strategy::ALL by name.
 pub const RACE_STRATEGIES: &[&str] =
     &["no-lock", "atomic", "for-update", "for-update-nowait", "optimistic", "repeatable-read", "app-mutex", "db-lock"];

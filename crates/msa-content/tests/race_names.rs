@@ -2,9 +2,9 @@
 
 #[test]
 fn race_directive_names_match_the_core() {
-    let presets: Vec<&str> = msa_sim::txn::PRESETS.iter().map(|p| p.name).collect();
+    let presets: Vec<&str> = msa_sim::race::PRESETS.iter().map(|p| p.name).collect();
     assert_eq!(msa_content::RACE_SCENARIOS, &presets[..]);
-    let strategies: Vec<&str> = msa_sim::txn::Strategy::ALL.iter().map(|s| s.name()).collect();
+    let strategies: Vec<&str> = msa_sim::race::Strategy::ALL.iter().map(|s| s.name()).collect();
     assert_eq!(msa_content::RACE_STRATEGIES, &strategies[..]);
 }
 

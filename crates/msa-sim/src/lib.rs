@@ -8,25 +8,25 @@
 //! - [`rng`]: the one named PRNG ([`rng::SimRng`], xoshiro256++) every random draw goes through.
 //! - [`events`]: an event queue ordered by (time, sequence number), so ties resolve one way.
 //! - [`proxy`]: clients, a reverse proxy that balances exactly as nginx does, and backends.
-//! - [`txn`]: transactions and row locks that behave as PostgreSQL 15 does.
+//! - [`race`]: transactions and row locks that behave as PostgreSQL 15 does.
 //! - [`queueing`]: M/M/1 and M/M/c formulas (Erlang C, the response time's mean and percentiles).
 //! - [`percentile`]: percentiles of measured samples (exact by nearest rank, or an HDR histogram, and which when).
 //! - [`arch`]: one shop run as a monolith, a modular monolith or microservices, on the proxy engine.
-//! - [`domain`]: DDD's `Order` aggregate and the DDD lesson's graded exercises.
+//! - [`ddd`]: DDD's `Order` aggregate and the DDD lesson's graded exercises.
 //! - [`predict`]: the answers to the lessons' predictions, computed by running the scenarios above.
 //! - [`challenge`]: goal-driven challenges over the widgets' shareable states, judged here.
 //! - [`session`]: a JWT taken apart and verified step by step (the sessions lesson).
 
 pub mod arch;
 pub mod challenge;
-pub mod domain;
+pub mod ddd;
 pub mod events;
 pub mod percentile;
 pub mod predict;
 pub mod proxy;
 pub mod queueing;
+pub mod race;
 pub mod rng;
 pub mod session;
 pub mod sql;
 pub mod time;
-pub mod txn;

@@ -4,9 +4,9 @@
 
 use msa_sim::arch::Setup;
 use msa_sim::challenge::*;
-use msa_sim::domain::script::Script;
+use msa_sim::ddd::script::Script;
 use msa_sim::proxy::playground::State;
-use msa_sim::txn::view::decode_url;
+use msa_sim::race::view::decode_url;
 use std::time::Instant;
 
 /// The saturation preset as the playground writes it.
@@ -248,7 +248,7 @@ fn race_solutions_are_the_shortest_schedules() {
         for s in &two {
             let (_, run) = decode_url(&format!("deadlock_no-lock_2_{s}")).unwrap();
             let victims =
-                run.state().txns[..2].iter().filter(|t| t.saw_error(msa_sim::txn::SqlError::DeadlockDetected)).count();
+                run.state().txns[..2].iter().filter(|t| t.saw_error(msa_sim::race::SqlError::DeadlockDetected)).count();
             assert!(victims <= 1, "two transfers: {s}");
         }
         two = two

@@ -5,14 +5,14 @@
 //! to the same value. `fuzz/` runs the same checks under libFuzzer (`scripts/fuzz.sh`).
 
 use msa_sim::arch::{Action as ArchAction, Arch, Guard, Module, Setup, MAX_SPIKE, MIN_SPIKE};
-use msa_sim::domain::exercises::ALL as EXERCISES;
+use msa_sim::ddd::exercises::ALL as EXERCISES;
 use msa_sim::proxy::config::{Config, NextUpstream};
 use msa_sim::proxy::playground::State;
 use msa_sim::proxy::scenarios::{apply_item, format_fault, parse_fault, set, to_items, GLOBAL_KEYS, SERVER_KEYS};
 use msa_sim::proxy::{preset, PRESETS};
-use msa_sim::txn::contention::Locking;
-use msa_sim::txn::view::{decode_url, RaceConfig};
-use msa_sim::txn::{Schedule, Strategy as TxnStrategy};
+use msa_sim::race::contention::Locking;
+use msa_sim::race::view::{decode_url, RaceConfig};
+use msa_sim::race::{Schedule, Strategy as TxnStrategy};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -97,7 +97,7 @@ fn proxy_links() -> Vec<String> {
 }
 
 fn race_links() -> Vec<String> {
-    msa_sim::txn::PRESETS
+    msa_sim::race::PRESETS
         .iter()
         .flat_map(|p| {
             let cfg = RaceConfig::of(p);

@@ -136,9 +136,9 @@ fn error_text(lang: Locale, e: &ChallengeError) -> String {
         ChallengeError::Proxy { error } => crate::widgets::proxy::text::state_error(lang, error),
         ChallengeError::Ddd { error } => {
             let index = match error {
-                msa_sim::domain::script::ScriptError::BadStep { index }
-                | msa_sim::domain::script::ScriptError::NoSuchItem { index }
-                | msa_sim::domain::script::ScriptError::BadQuantity { index } => index + 1,
+                msa_sim::ddd::script::ScriptError::BadStep { index }
+                | msa_sim::ddd::script::ScriptError::NoSuchItem { index }
+                | msa_sim::ddd::script::ScriptError::BadQuantity { index } => index + 1,
                 _ => 0,
             };
             fill(td_string!(lang, challenge_ui.err_script), &[("n", &index)])

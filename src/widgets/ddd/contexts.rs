@@ -1,10 +1,10 @@
 //! `ddd-contexts`: place each meaning of "product" and "order" in its bounded context, then see the context
-//! map. Data and grading: `msa_sim::domain::exercises::CONTEXTS`.
+//! map. Data and grading: `msa_sim::ddd::exercises::CONTEXTS`.
 
 use super::exercises::{SortExercise, Texts};
 use crate::i18n::*;
 use leptos::prelude::*;
-use msa_sim::domain::exercises::CONTEXTS;
+use msa_sim::ddd::exercises::CONTEXTS;
 
 fn item(lang: Locale, id: &str) -> (&'static str, &'static str) {
     match id {

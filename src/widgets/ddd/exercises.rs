@@ -1,13 +1,13 @@
 //! What the DDD sorting and matching exercises (`ddd-kinds`, `ddd-contexts`, `ddd-language`) share: a list
 //! of items, a choice for each (a `<select>`, so the keyboard does everything), a check that grades them with
-//! `msa_sim::domain::exercises` and explains every item, and the answers kept on this device.
+//! `msa_sim::ddd::exercises` and explains every item, and the answers kept on this device.
 
 use crate::i18n::*;
 use crate::widgets::fill;
 use codee::string::FromToStringCodec;
 use leptos::prelude::*;
 use leptos_use::storage::use_local_storage;
-use msa_sim::domain::exercises::{Answers, Exercise, Mark};
+use msa_sim::ddd::exercises::{Answers, Exercise, Mark};
 
 /// The words of one exercise in the page's language.
 #[derive(Clone, Copy)]

@@ -1,10 +1,10 @@
 //! `ddd-kinds`: sort FoodDash's terms into entity, value object or aggregate root (graded, explained, kept on
-//! this device). Data and grading: `msa_sim::domain::exercises::KINDS`.
+//! this device). Data and grading: `msa_sim::ddd::exercises::KINDS`.
 
 use super::exercises::{SortExercise, Texts};
 use crate::i18n::*;
 use leptos::prelude::*;
-use msa_sim::domain::exercises::KINDS;
+use msa_sim::ddd::exercises::KINDS;
 
 fn item(lang: Locale, id: &str) -> (&'static str, &'static str) {
     match id {

@@ -1,10 +1,10 @@
 //! `ddd-language`: match the domain experts' sentences to the model's names (the ubiquitous language).
-//! Data and grading: `msa_sim::domain::exercises::LANGUAGE`. The names are code, the same in both languages.
+//! Data and grading: `msa_sim::ddd::exercises::LANGUAGE`. The names are code, the same in both languages.
 
 use super::exercises::{SortExercise, Texts};
 use crate::i18n::*;
 use leptos::prelude::*;
-use msa_sim::domain::exercises::LANGUAGE;
+use msa_sim::ddd::exercises::LANGUAGE;
 
 fn item(lang: Locale, id: &str) -> (&'static str, &'static str) {
     match id {

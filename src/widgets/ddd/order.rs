@@ -1,10 +1,10 @@
-//! `ddd-aggregate`: FoodDash's Order aggregate from `msa_sim::domain::order`. Commands go through the root,
+//! `ddd-aggregate`: FoodDash's Order aggregate from `msa_sim::ddd::order`. Commands go through the root,
 //! which refuses what would break an invariant; a back door shows what skipping the root does; two concurrent
 //! requests show the root's version as the unit of optimistic locking. The view only sends commands and draws
 //! the order and the log.
 //!
 //! With a `key` (a challenge's instance), the widget records what the learner did as a
-//! [`msa_sim::domain::script::Script`] (every Add, Remove and Pay click, refused ones included, each back-door
+//! [`msa_sim::ddd::script::Script`] (every Add, Remove and Pay click, refused ones included, each back-door
 //! push, each team-lunch run; Reset starts a new one), keeps it in the URL under that key, and replays a script
 //! found there when it mounts: the script is the shareable state a challenge judges.
 
@@ -12,8 +12,8 @@ use crate::i18n::*;
 use crate::widgets::fill;
 use crate::widgets::url_state;
 use leptos::prelude::*;
-use msa_sim::domain::order::{self, Command, Order, RaceStep, Refusal, Status, Violation, MAX_QTY, MENU};
-use msa_sim::domain::script::{Script, ScriptCommand, Step};
+use msa_sim::ddd::order::{self, Command, Order, RaceStep, Refusal, Status, Violation, MAX_QTY, MENU};
+use msa_sim::ddd::script::{Script, ScriptCommand, Step};
 
 fn item_name(lang: Locale, item: usize) -> &'static str {
     match MENU.get(item).map(|m| m.0) {
@@ -136,7 +136,7 @@ fn step_of(cmd: Command) -> Step {
 /// `key`: the URL key of a recorded instance (a challenge's id); without one the widget records nothing.
 #[component]
 pub fn DddAggregate(lang: Locale, #[prop(optional)] key: Option<&'static str>) -> impl IntoView {
-    let fresh = || Order::new(msa_sim::domain::script::ORDER_ID, order::LESSON_LIMIT);
+    let fresh = || Order::new(msa_sim::ddd::script::ORDER_ID, order::LESSON_LIMIT);
     let uid = key.unwrap_or("ddd-aggregate");
     let (title_id, item_id, qty_id, hint_id) =
         (format!("{uid}-title"), format!("{uid}-item"), format!("{uid}-qty"), format!("{uid}-bypass-hint"));

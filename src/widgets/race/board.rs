@@ -11,9 +11,9 @@ use super::text::{self, esc, fill};
 use super::Ctx;
 use crate::i18n::*;
 use leptos::prelude::*;
-use msa_sim::txn::model::{Action, MinorKind};
-use msa_sim::txn::view::{client_error, RunView, StepMark, TxnStatus, TxnView};
-use msa_sim::txn::{Ending, Scenario, State};
+use msa_sim::race::model::{Action, MinorKind};
+use msa_sim::race::view::{client_error, RunView, StepMark, TxnStatus, TxnView};
+use msa_sim::race::{Ending, Scenario, State};
 use std::fmt::Write;
 
 pub fn status_class(s: &TxnStatus) -> &'static str {

@@ -1,12 +1,12 @@
 //! The contention lab: the same clients under pessimistic, optimistic and atomic locking, side by side, and a
-//! sweep over the number of hot rows (`msa_sim::txn::contention::SweepRunner`, one run per browser task) drawn
+//! sweep over the number of hot rows (`msa_sim::race::contention::SweepRunner`, one run per browser task) drawn
 //! as two SVG charts with the crossover the lecture notes' rule of thumb predicts. A table is its text twin.
 
 use super::text::{esc, fill, fixed};
 use crate::i18n::*;
 use crate::sliced::{First, Slice, Sliced};
 use leptos::prelude::*;
-use msa_sim::txn::contention::{
+use msa_sim::race::contention::{
     ContentionConfig, ContentionReport, Locking, Sweep, SweepPoint, SweepRunner, DEFAULT_SWEEP,
 };
 use std::fmt::Write;

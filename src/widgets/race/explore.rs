@@ -7,8 +7,8 @@ use super::Ctx;
 use crate::i18n::*;
 use crate::sliced::{self, now_ms, First, Slice, Sliced};
 use leptos::prelude::*;
-use msa_sim::txn::view::{Explorer, RaceConfig, MAX_BAD_KEPT};
-use msa_sim::txn::{replay, Budget, OutcomeKind, Schedule};
+use msa_sim::race::view::{Explorer, RaceConfig, MAX_BAD_KEPT};
+use msa_sim::race::{replay, Budget, OutcomeKind, Schedule};
 use std::fmt::Write;
 
 #[derive(Clone, PartialEq)]

@@ -1,7 +1,7 @@
 //! `race`: the race-condition visualizer. The learner is the scheduler: each click (or key 1/2/3) moves one
-//! transaction by one statement of a PostgreSQL-faithful model (`msa_sim::txn`); the table, the locks, the
+//! transaction by one statement of a PostgreSQL-faithful model (`msa_sim::race`); the table, the locks, the
 //! waits-for graph, the outcome and a step log follow. Panels: the scheduler, exploration of every schedule,
-//! a predict-then-run question, and the contention lab. Everything it shows comes from `msa_sim::txn::view`.
+//! a predict-then-run question, and the contention lab. Everything it shows comes from `msa_sim::race::view`.
 //!
 //! Directive keys: `scenario` (a preset), `strategy`, `panels` (`play`, `explore`, `predict`, `contention`,
 //! `all`), `id` (the URL key when several instances share a page).
@@ -15,9 +15,9 @@ pub mod text;
 use crate::i18n::*;
 use crate::widgets::{param, url_state, Params};
 use leptos::prelude::*;
+use msa_sim::race::view::{decode_url, replay_prefix, RaceConfig};
+use msa_sim::race::{Run, Schedule, Strategy, PRESETS};
 use msa_sim::rng::SimRng;
-use msa_sim::txn::view::{decode_url, replay_prefix, RaceConfig};
-use msa_sim::txn::{Run, Schedule, Strategy, PRESETS};
 use text::fill;
 
 /// Which parts an instance shows.

@@ -7,9 +7,9 @@ use super::Ctx;
 use crate::i18n::*;
 use leptos::html::Div;
 use leptos::prelude::*;
-use msa_sim::txn::model::Action;
-use msa_sim::txn::view::{run_view, RaceConfig};
-use msa_sim::txn::{replay, Schedule, Strategy, PRESETS};
+use msa_sim::race::model::Action;
+use msa_sim::race::view::{run_view, RaceConfig};
+use msa_sim::race::{replay, Schedule, Strategy, PRESETS};
 use std::fmt::Write;
 use wasm_bindgen::JsCast;
 

@@ -2,9 +2,9 @@
 //! learner's language. Templates hold `{1}`, `{2}`, ..., filled by [`fill`].
 
 use crate::i18n::*;
-use msa_sim::txn::model::{Blocked, Ending, Event, MinorKind, WaitOn};
-use msa_sim::txn::view::UrlError;
-use msa_sim::txn::{BuildError, OutcomeKind, ReplayError, Scenario, SqlError, Story, Strategy, TxnId};
+use msa_sim::race::model::{Blocked, Ending, Event, MinorKind, WaitOn};
+use msa_sim::race::view::UrlError;
+use msa_sim::race::{BuildError, OutcomeKind, ReplayError, Scenario, SqlError, Story, Strategy, TxnId};
 
 /// [`crate::widgets::fill`] with positional arguments: the first fills `{1}`, the second `{2}`, ...
 pub fn fill(template: &str, args: &[&str]) -> String {

@@ -1,10 +1,10 @@
-//! DDD challenges: predicates over the aggregate widget's command script ([`crate::domain::script`]), replayed
+//! DDD challenges: predicates over the aggregate widget's command script ([`crate::ddd::script`]), replayed
 //! on a fresh lesson order (credit limit 100,000 won). The size is the number of steps in the script.
 
 use super::{Challenge, ChallengeError, Fact, Family, Judged, SizeUnit};
-use crate::domain::order::{team_lunch, RaceStep};
-use crate::domain::order::{Status, Violation};
-use crate::domain::script::{Replay, Script};
+use crate::ddd::order::{team_lunch, RaceStep};
+use crate::ddd::order::{Status, Violation};
+use crate::ddd::script::{Replay, Script};
 
 const LESSON: &str = "ddd";
 

@@ -2,9 +2,9 @@
 //! core decides, never the view.
 //!
 //! A challenge is a named predicate over the state a widget already shares as a link: the race visualizer's
-//! `?race=` value ([`crate::txn::view::decode_url`]), the proxy playground's query (config items, `t=`, `act=`:
+//! `?race=` value ([`crate::race::view::decode_url`]), the proxy playground's query (config items, `t=`, `act=`:
 //! [`crate::proxy::playground::State`]), the architecture widget's `?arch=` value ([`crate::arch::Setup`]) and the
-//! DDD aggregate's command script ([`crate::domain::script`]). So a view takes its current state, asks
+//! DDD aggregate's command script ([`crate::ddd::script`]). So a view takes its current state, asks
 //! [`check`] whether a challenge is solved, and shows the same state as the learner's shareable solution.
 //!
 //! Each challenge fixes part of the widget (a scenario, a preset, the settings it does not ask about) and leaves
@@ -29,13 +29,13 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Family {
-    /// `race` (`msa_sim::txn`), state `?race=`.
+    /// `race` (`msa_sim::race`), state `?race=`.
     Race,
     /// `proxy` (`msa_sim::proxy::playground`), state `?proxy=`.
     Proxy,
     /// `arch` (`msa_sim::arch`), state `?arch=`.
     Arch,
-    /// `ddd-aggregate` (`msa_sim::domain`), state: the command script.
+    /// `ddd-aggregate` (`msa_sim::ddd`), state: the command script.
     Ddd,
 }
 
@@ -114,7 +114,7 @@ pub enum Fact {
         steps: u64,
         finished: bool,
     },
-    /// How the run ended (`msa_sim::txn::OutcomeKind::name`), once it has.
+    /// How the run ended (`msa_sim::race::OutcomeKind::name`), once it has.
     Outcome {
         outcome: &'static str,
     },
@@ -294,8 +294,8 @@ pub struct Verdict {
 pub enum ChallengeError {
     /// No challenge has this id.
     UnknownId,
-    /// The race state does not decode (see [`crate::txn::view::UrlError`]).
-    Race { error: crate::txn::view::UrlError },
+    /// The race state does not decode (see [`crate::race::view::UrlError`]).
+    Race { error: crate::race::view::UrlError },
     /// The proxy link does not decode (see [`crate::proxy::playground::StateError`]).
     Proxy { error: crate::proxy::playground::StateError },
     /// The architecture state does not decode (serialized as the error's English text; the view translates the
@@ -305,7 +305,7 @@ pub enum ChallengeError {
         error: crate::arch::SetupError,
     },
     /// The DDD script does not decode.
-    Ddd { error: crate::domain::script::ScriptError },
+    Ddd { error: crate::ddd::script::ScriptError },
     /// The state changes something the challenge keeps as it is: the setting's name (a `--set` key such as
     /// `rate` or `1.weight`, `scenario`, `strategy`, `clients`, `do`, `m`, `seed`).
     Fixed { setting: String },

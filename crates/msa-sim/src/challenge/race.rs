@@ -4,9 +4,9 @@
 //! the goal needs it, the strategy or the number of clients. The size is the schedule's length in actions.
 
 use super::{Challenge, ChallengeError, Fact, Family, Judged, SizeUnit};
-use crate::txn::model::{Ending, SqlError};
-use crate::txn::view::{decode_url, RaceConfig};
-use crate::txn::{OutcomeKind, Run, Strategy};
+use crate::race::model::{Ending, SqlError};
+use crate::race::view::{decode_url, RaceConfig};
+use crate::race::{OutcomeKind, Run, Strategy};
 
 const LESSON: &str = "race-conditions";
 

@@ -1,9 +1,9 @@
-//! Reveals on the DDD lesson's `Order` aggregate ([`crate::domain::order`]): its team-lunch order (limit
+//! Reveals on the DDD lesson's `Order` aggregate ([`crate::ddd::order`]): its team-lunch order (limit
 //! 100,000 won, 94,000 won of lines, version 3), commands through the root, the back door, and the race of two
 //! requests with and without the version check.
 
 use super::{Answer, Col, Reveal};
-use crate::domain::order::{race, team_lunch, Command, Order, RaceStep, Refusal, Violation, MENU};
+use crate::ddd::order::{race, team_lunch, Command, Order, RaceStep, Refusal, Violation, MENU};
 
 /// What the root does with a line that would break the credit limit.
 pub const LIMIT_KEYS: &[&str] = &["refused", "accepted", "flagged"];

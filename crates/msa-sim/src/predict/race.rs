@@ -1,9 +1,9 @@
-//! Reveals that replay a race-conditions preset's showcase schedule (`crate::txn::PRESETS`) under PostgreSQL 15's
+//! Reveals that replay a race-conditions preset's showcase schedule (`crate::race::PRESETS`) under PostgreSQL 15's
 //! locking, as the race visualizer does, and read the answer off the run's outcome.
 
 use super::{Answer, Col, Reveal};
-use crate::txn::model::{Action, Ending, Event, SqlError};
-use crate::txn::schedule::{replay_str, Run};
+use crate::race::model::{Action, Ending, Event, SqlError};
+use crate::race::schedule::{replay_str, Run};
 
 /// What the second transaction's write does: write a stale value, write the fresh one, or fail.
 pub const WRITE_KEYS: &[&str] = &["stale", "fresh", "error"];
@@ -41,8 +41,8 @@ pub fn reveal(name: &str) -> Option<Reveal> {
 }
 
 fn showcase(preset: &str) -> Run {
-    // Every preset's showcase replays (tests/txn_scenarios.rs), so neither expect can fail.
-    let p = crate::txn::preset(preset).expect("a preset of PRESETS");
+    // Every preset's showcase replays (tests/race_scenarios.rs), so neither expect can fail.
+    let p = crate::race::preset(preset).expect("a preset of PRESETS");
     replay_str(&p.scenario().expect("a valid preset"), p.showcase).expect("the showcase replays")
 }
 
@@ -96,7 +96,7 @@ fn steps(run: &Run) -> (Vec<Vec<String>>, Option<usize>) {
     (rows, last_error.or(last_write))
 }
 
-fn event_txn(e: &Event) -> Option<crate::txn::model::TxnId> {
+fn event_txn(e: &Event) -> Option<crate::race::model::TxnId> {
     match *e {
         Event::Read { txn, .. }
         | Event::Computed { txn, .. }

@@ -1300,7 +1300,7 @@ pub fn no_stuck(sc: &Scenario, st: &State) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::txn::scenarios::{build, Story, Strategy};
+    use crate::race::scenarios::{build, Story, Strategy};
 
     #[test]
     fn fifo_keeps_order_and_bounds() {

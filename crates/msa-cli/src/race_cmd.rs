@@ -1,29 +1,29 @@
-//! `msa-sim txn`: transactions and locks, step by step, every schedule, or the contention experiment.
+//! `msa-sim race`: transactions and locks, step by step, every schedule, or the contention experiment.
 //!
 //! ```text
-//! msa-sim txn --list
-//! msa-sim txn --scenario <name> [--strategy S] [--clients N] [--minor] [--schedule 1212..|--seed N] [--json]
-//! msa-sim txn --scenario <name> [--strategy S] [--clients N] [--minor] --explore [--max-schedules N] [--json]
-//! msa-sim txn --contention --strategy <pessimistic|optimistic|atomic> --clients N [--hot-rows H] [--ops K]
+//! msa-sim race --list
+//! msa-sim race --scenario <name> [--strategy S] [--clients N] [--minor] [--schedule 1212..|--seed N] [--json]
+//! msa-sim race --scenario <name> [--strategy S] [--clients N] [--minor] --explore [--max-schedules N] [--json]
+//! msa-sim race --contention --strategy <pessimistic|optimistic|atomic> --clients N [--hot-rows H] [--ops K]
 //!             [--seed N] [--json]
-//! msa-sim txn --contention --sweep [--clients N] [--ops K] [--json]
+//! msa-sim race --contention --sweep [--clients N] [--ops K] [--json]
 //! ```
 //! The CLI prints English; the library returns data (enums), which the web app renders in Korean and English.
 
 use crate::UsageError;
-use msa_sim::txn::contention::{self, ContentionConfig, ContentionReport, Locking};
-use msa_sim::txn::model::{Blocked, Ending, Event, Phase, WaitOn};
-use msa_sim::txn::{
+use msa_sim::race::contention::{self, ContentionConfig, ContentionReport, Locking};
+use msa_sim::race::model::{Blocked, Ending, Event, Phase, WaitOn};
+use msa_sim::race::{
     build, explore, preset, Action, Budget, Expansion, Isolation, Run, Scenario, Schedule, Strategy, PRESETS,
 };
 use std::ffi::OsString;
 
-const TXN_USAGE: &str = "usage:
-  msa-sim txn --list
-  msa-sim txn --scenario <name> [--strategy S] [--clients N] [--minor] [--schedule 1212..|--seed N] [--json]
-  msa-sim txn --scenario <name> [--strategy S] [--clients N] [--minor] --explore [--max-schedules N] [--json]
-  msa-sim txn --contention --strategy <pessimistic|optimistic|atomic> --clients N [--hot-rows H] [--ops K] [--seed N] [--json]
-  msa-sim txn --contention --sweep [--clients N] [--ops K] [--seed N] [--json]
+const RACE_USAGE: &str = "usage:
+  msa-sim race --list
+  msa-sim race --scenario <name> [--strategy S] [--clients N] [--minor] [--schedule 1212..|--seed N] [--json]
+  msa-sim race --scenario <name> [--strategy S] [--clients N] [--minor] --explore [--max-schedules N] [--json]
+  msa-sim race --contention --strategy <pessimistic|optimistic|atomic> --clients N [--hot-rows H] [--ops K] [--seed N] [--json]
+  msa-sim race --contention --sweep [--clients N] [--ops K] [--seed N] [--json]
 A schedule is one digit per action: the transaction that moves (1 = T1); dots are ignored (1.2.1.2).
 Default schedule: serial (T1, then T2, then T3).";
 
@@ -56,7 +56,7 @@ fn text(parser: &mut lexopt::Parser, name: &str) -> Result<String, UsageError> {
     v.into_string().map_err(|_| UsageError(format!("{name}: not valid UTF-8")))
 }
 
-pub fn txn(args: Vec<OsString>) -> Result<(), UsageError> {
+pub fn race(args: Vec<OsString>) -> Result<(), UsageError> {
     use lexopt::prelude::*;
     let mut p = lexopt::Parser::from_args(args);
     let mut o = Opts::default();
@@ -77,10 +77,10 @@ pub fn txn(args: Vec<OsString>) -> Result<(), UsageError> {
             Long("hot-rows") => o.hot_rows = Some(num(&mut p, "--hot-rows")?),
             Long("ops") => o.ops = Some(num(&mut p, "--ops")?),
             Short('h') | Long("help") => {
-                println!("{TXN_USAGE}");
+                println!("{RACE_USAGE}");
                 return Ok(());
             }
-            _ => return Err(UsageError(format!("txn: {}\n{TXN_USAGE}", arg.unexpected()))),
+            _ => return Err(UsageError(format!("race: {}\n{RACE_USAGE}", arg.unexpected()))),
         }
     }
     if o.list {
@@ -90,12 +90,12 @@ pub fn txn(args: Vec<OsString>) -> Result<(), UsageError> {
         return run_contention(&o);
     }
     let Some(name) = o.scenario.as_deref() else {
-        return Err(UsageError(format!("txn: give --scenario <name>, --list, or --contention\n{TXN_USAGE}")));
+        return Err(UsageError(format!("race: give --scenario <name>, --list, or --contention\n{RACE_USAGE}")));
     };
     let sc = scenario(name, &o)?;
     if o.explore {
         if o.schedule.is_some() || o.seed.is_some() {
-            return Err(UsageError("txn: --explore walks every schedule; drop --schedule/--seed".into()));
+            return Err(UsageError("race: --explore walks every schedule; drop --schedule/--seed".into()));
         }
         return run_explore(name, &sc, &o);
     }
@@ -136,18 +136,18 @@ fn list(json: bool) -> Result<(), UsageError> {
 fn scenario(name: &str, o: &Opts) -> Result<Scenario, UsageError> {
     let p = preset(name).ok_or_else(|| {
         let names: Vec<_> = PRESETS.iter().map(|p| p.name).collect();
-        UsageError(format!("txn: unknown scenario {name:?}; one of: {}", names.join(", ")))
+        UsageError(format!("race: unknown scenario {name:?}; one of: {}", names.join(", ")))
     })?;
     let strategy = match o.strategy.as_deref() {
         None => p.strategy,
         Some(s) => Strategy::from_name(s).ok_or_else(|| {
             let names: Vec<_> = p.story.strategies().iter().map(|s| s.name()).collect();
-            UsageError(format!("txn: unknown strategy {s:?}; scenario {name} offers: {}", names.join(", ")))
+            UsageError(format!("race: unknown strategy {s:?}; scenario {name} offers: {}", names.join(", ")))
         })?,
     };
     let clients = o.clients.unwrap_or(p.clients as u64);
     let clients = usize::try_from(clients).unwrap_or(usize::MAX);
-    let mut sc = build(p.story, strategy, clients).map_err(|e| UsageError(format!("txn: {name}: {e:?}")))?;
+    let mut sc = build(p.story, strategy, clients).map_err(|e| UsageError(format!("race: {name}: {e:?}")))?;
     if o.minor {
         sc.expansion = Expansion::MinorSteps;
     }
@@ -165,20 +165,20 @@ fn describe(sc: &Scenario) -> String {
 fn run_one(name: &str, sc: &Scenario, o: &Opts) -> Result<(), UsageError> {
     let mut run = Run::new(sc.clone());
     let given = match (&o.schedule, o.seed) {
-        (Some(_), Some(_)) => return Err(UsageError("txn: give --schedule or --seed, not both".into())),
+        (Some(_), Some(_)) => return Err(UsageError("race: give --schedule or --seed, not both".into())),
         (Some(s), None) => {
-            let sched = Schedule::decode(s).map_err(|e| UsageError(format!("txn: --schedule: {e}")))?;
+            let sched = Schedule::decode(s).map_err(|e| UsageError(format!("race: --schedule: {e}")))?;
             for (pos, &t) in sched.0.iter().enumerate() {
                 if run.is_over() {
                     return Err(UsageError(format!(
-                        "txn: --schedule: action {} (T{}) comes after every transaction finished",
+                        "race: --schedule: action {} (T{}) comes after every transaction finished",
                         pos + 1,
                         t as usize + 1
                     )));
                 }
                 run.step(t).map_err(|e| {
                     UsageError(format!(
-                        "txn: --schedule: action {} (T{}) is not enabled: {}",
+                        "race: --schedule: action {} (T{}) is not enabled: {}",
                         pos + 1,
                         t as usize + 1,
                         blocked_text(sc, e.why)
@@ -324,7 +324,7 @@ fn event_text(sc: &Scenario, e: &Event) -> Option<String> {
     })
 }
 
-fn db_text(sc: &Scenario, st: &msa_sim::txn::State) -> String {
+fn db_text(sc: &Scenario, st: &msa_sim::race::State) -> String {
     let mut parts = Vec::new();
     for (i, d) in sc.rows.iter().enumerate() {
         let r = &st.rows[i];
@@ -369,7 +369,7 @@ fn run_explore(name: &str, sc: &Scenario, o: &Opts) -> Result<(), UsageError> {
     let mut budget = Budget::DEFAULT;
     if let Some(m) = o.max_schedules {
         if m == 0 {
-            return Err(UsageError("txn: --max-schedules must be at least 1".into()));
+            return Err(UsageError("race: --max-schedules must be at least 1".into()));
         }
         budget.max_schedules = m;
     }
@@ -406,11 +406,11 @@ fn run_explore(name: &str, sc: &Scenario, o: &Opts) -> Result<(), UsageError> {
 fn run_contention(o: &Opts) -> Result<(), UsageError> {
     if o.scenario.is_some() || o.explore || o.schedule.is_some() {
         return Err(UsageError(
-            "txn: --contention takes --strategy, --clients, --hot-rows, --ops, --seed, --sweep".into(),
+            "race: --contention takes --strategy, --clients, --hot-rows, --ops, --seed, --sweep".into(),
         ));
     }
     let mut cfg = ContentionConfig::default();
-    let to_u32 = |what: &str, v: u64| u32::try_from(v).map_err(|_| UsageError(format!("txn: {what} is too large")));
+    let to_u32 = |what: &str, v: u64| u32::try_from(v).map_err(|_| UsageError(format!("race: {what} is too large")));
     if let Some(c) = o.clients {
         cfg.clients = to_u32("--clients", c)?;
     }
@@ -425,9 +425,9 @@ fn run_contention(o: &Opts) -> Result<(), UsageError> {
     }
     if o.sweep {
         if o.strategy.is_some() || o.hot_rows.is_some() {
-            return Err(UsageError("txn: --sweep runs all three strategies over hot rows 1..256".into()));
+            return Err(UsageError("race: --sweep runs all three strategies over hot rows 1..256".into()));
         }
-        let sw = contention::sweep(&cfg, &contention::DEFAULT_SWEEP).map_err(|e| UsageError(format!("txn: {e:?}")))?;
+        let sw = contention::sweep(&cfg, &contention::DEFAULT_SWEEP).map_err(|e| UsageError(format!("race: {e:?}")))?;
         if o.json {
             println!("{}", serde_json::to_string_pretty(&sw).unwrap_or_default());
             return Ok(());
@@ -459,13 +459,13 @@ fn run_contention(o: &Opts) -> Result<(), UsageError> {
     }
     let Some(s) = o.strategy.as_deref() else {
         return Err(UsageError(
-            "txn: --contention needs --strategy <pessimistic|optimistic|atomic> (or --sweep)".into(),
+            "race: --contention needs --strategy <pessimistic|optimistic|atomic> (or --sweep)".into(),
         ));
     };
     cfg.locking = Locking::from_name(s).ok_or_else(|| {
-        UsageError(format!("txn: unknown --strategy {s:?} for --contention: pessimistic, optimistic or atomic"))
+        UsageError(format!("race: unknown --strategy {s:?} for --contention: pessimistic, optimistic or atomic"))
     })?;
-    let r = contention::run_contention(&cfg).map_err(|e| UsageError(format!("txn: {e:?}")))?;
+    let r = contention::run_contention(&cfg).map_err(|e| UsageError(format!("race: {e:?}")))?;
     if o.json {
         println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
         return Ok(());

@@ -1,8 +1,8 @@
 //! Every preset: the serial schedule ends correct, and the showcase interleaving reproduces what PostgreSQL 15
 //! shows (final values, who errs with which SQLSTATE, where one waits).
 
-use msa_sim::txn::model::{Ending, Event, WaitOn};
-use msa_sim::txn::*;
+use msa_sim::race::model::{Ending, Event, WaitOn};
+use msa_sim::race::*;
 
 fn sc(name: &str) -> Scenario {
     preset(name).expect("preset").scenario().expect("builds")

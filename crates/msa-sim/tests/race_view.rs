@@ -1,10 +1,10 @@
 //! The race visualizer's core: URL state, the view model of a run, the client's error text, exploration in
 //! slices, the contention sweep one run at a time.
 
-use msa_sim::txn::contention::{sweep, ContentionConfig, SweepRunner};
-use msa_sim::txn::model::{MinorKind, Pending, WaitOn};
-use msa_sim::txn::view::*;
-use msa_sim::txn::*;
+use msa_sim::race::contention::{sweep, ContentionConfig, SweepRunner};
+use msa_sim::race::model::{MinorKind, Pending, WaitOn};
+use msa_sim::race::view::*;
+use msa_sim::race::*;
 
 /// Every scenario a learner can reach from the visualizer's pickers: each preset with each strategy its story
 /// offers, at its default clients.
@@ -114,7 +114,7 @@ fn url_fields_may_be_left_off() {
 
 #[test]
 fn bad_urls_are_typed_errors() {
-    use msa_sim::txn::schedule::DecodeError;
+    use msa_sim::race::schedule::DecodeError;
     let cases: Vec<(String, UrlError)> = vec![
         ("nope".into(), UrlError::UnknownScenario),
         ("".into(), UrlError::UnknownScenario),

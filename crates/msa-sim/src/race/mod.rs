@@ -42,10 +42,10 @@
 //!   `ERROR:  could not serialize access due to concurrent update` (SQLSTATE 40001).
 //!
 //! [`explore`] proves these over every schedule: `lost-update` reaches [`OutcomeKind::LostUpdate`] in some of its
-//! 70 schedules; with `for-update`, `optimistic` or `atomic` no schedule does (pinned in `tests/txn_explore.rs`).
+//! 70 schedules; with `for-update`, `optimistic` or `atomic` no schedule does (pinned in `tests/race_explore.rs`).
 //!
 //! ```
-//! use msa_sim::txn::{preset, replay_str, explore, Budget, OutcomeKind};
+//! use msa_sim::race::{preset, replay_str, explore, Budget, OutcomeKind};
 //! let sc = preset("lost-update").unwrap().scenario().unwrap();
 //! let run = replay_str(&sc, "12121212").unwrap();
 //! let out = run.outcome().unwrap();

@@ -11,7 +11,7 @@
 //! - `atomic` (BEGIN, UPDATE, COMMIT): 6!/(3!3!) = 20; the impossible orders are U1 < U2 < C2 < C1 with B2
 //!   before U2 (3 places) and the mirror: 20 - 6 = 14, all correct.
 
-use msa_sim::txn::*;
+use msa_sim::race::*;
 
 fn ex(name: &str) -> Exploration {
     explore(&preset(name).unwrap().scenario().unwrap(), Budget::DEFAULT)

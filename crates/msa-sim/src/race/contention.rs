@@ -79,7 +79,7 @@ impl Default for ContentionConfig {
         ContentionConfig {
             locking: Locking::Pessimistic,
             // 64 clients on 2 database cores: enough load that wasted optimistic attempts cost throughput.
-            // With these defaults the sweep crosses between 16 and 32 hot rows (pinned in tests/txn_contention.rs).
+            // With these defaults the sweep crosses between 16 and 32 hot rows (pinned in tests/race_contention.rs).
             clients: 64,
             ops_per_client: 200,
             hot_rows: 1,

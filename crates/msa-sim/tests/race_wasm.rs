@@ -1,16 +1,16 @@
 //! The same exploration natively and in wasm (node): the counts must be equal, and the timing is printed for
-//! `bench/txn_bench.sh`. Natively this runs as a plain `#[test]`; in wasm as a `#[wasm_bindgen_test]`:
+//! `bench/race_bench.sh`. Natively this runs as a plain `#[test]`; in wasm as a `#[wasm_bindgen_test]`:
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test -p msa-sim --release
-//!  --target wasm32-unknown-unknown --test txn_wasm`.
+//!  --target wasm32-unknown-unknown --test race_wasm`.
 
-use msa_sim::txn::{build, explore, Budget, Exploration, Story, Strategy};
+use msa_sim::race::{build, explore, Budget, Exploration, Story, Strategy};
 
-/// The pinned native figures (also in tests/txn_explore.rs).
+/// The pinned native figures (also in tests/race_explore.rs).
 const SCHEDULES: u64 = 13_830;
 const STATES: u64 = 57_090;
 const LOST: u64 = 13_560;
 const CORRECT: u64 = 270;
-/// Explorations in the timed wasm test (keep in step with bench/txn_bench.sh).
+/// Explorations in the timed wasm test (keep in step with bench/race_bench.sh).
 #[allow(dead_code)]
 const WASM_REPEAT: u32 = 100;
 
@@ -19,7 +19,7 @@ fn explore_3x4() -> Exploration {
 }
 
 fn check(e: &Exploration) {
-    use msa_sim::txn::OutcomeKind::*;
+    use msa_sim::race::OutcomeKind::*;
     assert_eq!((e.schedules, e.states, e.count(LostUpdate), e.count(Correct)), (SCHEDULES, STATES, LOST, CORRECT));
 }
 
@@ -46,7 +46,7 @@ mod wasm {
     }
 
     /// Timing without a clock of our own (`Instant::now` panics on wasm32-unknown-unknown and msa-sim takes no
-    /// web dependency): `bench/txn_bench.sh` runs only this test and divides the runner's "finished in" time by
+    /// web dependency): `bench/race_bench.sh` runs only this test and divides the runner's "finished in" time by
     /// [`super::WASM_REPEAT`].
     #[wasm_bindgen_test]
     fn explore_3x4_wasm_repeated() {

@@ -1,6 +1,6 @@
 //! The contention experiment: determinism, sanity of the figures, and the pessimistic/optimistic crossover.
 
-use msa_sim::txn::contention::*;
+use msa_sim::race::contention::*;
 
 fn cfg(locking: Locking, hot_rows: u32) -> ContentionConfig {
     ContentionConfig { locking, hot_rows, ..ContentionConfig::default() }

@@ -1,7 +1,7 @@
-//! The Order aggregate (msa_sim::domain::order) and the DDD exercises' grading (msa_sim::domain::exercises).
+//! The Order aggregate (msa_sim::ddd::order) and the DDD exercises' grading (msa_sim::ddd::exercises).
 
-use msa_sim::domain::exercises::{self, Answers, Exercise, Mark};
-use msa_sim::domain::order::*;
+use msa_sim::ddd::exercises::{self, Answers, Exercise, Mark};
+use msa_sim::ddd::order::*;
 use proptest::prelude::*;
 
 #[test]

@@ -1,8 +1,8 @@
 //! Exhaustive exploration of 3 transactions x 4 statements (lost-update with 3 clients: 34,650 interleavings
-//! before locking prunes them to 13,830 schedules). `cargo bench -p msa-sim --bench txn_explore`.
+//! before locking prunes them to 13,830 schedules). `cargo bench -p msa-sim --bench race_explore`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use msa_sim::txn::{build, explore, Budget, Story, Strategy};
+use msa_sim::race::{build, explore, Budget, Story, Strategy};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {

@@ -1,8 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Properties: decoding is total, replay never panics, replays are deterministic, exploration keeps its budget.
 
-use msa_sim::txn::Strategy;
-use msa_sim::txn::*;
+use msa_sim::race::Strategy;
+use msa_sim::race::*;
 use proptest::prelude::*;
 
 fn scenarios() -> Vec<Scenario> {
