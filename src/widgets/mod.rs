@@ -34,6 +34,8 @@ pub mod proxy;
 pub mod quiz;
 #[cfg(feature = "race")]
 pub mod race;
+#[cfg(feature = "race")]
+pub mod region;
 #[cfg(feature = "proxy")]
 pub mod rho_latency;
 #[cfg(feature = "arch")]

@@ -1,11 +1,11 @@
 //! Every schedule at once ([`Explorer`] in slices of at most ~8 ms, so the page stays responsive, shows progress
 //! and can cancel), and the predict-then-run question.
 
-use super::page::html_region;
 use super::text::{self, esc, fill};
 use super::Ctx;
 use crate::i18n::*;
 use crate::sliced::{self, now_ms, First, Slice, Sliced};
+use crate::widgets::region::{clicked_button, html_region, show_replay};
 use leptos::prelude::*;
 use msa_sim::race::view::{Explorer, RaceConfig, MAX_BAD_KEPT};
 use msa_sim::race::{replay, Budget, OutcomeKind, Schedule};
@@ -133,10 +133,7 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
     });
     // One handler for every button in the panel: `data-act`, or the schedule to open in `data-schedule`.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(target) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else {
-            return;
-        };
-        let Ok(Some(button)) = target.closest("button") else { return };
+        let Some(button) = clicked_button(&ev) else { return };
         match button.get_attribute("data-act").as_deref() {
             Some("explore") => return start(),
             Some("cancel") => return cancel(),
@@ -146,11 +143,8 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
         let Ok(s) = Schedule::decode(&enc) else { return };
         ctx.open(s);
         // Bring the board into view for the replay, and put focus on the replay's next-step button.
-        if let Some(el) = document().get_element_by_id(&format!("{}-title", ctx.uid.get_value())) {
-            el.scroll_into_view();
-        }
-        let sel = format!("#{}-title ~ .race__main .race__replay-step", ctx.uid.get_value());
-        request_animation_frame(move || crate::focus(document().query_selector(&sel).ok().flatten()));
+        let uid = ctx.uid.get_value();
+        show_replay(&format!("{uid}-title"), format!("#{uid}-title ~ .race__main .race__replay-step"));
     };
     view! { <div class="race__explore" aria-live="polite" node_ref=node on:click=on_click></div> }
 }

@@ -231,15 +231,7 @@ fn Race(params: Params, lang: Locale) -> impl IntoView {
     };
     let labelled_by = title_id.clone();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-            return;
-        }
-        let typing = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
-            .unwrap_or(false);
-        if typing || !panels.board() {
+        if crate::widgets::region::not_a_shortcut(&ev) || !panels.board() {
             return;
         }
         match ev.key().as_str() {

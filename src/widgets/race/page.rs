@@ -5,6 +5,7 @@ use super::board::{column_html, outcome_html, side_html, status_class, why_html,
 use super::text::{self, esc, fill};
 use super::Ctx;
 use crate::i18n::*;
+use crate::widgets::region::{button, html_region};
 use leptos::html::Div;
 use leptos::prelude::*;
 use msa_sim::race::model::Action;
@@ -12,35 +13,6 @@ use msa_sim::race::view::{run_view, RaceConfig};
 use msa_sim::race::{replay, Schedule, Strategy, PRESETS};
 use std::fmt::Write;
 use wasm_bindgen::JsCast;
-
-/// Sets `html()` as the element's content whenever it changes, then puts focus back on the control with the
-/// `data-focus` key that had it (or, if that one is now disabled, on the first enabled control of the same
-/// group: the part of the key before `-`).
-pub fn html_region(node: NodeRef<Div>, html: impl Fn() -> String + 'static) {
-    Effect::new(move |_| {
-        let h = html();
-        let Some(el) = node.get() else { return };
-        let doc = document();
-        let key = doc.active_element().filter(|a| el.contains(Some(a))).and_then(|a| a.get_attribute("data-focus"));
-        el.set_inner_html(&h);
-        if let Some(k) = key {
-            let group = k.split('-').next().unwrap_or("").to_string();
-            let found =
-                el.query_selector(&format!("[data-focus=\"{k}\"]:not([disabled])")).ok().flatten().or_else(|| {
-                    el.query_selector(&format!("[data-focus^=\"{group}\"]:not([disabled])")).ok().flatten()
-                });
-            crate::focus(found);
-        }
-    });
-}
-
-fn button(h: &mut String, act: &str, label: &str, enabled: bool, extra_class: &str, attrs: &str) {
-    let _ = write!(
-        h,
-        "<button type=\"button\" class=\"button{extra_class}\" data-act=\"{act}\" data-focus=\"{act}\"{}{attrs}>{label}</button>",
-        if enabled { "" } else { " disabled" }
-    );
-}
 
 fn board_html(ctx: &Ctx, seed: &str) -> String {
     let lang = ctx.lang;

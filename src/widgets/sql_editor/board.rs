@@ -7,40 +7,13 @@ use super::{Ctx, Ed};
 use crate::i18n::*;
 use crate::widgets::fill;
 use crate::widgets::race::text::esc;
+use crate::widgets::region::{button, html_region};
 use leptos::html::Div;
 use leptos::prelude::*;
 use msa_sim::sql::url::{Board as Run, LogEntry, Step};
 use msa_sim::sql::Snapshot;
 use std::fmt::Write;
 use wasm_bindgen::JsCast;
-
-/// Sets `html()` as the element's content whenever it changes, then puts focus back on the control with the
-/// same `data-focus` key that had it (or the first enabled one of its group, the key's part before `-`).
-pub fn html_region(node: NodeRef<Div>, html: impl Fn() -> String + 'static) {
-    Effect::new(move |_| {
-        let h = html();
-        let Some(el) = node.get() else { return };
-        let key =
-            document().active_element().filter(|a| el.contains(Some(a))).and_then(|a| a.get_attribute("data-focus"));
-        el.set_inner_html(&h);
-        if let Some(k) = key {
-            let group = k.split('-').next().unwrap_or("").to_string();
-            let found =
-                el.query_selector(&format!("[data-focus=\"{k}\"]:not([disabled])")).ok().flatten().or_else(|| {
-                    el.query_selector(&format!("[data-focus^=\"{group}\"]:not([disabled])")).ok().flatten()
-                });
-            crate::focus(found);
-        }
-    });
-}
-
-fn button(h: &mut String, act: &str, label: &str, enabled: bool, class: &str, attrs: &str) {
-    let _ = write!(
-        h,
-        "<button type=\"button\" class=\"button{class}\" data-act=\"{act}\" data-focus=\"{act}\"{}{attrs}>{label}</button>",
-        if enabled { "" } else { " disabled" }
-    );
-}
 
 fn board_html(ctx: &Ctx, e: &Ed) -> String {
     let lang = ctx.lang;

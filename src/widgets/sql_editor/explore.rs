@@ -1,12 +1,12 @@
 //! Every interleaving of the programs ([`Explorer`] in slices of at most ~8 ms, so the page stays responsive,
 //! shows progress and can cancel), grouped by outcome, each group with a schedule to open on the board.
 
-use super::board::html_region;
 use super::text::{self, reply_line, session};
 use super::Ctx;
 use crate::i18n::*;
 use crate::widgets::fill;
 use crate::widgets::race::text::esc;
+use crate::widgets::region::{clicked_button, html_region, show_replay};
 use leptos::prelude::*;
 use msa_sim::sql::url::{steps_code, Budget, Explorer, OutcomeGroup, Step};
 use std::fmt::Write;
@@ -178,10 +178,7 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
     });
     // One handler for every button in the panel: `data-act`, or the schedule to open in `data-steps`.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(target) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else {
-            return;
-        };
-        let Ok(Some(button)) = target.closest("button") else { return };
+        let Some(button) = clicked_button(&ev) else { return };
         match button.get_attribute("data-act").as_deref() {
             Some("explore") => return start(),
             Some("cancel") => return cancel(),
@@ -199,11 +196,7 @@ pub fn Explore(ctx: Ctx) -> impl IntoView {
         ctx.open(steps);
         // Bring the board into view for the replay, and put focus on the replay's next-step button.
         let uid = ctx.uid.get_value();
-        if let Some(el) = document().get_element_by_id(&format!("{uid}-board")) {
-            el.scroll_into_view();
-        }
-        let sel = format!("#{uid} .race__replay-step");
-        request_animation_frame(move || crate::focus(document().query_selector(&sel).ok().flatten()));
+        show_replay(&format!("{uid}-board"), format!("#{uid} .race__replay-step"));
     };
     view! { <div class="race__explore sqled__explore" aria-live="polite" node_ref=node on:click=on_click></div> }
 }

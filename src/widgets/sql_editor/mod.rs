@@ -226,15 +226,7 @@ pub fn SqlEditor(params: Params, lang: Locale) -> impl IntoView {
     };
     let labelled_by = title_id.clone();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-            return;
-        }
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
-            .unwrap_or(false);
-        if typing {
+        if crate::widgets::region::not_a_shortcut(&ev) {
             return;
         }
         let s = match ev.key().as_str() {
