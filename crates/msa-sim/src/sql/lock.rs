@@ -63,6 +63,19 @@ impl LockManager {
     }
 
     pub fn acquire(&mut self, owner: usize, tag: LockTag, mode: TableLockMode, sub: u32, nowait: bool) -> Acquire {
+        let out = self.acquire_unchecked(owner, tag, mode, sub, nowait);
+        self.check_invariants();
+        out
+    }
+
+    fn acquire_unchecked(
+        &mut self,
+        owner: usize,
+        tag: LockTag,
+        mode: TableLockMode,
+        sub: u32,
+        nowait: bool,
+    ) -> Acquire {
         if self.holds(owner, tag, mode) {
             return Acquire::Granted;
         }
@@ -146,6 +159,7 @@ impl LockManager {
             }
         }
         self.gc();
+        self.check_invariants();
         woken
     }
 
@@ -156,6 +170,7 @@ impl LockManager {
         }
         let w = self.wakeup(i);
         self.gc();
+        self.check_invariants();
         w
     }
 
@@ -170,6 +185,7 @@ impl LockManager {
             }
         }
         self.gc();
+        self.check_invariants();
         woken
     }
 
@@ -289,8 +305,44 @@ impl LockManager {
             woken.extend(self.wakeup(li));
         }
         self.gc();
+        self.check_invariants();
         let dead = self.find_cycle(start, true).is_some();
         (dead, woken)
+    }
+
+    /// The lock table's invariants, checked after every change in debug and test builds (and in the long runs of
+    /// the test command, built with the `invariants` feature): no two owners hold conflicting modes of one lock;
+    /// every waiter is blocked by a conflicting holder or by a conflicting waiter ahead of it (so each chain of
+    /// waits ends at a real holder); an owner waits in one queue at most; no lock object is empty.
+    #[inline]
+    fn check_invariants(&self) {
+        #[cfg(any(debug_assertions, feature = "invariants"))]
+        {
+            let mut waiters = Vec::new();
+            for l in &self.locks {
+                assert!(!l.granted.is_empty() || !l.waiting.is_empty(), "empty lock object {:?}", l.tag);
+                for (k, g) in l.granted.iter().enumerate() {
+                    for h in &l.granted[k + 1..] {
+                        assert!(
+                            g.owner == h.owner || !g.mode.conflicts(h.mode),
+                            "{:?}: owners {} and {} hold conflicting modes {:?} and {:?}",
+                            l.tag,
+                            g.owner,
+                            h.owner,
+                            g.mode,
+                            h.mode
+                        );
+                    }
+                }
+                for (k, w) in l.waiting.iter().enumerate() {
+                    let blocked = Self::conflicts_granted(l, w.owner, w.mode)
+                        || l.waiting[..k].iter().any(|a| a.owner != w.owner && w.mode.conflicts(a.mode));
+                    assert!(blocked, "{:?}: owner {} waits for {:?} but nothing blocks it", l.tag, w.owner, w.mode);
+                    assert!(!waiters.contains(&w.owner), "owner {} waits in two queues", w.owner);
+                    waiters.push(w.owner);
+                }
+            }
+        }
     }
 
     /// Is `start` on a cycle of the waits-for graph?
@@ -309,5 +361,41 @@ impl LockManager {
             }
         }
         false
+    }
+}
+
+#[cfg(all(test, any(debug_assertions, feature = "invariants")))]
+mod invariant_tests {
+    use super::*;
+
+    fn req(owner: usize, mode: TableLockMode) -> LockReq {
+        LockReq { owner, mode, sub: 0 }
+    }
+
+    fn table(granted: Vec<LockReq>, waiting: Vec<LockReq>) -> LockManager {
+        LockManager { locks: vec![LockObj { tag: LockTag::Relation(0), granted, waiting }] }
+    }
+
+    #[test]
+    #[should_panic(expected = "conflicting modes")]
+    fn two_conflicting_holders_are_caught() {
+        let mut lm =
+            table(vec![req(0, TableLockMode::AccessExclusive), req(1, TableLockMode::AccessExclusive)], vec![]);
+        lm.cancel_wait(2);
+    }
+
+    #[test]
+    #[should_panic(expected = "nothing blocks it")]
+    fn a_waiter_nothing_blocks_is_caught() {
+        let mut lm = table(vec![req(0, TableLockMode::AccessShare)], vec![req(1, TableLockMode::RowShare)]);
+        lm.cancel_wait(2);
+    }
+
+    #[test]
+    fn a_consistent_table_passes() {
+        let mut lm = table(vec![req(0, TableLockMode::AccessShare)], vec![]);
+        assert_eq!(lm.acquire(1, LockTag::Relation(0), TableLockMode::AccessExclusive, 0, false), Acquire::Waiting);
+        assert_eq!(lm.acquire(2, LockTag::Relation(0), TableLockMode::AccessShare, 0, false), Acquire::Waiting);
+        assert_eq!(lm.release(0, LockTag::Relation(0), TableLockMode::AccessShare), vec![1]);
     }
 }
