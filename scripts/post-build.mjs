@@ -27,7 +27,12 @@ if (!staging || !source) {
 const release = process.env.TRUNK_PROFILE !== 'debug';
 const manifest = JSON.parse(readFileSync(join(staging, 'site-manifest.json'), 'utf8'));
 let html = readFileSync(join(staging, 'index.html'), 'utf8');
-const base = html.match(/<base href="([^"]*)"/)[1];
+// Where the site is served (`--public-url`, '/' by default): Trunk tells its hooks.
+const base = process.env.TRUNK_PUBLIC_URL;
+if (!base?.endsWith('/')) {
+  console.error(`post-build: TRUNK_PUBLIC_URL is ${JSON.stringify(base)}; run this as Trunk's post_build hook`);
+  process.exit(2);
+}
 
 // 1. bundles (a debug build: every page in Trunk's one bundle).
 const bundles = { core: step.adoptTrunkBundle(staging, base, 'core', release) };
