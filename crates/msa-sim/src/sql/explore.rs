@@ -11,11 +11,13 @@
 //! The search is depth first over engine states, cloning the engine at each branch, within a [`Budget`]. Listed
 //! permutations of the spec play no part: every interleaving is explored.
 
-use super::spec::{Spec, StepRef};
+use super::engine::Value;
+use super::spec::Spec;
 use super::tester::{check_sql, TesterError, TesterErrorKind};
-use super::{Engine, Reply, MAX_SESSIONS};
+use super::{Engine, Reply, Statement, MAX_SESSIONS};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Budget {
@@ -45,7 +47,7 @@ pub struct StepError {
 }
 
 /// A table's committed rows at the end (what a new transaction would read), sorted.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct TableRows {
     pub name: String,
     pub columns: Vec<String>,
@@ -82,141 +84,231 @@ pub struct Exploration {
     pub groups: Vec<OutcomeGroup>,
 }
 
+/// The depth-first walk over every schedule that both explorations share: [`explore`] (an isolation spec, grouped
+/// by rows, errors and stuck steps) and the SQL editor's [`super::url::Explorer`] (grouped by what every
+/// statement returned and the rows). Resumable: [`Walk::run`] takes a number of engine actions, so the editor runs
+/// it in slices between frames.
+///
+/// Children are taken eagerly and pushed in reverse, so the lowest session runs first and a schedule's leaf is met
+/// in the same order as a recursive search would meet it. The steps taken to reach a node are not stored in it: a
+/// node remembers how deep it is and the step that led to it, and the walk keeps one path, cut back to that depth
+/// when the node is popped (every node still on the stack hangs off the path).
+pub(crate) struct Walk {
+    /// Per session, per step: the statements of its query string, parsed once and shared by every branch.
+    steps: Vec<Vec<Vec<Arc<Statement>>>>,
+    /// Where each session's replies start in a node's `replies`.
+    offsets: Vec<usize>,
+    stack: Vec<Node>,
+    path: Vec<PathStep>,
+    /// Every distinct reply list met, once: a node holds indexes into it, so a clone copies numbers, and a
+    /// grouping compares two schedules' replies by comparing numbers.
+    replies: Vec<Arc<[Reply]>>,
+    reply_ids: HashMap<Arc<[Reply]>, u32>,
+    budget: Budget,
+    pub(crate) schedules: u64,
+    pub(crate) actions: u64,
+    pub(crate) truncated: bool,
+}
+
+/// A session sent its next step, or time passed (the next lock timer fired).
+pub(crate) type PathStep = super::url::Step;
+
+#[derive(Clone)]
 struct Node {
     engine: Engine,
-    next: Vec<usize>,
-    inflight: Vec<Option<usize>>,
-    schedule: Vec<StepRef>,
-    errors: Vec<StepError>,
+    /// Steps each session has sent.
+    sent: [usize; MAX_SESSIONS],
+    /// Every step's replies (an index into the walk's `replies`), session after session: [`PENDING`] until sent
+    /// and while it waits for a lock.
+    replies: Vec<u32>,
+    /// The length of the path before `last`.
+    depth: usize,
+    /// The step that led here (None at the root).
+    last: Option<PathStep>,
 }
 
-struct Search<'a> {
-    spec: &'a Spec,
-    budget: Budget,
-    actions: u64,
-    schedules: u64,
-    truncated: bool,
-    index: BTreeMap<Outcome, usize>,
-    groups: Vec<OutcomeGroup>,
+/// A step's replies not in yet.
+pub(crate) const PENDING: u32 = u32::MAX;
+
+/// A schedule at its end, as the walk hands it to a grouping.
+pub(crate) struct Leaf<'a> {
+    pub(crate) engine: &'a Engine,
+    /// The steps in the order taken, time passing included.
+    pub(crate) path: &'a [PathStep],
+    sent: &'a [usize],
+    offsets: &'a [usize],
+    ids: &'a [u32],
+    replies: &'a [Arc<[Reply]>],
 }
 
-impl Search<'_> {
-    /// Records the results of every session whose query has finished.
-    fn settle(&self, node: &mut Node) {
-        for s in 0..node.inflight.len() {
-            let Some(k) = node.inflight[s] else { continue };
-            if node.engine.waiting(s) {
+impl Leaf<'_> {
+    /// The replies of each step session `s` sent, in order, as the walk's reply list numbers ([`Leaf::reply`]):
+    /// [`PENDING`] for a step still waiting (no timer left to end the wait). Equal numbers, equal replies.
+    pub(crate) fn reply_ids(&self, s: usize) -> &[u32] {
+        &self.ids[self.offsets[s]..self.offsets[s] + self.sent[s]]
+    }
+
+    /// The reply list numbered `id` (not [`PENDING`]).
+    pub(crate) fn reply(&self, id: u32) -> &Arc<[Reply]> {
+        &self.replies[id as usize]
+    }
+
+    pub(crate) fn sessions(&self) -> usize {
+        self.offsets.len()
+    }
+}
+
+impl Walk {
+    /// A walk from `engine` (set up, with one session per entry of `steps`; at most [`MAX_SESSIONS`]).
+    pub(crate) fn new(engine: Engine, steps: Vec<Vec<Vec<Arc<Statement>>>>, budget: Budget) -> Walk {
+        let mut offsets = Vec::with_capacity(steps.len());
+        let mut n = 0;
+        for s in &steps {
+            offsets.push(n);
+            n += s.len();
+        }
+        let root = Node { engine, sent: [0; MAX_SESSIONS], replies: vec![PENDING; n], depth: 0, last: None };
+        Walk {
+            steps,
+            offsets,
+            stack: vec![root],
+            path: Vec::new(),
+            replies: Vec::new(),
+            reply_ids: HashMap::new(),
+            budget,
+            schedules: 0,
+            actions: 0,
+            truncated: false,
+        }
+    }
+
+    /// Whether session `s`'s last step still waits for its replies.
+    fn in_flight(&self, node: &Node, s: usize) -> bool {
+        node.sent[s] > 0 && node.replies[self.offsets[s] + node.sent[s] - 1] == PENDING
+    }
+
+    /// The number of a reply list, numbering it if it is new.
+    fn intern(&mut self, r: Vec<Reply>) -> u32 {
+        if let Some(&id) = self.reply_ids.get(r.as_slice()) {
+            return id;
+        }
+        let id = self.replies.len() as u32;
+        let r: Arc<[Reply]> = r.into();
+        self.replies.push(Arc::clone(&r));
+        self.reply_ids.insert(r, id);
+        id
+    }
+
+    /// Session `s` sends its next step, and every finished step's replies are collected.
+    fn send(&mut self, node: &mut Node, s: usize) {
+        let k = node.sent[s];
+        node.sent[s] += 1;
+        if let Err(e) = node.engine.send_shared(s, &self.steps[s][k]) {
+            // A limit of the engine (statements per session): the step fails, visibly.
+            let r = Reply::Error { sqlstate: "54000", message: e.to_string() };
+            node.replies[self.offsets[s] + k] = self.intern(vec![r]);
+        }
+        self.settle(node);
+    }
+
+    /// Records the replies of every step that has finished.
+    fn settle(&mut self, node: &mut Node) {
+        for s in 0..self.steps.len() {
+            if self.in_flight(node, s) && !node.engine.waiting(s) {
+                if let Some(r) = node.engine.take_replies(s) {
+                    node.replies[self.offsets[s] + node.sent[s] - 1] = self.intern(r);
+                }
+            }
+        }
+    }
+
+    /// Walks on for up to `actions` more engine actions (steps sent, timers fired), handing each schedule's end to
+    /// `leaf`; true once every schedule has run (or the budget is spent). A session sends its next step whenever
+    /// it is not waiting; when every session with steps left waits, time passes, as while isolationtester blocks.
+    pub(crate) fn run(&mut self, actions: u64, leaf: &mut dyn FnMut(&Leaf)) -> bool {
+        let stop = self.actions.saturating_add(actions);
+        while self.actions < stop {
+            if self.schedules >= self.budget.max_schedules || self.actions >= self.budget.max_actions {
+                self.truncated |= !self.stack.is_empty();
+                self.stack.clear();
+            }
+            let Some(mut node) = self.stack.pop() else { return true };
+            self.path.truncate(node.depth);
+            if let Some(step) = node.last.take() {
+                self.path.push(step);
+            }
+            let n = self.steps.len();
+            let mut enabled = [0usize; MAX_SESSIONS];
+            let mut m = 0;
+            for s in 0..n {
+                if !self.in_flight(&node, s) && node.sent[s] < self.steps[s].len() {
+                    enabled[m] = s;
+                    m += 1;
+                }
+            }
+            if m == 0 {
+                if (0..n).any(|s| self.in_flight(&node, s)) {
+                    // Every session with work left waits: time passes.
+                    self.actions += 1;
+                    if node.engine.advance_time() {
+                        self.settle(&mut node);
+                        node.depth = self.path.len();
+                        node.last = Some(PathStep::Time);
+                        self.stack.push(node);
+                        continue;
+                    }
+                }
+                self.schedules += 1;
+                leaf(&Leaf {
+                    engine: &node.engine,
+                    path: &self.path,
+                    sent: &node.sent[..n],
+                    offsets: &self.offsets,
+                    ids: &node.replies,
+                    replies: &self.replies,
+                });
                 continue;
             }
-            let replies = node.engine.take_replies(s).unwrap_or_default();
-            for r in replies {
-                if let Reply::Error { sqlstate, message } = r {
-                    let step = self.spec.sessions[s].steps[k].name.clone();
-                    node.errors.push(StepError { step, sqlstate, message });
-                }
-            }
-            node.inflight[s] = None;
-        }
-    }
-
-    fn leaf(&mut self, node: &Node) {
-        self.schedules += 1;
-        let tables = final_tables(&node.engine);
-        let mut errors = node.errors.clone();
-        errors.sort();
-        let mut stuck: Vec<String> = (0..node.inflight.len())
-            .filter_map(|s| node.inflight[s].map(|k| self.spec.sessions[s].steps[k].name.clone()))
-            .collect();
-        stuck.sort();
-        let outcome = Outcome { tables, errors, stuck };
-        match self.index.get(&outcome) {
-            Some(&g) => self.groups[g].schedules += 1,
-            None => {
-                let first = node.schedule.iter().map(|r| self.spec.step(*r).name.clone()).collect();
-                self.index.insert(outcome.clone(), self.groups.len());
-                self.groups.push(OutcomeGroup { outcome, schedules: 1, first });
-            }
-        }
-    }
-
-    fn out_of_budget(&mut self) -> bool {
-        if self.schedules >= self.budget.max_schedules || self.actions >= self.budget.max_actions {
-            self.truncated = true;
-        }
-        self.truncated
-    }
-
-    fn dfs(&mut self, mut node: Node) {
-        loop {
-            if self.out_of_budget() {
-                return;
-            }
-            self.settle(&mut node);
-            let enabled: Vec<usize> = (0..node.next.len())
-                .filter(|&s| node.inflight[s].is_none() && node.next[s] < self.spec.sessions[s].steps.len())
-                .collect();
-            if !enabled.is_empty() {
-                let last = enabled.len() - 1;
-                let mut node = Some(node);
-                for (i, &s) in enabled.iter().enumerate() {
-                    // The last branch takes the node itself: one clone fewer per level.
-                    let mut child = if i == last {
-                        node.take().expect("the node is still here")
-                    } else {
-                        let n = node.as_ref().expect("the node is still here");
-                        Node {
-                            engine: n.engine.clone(),
-                            next: n.next.clone(),
-                            inflight: n.inflight.clone(),
-                            schedule: n.schedule.clone(),
-                            errors: n.errors.clone(),
-                        }
-                    };
-                    let k = child.next[s];
-                    self.actions += 1;
-                    let sql = &self.spec.sessions[s].steps[k].sql.sql;
-                    if let Err(e) = child.engine.send(s, sql) {
-                        // A limit of the engine (statements per session): the step fails, visibly.
-                        let step = self.spec.sessions[s].steps[k].name.clone();
-                        child.errors.push(StepError { step, sqlstate: "54000", message: e.to_string() });
-                    } else {
-                        child.inflight[s] = Some(k);
-                    }
-                    child.next[s] += 1;
-                    child.schedule.push((s, k));
-                    self.dfs(child);
-                    if self.truncated {
-                        return;
-                    }
-                }
-                return;
-            }
-            if node.inflight.iter().any(Option::is_some) {
-                // Every session with work left is waiting: time passes.
+            // The last branch takes the node itself: one clone fewer per level. Pushed in reverse, so the lowest
+            // session is explored first.
+            let depth = self.path.len();
+            let at = self.stack.len();
+            for &s in &enabled[..m - 1] {
+                let mut child = node.clone();
                 self.actions += 1;
-                if node.engine.advance_time() {
-                    continue;
-                }
+                self.send(&mut child, s);
+                child.depth = depth;
+                child.last = Some(PathStep::Session { index: s as u8 });
+                self.stack.push(child);
             }
-            self.leaf(&node);
-            return;
+            let s = enabled[m - 1];
+            self.actions += 1;
+            self.send(&mut node, s);
+            node.depth = depth;
+            node.last = Some(PathStep::Session { index: s as u8 });
+            self.stack.push(node);
+            self.stack[at..].reverse();
         }
+        self.stack.is_empty()
     }
 }
 
 /// Every table's committed rows as a new transaction would read them now, rows sorted.
 pub fn final_tables(engine: &Engine) -> Vec<TableRows> {
-    engine
-        .snapshot()
-        .tables
-        .iter()
-        .map(|t| {
-            let mut rows: Vec<Vec<Option<String>>> =
-                t.versions.iter().filter(|v| v.live).map(|v| v.values.clone()).collect();
-            rows.sort();
-            TableRows { name: t.name.clone(), columns: t.columns.clone(), rows }
+    let mut tables: Vec<TableRows> = (0..engine.tables_len())
+        .map(|t| TableRows {
+            name: engine.table_name(t).to_string(),
+            columns: engine.column_names(t).map(str::to_string).collect(),
+            rows: Vec::new(),
         })
-        .collect()
+        .collect();
+    for (t, vals) in engine.committed_rows() {
+        tables[t].rows.push(vals.iter().map(Value::text).collect());
+    }
+    for t in &mut tables {
+        t.rows.sort();
+    }
+    tables
 }
 
 /// Explores every schedule of the spec's sessions within `budget`. Errors: SQL outside the subset (with its
@@ -248,14 +340,54 @@ pub fn explore(spec: &Spec, budget: Budget) -> Result<Exploration, TesterError> 
             }
         }
     }
-    let mut search =
-        Search { spec, budget, actions: 0, schedules: 0, truncated: false, index: BTreeMap::new(), groups: Vec::new() };
-    let root = Node { engine, next: vec![0; n], inflight: vec![None; n], schedule: Vec::new(), errors: Vec::new() };
-    search.dfs(root);
-    Ok(Exploration {
-        schedules: search.schedules,
-        actions: search.actions,
-        truncated: search.truncated,
-        groups: search.groups,
-    })
+    let mut steps = Vec::with_capacity(n);
+    for sess in &spec.sessions {
+        let mut parsed = Vec::with_capacity(sess.steps.len());
+        for st in &sess.steps {
+            let stmts = super::tester::parse_step(st)?;
+            parsed.push(stmts.into_iter().map(Arc::new).collect());
+        }
+        steps.push(parsed);
+    }
+    let mut walk = Walk::new(engine, steps, budget);
+    let mut index: BTreeMap<Outcome, usize> = BTreeMap::new();
+    let mut groups: Vec<OutcomeGroup> = Vec::new();
+    walk.run(u64::MAX, &mut |leaf| {
+        let name = |s: usize, k: usize| spec.sessions[s].steps[k].name.clone();
+        let mut errors = Vec::new();
+        let mut stuck = Vec::new();
+        for s in 0..leaf.sessions() {
+            for (k, &id) in leaf.reply_ids(s).iter().enumerate() {
+                if id == PENDING {
+                    stuck.push(name(s, k));
+                    continue;
+                }
+                for x in leaf.reply(id).iter() {
+                    if let Reply::Error { sqlstate, message } = x {
+                        errors.push(StepError { step: name(s, k), sqlstate, message: message.clone() });
+                    }
+                }
+            }
+        }
+        errors.sort();
+        stuck.sort();
+        let outcome = Outcome { tables: final_tables(leaf.engine), errors, stuck };
+        match index.get(&outcome) {
+            Some(&g) => groups[g].schedules += 1,
+            None => {
+                let mut sent = [0usize; MAX_SESSIONS];
+                let mut first = Vec::new();
+                for step in leaf.path {
+                    if let super::url::Step::Session { index } = *step {
+                        let s = usize::from(index);
+                        first.push(name(s, sent[s]));
+                        sent[s] += 1;
+                    }
+                }
+                index.insert(outcome.clone(), groups.len());
+                groups.push(OutcomeGroup { outcome, schedules: 1, first });
+            }
+        }
+    });
+    Ok(Exploration { schedules: walk.schedules, actions: walk.actions, truncated: walk.truncated, groups })
 }
