@@ -93,7 +93,7 @@ fn err(sqlstate: &'static str, message: impl Into<String>) -> SqlErr {
     SqlErr { sqlstate, message: message.into() }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Column {
     name: String,
     ty: ColType,
@@ -101,13 +101,13 @@ struct Column {
     default: Option<Expr>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Constraint {
     name: String,
     cols: Vec<usize>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Version {
     row: usize,
     vals: Vec<Value>,
@@ -130,7 +130,7 @@ struct Version {
 
 /// A table: its definition never changes after CREATE TABLE, so the engine's copies share it (an exploration
 /// clones the engine at every branch).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Table {
     name: Arc<str>,
     cols: Arc<[Column]>,
@@ -143,14 +143,14 @@ struct Table {
     dropped: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum XState {
     InProgress,
     Committed,
     Aborted,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Xact {
     parent: Option<Xid>,
     session: usize,
@@ -158,7 +158,7 @@ struct Xact {
     commit_seq: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct RowLock {
     table: usize,
     row: usize,
@@ -167,14 +167,14 @@ struct RowLock {
     mode: RowLockMode,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Snap {
     seq: u64,
     top: Xid,
     cid: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Block {
     Idle,
     /// A single statement outside a block.
@@ -186,7 +186,7 @@ enum Block {
     Failed,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Txn {
     top: Xid,
     iso: Isolation,
@@ -203,7 +203,7 @@ impl Txn {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Wait {
     since: u64,
     deadlock_at: Option<u64>,
@@ -211,14 +211,14 @@ struct Wait {
     seq: u64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Phase {
     Start,
     Lock,
     Rows,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Cur {
     ver: usize,
     epq: bool,
@@ -229,7 +229,7 @@ struct Cur {
     check_unique: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Exec {
     /// Shared with the query that sent it (and with every copy of the engine).
     stmt: Arc<Statement>,
@@ -245,7 +245,7 @@ struct Exec {
     ins_rows: Vec<Vec<Value>>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Session {
     block: Block,
     txn: Option<Txn>,
@@ -279,7 +279,7 @@ impl Session {
 }
 
 /// The engine: tables, transactions, sessions, locks and the virtual clock. Cloning copies it all (a few KB).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Engine {
     tables: Vec<Table>,
     xacts: Vec<Xact>,
@@ -292,6 +292,48 @@ pub struct Engine {
     runnable: VecDeque<usize>,
     /// Transaction ids up to this one ran in the setup.
     setup_xids_end: Xid,
+}
+
+// Equal engines (and so equal states of an exploration) hash alike. The hashes leave out what is costly and rarely
+// tells two states apart (a table's definition, a statement's syntax tree): equality still compares it.
+
+impl std::hash::Hash for Table {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.heap.hash(h);
+        self.rows.hash(h);
+        self.dropped.hash(h);
+    }
+}
+
+impl std::hash::Hash for Exec {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.phase.hash(h);
+        self.locks_done.hash(h);
+        self.snap.hash(h);
+        self.table.hash(h);
+        self.cands.hash(h);
+        self.idx.hash(h);
+        self.cur.hash(h);
+        self.out.hash(h);
+        self.count.hash(h);
+        self.ins_rows.hash(h);
+    }
+}
+
+impl std::hash::Hash for Session {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.block.hash(h);
+        self.txn.hash(h);
+        self.deadlock_timeout.hash(h);
+        self.lock_timeout.hash(h);
+        self.queue.len().hash(h);
+        self.multi.hash(h);
+        self.replies.hash(h);
+        self.finished.hash(h);
+        self.exec.hash(h);
+        self.wait.hash(h);
+        self.stmts_run.hash(h);
+    }
 }
 
 enum RowOut {

@@ -28,7 +28,7 @@
 //! Decoding is total: any string gives a state within the limits or a typed [`UrlError`], never a panic.
 
 use super::engine::Value;
-use super::explore::{Walk, PENDING};
+use super::explore::{Grouping, Leaf, Walk, PENDING};
 use super::spec::{Session as SpecSession, Spec, SqlBlock, Step as SpecStep};
 use super::{parse_script, Engine, ParseError, Reply, SetupError, Statement};
 use serde::Serialize;
@@ -804,14 +804,76 @@ struct GroupKey {
 pub struct Explorer {
     walk: Walk,
     pub schedules: u64,
-    /// Engine actions so far: statements sent and timers fired, over all branches.
+    /// Engine actions so far: statements sent and timers fired, over all branches (a state met again counts the
+    /// actions its first walk took).
     pub actions: u64,
     pub truncated: bool,
+    by: EditorGroups,
+}
+
+/// The editor's grouping: by what every statement returned and the rows left.
+struct EditorGroups {
     groups: Vec<OutcomeGroup>,
     /// One a group.
     keys: Vec<GroupKey>,
     /// The groups by their key's hash.
-    index: HashMap<u64, Vec<usize>>,
+    index: HashMap<u64, Vec<u32>>,
+}
+
+impl Grouping for EditorGroups {
+    fn leaf(&mut self, leaf: &Leaf) -> u32 {
+        let e = leaf.engine;
+        let mut rows: Vec<(usize, &[Value])> = e.committed_rows().collect();
+        rows.sort_unstable();
+        let mut h = DefaultHasher::new();
+        for s in 0..leaf.sessions() {
+            leaf.reply_ids(s).hash(&mut h);
+        }
+        for t in 0..e.tables_len() {
+            e.table_name(t).hash(&mut h);
+            e.column_names(t).for_each(|c| c.hash(&mut h));
+        }
+        rows.hash(&mut h);
+        let (groups, keys) = (&mut self.groups, &mut self.keys);
+        let bucket = self.index.entry(h.finish()).or_default();
+        let same = |g: usize| {
+            let (k, tables) = (&keys[g], &groups[g].outcome.tables);
+            let mut at = 0;
+            (0..leaf.sessions()).all(|s| {
+                let ids = leaf.reply_ids(s);
+                at += ids.len();
+                k.sent[s] == ids.len() && k.replies[at - ids.len()..at] == *ids
+            }) && tables.len() == e.tables_len()
+                && tables.iter().enumerate().all(|(t, tr)| {
+                    tr.name == e.table_name(t) && tr.columns.iter().map(String::as_str).eq(e.column_names(t))
+                })
+                && k.rows.len() == rows.len()
+                && k.rows.iter().zip(&rows).all(|(a, b)| a.0 == b.0 && a.1 == b.1)
+        };
+        if let Some(g) = bucket.iter().copied().find(|&g| same(g as usize)) {
+            groups[g as usize].schedules += 1;
+            return g;
+        }
+        let g = groups.len() as u32;
+        bucket.push(g);
+        let mut key = GroupKey { sent: [0; MAX_SESSIONS], replies: Vec::new(), rows: Vec::new() };
+        let mut replies = Vec::with_capacity(leaf.sessions());
+        for s in 0..leaf.sessions() {
+            let ids = leaf.reply_ids(s);
+            key.sent[s] = ids.len();
+            key.replies.extend_from_slice(ids);
+            replies.push(ids.iter().map(|&id| (id != PENDING).then(|| leaf.reply(id).to_vec())).collect());
+        }
+        key.rows = rows.iter().map(|&(t, v)| (t, v.to_vec())).collect();
+        keys.push(key);
+        let outcome = Outcome { replies, tables: super::explore::final_tables(e) };
+        groups.push(OutcomeGroup { outcome, schedules: 1, first: leaf.path.to_vec() });
+        g
+    }
+
+    fn more(&mut self, group: u32, n: u64) {
+        self.groups[group as usize].schedules += n;
+    }
 }
 
 impl Explorer {
@@ -824,61 +886,13 @@ impl Explorer {
             schedules: 0,
             actions: 0,
             truncated: false,
-            groups: Vec::new(),
-            keys: Vec::new(),
-            index: HashMap::new(),
+            by: EditorGroups { groups: Vec::new(), keys: Vec::new(), index: HashMap::new() },
         })
     }
 
     /// Explores up to `actions` more engine actions; true once every schedule has run (or the budget is spent).
     pub fn run(&mut self, actions: u64) -> bool {
-        let (groups, keys, index) = (&mut self.groups, &mut self.keys, &mut self.index);
-        let done = self.walk.run(actions, &mut |leaf| {
-            let e = leaf.engine;
-            let mut rows: Vec<(usize, &[Value])> = e.committed_rows().collect();
-            rows.sort_unstable();
-            let mut h = DefaultHasher::new();
-            for s in 0..leaf.sessions() {
-                leaf.reply_ids(s).hash(&mut h);
-            }
-            for t in 0..e.tables_len() {
-                e.table_name(t).hash(&mut h);
-                e.column_names(t).for_each(|c| c.hash(&mut h));
-            }
-            rows.hash(&mut h);
-            let bucket = index.entry(h.finish()).or_default();
-            let same = |g: usize| {
-                let (k, tables) = (&keys[g], &groups[g].outcome.tables);
-                let mut at = 0;
-                (0..leaf.sessions()).all(|s| {
-                    let ids = leaf.reply_ids(s);
-                    at += ids.len();
-                    k.sent[s] == ids.len() && k.replies[at - ids.len()..at] == *ids
-                }) && tables.len() == e.tables_len()
-                    && tables.iter().enumerate().all(|(t, tr)| {
-                        tr.name == e.table_name(t) && tr.columns.iter().map(String::as_str).eq(e.column_names(t))
-                    })
-                    && k.rows.len() == rows.len()
-                    && k.rows.iter().zip(&rows).all(|(a, b)| a.0 == b.0 && a.1 == b.1)
-            };
-            if let Some(g) = bucket.iter().copied().find(|&g| same(g)) {
-                groups[g].schedules += 1;
-                return;
-            }
-            bucket.push(groups.len());
-            let mut key = GroupKey { sent: [0; MAX_SESSIONS], replies: Vec::new(), rows: Vec::new() };
-            let mut replies = Vec::with_capacity(leaf.sessions());
-            for s in 0..leaf.sessions() {
-                let ids = leaf.reply_ids(s);
-                key.sent[s] = ids.len();
-                key.replies.extend_from_slice(ids);
-                replies.push(ids.iter().map(|&id| (id != PENDING).then(|| leaf.reply(id).to_vec())).collect());
-            }
-            key.rows = rows.iter().map(|&(t, v)| (t, v.to_vec())).collect();
-            keys.push(key);
-            let outcome = Outcome { replies, tables: super::explore::final_tables(e) };
-            groups.push(OutcomeGroup { outcome, schedules: 1, first: leaf.path.to_vec() });
-        });
+        let done = self.walk.run(actions, &mut self.by);
         self.schedules = self.walk.schedules;
         self.actions = self.walk.actions;
         self.truncated = self.walk.truncated;
@@ -887,6 +901,6 @@ impl Explorer {
 
     /// The groups so far, in the order their first schedule was found.
     pub fn groups(&self) -> &[OutcomeGroup] {
-        &self.groups
+        &self.by.groups
     }
 }
