@@ -158,7 +158,7 @@ impl State {
 /// words of an engine. Not for data an attacker picks to collide: these are the walk's own states, and a collision
 /// costs one equality check.
 #[derive(Default)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {

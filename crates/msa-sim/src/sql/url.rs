@@ -28,11 +28,10 @@
 //! Decoding is total: any string gives a state within the limits or a typed [`UrlError`], never a panic.
 
 use super::engine::Value;
-use super::explore::{Grouping, Leaf, Walk, PENDING};
+use super::explore::{FxHasher, Grouping, Leaf, Walk, PENDING};
 use super::spec::{Session as SpecSession, Spec, SqlBlock, Step as SpecStep};
 use super::{parse_script, Engine, ParseError, Reply, SetupError, Statement};
 use serde::Serialize;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -524,7 +523,7 @@ pub enum LogEntry {
 /// The engine after the setup and the steps taken, with what each session got back.
 #[derive(Clone, Debug)]
 pub struct Board {
-    /// Shared by the boards an exploration branches into.
+    /// Shared by the board's copies.
     pub program: Arc<Program>,
     pub engine: Engine,
     pub steps: Vec<Step>,
@@ -825,7 +824,7 @@ impl Grouping for EditorGroups {
         let e = leaf.engine;
         let mut rows: Vec<(usize, &[Value])> = e.committed_rows().collect();
         rows.sort_unstable();
-        let mut h = DefaultHasher::new();
+        let mut h = FxHasher::default();
         for s in 0..leaf.sessions() {
             leaf.reply_ids(s).hash(&mut h);
         }
