@@ -32,6 +32,7 @@ const round = (x, d = 1) => (x === undefined ? undefined : Number(x.toFixed(d)))
 row('simulator vs SimPy, same M/M/4 model (requests per second)', round(fig.get('simpy_ratio'), 0), 'x', '>= 100x', (v) => v >= 100);
 row('wasm in Chromium vs native, same 1M-request run', round(fig.get('wasm_native_ratio'), 3), 'x', '<= 2x', (v) => v <= 2);
 row('explore-all, 3 transactions x 4 steps, in Chromium (median)', round(fig.get('explore_ms'), 1), ' ms', '< 100 ms', (v) => v < 100);
+row("the SQL editor's explore, 3 sessions x 4 statements, in Chromium (median)", round(fig.get('sql_explore_ms'), 1), ' ms', '< 100 ms', (v) => v < 100);
 row('1M-request fast-forward in Chromium', round(fig.get('ff_1m_browser_s'), 2), ' s', '(figure)', () => true);
 row('  the same run, native CLI', round(fig.get('ff_1m_native_s'), 2), ' s', '(figure)', () => true);
 row('longest task while ~500 requests animate at 1x', round(fig.get('longest_task_ms'), 1), ' ms', '<= 50 ms', (v) => v <= 50);

@@ -2,7 +2,8 @@
 # The bench command: every figure of the production checklist in one table, measured on the release build served
 # by real nginx with the README's snippet (compression, caching, security headers):
 #   - the simulator against SimPy on the same M/M/4 model, and wasm against native on the same run;
-#   - explore-all of 3 transactions x 4 steps, and a million-request fast-forward, in Chromium;
+#   - explore-all of 3 transactions x 4 steps (the race visualizer's, and the SQL editor's of 3 sessions x 4
+#     statements), and a million-request fast-forward, in Chromium;
 #   - the longest task while ~500 requests animate at 1x;
 #   - the first-load gzip size of every page;
 #   - Lighthouse 12.8.2, mobile and desktop, on each language's home page and heaviest lesson.
@@ -42,6 +43,7 @@ echo "== in Chromium, behind nginx: explore-all, 500 requests animating, a 1M-re
 scripts/deploy-check.sh bash -c '
   set -e
   node scripts/race-bench.mjs 20
+  node scripts/sql-explore-bench.mjs 20
   node scripts/proxy-bench.mjs
   node scripts/bench-lighthouse.mjs "$SITE_BASE" "$@"
 ' bench "${pages[@]}" | tee -a "$figs"

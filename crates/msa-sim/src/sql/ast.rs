@@ -76,7 +76,7 @@ pub struct CreateTable {
     pub constraints: Vec<TableConstraint>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Isolation {
     ReadUncommitted,
     ReadCommitted,

@@ -23,10 +23,11 @@ use super::{
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 pub type Xid = u32;
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Value {
     Null,
     Int(i64),
@@ -92,7 +93,7 @@ fn err(sqlstate: &'static str, message: impl Into<String>) -> SqlErr {
     SqlErr { sqlstate, message: message.into() }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Column {
     name: String,
     ty: ColType,
@@ -100,13 +101,13 @@ struct Column {
     default: Option<Expr>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Constraint {
     name: String,
     cols: Vec<usize>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Version {
     row: usize,
     vals: Vec<Value>,
@@ -127,27 +128,29 @@ struct Version {
     indexed: bool,
 }
 
-#[derive(Clone, Debug)]
+/// A table: its definition never changes after CREATE TABLE, so the engine's copies share it (an exploration
+/// clones the engine at every branch).
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Table {
-    name: String,
-    cols: Vec<Column>,
-    uniques: Vec<Constraint>,
+    name: Arc<str>,
+    cols: Arc<[Column]>,
+    uniques: Arc<[Constraint]>,
     /// Columns of unique constraints: changing one makes an UPDATE take FOR UPDATE.
-    key_cols: Vec<usize>,
+    key_cols: Arc<[usize]>,
     heap: Vec<Version>,
     rows: usize,
     /// Dropped tables keep their index (locks and row locks refer to tables by index) but lose their name.
     dropped: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum XState {
     InProgress,
     Committed,
     Aborted,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Xact {
     parent: Option<Xid>,
     session: usize,
@@ -155,7 +158,7 @@ struct Xact {
     commit_seq: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct RowLock {
     table: usize,
     row: usize,
@@ -164,14 +167,14 @@ struct RowLock {
     mode: RowLockMode,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Snap {
     seq: u64,
     top: Xid,
     cid: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Block {
     Idle,
     /// A single statement outside a block.
@@ -183,7 +186,7 @@ enum Block {
     Failed,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Txn {
     top: Xid,
     iso: Isolation,
@@ -200,7 +203,7 @@ impl Txn {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Wait {
     since: u64,
     deadlock_at: Option<u64>,
@@ -208,14 +211,14 @@ struct Wait {
     seq: u64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Phase {
     Start,
     Lock,
     Rows,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Cur {
     ver: usize,
     epq: bool,
@@ -226,9 +229,10 @@ struct Cur {
     check_unique: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Exec {
-    stmt: Statement,
+    /// Shared with the query that sent it (and with every copy of the engine).
+    stmt: Arc<Statement>,
     phase: Phase,
     locks_done: usize,
     snap: Option<Snap>,
@@ -241,13 +245,13 @@ struct Exec {
     ins_rows: Vec<Vec<Value>>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Session {
     block: Block,
     txn: Option<Txn>,
     deadlock_timeout: u64,
     lock_timeout: u64,
-    queue: VecDeque<Statement>,
+    queue: VecDeque<Arc<Statement>>,
     multi: bool,
     replies: Vec<Reply>,
     finished: bool,
@@ -275,7 +279,7 @@ impl Session {
 }
 
 /// The engine: tables, transactions, sessions, locks and the virtual clock. Cloning copies it all (a few KB).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Engine {
     tables: Vec<Table>,
     xacts: Vec<Xact>,
@@ -288,6 +292,48 @@ pub struct Engine {
     runnable: VecDeque<usize>,
     /// Transaction ids up to this one ran in the setup.
     setup_xids_end: Xid,
+}
+
+// Equal engines (and so equal states of an exploration) hash alike. The hashes leave out what is costly and rarely
+// tells two states apart (a table's definition, a statement's syntax tree): equality still compares it.
+
+impl std::hash::Hash for Table {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.heap.hash(h);
+        self.rows.hash(h);
+        self.dropped.hash(h);
+    }
+}
+
+impl std::hash::Hash for Exec {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.phase.hash(h);
+        self.locks_done.hash(h);
+        self.snap.hash(h);
+        self.table.hash(h);
+        self.cands.hash(h);
+        self.idx.hash(h);
+        self.cur.hash(h);
+        self.out.hash(h);
+        self.count.hash(h);
+        self.ins_rows.hash(h);
+    }
+}
+
+impl std::hash::Hash for Session {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.block.hash(h);
+        self.txn.hash(h);
+        self.deadlock_timeout.hash(h);
+        self.lock_timeout.hash(h);
+        self.queue.len().hash(h);
+        self.multi.hash(h);
+        self.replies.hash(h);
+        self.finished.hash(h);
+        self.exec.hash(h);
+        self.wait.hash(h);
+        self.stmts_run.hash(h);
+    }
 }
 
 enum RowOut {
@@ -326,7 +372,7 @@ impl Engine {
             setup_xids_end: 0,
         };
         for (index, st) in stmts.iter().enumerate() {
-            e.send_unchecked(0, vec![st.clone()]);
+            e.send_unchecked(0, vec![Arc::new(st.clone())]);
             let replies = std::mem::take(&mut e.sessions[0].replies);
             for r in replies {
                 if let Reply::Error { sqlstate, message } = r {
@@ -370,6 +416,18 @@ impl Engine {
         if s.stmts_run + stmts.len() > MAX_SESSION_STATEMENTS {
             return Err(SendError::TooManyStatements { session, max: MAX_SESSION_STATEMENTS });
         }
+        self.send_unchecked(session, stmts.iter().map(|st| Arc::new(st.clone())).collect());
+        Ok(())
+    }
+
+    /// [`Engine::send_parsed`] with statements parsed once and shared: an exploration sends the same statements
+    /// down every branch.
+    pub fn send_shared(&mut self, session: usize, stmts: &[Arc<Statement>]) -> Result<(), SendError> {
+        self.check_session(session)?;
+        let s = &self.sessions[session];
+        if s.stmts_run + stmts.len() > MAX_SESSION_STATEMENTS {
+            return Err(SendError::TooManyStatements { session, max: MAX_SESSION_STATEMENTS });
+        }
         self.send_unchecked(session, stmts.to_vec());
         Ok(())
     }
@@ -384,7 +442,7 @@ impl Engine {
         Ok(())
     }
 
-    fn send_unchecked(&mut self, s: usize, stmts: Vec<Statement>) {
+    fn send_unchecked(&mut self, s: usize, stmts: Vec<Arc<Statement>>) {
         let sess = &mut self.sessions[s];
         sess.stmts_run += stmts.len();
         sess.multi = stmts.len() > 1;
@@ -408,6 +466,11 @@ impl Engine {
         }
         s.finished = false;
         Some(std::mem::take(&mut s.replies))
+    }
+
+    /// Whether a timer is pending: [`Engine::advance_time`] would fire one.
+    pub fn has_pending_timer(&self) -> bool {
+        self.sessions.iter().any(|s| s.wait.as_ref().is_some_and(|w| w.deadlock_at.is_some() || w.timeout_at.is_some()))
     }
 
     /// Time passes to the next timer (a waiter's deadlock_timeout or lock_timeout) and fires it. False if none.
@@ -721,7 +784,7 @@ impl Engine {
         self.sessions[s].replies.push(Reply::Notice { severity: "WARNING", message: message.into() });
     }
 
-    fn start_statement(&mut self, s: usize, stmt: Statement) {
+    fn start_statement(&mut self, s: usize, stmt: Arc<Statement>) {
         let block = self.sessions[s].block;
         if block == Block::Failed && !matches!(stmt.kind, Stmt::Commit | Stmt::Rollback | Stmt::RollbackTo(_)) {
             self.fail_statement(
@@ -921,7 +984,7 @@ impl Engine {
     fn table_index(&self, name: &str) -> Result<usize, SqlErr> {
         self.tables
             .iter()
-            .position(|t| !t.dropped && t.name == name)
+            .position(|t| !t.dropped && *t.name == *name)
             .ok_or_else(|| err("42P01", format!("relation \"{name}\" does not exist")))
     }
 
@@ -940,8 +1003,8 @@ impl Engine {
     }
 
     fn step_exec_inner(&mut self, s: usize, ex: &mut Exec) -> Result<Option<Reply>, SqlErr> {
-        let kind = ex.stmt.kind.clone();
-        match &kind {
+        let stmt = Arc::clone(&ex.stmt);
+        match &stmt.kind {
             Stmt::CreateTable(ct) => self.create_table(ct).map(Some),
             Stmt::LockTable { tables, mode, nowait } => {
                 while ex.locks_done < tables.len() {
@@ -1004,7 +1067,7 @@ impl Engine {
     }
 
     fn create_table(&mut self, ct: &CreateTable) -> Result<Reply, SqlErr> {
-        if self.tables.iter().any(|t| !t.dropped && t.name == ct.name) {
+        if self.tables.iter().any(|t| !t.dropped && *t.name == *ct.name) {
             return Err(err("42P07", format!("relation \"{}\" already exists", ct.name)));
         }
         if self.tables.iter().filter(|t| !t.dropped).count() >= MAX_TABLES {
@@ -1098,10 +1161,10 @@ impl Engine {
             }
         }
         self.tables.push(Table {
-            name: ct.name.clone(),
-            cols,
-            uniques,
-            key_cols,
+            name: ct.name.as_str().into(),
+            cols: cols.into(),
+            uniques: uniques.into(),
+            key_cols: key_cols.into(),
             heap: vec![],
             rows: 0,
             dropped: false,
@@ -1887,7 +1950,7 @@ impl Engine {
             let table = &self.tables[t];
             let nv = &table.heap[new_idx];
             let mut wait: Option<Xid> = None;
-            'outer: for u in &table.uniques {
+            'outer: for u in table.uniques.iter() {
                 if u.cols.iter().any(|&k| nv.vals[k] == Value::Null) {
                     continue;
                 }
@@ -2377,6 +2440,30 @@ impl Engine {
         }
     }
 
+    /// Tables, dropped ones included (as [`Engine::snapshot`] lists them).
+    pub fn tables_len(&self) -> usize {
+        self.tables.len()
+    }
+
+    /// The name of table `t` (< [`Engine::tables_len`]).
+    pub fn table_name(&self, t: usize) -> &str {
+        &self.tables[t].name
+    }
+
+    /// The column names of table `t` (< [`Engine::tables_len`]).
+    pub fn column_names(&self, t: usize) -> impl Iterator<Item = &str> {
+        self.tables[t].cols.iter().map(|c| c.name.as_str())
+    }
+
+    /// Every row a new transaction would read now (the snapshot's `live` versions), as (table, values), tables in
+    /// order and rows in heap order: what an exploration's leaf asks, without building a [`Snapshot`].
+    pub fn committed_rows(&self) -> impl Iterator<Item = (usize, &[Value])> {
+        let observer = Snap { seq: self.commit_seq, top: 0, cid: 0 };
+        self.tables.iter().enumerate().flat_map(move |(t, table)| {
+            table.heap.iter().filter(move |v| self.visible(v, &observer)).map(move |v| (t, v.vals.as_slice()))
+        })
+    }
+
     /// For the visualizer: every table's row versions, every session's state, the waits-for edges.
     pub fn snapshot(&self) -> Snapshot {
         let observer = Snap { seq: self.commit_seq, top: 0, cid: 0 };
@@ -2428,7 +2515,7 @@ impl Engine {
                 }
             }
             tables.push(TableSnapshot {
-                name: t.name.clone(),
+                name: t.name.to_string(),
                 columns: t.cols.iter().map(|c| c.name.clone()).collect(),
                 versions,
                 locks,

@@ -18,7 +18,7 @@ pub enum LockTag {
     Xid(u32),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct LockReq {
     pub owner: usize,
     pub mode: TableLockMode,
@@ -26,14 +26,15 @@ pub struct LockReq {
     pub sub: u32,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct LockObj {
     pub tag: LockTag,
     pub granted: Vec<LockReq>,
     pub waiting: Vec<LockReq>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+/// Equal lock managers hold the same locks in the same order: an exploration takes equal engines for one state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct LockManager {
     pub locks: Vec<LockObj>,
 }

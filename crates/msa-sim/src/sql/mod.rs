@@ -147,7 +147,7 @@ impl fmt::Display for ParseError {
 }
 
 /// One result of a statement, as libpq hands it to the client.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Reply {
     /// Result rows: values as psql prints them (`t`/`f` for booleans); `None` is NULL.
     Rows { columns: Vec<String>, rows: Vec<Vec<Option<String>>> },

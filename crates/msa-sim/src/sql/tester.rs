@@ -251,6 +251,11 @@ fn sql_error(block: &SqlBlock, offset: Pos, e: &ParseError) -> TesterError {
     TesterError { pos: Some(block.file_pos(inner)), kind: TesterErrorKind::Sql(e.message_en()) }
 }
 
+/// A step's query string parsed (the statements it sends), or the parse error with its place in the spec.
+pub(crate) fn parse_step(step: &super::spec::Step) -> Result<Vec<super::Statement>, TesterError> {
+    parse_script(&step.sql.sql).map_err(|e| sql_error(&step.sql, Pos { line: 1, col: 1 }, &e))
+}
+
 /// The spec's `teardown` without its DROP statements (each with its position in the block).
 fn teardown_statements(block: &SqlBlock) -> Vec<(String, Pos)> {
     split_statements(&block.sql).into_iter().filter(|(s, _)| !first_word_is(s, "drop")).collect()

@@ -27,10 +27,15 @@
 //!
 //! Decoding is total: any string gives a state within the limits or a typed [`UrlError`], never a panic.
 
+use super::engine::Value;
+use super::explore::{FxHasher, Grouping, Leaf, Walk, PENDING};
 use super::spec::{Session as SpecSession, Spec, SqlBlock, Step as SpecStep};
 use super::{parse_script, Engine, ParseError, Reply, SetupError, Statement};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// Sessions an editor runs: the engine's limit.
 pub use super::MAX_SESSIONS;
@@ -518,14 +523,12 @@ pub enum LogEntry {
 /// The engine after the setup and the steps taken, with what each session got back.
 #[derive(Clone, Debug)]
 pub struct Board {
-    /// Shared by the boards an exploration branches into.
-    pub program: std::sync::Arc<Program>,
+    /// Shared by the board's copies.
+    pub program: Arc<Program>,
     pub engine: Engine,
     pub steps: Vec<Step>,
     pub sessions: Vec<SessionRun>,
     pub log: Vec<LogEntry>,
-    /// No log kept: an exploration's boards branch thousands of times and never show theirs.
-    quiet: bool,
 }
 
 impl Board {
@@ -533,14 +536,7 @@ impl Board {
     pub fn new(program: Program) -> Result<Board, ProgramError> {
         let engine = Engine::new(&program.setup, program.sessions.len()).map_err(ProgramError::Setup)?;
         let sessions = program.sessions.iter().map(|_| SessionRun { sent: 0, replies: Vec::new() }).collect();
-        Ok(Board {
-            program: std::sync::Arc::new(program),
-            engine,
-            steps: Vec::new(),
-            sessions,
-            log: Vec::new(),
-            quiet: false,
-        })
+        Ok(Board { program: Arc::new(program), engine, steps: Vec::new(), sessions, log: Vec::new() })
     }
 
     /// Whether `step` can be taken now, and if not why.
@@ -560,8 +556,7 @@ impl Board {
                 Ok(())
             }
             Step::Time => {
-                // Firing a timer on a copy is the one way to ask whether one is pending; the engine is small.
-                if self.engine.clone().advance_time() {
+                if self.engine.has_pending_timer() {
                     Ok(())
                 } else {
                     Err(StepError::NoTimer)
@@ -579,9 +574,9 @@ impl Board {
             Step::Session { index } => {
                 let i = usize::from(index);
                 let n = self.sessions[i].sent;
-                let stmt = self.program.sessions[i][n].clone();
+                let stmt = &self.program.sessions[i][n];
                 // The session is not waiting and the index exists (checked): the engine accepts the statement.
-                if self.engine.send_parsed(i, std::slice::from_ref(&stmt)).is_err() {
+                if self.engine.send_parsed(i, std::slice::from_ref(stmt)).is_err() {
                     return Err(StepError::Waiting { session: index });
                 }
                 self.sessions[i].sent += 1;
@@ -601,9 +596,7 @@ impl Board {
     }
 
     fn note(&mut self, e: LogEntry) {
-        if !self.quiet {
-            self.log.push(e);
-        }
+        self.log.push(e);
     }
 
     /// Gathers the replies of every statement that has finished, the one just sent first.
@@ -623,9 +616,7 @@ impl Board {
                 continue;
             }
             if let Some(replies) = self.engine.take_replies(i) {
-                if !self.quiet {
-                    self.log.push(LogEntry::Finished { session: i as u8, stmt, replies: replies.clone() });
-                }
+                self.log.push(LogEntry::Finished { session: i as u8, stmt, replies: replies.clone() });
                 self.sessions[i].replies[stmt] = Some(replies);
             }
         }
@@ -792,102 +783,123 @@ pub struct OutcomeGroup {
 }
 
 /// Bounds on one exploration: whichever is reached first stops it, and the result says it is a lower bound.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Budget {
-    pub max_schedules: u64,
-    /// Steps taken over all branches.
-    pub max_actions: u64,
-}
+/// [`Budget::DEFAULT`] is far above the 34,650 schedules of the largest program the limits allow.
+pub use super::explore::Budget;
 
-impl Budget {
-    /// Far above the 34,650 schedules of the largest program the limits allow.
-    pub const DEFAULT: Budget = Budget { max_schedules: 200_000, max_actions: 5_000_000 };
+/// What tells two schedules' ends apart, as a leaf is compared with a group: the walk's numbers of the replies of
+/// every statement sent (session after session, with how many each sent), and the committed rows sorted by value
+/// (any one order tells equal sets of rows apart; a column holds values of its own type, so equal values are equal
+/// text). The group's outcome has the table names and columns.
+struct GroupKey {
+    sent: [usize; MAX_SESSIONS],
+    replies: Vec<u32>,
+    rows: Vec<(usize, Vec<Value>)>,
 }
 
 /// Every schedule of a program, depth first, a slice at a time ([`Explorer::run`]). A session sends its next
 /// statement whenever it is not waiting; when every session with statements left is waiting, time passes (the
-/// next lock timer fires), as while isolationtester blocks: the same schedules `super::explore` runs.
+/// next lock timer fires), as while isolationtester blocks: the walk `super::explore` runs, grouped by what every
+/// statement returned and the rows.
 pub struct Explorer {
-    stack: Vec<Board>,
-    budget: Budget,
+    walk: Walk,
     pub schedules: u64,
+    /// Engine actions so far: statements sent and timers fired, over all branches (a state met again counts the
+    /// actions its first walk took).
     pub actions: u64,
     pub truncated: bool,
+    by: EditorGroups,
+}
+
+/// The editor's grouping: by what every statement returned and the rows left.
+struct EditorGroups {
     groups: Vec<OutcomeGroup>,
-    index: std::collections::HashMap<String, usize>,
+    /// One a group.
+    keys: Vec<GroupKey>,
+    /// The groups by their key's hash.
+    index: HashMap<u64, Vec<u32>>,
+}
+
+impl Grouping for EditorGroups {
+    fn leaf(&mut self, leaf: &Leaf) -> u32 {
+        let e = leaf.engine;
+        let mut rows: Vec<(usize, &[Value])> = e.committed_rows().collect();
+        rows.sort_unstable();
+        let mut h = FxHasher::default();
+        for s in 0..leaf.sessions() {
+            leaf.reply_ids(s).hash(&mut h);
+        }
+        for t in 0..e.tables_len() {
+            e.table_name(t).hash(&mut h);
+            e.column_names(t).for_each(|c| c.hash(&mut h));
+        }
+        rows.hash(&mut h);
+        let (groups, keys) = (&mut self.groups, &mut self.keys);
+        let bucket = self.index.entry(h.finish()).or_default();
+        let same = |g: usize| {
+            let (k, tables) = (&keys[g], &groups[g].outcome.tables);
+            let mut at = 0;
+            (0..leaf.sessions()).all(|s| {
+                let ids = leaf.reply_ids(s);
+                at += ids.len();
+                k.sent[s] == ids.len() && k.replies[at - ids.len()..at] == *ids
+            }) && tables.len() == e.tables_len()
+                && tables.iter().enumerate().all(|(t, tr)| {
+                    tr.name == e.table_name(t) && tr.columns.iter().map(String::as_str).eq(e.column_names(t))
+                })
+                && k.rows.len() == rows.len()
+                && k.rows.iter().zip(&rows).all(|(a, b)| a.0 == b.0 && a.1 == b.1)
+        };
+        if let Some(g) = bucket.iter().copied().find(|&g| same(g as usize)) {
+            groups[g as usize].schedules += 1;
+            return g;
+        }
+        let g = groups.len() as u32;
+        bucket.push(g);
+        let mut key = GroupKey { sent: [0; MAX_SESSIONS], replies: Vec::new(), rows: Vec::new() };
+        let mut replies = Vec::with_capacity(leaf.sessions());
+        for s in 0..leaf.sessions() {
+            let ids = leaf.reply_ids(s);
+            key.sent[s] = ids.len();
+            key.replies.extend_from_slice(ids);
+            replies.push(ids.iter().map(|&id| (id != PENDING).then(|| leaf.reply(id).to_vec())).collect());
+        }
+        key.rows = rows.iter().map(|&(t, v)| (t, v.to_vec())).collect();
+        keys.push(key);
+        let outcome = Outcome { replies, tables: super::explore::final_tables(e) };
+        groups.push(OutcomeGroup { outcome, schedules: 1, first: leaf.path.to_vec() });
+        g
+    }
+
+    fn more(&mut self, group: u32, n: u64) {
+        self.groups[group as usize].schedules += n;
+    }
 }
 
 impl Explorer {
     pub fn new(program: Program, budget: Budget) -> Result<Explorer, ProgramError> {
-        let mut root = Board::new(program)?;
-        root.quiet = true;
+        let engine = Engine::new(&program.setup, program.sessions.len()).map_err(ProgramError::Setup)?;
+        let steps =
+            program.sessions.into_iter().map(|s| s.into_iter().map(|st| vec![Arc::new(st)]).collect()).collect();
         Ok(Explorer {
-            stack: vec![root],
-            budget,
+            walk: Walk::new(engine, steps, budget),
             schedules: 0,
             actions: 0,
             truncated: false,
-            groups: Vec::new(),
-            index: std::collections::HashMap::new(),
+            by: EditorGroups { groups: Vec::new(), keys: Vec::new(), index: HashMap::new() },
         })
     }
 
-    /// Explores up to `actions` more steps; true once every schedule has run (or the budget is spent).
+    /// Explores up to `actions` more engine actions; true once every schedule has run (or the budget is spent).
     pub fn run(&mut self, actions: u64) -> bool {
-        let stop = self.actions.saturating_add(actions);
-        while self.actions < stop {
-            if self.schedules >= self.budget.max_schedules || self.actions >= self.budget.max_actions {
-                self.truncated = !self.stack.is_empty();
-                self.stack.clear();
-            }
-            let Some(mut b) = self.stack.pop() else { return true };
-            let enabled: Vec<u8> =
-                (0..b.sessions.len() as u8).filter(|&index| b.check(Step::Session { index }).is_ok()).collect();
-            if enabled.is_empty() {
-                self.actions += 1;
-                if b.step(Step::Time).is_ok() {
-                    self.stack.push(b);
-                } else {
-                    self.leaf(b);
-                }
-                continue;
-            }
-            // Pushed in reverse, so the lowest session is explored first; the last branch takes the board itself.
-            let (&last, rest) = enabled.split_last().unwrap_or((&0, &[]));
-            let mut children = Vec::with_capacity(enabled.len());
-            for &index in rest {
-                let mut child = b.clone();
-                self.actions += 1;
-                // Enabled a moment ago: the step is taken.
-                let _ = child.step(Step::Session { index });
-                children.push(child);
-            }
-            self.actions += 1;
-            let _ = b.step(Step::Session { index: last });
-            children.push(b);
-            self.stack.extend(children.into_iter().rev());
-        }
-        self.stack.is_empty()
-    }
-
-    fn leaf(&mut self, b: Board) {
-        self.schedules += 1;
-        let outcome = Outcome {
-            replies: b.sessions.iter().map(|s| s.replies.clone()).collect(),
-            tables: super::explore::final_tables(&b.engine),
-        };
-        let key = format!("{outcome:?}");
-        match self.index.get(&key) {
-            Some(&g) => self.groups[g].schedules += 1,
-            None => {
-                self.index.insert(key, self.groups.len());
-                self.groups.push(OutcomeGroup { outcome, schedules: 1, first: b.steps });
-            }
-        }
+        let done = self.walk.run(actions, &mut self.by);
+        self.schedules = self.walk.schedules;
+        self.actions = self.walk.actions;
+        self.truncated = self.walk.truncated;
+        done
     }
 
     /// The groups so far, in the order their first schedule was found.
     pub fn groups(&self) -> &[OutcomeGroup] {
-        &self.groups
+        &self.by.groups
     }
 }
