@@ -4,7 +4,7 @@
 // repository root:
 //   node scripts/sql-explore-bench.mjs [runs]
 // The time is the widget's own (`data-ms`): from the click to the last slice, yields to the browser between slices
-// (~8 ms of work each) included. The program comes in through a `?sql=` link, encoded as msa_sim::sql::url does.
+// (~8 ms of work each) included. The program is typed into the editor, as a learner would.
 import { startSite, newPage, ready } from '../tests/e2e/lib.mjs';
 
 const runs = Number(process.argv[2] ?? 20);
@@ -12,29 +12,17 @@ const GOAL_MS = 100;
 const SETUP = 'CREATE TABLE counter (id integer PRIMARY KEY, hits integer);\nINSERT INTO counter VALUES (1, 0);';
 const TXN = 'BEGIN;\nSELECT hits FROM counter WHERE id = 1;\nUPDATE counter SET hits = 1 WHERE id = 1;\nCOMMIT;';
 
-// msa_sim::sql::url::PUNCT, for the characters this program uses.
-const PUNCT = { ',': 'c', '(': 'o', ')': 'p', '=': 'q', "'": 'i', '*': 's', '<': 'l', '>': 'g', '-': 'm', '.': 'd' };
-function encodeText(s) {
-  let out = '';
-  for (const c of s) {
-    if (/[A-Za-z0-9_ ]/.test(c)) out += c;
-    else if (c === ';') out += '.';
-    else if (c === '\n') out += '-';
-    else if (PUNCT[c]) out += `*${PUNCT[c]}`;
-    else throw new Error(`no escape for ${JSON.stringify(c)} here`);
-  }
-  return out;
-}
-// Version 1, no steps taken, the setup, then the three sessions.
-const value = ['1', '', SETUP, TXN, TXN, TXN].map((t, i) => (i < 2 ? t : encodeText(t))).join('*_');
-
 const site = await startSite();
 const page = await newPage(site);
-await page.goto(`${site.base}/en/lab/race?${new URLSearchParams({ sql: value })}`);
+await page.goto(`${site.base}/en/lab/race`);
 await ready(page);
 const w = page.locator('.widget--sql');
 await w.waitFor({ timeout: 15000 });
-if ((await w.locator('#sqled-sql-s3').inputValue()) !== TXN) throw new Error('the link did not open the program');
+// Typed in as a learner does: a third session, the setup, the three transactions.
+while ((await w.locator('#sqled-sql-s3').count()) === 0) await w.locator('.sqled__add').click();
+await w.locator('#sqled-sql-setup').fill(SETUP);
+for (const s of ['s1', 's2', 's3']) await w.locator(`#sqled-sql-${s}`).fill(TXN);
+await w.locator('[data-session="3"] .sqled__step').nth(3).waitFor();
 const go = w.locator('.sqled__explore .race__explore-go');
 const summary = w.locator('.sqled__explore .race__explore-summary');
 const times = [];
