@@ -62,14 +62,27 @@ export const UI = {
     score: (r, t) => `${t}문제 중 ${r}문제 정답` },
 };
 
+/** The two release builds under test: dist/ (served at the root) and target/dist-sub/ (under /msa-lab/). */
+const BUILDS = { root: join(root, 'dist'), sub: join(root, 'target', 'dist-sub') };
+
+/**
+ * The site manifest of a build under test (`'root'` or `'sub'`): site-manifest.json, which the post-build step
+ * leaves in the build's folder with the files it wrote (`output`: the boot script, each bundle's JS glue and
+ * wasm, the stylesheets). scripts/deploy-check.sh serves copies of the same folders.
+ */
+export const siteManifest = (build) => JSON.parse(builtFile(build, 'site-manifest.json'));
+
+/** The text of the file at `path` in a build under test (`'root'` or `'sub'`), as the build wrote it. */
+export const builtFile = (build, path) => readFileSync(join(BUILDS[build], path), 'utf8');
+
 /**
  * The site under test: by default two static servers of our own (dist/ at the root, target/dist-sub/ under
  * /msa-lab/); with SITE_BASE and SUB_BASE set, whatever serves there (scripts/deploy-check.sh: real nginx).
  */
 export async function startSite() {
   const external = process.env.SITE_BASE && process.env.SUB_BASE;
-  const root_ = external ? null : await serve(join(root, 'dist'), 0, '/');
-  const sub = external ? null : await serve(join(root, 'target', 'dist-sub'), 0, '/msa-lab/');
+  const root_ = external ? null : await serve(BUILDS.root, 0, '/');
+  const sub = external ? null : await serve(BUILDS.sub, 0, '/msa-lab/');
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
