@@ -25,18 +25,6 @@ const sizeOf = (file) => {
   }
   return gz.get(file).gz;
 };
-// A URL of the page (under the public URL: /msa-lab/x.js) as a file of dist.
-const base = readFileSync(join(dist, 'index.html'), 'utf8').match(/<base href="([^"]*)"/)?.[1] ?? '/';
-const local = (url) => (url.startsWith(base) ? url.slice(base.length) : url.replace(/^\//, ''));
-
-// What a page's HTML links (stylesheet, icon, boot script): a static page links its own bundle's stylesheet.
-const linked = (html) => [...readFileSync(join(dist, html), 'utf8').matchAll(/<(?:link|script)\b[^>]*\b(?:href|src)="([^"]+\.(?:css|js|svg))"/g)].map((m) => local(m[1]));
-const shared = linked('index.html');
-const bootFile = shared.find((f) => /^boot-.*\.js$/.test(f));
-if (!bootFile) {
-  console.error('budget: index.html loads no boot-<hash>.js');
-  process.exit(2);
-}
 // The bundles this build wrote and which page loads which: the site manifest, as the post-build step left it.
 const manifestFile = join(dist, 'site-manifest.json');
 const manifest = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, 'utf8')) : null;
@@ -44,6 +32,17 @@ const BUNDLES = manifest?.output?.bundles;
 const PAGES = manifest?.output?.pages;
 if (!BUNDLES?.core || !PAGES) {
   console.error(`budget: ${dist} has no site-manifest.json with the bundles it wrote (run a release build first)`);
+  process.exit(2);
+}
+// A URL of the page (under the build's public URL: /msa-lab/x.js) as a file of dist.
+const base = manifest.output.base;
+const local = (url) => (url.startsWith(base) ? url.slice(base.length) : url.replace(/^\//, ''));
+
+// What a page's HTML links (stylesheet, icon, boot script): a static page links its own bundle's stylesheet.
+const linked = (html) => [...readFileSync(join(dist, html), 'utf8').matchAll(/<(?:link|script)\b[^>]*\b(?:href|src)="([^"]+\.(?:css|js|svg))"/g)].map((m) => local(m[1]));
+const shared = linked('index.html');
+if (!shared.includes(manifest.output.boot)) {
+  console.error(`budget: index.html does not load the build's boot script, ${manifest.output.boot}`);
   process.exit(2);
 }
 

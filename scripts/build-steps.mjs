@@ -135,13 +135,20 @@ export function mergeStylesheets(staging, html, base, bundleNames, release) {
   return { html: out, all, perBundle };
 }
 
-/// public/sw.js with this build's file list (every file but itself, the manifest and the pages other than
-/// index.html: offline, index.html answers every page) and a build id made from every file's content, so a new
-/// release fills a new cache and removes the old one. Returns [build id, number of files].
-export function writeServiceWorker(staging, template) {
+/// What the service worker of the build in `staging` caches: `files`, every file but sw.js, the manifest, gzip twins
+/// and the pages other than index.html (offline, index.html answers every page; it is listed as `./`), sorted; and
+/// `build`, an id made from every file's content, so a new release fills a new cache and removes the old one.
+/// tests/e2e/offline.test.mjs asks it about dist/ too, instead of reading the list back out of sw.js.
+export function offlineFiles(staging) {
   const files = walk(staging).filter((f) => f !== 'sw.js' && f !== 'site-manifest.json' && !f.endsWith('.gz') && !(f.endsWith('.html') && f !== 'index.html')).sort();
   const build = hash(files.map((f) => `${f}\0${hash(readFileSync(join(staging, f)))}`).join('\n')).slice(0, 16);
-  const sw = fillIn(template, { "'__BUILD__'": build, "['__FILES__']": files.map((f) => (f === 'index.html' ? './' : f)) }, 'public/sw.js');
+  return { build, files: files.map((f) => (f === 'index.html' ? './' : f)) };
+}
+
+/// public/sw.js with this build's file list and build id (`offlineFiles`). Returns [build id, number of files].
+export function writeServiceWorker(staging, template) {
+  const { build, files } = offlineFiles(staging);
+  const sw = fillIn(template, { "'__BUILD__'": build, "['__FILES__']": files }, 'public/sw.js');
   writeFileSync(join(staging, 'sw.js'), sw);
   return [build, files.length];
 }

@@ -22,7 +22,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 sub_port=$(free_port)
 root_port=$(free_port)
 
-# The README's snippet, verbatim but for where it listens and where the files are.
+# The README's snippet, verbatim but for where it listens and where the files are: the documented snippet is what
+# is checked (tests/e2e/server.mjs takes its headers from the same block, the first ```nginx one under
+# '## Deploying'), so the README cannot drift from a deployment that works.
 snippet=$(awk '/^## Deploying/ {d=1} d && /^```nginx$/ {n=1; next} n && /^```$/ {exit} n' README.md)
 [ -n "$snippet" ] || { echo "deploy check: no nginx snippet under '## Deploying' in README.md" >&2; exit 1; }
 sub=${snippet//listen 80;/listen 127.0.0.1:$sub_port;}

@@ -80,6 +80,8 @@ test('the service worker lists every file but itself, the manifest, other pages 
   const sw = readFileSync(join(dir, 'sw.js'), 'utf8');
   assert.equal(n, 2);
   assert.ok(sw.includes(`const BUILD = "${build}";`) && sw.includes('const FILES = ["a.js","./"];'), sw.slice(0, 900));
+  // What the browser suite expects the worker to cache (offlineFiles) is what sw.js lists.
+  assert.deepEqual(step.offlineFiles(dir), { build, files: ['a.js', './'] });
   writeFileSync(join(dir, 'a.js'), 'changed');
   assert.notEqual(step.writeServiceWorker(dir, template)[0], build);
   rmSync(dir, { recursive: true });

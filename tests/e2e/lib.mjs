@@ -1,5 +1,6 @@
 // Shared pieces of the browser suite: Debian's Chromium through playwright-core, the static server, the
-// course's own content as the source of what each page must show, error capture, and axe.
+// course's facts (from the content pipeline's own parse) as the source of what each page must show, error
+// capture, and axe.
 import { chromium } from 'playwright-core';
 import { readFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -27,44 +28,30 @@ export function msaSimCli() {
   return (...args) => execFileSync(cli, args, { cwd: root, encoding: 'utf8' });
 }
 
-/** The glossary as written in content/glossary.md: term ids with their names. */
-export function glossary() {
-  const dir = process.env.MSA_CONTENT_DIR ?? join(root, 'content');
-  let src = '';
-  try { src = readFileSync(join(dir, 'glossary.md'), 'utf8'); } catch { return []; }
-  return src.split(/^## /m).slice(1).map((block) => {
-    const [id, ...rest] = block.split('\n');
-    const kv = Object.fromEntries(rest.filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]));
-    return { id: id.trim(), ko: kv.ko, en: kv.en };
-  });
+/**
+ * The course as the build reads it: the `course-facts` tool of crates/msa-content (the same parse and checks as
+ * build.rs and Trunk's lesson-bodies hook) prints each lesson's texts, section ids, quizzes and asides, and the
+ * glossary's terms, as JSON. No script here reads the Markdown. Run once a process, in the debug profile that
+ * Trunk's hook builds msa-content in (so it is usually built already).
+ */
+let facts;
+function courseFacts() {
+  // The folder the build read: build.rs and the hook honour MSA_CONTENT_DIR too, relative to the repository.
+  const dir = process.env.MSA_CONTENT_DIR ?? 'content';
+  facts ??= JSON.parse(execFileSync('cargo', ['run', '--quiet', '--locked', '-p', 'msa-content', '--bin', 'course-facts', '--', dir],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 }));
+  return facts;
 }
 
-/** The course as written in content/: slugs in summary order, with each language's front matter and ids. */
-export function course() {
-  // The same folder the build read (build.rs honours MSA_CONTENT_DIR too).
-  const dir = process.env.MSA_CONTENT_DIR ?? join(root, 'content');
-  const summary = readFileSync(join(dir, 'SUMMARY.md'), 'utf8');
-  const slugs = [...summary.matchAll(/\]\(([a-z0-9-]+)\.md\)/g)].map((m) => m[1]);
-  return slugs.map((slug) => {
-    const texts = {};
-    for (const lang of LANGS) {
-      const src = readFileSync(join(dir, lang, `${slug}.md`), 'utf8');
-      const front = Object.fromEntries(
-        src.split('\n---\n')[0].split('\n').slice(1).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
-      );
-      // Code blocks may hold lines that look like headings (`# comment` in nginx config): skip them.
-      const prose = src.replace(/^```[\s\S]*?^```/gm, '');
-      const ids = [...prose.matchAll(/^#{2,3} .*\{#([a-z0-9-]+)\}\s*$/gm)].map((m) => m[1]);
-      const quizzes = [...src.matchAll(/^```quiz\n([\s\S]*?)^```/gm)].map((m) => {
-        const lines = m[1].split('\n');
-        const options = lines.filter((l) => /^[+-] /.test(l));
-        return { id: lines.find((l) => l.startsWith('id:')).slice(3).trim(), right: options.findIndex((l) => l.startsWith('+')), count: options.length };
-      });
-      texts[lang] = { ...front, ids, quizzes };
-    }
-    return { slug, texts };
-  });
-}
+/** The glossary's terms in file order: `{ id, ko, en }` (the term's id and its name in each language). */
+export const glossary = () => courseFacts().glossary;
+
+/**
+ * The lessons in summary order: `{ slug, texts: { <lang>: { title, summary, minutes, ids, quizzes, asides } } }`,
+ * with `ids` the `##`/`###` section ids in order, `quizzes` `{ id, right, count }` (the index of the right option
+ * and how many there are) and `asides` the kind of each aside in order.
+ */
+export const course = () => courseFacts().lessons;
 
 export const UI = {
   en: { courseHeading: 'The course', notFound: 'Page not found', switchTo: '한국어로 보기', read: 'Read', dark: 'Dark theme',
@@ -75,14 +62,27 @@ export const UI = {
     score: (r, t) => `${t}문제 중 ${r}문제 정답` },
 };
 
+/** The two release builds under test: dist/ (served at the root) and target/dist-sub/ (under /msa-lab/). */
+const BUILDS = { root: join(root, 'dist'), sub: join(root, 'target', 'dist-sub') };
+
+/**
+ * The site manifest of a build under test (`'root'` or `'sub'`): site-manifest.json, which the post-build step
+ * leaves in the build's folder with the files it wrote (`output`: the boot script, each bundle's JS glue and
+ * wasm, the stylesheets). scripts/deploy-check.sh serves copies of the same folders.
+ */
+export const siteManifest = (build) => JSON.parse(builtFile(build, 'site-manifest.json'));
+
+/** The text of the file at `path` in a build under test (`'root'` or `'sub'`), as the build wrote it. */
+export const builtFile = (build, path) => readFileSync(join(BUILDS[build], path), 'utf8');
+
 /**
  * The site under test: by default two static servers of our own (dist/ at the root, target/dist-sub/ under
  * /msa-lab/); with SITE_BASE and SUB_BASE set, whatever serves there (scripts/deploy-check.sh: real nginx).
  */
 export async function startSite() {
   const external = process.env.SITE_BASE && process.env.SUB_BASE;
-  const root_ = external ? null : await serve(join(root, 'dist'), 0, '/');
-  const sub = external ? null : await serve(join(root, 'target', 'dist-sub'), 0, '/msa-lab/');
+  const root_ = external ? null : await serve(BUILDS.root, 0, '/');
+  const sub = external ? null : await serve(BUILDS.sub, 0, '/msa-lab/');
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',

@@ -11,8 +11,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSite, newPage, ready, course } from './lib.mjs';
 import { serve } from './server.mjs';
+import { offlineFiles, writeServiceWorker } from '../../scripts/build-steps.mjs';
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dist = join(root, 'dist');
 const COURSE = course();
 let site, dir, server, port;
 
@@ -47,8 +49,9 @@ test('after one visit the course works offline, and a new release replaces the c
   await ready(page);
   // The worker installs, fills its cache with every file of the build and takes control of the page.
   await page.waitForFunction(() => navigator.serviceWorker?.controller?.state === 'activated', null, { timeout: 20000 });
-  const files = JSON.parse(readFileSync(join(dir, 'sw.js'), 'utf8').match(/const FILES = (\[.*\]);/)[1]);
-  const build = readFileSync(join(dir, 'sw.js'), 'utf8').match(/const BUILD = "(\w+)";/)[1];
+  // What the build's service worker must cache, and the id its cache must carry: the post-build step's own
+  // function (scripts/build-steps.mjs) asked about this copy of dist/, not sw.js read back.
+  const { files, build } = offlineFiles(dir);
   assert.ok(files.some((f) => f.endsWith('.wasm')) && files.includes('./') && files.some((f) => f.startsWith('lessons/ko/')));
   const first = await caches_(page);
   assert.equal(first.length, 1, `one cache: ${JSON.stringify(first)}`);
@@ -80,13 +83,13 @@ test('after one visit the course works offline, and a new release replaces the c
   assert.ok((await page.locator('.race').count()) > 0, 'offline: the race lab renders');
   page.assertClean();
 
-  // A new release: a lesson changed (its body, and its static page, which carries the body), so the build id
-  // changed.
+  // A new release: a lesson changed (its body, and its static page, which carries the body), and the post-build
+  // step wrote the service worker again, with a new build id.
   for (const file of [join(dir, 'lessons', 'en', 'sessions.txt'), join(dir, 'en', 'sessions.html')]) {
     writeFileSync(file, readFileSync(file, 'utf8').replace('Mina opens FoodDash', 'Mina opens FoodDash (release 2)'));
   }
-  const sw = join(dir, 'sw.js');
-  writeFileSync(sw, readFileSync(sw, 'utf8').replace(`const BUILD = "${build}";`, 'const BUILD = "release2";'));
+  const [release2] = writeServiceWorker(dir, readFileSync(join(root, 'public', 'sw.js'), 'utf8'));
+  assert.notEqual(release2, build);
   await up();
   // Online, the page of the new release reads the new lesson at once (the old worker still in charge does not
   // answer with its cached body).
@@ -97,12 +100,12 @@ test('after one visit the course works offline, and a new release replaces the c
   // The new worker installs (a new cache with the whole new build), takes over and deletes the old cache.
   const deadline = Date.now() + 20000;
   let now = await caches_(page);
-  while (!(now.length === 1 && now[0][0].endsWith(':release2')) && Date.now() < deadline) {
+  while (!(now.length === 1 && now[0][0].endsWith(`:${release2}`)) && Date.now() < deadline) {
     await page.waitForTimeout(200);
     now = await caches_(page);
   }
   assert.equal(now.length, 1, `only the new release's cache is left: ${JSON.stringify(now)}`);
-  assert.ok(now[0][0].endsWith(':release2'), `only the new release's cache is left: ${JSON.stringify(now)}`);
+  assert.ok(now[0][0].endsWith(`:${release2}`), `only the new release's cache is left: ${JSON.stringify(now)}`);
   const second = await caches_(page);
   assert.equal(second[0][1], files.length, 'the new cache holds the whole new build');
   // Offline again: the new lesson text comes from the new cache.

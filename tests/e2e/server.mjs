@@ -9,10 +9,16 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The README's nginx snippet's `add_header Name "value" always;` lines, as { name: value }. */
+/**
+ * The README's nginx snippet's `add_header Name "value" always;` lines, as { name: value }. The README is read on
+ * purpose, and only here and in scripts/deploy-check.sh (which runs the same snippet in real nginx): the snippet
+ * is what a deployer copies, so the suite runs under its headers and security.test.mjs checks them, and a snippet
+ * that drifts from what is tested cannot pass. Both take the first ```nginx block under `## Deploying`.
+ */
 export function snippetHeaders() {
   const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md'), 'utf8');
-  const snippet = readme.slice(readme.indexOf('## Deploying')).match(/```nginx\n([\s\S]*?)```/)[1];
+  const snippet = readme.slice(readme.indexOf('## Deploying')).match(/^```nginx\n([\s\S]*?)^```$/m)?.[1];
+  if (!snippet) throw new Error("README.md has no ```nginx block under '## Deploying'");
   return Object.fromEntries([...snippet.matchAll(/^\s*add_header ([\w-]+) "([^"]*)" always;/gm)].map((m) => [m[1], m[2]]));
 }
 const HEADERS = snippetHeaders();

@@ -2,7 +2,7 @@
 // switch, the keyboard, reloads, progress, themes, the 404 page, a narrow phone screen and a sub-path deploy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSite, newPage, ready, assertAccessible, course, LANGS, UI } from './lib.mjs';
+import { startSite, newPage, ready, assertAccessible, course, siteManifest, builtFile, LANGS, UI } from './lib.mjs';
 
 const COURSE = course();
 let site;
@@ -384,13 +384,17 @@ test('keyboard only: skip link, then every control is reachable and visibly focu
 });
 
 test('assets arrive with the MIME types browsers require', async () => {
-  for (const base of [site.base, site.subBase]) {
+  for (const [base, build] of [[site.base, 'root'], [site.subBase, 'sub']]) {
+    // What the page links (its boot script and stylesheet), as the browser reads it from the page...
     const html = await (await fetch(`${base}/en/sessions`)).text();
-    const refs = (text) => [...text.matchAll(/(?:href=|src=|fetch\(|import\(|[[,])["']([^"']+\.(?:js|wasm|css))["']/g)].map((m) => m[1]);
-    const assets = refs(html);
-    // The boot script (the page's one script) loads the JS glue and the wasm (of every bundle: its BUNDLES map).
-    for (const a of assets.filter((a) => a.endsWith('.js'))) assets.push(...refs(await (await fetch(new URL(a, base + '/'))).text()));
-    assert.ok(assets.some((a) => a.endsWith('.wasm')) && assets.some((a) => a.endsWith('.js')), html);
+    const assets = [...html.matchAll(/<(?:link|script)\b[^>]*\b(?:href|src)="([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+    assert.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), html);
+    // ...and what the boot script loads: the JS glue and the wasm of every bundle, as the build's bundle map (the
+    // site manifest's `output`) names them, rather than read back out of the generated script.
+    const { output, files } = siteManifest(build);
+    assert.ok(assets.includes(`${output.base}${output.boot}`), `${base}/en/sessions loads the build's boot script`);
+    assets.push(...Object.values(output.bundles).flat());
+    assert.ok(assets.some((a) => a.endsWith('.wasm')), JSON.stringify(output.bundles));
     for (const a of new Set(assets)) {
       const r = await fetch(new URL(a, base + '/'));
       assert.equal(r.status, 200, a);
@@ -398,9 +402,11 @@ test('assets arrive with the MIME types browsers require', async () => {
       const want = { wasm: /^application\/wasm/, js: /^(text|application)\/javascript/, css: /^text\/css/ }[a.split('.').pop()];
       assert.match(type, want, `${a} is served as ${type}`);
     }
-    const body = await fetch(`${base}/lessons/ko/${COURSE[0].slug}.txt`);
+    // A lesson's body (where the manifest says bodies are) arrives as the build wrote it, not the app's page.
+    const bodyFile = files.bodies.replace('{lang}', 'ko').replace('{slug}', COURSE[0].slug);
+    const body = await fetch(`${base}/${bodyFile}`);
     assert.equal(body.status, 200);
-    assert.ok((await body.text()).startsWith('MSA-LAB LESSON 1'));
+    assert.equal(await body.text(), builtFile(build, bodyFile));
     // A deep link to anything else gets the app (status 200), which shows its own 404 page.
     const deep = await fetch(`${base}/ko/no-such-lesson`);
     assert.equal(deep.status, 200);

@@ -29,6 +29,7 @@
 
 mod check;
 mod codegen;
+mod facts;
 mod glossary;
 mod lesson;
 mod manifest;
@@ -39,6 +40,7 @@ mod summary;
 
 pub use check::load_site;
 pub use codegen::{bodies, glossaries, to_rust};
+pub use facts::course_facts;
 pub use glossary::parse_glossary;
 pub use lesson::parse_lesson;
 pub use manifest::manifest;
