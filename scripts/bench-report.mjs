@@ -10,9 +10,15 @@ const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith(
 const fig = new Map();
 const pages = [];
 const lighthouse = [];
+const tbt = [];
+const bundles = [];
+const contributors = [];
 for (const l of lines) {
   const [, name, ...rest] = l.trim().split(/\s+/);
   if (name === 'page_kb') pages.push({ page: rest[0], kb: Number(rest[1]) });
+  else if (name === 'bundle_kb') bundles.push({ bundle: rest[0], kb: Number(rest[1]) });
+  else if (name === 'contributor') contributors.push({ bundle: rest[0], group: rest[2].replace(/_/g, ' '), kb: Number(rest[3]) });
+  else if (name === 'tbt') tbt.push({ page: rest[0], form: rest[1], ms: Number(rest[2]), runs: rest[3] });
   else if (name === 'lighthouse') lighthouse.push({ page: rest[0], form: rest[1], scores: rest.slice(2, 6).map(Number), flagged: rest.slice(6).join(' ') });
   else fig.set(name, Number(rest[0]));
 }
@@ -37,13 +43,18 @@ row('1M-request fast-forward in Chromium', round(fig.get('ff_1m_browser_s'), 2),
 row('  the same run, native CLI', round(fig.get('ff_1m_native_s'), 2), ' s', '(figure)', () => true);
 row('longest task while ~500 requests animate at 1x', round(fig.get('longest_task_ms'), 1), ' ms', '<= 50 ms', (v) => v <= 50);
 row('  requests in flight meanwhile (median)', round(fig.get('in_flight'), 0), '', '400 to 600', (v) => v >= 400 && v <= 600);
+const core = bundles.find((b) => b.bundle === 'core');
+row('core bundle (JS glue + wasm, gzip -9)', core?.kb, ' KB', '<= 160 KB', (v) => v <= 160);
+for (const b of bundles.filter((b) => b.bundle !== 'core')) row(`  ${b.bundle} bundle`, b.kb, ' KB', '(figure)', () => true);
 if (pages.length === 0) row('first-load gzip of every page', undefined, '', '<= 350 KB', () => false);
 const heaviest = [...pages].sort((a, b) => b.kb - a.kb);
 for (const p of heaviest) row(`first-load gzip ${p.page}`, p.kb, ' KB', '<= 350 KB', (v) => v <= 350);
 if (lighthouse.length === 0) row('Lighthouse', undefined, '', '100/100/100/100', () => false);
 for (const l of lighthouse) {
   const ran = l.scores.length === 4 && l.scores.every((s) => Number.isFinite(s));
-  row(`Lighthouse ${l.form} ${l.page} (perf/a11y/best/SEO)`, ran ? l.scores.join('/') : undefined, '', '100/100/100/100', () => l.scores.every((s) => s === 100));
+  row(`Lighthouse ${l.form} ${l.page} (perf/a11y/best/SEO, median)`, ran ? l.scores.join('/') : undefined, '', '100/100/100/100', () => l.scores.every((s) => s === 100));
+  const t = tbt.find((t) => t.page === l.page && t.form === l.form);
+  if (ran) row(`  total blocking time (median of ${t?.runs ?? '?'} ms)`, t?.ms, ' ms', '< 150 ms', (v) => v < 150);
 }
 
 const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => String(r[i]).length), ['figure', 'value', 'goal', 'status'][i].length));
@@ -51,6 +62,10 @@ const line = (r) => r.map((c, i) => String(c).padEnd(w[i])).join('  ');
 console.log(line(['figure', 'value', 'goal', 'status']));
 console.log(w.map((n) => '-'.repeat(n)).join('  '));
 rows.forEach((r) => console.log(line(r)));
+const byBundle = new Map();
+for (const c of contributors) byBundle.set(c.bundle, [...(byBundle.get(c.bundle) ?? []), c]);
+if (byBundle.size) console.log('\nlargest contributors to each bundle (wasm as shipped, before gzip; scripts/wasm-contributors.mjs):');
+for (const [bundle, cs] of byBundle) console.log(`  ${bundle.padEnd(6)} ${cs.map((c) => `${c.group} ${c.kb} KB`).join(', ')}`);
 for (const l of lighthouse.filter((l) => l.flagged)) console.log(`Lighthouse ${l.form} ${l.page} flags: ${l.flagged}`);
 console.log(`\n${rows.length - missed - missing} of ${rows.length} figures meet their goals; ${missed} missed, ${missing} missing.`);
 process.exit(missing ? 2 : missed ? 1 : 0);

@@ -6,15 +6,17 @@
 #     statements), and a million-request fast-forward, in Chromium;
 #   - the longest task while ~500 requests animate at 1x;
 #   - the first-load gzip size of every page;
-#   - Lighthouse 12.8.2, mobile and desktop, on each language's home page and heaviest lesson.
+#   - the five largest contributors to each wasm bundle (twiggy);
+#   - Lighthouse 12.8.2 on each language's home page and every lesson: mobile three times (medians), desktop once.
 # Figures, not a timed test: scripts/bench-report.mjs prints them with their goals and exits non-zero when one
 # misses its goal. Installs what it needs (the test command's tools, SimPy in a venv, Lighthouse under
-# scripts/lighthouse/). Takes about 10 minutes on 2 cores once the tools are installed.
+# scripts/lighthouse/). Takes about 25 minutes on 2 cores once the tools are installed.
 #   bash scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
+TWIGGY_VERSION=0.8.0
 out=target/bench
 mkdir -p "$out"
 figs="$out/figures.txt"
@@ -28,6 +30,12 @@ cargo build --release --locked -p msa-cli
 echo "== first-load gzip size of every page"
 bash scripts/budget.sh dist 100000 | tee -a "$figs"
 
+echo "== the five largest contributors to each bundle (twiggy $TWIGGY_VERSION)"
+if [ "$(twiggy --version 2>/dev/null)" != "twiggy $TWIGGY_VERSION" ]; then
+  cargo install twiggy --version "$TWIGGY_VERSION" --locked
+fi
+node scripts/wasm-contributors.mjs dist | tee -a "$figs"
+
 echo "== the simulator against SimPy; wasm against native"
 bash crates/msa-sim/bench/bench.sh | tee -a "$figs"
 
@@ -35,9 +43,8 @@ echo "== Lighthouse $(node -p "require('./scripts/lighthouse/package.json').devD
 if [ ! -x scripts/lighthouse/node_modules/.bin/lighthouse ]; then
   npm ci --prefix scripts/lighthouse --no-audit --no-fund
 fi
-# The heaviest lesson of each language (every page loads the same app; lessons differ by their body).
-heavy() { grep -E "^FIGURE page_kb /$1/" "$figs" | sort -k4 -n | tail -1 | awk '{print $3}'; }
-pages=(/ko /en "$(heavy ko)" "$(heavy en)")
+# Each language's home page and every lesson (the site manifest lists them), three mobile runs each.
+mapfile -t pages < <(node -p 'const m = require("./dist/site-manifest.json"); m.langs.flatMap((l) => [`/${l}`, ...m.lessons.map((x) => `/${l}/${x.slug}`)]).join("\n")')
 
 echo "== in Chromium, behind nginx: explore-all, 500 requests animating, a 1M-request fast-forward, Lighthouse on ${pages[*]}"
 scripts/deploy-check.sh bash -c '
@@ -45,7 +52,7 @@ scripts/deploy-check.sh bash -c '
   node scripts/race-bench.mjs 20
   node scripts/sql-explore-bench.mjs 20
   node scripts/proxy-bench.mjs
-  node scripts/bench-lighthouse.mjs "$SITE_BASE" "$@"
+  node scripts/bench-lighthouse.mjs "$SITE_BASE" --runs 3 "$@"
 ' bench "${pages[@]}" | tee -a "$figs"
 
 echo

@@ -5,7 +5,8 @@
 // other page the core). A lesson's static copy carries its body; a lesson without one fetches it,
 // lessons/<lang>/<slug>.txt, and the glossary always fetches its terms, lessons/<lang>/glossary.txt.
 //   node scripts/budget.mjs [dist] [budget in KB, default 350]      (scripts/budget.sh is the same)
-// The last lines are `FIGURE page_kb <page> <KB>`, one a page, for scripts/bench-report.mjs.
+// The last lines are `FIGURE bundle_kb <bundle> <KB>`, one a bundle, and `FIGURE page_kb <page> <KB>`, one a page,
+// for scripts/bench-report.mjs.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
@@ -77,6 +78,7 @@ for (const p of pages) {
   if (p.total > worst.total) worst = p;
   console.log(`${p.page.padEnd(34)} ${p.bundle.padEnd(7)} ${kb(p.total).padStart(10)}`);
 }
+for (const [name, files] of Object.entries(BUNDLES)) console.log(`FIGURE bundle_kb ${name} ${(files.map((f) => sizeOf(local(f))).reduce((a, b) => a + b, 0) / 1024).toFixed(1)}`);
 for (const p of pages) console.log(`FIGURE page_kb ${p.page} ${(p.total / 1024).toFixed(1)}`);
 console.log(`heaviest page: ${worst.page} (${worst.bundle}), ${kb(worst.total)} of ${budgetKb} KB`);
 if (worst.total > budgetKb * 1024) {

@@ -150,6 +150,19 @@ export async function ready(page) {
   );
 }
 
+/**
+ * Runs axe's target-size rule on the page exactly as the browser has it, off-screen widgets still skipped
+ * (content-visibility: auto), as Lighthouse does: a skipped widget's contents are laid out past its guessed box,
+ * and unless that overflow is cut off, its buttons count as crowding the next question's.
+ */
+export async function assertTargetsApartAsRendered(page, label) {
+  await page.evaluate(AXE_SOURCE);
+  // eslint-disable-next-line no-undef
+  const result = await page.evaluate(async () => (await axe.run(document, { runOnly: ['target-size'], resultTypes: ['violations'] }))
+    .violations.flatMap((v) => v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`)));
+  assert.deepEqual(result, [], `target-size violations on ${label}`);
+}
+
 /** Runs axe on the current page and fails with each violation's rule and nodes. */
 export async function assertAccessible(page, label) {
   // Evaluated through the DevTools protocol: an injected <script> would be refused by the site's CSP.

@@ -3,7 +3,7 @@
 // use, axe, 360 px, both languages, predict-then-run questions, and the forward/reverse widget.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSite, newPage, ready, assertAccessible, msaSimCli } from './lib.mjs';
+import { startSite, newPage, ready, assertAccessible, assertTargetsApartAsRendered, msaSimCli } from './lib.mjs';
 
 let site;
 let msaSim;
@@ -217,6 +217,19 @@ for (const lang of ['en', 'ko']) {
     }
   });
 }
+
+test("on a phone, a skipped widget's buttons do not crowd the next question's (Lighthouse's target-size audit)", async () => {
+  // 412 px: the phone Lighthouse's mobile run emulates. The question under the first playground was the one it
+  // flagged, while the playground was still skipped.
+  const page = await newPage(site, { width: 412 });
+  for (const path of ['/en/load-balancing', '/ko/sessions']) {
+    await page.goto(`${site.base}${path}`);
+    await ready(page);
+    assert.ok(await page.locator('.lesson__body .widget').count() > 2, `${path} has its widgets`);
+    await assertTargetsApartAsRendered(page, path);
+  }
+  page.assertClean();
+});
 
 test('predict-then-run: the answer is checked against the run (both questions)', async () => {
   const page = await newPage(site);
