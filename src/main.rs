@@ -20,6 +20,7 @@ fn main() {
     });
     // The glossary's copy: the app shows the same terms from lessons/<lang>/glossary.txt (the copy preloads it).
     let glossary = page_lang.filter(|_| copy.has_attribute("data-glossary"));
+    // In a microtask of this same task when nothing is fetched: nothing is painted between the copy and the app.
     wasm_bindgen_futures::spawn_local(async move {
         // What is fetched is kept for the page (see `content`); a failure is the page's to show.
         match (lesson, glossary) {
@@ -27,11 +28,6 @@ fn main() {
             (_, Some(lang)) => _ = content::load_glossary(lang).await,
             _ => {}
         }
-        // The mount in a task of its own, after the one that instantiated the wasm and decoded the body: on a slow
-        // phone each of the two is a long task already, and together they kept the page from answering input for
-        // twice as long. The copy stays in place until the app replaces it in that one task, so nothing is
-        // painted between the copy and the app.
-        gloo_timers::future::TimeoutFuture::new(0).await;
         copy.remove();
         leptos::mount::mount_to_body(msa_lab::App);
     });
