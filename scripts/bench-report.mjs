@@ -17,7 +17,7 @@ for (const l of lines) {
   const [, name, ...rest] = l.trim().split(/\s+/);
   if (name === 'page_kb') pages.push({ page: rest[0], kb: Number(rest[1]) });
   else if (name === 'bundle_kb') bundles.push({ bundle: rest[0], kb: Number(rest[1]) });
-  else if (name === 'contributor') contributors.push({ bundle: rest[0], group: rest[2].replace(/_/g, ' '), kb: Number(rest[3]) });
+  else if (name === 'contributor') contributors.push({ bundle: rest[0], kb: Number(rest[2]), group: rest.slice(3).join(' ') });
   else if (name === 'tbt') tbt.push({ page: rest[0], form: rest[1], ms: Number(rest[2]), runs: rest[3] });
   else if (name === 'lighthouse') lighthouse.push({ page: rest[0], form: rest[1], scores: rest.slice(2, 6).map(Number), flagged: rest.slice(6).join(' ') });
   else fig.set(name, Number(rest[0]));

@@ -6,7 +6,8 @@
 // crate owns get names of their own: closures (the bodies of `move ||` views and callbacks, which rustc names after
 // core's FnOnce), drop glue (`core::ptr::drop_in_place<T>`, one a type), and data (strings and tables).
 //   node scripts/wasm-contributors.mjs [dist]        (after a release build; needs twiggy, see scripts/bench.sh)
-// The last lines are `FIGURE contributor <bundle> <rank> <group> <KB>`, for scripts/bench-report.mjs.
+// The last lines are `FIGURE contributor <bundle> <rank> <KB> <group>`; the group comes last, as
+// written (a crate's name, or a family's such as "drop glue"), for scripts/bench-report.mjs.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,7 +52,7 @@ for (const bundle of bundles) {
     const top = [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 5);
     console.log(`${bundle}: ${(total / 1024).toFixed(1)} KB of wasm as shipped (before gzip); largest contributors:`);
     top.forEach(([g, bytes]) => console.log(`  ${g.padEnd(16)} ${(bytes / 1024).toFixed(1).padStart(7)} KB  ${((100 * bytes) / total).toFixed(1).padStart(4)} %`));
-    top.forEach(([g, bytes], i) => console.log(`FIGURE contributor ${bundle} ${i + 1} ${g.replace(/ /g, '_')} ${(bytes / 1024).toFixed(1)}`));
+    top.forEach(([g, bytes], i) => console.log(`FIGURE contributor ${bundle} ${i + 1} ${(bytes / 1024).toFixed(1)} ${g}`));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
