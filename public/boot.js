@@ -5,6 +5,11 @@
 // A static page (the text is already in the HTML) loads and paints first; the app's download starts right after,
 // so the text never waits behind the wasm. Other pages start it at once.
 const prerendered = document.getElementById('prerendered') !== null;
+// A lesson's contents and its list of lessons are open where there is room for them beside the text, as the app
+// shows them: set here, before the page's first paint, so that nothing in it moves later.
+if (matchMedia('(min-width: 900px)').matches) {
+  for (const group of document.querySelectorAll('#prerendered .sidebar__group')) group.open = true;
+}
 // A tab opened in the background paints nothing and runs no animation frame: there it starts at once.
 if (prerendered && !document.hidden) {
   if (document.readyState !== 'complete') await new Promise((loaded) => addEventListener('load', loaded, { once: true }));

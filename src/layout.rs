@@ -62,10 +62,6 @@ pub fn Shell(
     switch_href: Signal<String>,
     children: Children,
 ) -> impl IntoView {
-    let pref = use_lang_pref();
-    let theme = expect_context::<Theme>();
-    let is_dark = move || theme.is_dark();
-    let toggle_theme = move |_| theme.toggle();
     let home_href = move || crate::href(&format!("/{}", lang::code(lang.get())));
     let location = use_location();
     // The router's path, not the window's: while the router moves to a new page, the window's address is still
@@ -80,12 +76,7 @@ pub fn Shell(
         }
     };
     // Remember the language the learner reads in: a deep link or a switch both count as a choice.
-    Effect::new(move |_| {
-        let code = lang::code(lang.get());
-        if pref.code.get_untracked() != code {
-            pref.set_code.set(code.to_string());
-        }
-    });
+    Effect::new(move |_| remember_lang(lang.get()));
 
     view! {
         <Html attr:lang=move || lang::code(lang.get()) />
@@ -105,17 +96,7 @@ pub fn Shell(
                 >
                     {move || td_string!(lang.get(), switch_language)}
                 </A>
-                <button
-                    type="button"
-                    class="site-header__theme"
-                    aria-pressed=move || is_dark().to_string()
-                    // A static page's button waits for the app, which can switch the theme.
-                    disabled=crate::RENDERING
-                    on:click=toggle_theme
-                >
-                    <span class="site-header__icon" aria-hidden="true">"◐"</span>
-                    {move || td_string!(lang.get(), theme_to_dark)}
-                </button>
+                <ThemeButton lang />
             </nav>
         </header>
         <main id="main" tabindex="-1">
@@ -125,5 +106,38 @@ pub fn Shell(
         <footer class="site-footer">
             <p>{move || td_string!(lang.get(), footer)}</p>
         </footer>
+    }
+}
+
+/// The header's light/dark switch. A static page's button is disabled: it waits for the app, which can switch
+/// the theme.
+#[component]
+pub fn ThemeButton(#[prop(into)] lang: Signal<Locale>) -> impl IntoView {
+    let theme = expect_context::<Theme>();
+    view! {
+        <button
+            type="button"
+            class="site-header__theme"
+            aria-pressed=move || theme.is_dark().to_string()
+            disabled=crate::RENDERING
+            on:click=move |_| theme.toggle()
+        >
+            <span class="site-header__icon" aria-hidden="true">"◐"</span>
+            {move || td_string!(lang.get(), theme_to_dark)}
+        </button>
+    }
+}
+
+/// Remembers `lang` as the language the learner reads in (a deep link or a switch both count as a choice).
+pub fn remember_lang(lang: Locale) {
+    let pref = use_lang_pref();
+    let code = lang::code(lang);
+    if pref.code.get_untracked() != code {
+        // Straight into storage too: the store's own write skips a change made while it is still taking in its first
+        // read (leptos-use counts it as another tab's), and that is when a page opened at its address makes it.
+        if let Some(store) = window().local_storage().ok().flatten() {
+            let _ = store.set_item(crate::prefs::LANG_KEY, code);
+        }
+        pref.set_code.set(code.to_string());
     }
 }

@@ -16,6 +16,7 @@ pub use locales::i18n;
 
 mod anchor;
 pub mod content;
+pub mod islands;
 pub mod lang;
 mod layout;
 pub mod prefs;

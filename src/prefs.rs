@@ -39,6 +39,9 @@ pub struct SolvedStore {
     pub set_solved: WriteSignal<Solved>,
 }
 
+/// Where the language choice is stored.
+pub const LANG_KEY: &str = "msa-lab:lang";
+
 /// The remembered language choice: `ko`, `en`, or empty when the learner never chose.
 #[derive(Clone, Copy)]
 pub struct LangPref {
@@ -55,7 +58,7 @@ pub fn provide_prefs() {
     provide_context(PredictionStore { predictions, set_predictions });
     let (solved, set_solved, _) = use_local_storage::<Solved, FromToStringCodec>("msa-lab:challenges");
     provide_context(SolvedStore { solved, set_solved });
-    let (code, set_code, _) = use_local_storage::<String, FromToStringCodec>("msa-lab:lang");
+    let (code, set_code, _) = use_local_storage::<String, FromToStringCodec>(LANG_KEY);
     provide_context(LangPref { code, set_code });
 }
 

@@ -34,7 +34,7 @@ impl Entry {
             Entry::Answers => "msa-lab:answers".into(),
             Entry::Predictions => "msa-lab:predictions".into(),
             Entry::Challenges => "msa-lab:challenges".into(),
-            Entry::Language => "msa-lab:lang".into(),
+            Entry::Language => crate::prefs::LANG_KEY.into(),
             Entry::Theme => "msa-lab:theme".into(),
             Entry::Exercise(ex) => format!("msa-lab:{}", ex.id),
         }

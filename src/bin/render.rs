@@ -1,6 +1,7 @@
 //! Writes the static pages of a build (the home pages, the glossary, the challenges page and every lesson) from the
 //! app's own components, rendered natively (the `ssr` feature): the page a first-time reader sees, readable before
-//! the app has loaded and without JavaScript. The app replaces it when it starts (src/main.rs). Run by
+//! the app has loaded and without JavaScript. The app brings a lesson's widgets to life in it, and replaces the other
+//! pages when it starts (src/main.rs). Run by
 //! scripts/post-build.mjs in the staging folder, after index.html has its boot script and stylesheet:
 //!
 //! ```text
@@ -49,7 +50,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// What a page is, for the app that replaces it (src/main.rs reads these attributes of `#prerendered`).
+/// What a page is, for the app that starts on it (src/main.rs reads these attributes of `#prerendered`).
 enum Kind {
     Home,
     Glossary,

@@ -62,20 +62,7 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
     if !crate::RENDERING {
         track_reading(lesson.slug);
         let navigate = use_navigate();
-        let _ = use_event_listener(window(), ev::keydown, move |e: ev::KeyboardEvent| {
-            if e.alt_key() || e.ctrl_key() || e.meta_key() || e.shift_key() || e.default_prevented() || typing_in(&e) {
-                return;
-            }
-            let target = match e.key().as_str() {
-                "ArrowLeft" => prev,
-                "ArrowRight" => next,
-                _ => None,
-            };
-            if let Some(t) = target {
-                e.prevent_default();
-                navigate(&href(t), Default::default());
-            }
-        });
+        page_turns(lang, index, move |path| navigate(&path, Default::default()));
     }
 
     let open_groups =
@@ -208,11 +195,7 @@ fn LessonBody(lang: Locale, slug: &'static str) -> impl IntoView {
 fn blocks_view(lang: Locale, blocks: content::Body) -> AnyView {
     // Widgets this bundle does not carry: the page reloads into the bundle that does. If it already has (the
     // deployment's files disagree), the lesson's text shows all the same, under a notice.
-    let missing = blocks.iter().any(|b| match b {
-        lesson_format::Block::Widget { name, .. } => !widgets::available(name),
-        lesson_format::Block::Predict(p) => !widgets::available(predict::widget_name(p.reveal)),
-        _ => false,
-    });
+    let missing = !blocks.iter().all(in_bundle);
     if missing && widgets::reload_for_bundle() {
         return widgets::reloading(lang);
     }
@@ -221,16 +204,13 @@ fn blocks_view(lang: Locale, blocks: content::Body) -> AnyView {
         .iter()
         .map(|b| match b {
             lesson_format::Block::Html(html) => view! { <div class="prose" inner_html=*html></div> }.into_any(),
-            lesson_format::Block::Widget { name, .. } if !widgets::available(name) => ().into_any(),
-            lesson_format::Block::Widget { name, params } => widgets::mount_later(name, params, lang),
-            lesson_format::Block::Predict(p) if !widgets::available(predict::widget_name(p.reveal)) => ().into_any(),
-            // Where the lesson asks it, before the text that explains the answer: built after the text, in a task
-            // of its own, as a widget is.
-            lesson_format::Block::Predict(data) => widgets::later(move || predict::mount(data, lang)),
-            lesson_format::Block::Quiz(quiz) => {
-                question += 1;
-                // After the text, in a task of its own: the questions end the lesson, far below the first screen.
-                widgets::later(move || view! { <Quiz quiz number=question lang /> })
+            b if !in_bundle(b) => ().into_any(),
+            b => {
+                question += usize::from(matches!(b, lesson_format::Block::Quiz(_)));
+                let number = question;
+                // After the text, in a task of its own: widgets are slow to build on a phone, and the questions
+                // end the lesson, far below the first screen.
+                widgets::later(move || slot(b, lang, number))
             }
         })
         .collect_view();
@@ -240,6 +220,27 @@ fn blocks_view(lang: Locale, blocks: content::Body) -> AnyView {
         request_animation_frame(scroll_to_hash);
     }
     view! { {missing.then(|| widgets::missing(lang))} {view} }.into_any()
+}
+
+/// Whether this bundle carries what a block needs: prose and questions always, a widget or a prediction's
+/// reveal when its family is in the bundle.
+pub fn in_bundle(block: &lesson_format::Block) -> bool {
+    match block {
+        lesson_format::Block::Widget { name, .. } => widgets::available(name),
+        lesson_format::Block::Predict(p) => widgets::available(predict::widget_name(p.reveal)),
+        _ => true,
+    }
+}
+
+/// What a block's slot shows: its widget, its prediction (where the lesson asks it, before the text that explains
+/// the answer), or its question, the lesson's `number`th. Prose has no slot.
+pub fn slot(block: &'static lesson_format::Block<'static>, lang: Locale, number: usize) -> AnyView {
+    match block {
+        lesson_format::Block::Widget { name, params } => widgets::mount(name, params, lang),
+        lesson_format::Block::Predict(data) => predict::mount(data, lang),
+        lesson_format::Block::Quiz(quiz) => view! { <Quiz quiz number lang /> }.into_any(),
+        lesson_format::Block::Html(_) => ().into_any(),
+    }
 }
 
 /// What a page says when a file it needs (a lesson's body, the glossary) cannot load: why, in the learner's language,
@@ -264,6 +265,26 @@ pub fn scroll_to_hash() {
     crate::anchor::land_on_hash();
 }
 
+/// ← and → turn to the previous and next lesson: `go` gets the site path (`/en/sessions`) to go to. Keys pressed
+/// in a form control or a widget stay there.
+pub fn page_turns(lang: Locale, index: usize, go: impl Fn(String) + 'static) {
+    let code = lang::code(lang);
+    let _ = use_event_listener(window(), ev::keydown, move |e: ev::KeyboardEvent| {
+        if e.alt_key() || e.ctrl_key() || e.meta_key() || e.shift_key() || e.default_prevented() || typing_in(&e) {
+            return;
+        }
+        let target = match e.key().as_str() {
+            "ArrowLeft" => index.checked_sub(1),
+            "ArrowRight" => Some(index + 1).filter(|i| *i < LESSONS.len()),
+            _ => None,
+        };
+        if let Some(t) = target {
+            e.prevent_default();
+            go(format!("/{code}/{}", LESSONS[t].slug));
+        }
+    });
+}
+
 /// True when a key press belongs to a form control (a slider's arrows, a text field), not to the page.
 fn typing_in(e: &ev::KeyboardEvent) -> bool {
     let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
@@ -276,7 +297,7 @@ fn typing_in(e: &ev::KeyboardEvent) -> bool {
 }
 
 /// Keeps the furthest point read in this lesson, in steps of 5%, in the learner's stored progress.
-fn track_reading(slug: &'static str) {
+pub fn track_reading(slug: &'static str) {
     let store = use_progress();
     let record = move || {
         let Some(doc) = document().document_element() else { return };

@@ -11,5 +11,5 @@ pub use challenges::ChallengesPage;
 pub use glossary::Glossary;
 pub use home::Home;
 pub use lab::LabPage;
-pub use lesson::{scroll_to_hash, LessonPage, LoadFailed};
+pub use lesson::{in_bundle, page_turns, scroll_to_hash, slot, track_reading, LessonPage, LoadFailed};
 pub use not_found::NotFound;

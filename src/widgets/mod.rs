@@ -96,12 +96,6 @@ pub const LABS: &[Lab] = &[
     Lab { name: "arch", title: |l| td_string!(l, arch.lab_title), summary: |l| td_string!(l, arch.lab_summary) },
 ];
 
-/// A widget of a lesson body, mounted in a task of its own just after the page's text: on a phone one lesson's
-/// widgets take a few hundred milliseconds to build, which in one task would keep the page from answering input.
-pub fn mount_later(name: &'static str, params: Params, lang: Locale) -> AnyView {
-    later(move || mount(name, params, lang))
-}
-
 /// A view built in a task of its own, after the one that builds its surroundings: a widget's slot in a lesson, or
 /// the lower panels of a big widget (settings, charts), so that no one task keeps the page from answering input
 /// for long. Each `set_timeout(0)` callback is a separate task, and the browser can paint and handle input between

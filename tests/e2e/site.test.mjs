@@ -62,6 +62,7 @@ test('the language switch keeps the lesson and the section, and the choice is re
   await page.waitForURL(`**/en/${lesson.slug}#${section}`);
   await page.click('.site-header__lang');
   await page.waitForURL(`**/ko/${lesson.slug}#${section}`);
+  await ready(page);
   // The section is on screen in the other language too.
   await page.waitForFunction((id) => { const el = document.getElementById(id); return el !== null && Math.abs(el.getBoundingClientRect().top) < 200; }, section);
   assert.equal((await page.locator('main h1').textContent()).trim(), lesson.texts.ko.title);
@@ -144,7 +145,7 @@ test('← and → move between lessons; the pager links agree', async () => {
   await page.context().close();
 });
 
-test('a deep link survives a reload, and links inside lessons navigate within the app', async () => {
+test('a deep link survives a reload, and a sidebar link opens the other lesson whole, with its widgets', async () => {
   // Two lessons whose widgets the same wasm bundle carries (the reverse-proxy family).
   const [from, to] = ['load-balancing', 'large-traffic'].map((slug) => COURSE.find((l) => l.slug === slug));
   const page = await newPage(site);
@@ -153,14 +154,16 @@ test('a deep link survives a reload, and links inside lessons navigate within th
   await page.reload();
   await ready(page);
   assert.equal((await page.locator('main h1').textContent()).trim(), from.texts.ko.title);
-  // A sidebar link is a client-side navigation: the page does not load again.
+  // A lesson is a page of its own (src/islands.rs): the link loads it as the server (or the service worker) has
+  // it, and the app brings its widgets to life there.
   await page.evaluate(() => { window.__sameDocument = true; });
   await page.click(`.sidebar__lessons a[href$="/ko/${to.slug}"]`);
   await page.waitForURL(`**/ko/${to.slug}`);
   await ready(page);
   assert.equal((await page.locator('main h1').textContent()).trim(), to.texts.ko.title);
-  assert.equal(await page.evaluate(() => window.__sameDocument), true);
+  assert.equal(await page.evaluate(() => window.__sameDocument), undefined, 'the lesson loaded as a page');
   assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'proxy');
+  assert.ok((await page.locator('.lesson__body .widget--proxy').count()) > 0, 'its widgets mounted');
   page.assertClean();
   await page.context().close();
 });

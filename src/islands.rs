@@ -1,0 +1,152 @@
+//! A lesson page comes from the server whole (src/bin/render.rs): its header, table of contents, prose and pager
+//! are the page the learner reads. The app does not build that page a second time: it brings its interactive
+//! parts to life where they stand.
+//!
+//! - Each widget, prediction and question is mounted into its empty slot, in a task of its own after the text.
+//! - The theme switch is mounted into the header; the stored preferences and the storage check are the app's own.
+//! - The language switch follows the widgets' state (the query) and the section (the fragment).
+//! - Reading progress, ←/→ page turns and a deep link's section behave as on any page of the app.
+//!
+//! Links between pages stay plain links: the next page comes from the server (or the service worker) whole too.
+//! A page whose slots do not match its body is left alone, and the caller mounts the whole app instead.
+
+use crate::content::{Body, LESSONS};
+use crate::i18n::Locale;
+use crate::{lang, layout, prefs, routes, storage, widgets};
+use leptos::ev;
+use leptos::prelude::*;
+use leptos_use::use_event_listener;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+/// Brings the static page of lesson `index` (`copy`, the `#prerendered` element) to life with its body `blocks`.
+/// False, with nothing changed, when the page has not one empty slot for each widget, prediction and question of
+/// the body.
+pub fn lesson(copy: &Element, lang: Locale, index: usize, blocks: Body) -> bool {
+    let slug = LESSONS[index].slug;
+    let Some(body) = copy.query_selector(".lesson__body").ok().flatten() else { return false };
+    let slots = elements::<HtmlElement>(&body, ":scope > .widget-slot");
+    let filled: Vec<_> = blocks.iter().filter(|b| !matches!(b, lesson_format::Block::Html(_))).collect();
+    if slots.len() != filled.len() {
+        leptos::logging::error!("{slug}: the page has {} slots for {} widgets and questions", slots.len(), filled.len());
+        return false;
+    }
+    // Widgets this bundle does not carry: the page reloads into the bundle that does; if it already has (the
+    // deployment's files disagree), the lesson's text stays, under a notice, with the widgets this bundle has.
+    let missing = !filled.iter().all(|b| routes::in_bundle(b));
+    if missing && widgets::reload_for_bundle() {
+        return true;
+    }
+
+    // Effects and tasks run on the browser's event loop (`mount_to_body` sets this up for the whole app).
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    // The app's root: what every widget reads from its context. It lives as long as the page.
+    let root = Owner::new();
+    root.with(|| {
+        storage::check_and_provide();
+        prefs::provide_prefs();
+        layout::provide_theme();
+        widgets::url_state::provide();
+        // A deep link counts as a choice of language, as on every page of the app.
+        Effect::new(move |_| layout::remember_lang(lang));
+
+        if let Some(main) = copy.query_selector("main").ok().flatten() {
+            mount_before(&main, main.first_child(), move || view! { <storage::ResetNotice lang /> });
+        }
+        if missing {
+            mount_before(&body, body.first_child(), move || widgets::missing(lang));
+        }
+        header(copy, lang, slug);
+
+        let mut question = 0;
+        for (block, slot) in filled.into_iter().zip(slots) {
+            question += usize::from(matches!(block, lesson_format::Block::Quiz(_)));
+            if !routes::in_bundle(block) {
+                let _ = slot.remove_attribute("data-widget-pending");
+                continue;
+            }
+            let number = question;
+            let owner = Owner::current();
+            // A task of its own each, as `widgets::later` builds them in the app.
+            set_timeout(
+                move || {
+                    let build = move || {
+                        slot.set_inner_html("");
+                        leptos::mount::mount_to(slot.clone(), move || routes::slot(block, lang, number)).forget();
+                        let _ = slot.remove_attribute("data-widget-pending");
+                    };
+                    match owner {
+                        Some(owner) => owner.with(build),
+                        None => build(),
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+
+        // Back or forward to an entry of the app's history that a page before this one made (the app moved to
+        // this lesson, then reloaded into its bundle): the browser changes the address only. Load that page.
+        let here = window().location().pathname().unwrap_or_default();
+        let _ = use_event_listener(window(), ev::popstate, move |_| {
+            let location = window().location();
+            if location.pathname().is_ok_and(|path| path != here) {
+                let _ = location.reload();
+            }
+        });
+        routes::track_reading(slug);
+        routes::page_turns(lang, index, |path| _ = window().location().assign(&crate::href(&path)));
+    });
+    // The page's own from now on: no longer a copy awaiting the app.
+    let _ = copy.remove_attribute("id");
+    std::mem::forget(root);
+    // A deep link to a section: kept on it while the widgets above it build and take their size.
+    request_animation_frame(routes::scroll_to_hash);
+    true
+}
+
+/// The header's switches: the theme's, which the static page shows disabled, is replaced by the app's; the
+/// language switch's address follows the query and the fragment, so the other language opens at the same state
+/// and section.
+fn header(copy: &Element, lang: Locale, slug: &'static str) {
+    if let Some(button) = copy.query_selector(".site-header__theme").ok().flatten() {
+        if let Some(tools) = button.parent_element() {
+            button.remove();
+            mount_before(&tools, None, move || view! { <layout::ThemeButton lang /> });
+        }
+    }
+    let Some(switch) = copy.query_selector(".site-header__lang").ok().flatten() else { return };
+    let clicked = switch.clone();
+    let other = lang::code(lang::other(lang));
+    let point = move || {
+        let location = window().location();
+        let search = location.search().unwrap_or_default();
+        let hash = location.hash().unwrap_or_default();
+        let _ = switch.set_attribute("href", &crate::href(&format!("/{other}/{slug}{search}{hash}")));
+    };
+    let version = widgets::url_state::version();
+    let on_write = point.clone();
+    Effect::new(move |_| {
+        version.track();
+        on_write();
+    });
+    let on_hash = point.clone();
+    let _ = use_event_listener(window(), ev::hashchange, move |_| on_hash());
+    // A fragment set without a `hashchange` (the anchor keeper's `replaceState`) is caught as the switch is used.
+    let _ = use_event_listener(clicked, ev::click, move |_| point());
+}
+
+/// Mounts `view` into a new wrapper (`.island`, which takes no part in the layout) inserted into `parent` before `next` (at the end when
+/// None), for the page's life.
+fn mount_before<V: IntoView + 'static>(parent: &Element, next: Option<web_sys::Node>, view: impl FnOnce() -> V + 'static) {
+    let Ok(wrapper) = document().create_element("div") else { return };
+    wrapper.set_class_name("island");
+    if parent.insert_before(&wrapper, next.as_ref()).is_ok() {
+        leptos::mount::mount_to(wrapper.unchecked_into::<HtmlElement>(), view).forget();
+    }
+}
+
+/// The elements under `root` that `selector` matches, in document order.
+fn elements<T: JsCast>(root: &Element, selector: &str) -> Vec<T> {
+    let Ok(list) = root.query_selector_all(selector) else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<T>().ok()).collect()
+}
