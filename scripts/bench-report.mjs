@@ -11,6 +11,7 @@ const fig = new Map();
 const pages = [];
 const lighthouse = [];
 const tbt = [];
+const boot = [];
 const bundles = [];
 const contributors = [];
 for (const l of lines) {
@@ -18,6 +19,8 @@ for (const l of lines) {
   if (name === 'page_kb') pages.push({ page: rest[0], kb: Number(rest[1]) });
   else if (name === 'bundle_kb') bundles.push({ bundle: rest[0], kb: Number(rest[1]) });
   else if (name === 'contributor') contributors.push({ bundle: rest[0], kb: Number(rest[2]), group: rest.slice(3).join(' ') });
+  else if (name === 'boot_blocking') boot.push({ page: rest[0], ms: Number(rest[1]), runs: rest[2] });
+  else if (name === 'boot_longest') {}
   else if (name === 'tbt') tbt.push({ page: rest[0], form: rest[1], ms: Number(rest[2]), runs: rest[3] });
   else if (name === 'lighthouse') lighthouse.push({ page: rest[0], form: rest[1], scores: rest.slice(2, 6).map(Number), flagged: rest.slice(6).join(' ') });
   else fig.set(name, Number(rest[0]));
@@ -66,6 +69,8 @@ const byBundle = new Map();
 for (const c of contributors) byBundle.set(c.bundle, [...(byBundle.get(c.bundle) ?? []), c]);
 if (byBundle.size) console.log('\nlargest contributors to each bundle (wasm as shipped, before gzip; scripts/wasm-contributors.mjs):');
 for (const [bundle, cs] of byBundle) console.log(`  ${bundle.padEnd(6)} ${cs.map((c) => `${c.group} ${c.kb} KB`).join(', ')}`);
+if (boot.length) console.log('\nblocking time while a page starts, real 4x CPU slowdown, median (scripts/boot-bench.mjs; runs in ms):');
+for (const b of boot) console.log(`  ${b.page.padEnd(22)} ${String(b.ms).padStart(4)} ms  (${b.runs})`);
 for (const l of lighthouse.filter((l) => l.flagged)) console.log(`Lighthouse ${l.form} ${l.page} flags: ${l.flagged}`);
 console.log(`\n${rows.length - missed - missing} of ${rows.length} figures meet their goals; ${missed} missed, ${missing} missing.`);
 process.exit(missing ? 2 : missed ? 1 : 0);

@@ -8,6 +8,7 @@
 #   - the first-load gzip size of every page;
 #   - the five largest contributors to each wasm bundle (twiggy);
 #   - Lighthouse 12.8.2 on each language's home page and every lesson: mobile three times (medians), desktop once.
+#   - the blocking time while each of those pages starts, at a real 4x CPU slowdown (boot-bench.mjs, five runs).
 # Figures, not a timed test: scripts/bench-report.mjs prints them with their goals and exits non-zero when one
 # misses its goal. Installs what it needs (the test command's tools, SimPy in a venv, Lighthouse under
 # scripts/lighthouse/). Takes about 25 minutes on 2 cores once the tools are installed.
@@ -54,6 +55,8 @@ scripts/deploy-check.sh bash -c '
   node scripts/proxy-bench.mjs
   node scripts/bench-lighthouse.mjs "$SITE_BASE" --runs 3 "$@"
 ' bench "${pages[@]}" | tee -a "$figs"
+echo "== blocking time while each page starts, at a real 4x CPU slowdown, five runs each"
+node scripts/boot-bench.mjs --runs 5 "${pages[@]}" | tee -a "$figs"
 
 echo
 echo "== figures against goals"
