@@ -28,7 +28,11 @@ pub fn lesson(copy: &Element, lang: Locale, index: usize, blocks: Body) -> bool 
     let slots = elements::<HtmlElement>(&body, ":scope > .widget-slot");
     let filled: Vec<_> = blocks.iter().filter(|b| !matches!(b, lesson_format::Block::Html(_))).collect();
     if slots.len() != filled.len() {
-        leptos::logging::error!("{slug}: the page has {} slots for {} widgets and questions", slots.len(), filled.len());
+        leptos::logging::error!(
+            "{slug}: the page has {} slots for {} widgets and questions",
+            slots.len(),
+            filled.len()
+        );
         return false;
     }
     // Widgets this bundle does not carry: the page reloads into the bundle that does; if it already has (the
@@ -137,7 +141,11 @@ fn header(copy: &Element, lang: Locale, slug: &'static str) {
 
 /// Mounts `view` into a new wrapper (`.island`, which takes no part in the layout) inserted into `parent` before `next` (at the end when
 /// None), for the page's life.
-fn mount_before<V: IntoView + 'static>(parent: &Element, next: Option<web_sys::Node>, view: impl FnOnce() -> V + 'static) {
+fn mount_before<V: IntoView + 'static>(
+    parent: &Element,
+    next: Option<web_sys::Node>,
+    view: impl FnOnce() -> V + 'static,
+) {
     let Ok(wrapper) = document().create_element("div") else { return };
     wrapper.set_class_name("island");
     if parent.insert_before(&wrapper, next.as_ref()).is_ok() {
