@@ -6,10 +6,21 @@ fn main() {
     // so that a rebuild compiles the app once; a release build is the core bundle plus one bundle a family (each a
     // cargo feature, see msa_content::BUNDLES), as `--no-default-features --features <family>` says.
     let wasm = std::env::var("TARGET").is_ok_and(|t| t.starts_with("wasm32"));
-    if wasm && std::env::var("PROFILE").as_deref() == Ok("debug") {
+    let debug = wasm && std::env::var("PROFILE").as_deref() == Ok("debug");
+    if debug {
         for family in msa_content::BUNDLES {
             println!("cargo:rustc-cfg=feature=\"{family}\"");
         }
+    }
+    // `family_bundle`: a release bundle of one widget family. Every page it is loaded for has a static copy that
+    // it brings to life (src/islands.rs), so it leaves the whole app (the router, the course map, the glossary)
+    // out of its wasm; the core bundle, a debug build and the native builds keep it.
+    let families = std::env::vars().filter(|(k, _)| k.starts_with("CARGO_FEATURE_")).filter(|(k, _)| {
+        msa_content::BUNDLES.iter().any(|b| k.trim_start_matches("CARGO_FEATURE_") == b.to_uppercase())
+    });
+    println!("cargo:rustc-check-cfg=cfg(family_bundle)");
+    if wasm && !debug && families.count() == 1 {
+        println!("cargo:rustc-cfg=family_bundle");
     }
     println!("cargo:rerun-if-changed=content");
     println!("cargo:rerun-if-changed=locales");

@@ -33,11 +33,14 @@ if (prerendered && !document.hidden) {
     }
   });
 }
-// The page's wasm bundle: a lesson or lab whose widgets a bundle carries gets that one.
+// The page's wasm bundle: a lesson or lab whose widgets a bundle carries gets that one, on its static page (a
+// family's bundle brings that page to life and has nothing else: src/main.rs). Any other page, or an address the
+// host answered with the app's shell (index.html), gets the core, which has the whole app; on a lesson it
+// reloads the page, which the host (or the service worker) then answers with its static copy.
 const BUNDLES = '__BUNDLES__';
 const PAGES = '__PAGES__';
 const path = location.pathname.slice(new URL(document.baseURI).pathname.length).split('/').filter((part) => part);
-const bundle = PAGES[path.slice(1).join('/')] ?? 'core';
+const bundle = (prerendered && PAGES[path.slice(1).join('/')]) || 'core';
 document.documentElement.dataset.bundle = bundle;
 const [glue, wasmUrl] = BUNDLES[bundle];
 const wasmSource = prerendered ? fetch(wasmUrl) : wasmUrl;

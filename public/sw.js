@@ -45,11 +45,10 @@ self.addEventListener('fetch', (event) => {
   const req = event.request;
   if (req.method !== 'GET' || !req.url.startsWith(self.registration.scope)) return;
   if (req.mode === 'navigate') {
-    // Pages: the server's newest first (it may be a new release); offline, the app from the cache, which
-    // routes any page of the course itself.
-    event.respondWith(
-      fetch(req).catch(() => caches.open(CACHE).then((c) => c.match('./')).then((r) => r || Response.error())),
-    );
+    // Pages: the server's newest first (it may be a new release); offline, the page's own static copy from the
+    // cache (/en/sessions is en/sessions.html, as the host answers it), or else the app's shell, which routes
+    // any other address of the course itself.
+    event.respondWith(fetch(req).catch(() => offlinePage(new URL(req.url))));
     return;
   }
   // Content-hashed files never change: the cached copy is the right one. The others keep their names from
@@ -68,3 +67,15 @@ self.addEventListener('fetch', (event) => {
     fetch(req).catch(() => caches.open(CACHE).then((c) => c.match(req, { ignoreSearch: true })).then((r) => r || Response.error())),
   );
 });
+
+/** The cached answer to a navigation to `url` offline: its static page, else the app's shell (index.html). */
+async function offlinePage(url) {
+  const cache = await caches.open(CACHE);
+  const page = url.pathname.replace(/\/+$/, '');
+  const candidates = page.length >= new URL(self.registration.scope).pathname.length ? [`${page}.html`, `${page}/index.html`] : [];
+  for (const candidate of [...candidates, self.registration.scope]) {
+    const found = await cache.match(new URL(candidate, url), { ignoreSearch: true });
+    if (found) return found;
+  }
+  return Response.error();
+}

@@ -136,11 +136,12 @@ export function mergeStylesheets(staging, html, base, bundleNames, release) {
 }
 
 /// What the service worker of the build in `staging` caches: `files`, every file but sw.js, the manifest, gzip twins
-/// and the pages other than index.html (offline, index.html answers every page; it is listed as `./`), sorted; and
+/// and 404.html (a copy of index.html, which is listed as `./`: offline it answers any address without a static
+/// page of its own), sorted; and
 /// `build`, an id made from every file's content, so a new release fills a new cache and removes the old one.
 /// tests/e2e/offline.test.mjs asks it about dist/ too, instead of reading the list back out of sw.js.
 export function offlineFiles(staging) {
-  const files = walk(staging).filter((f) => f !== 'sw.js' && f !== 'site-manifest.json' && !f.endsWith('.gz') && !(f.endsWith('.html') && f !== 'index.html')).sort();
+  const files = walk(staging).filter((f) => f !== 'sw.js' && f !== 'site-manifest.json' && f !== '404.html' && !f.endsWith('.gz')).sort();
   const build = hash(files.map((f) => `${f}\0${hash(readFileSync(join(staging, f)))}`).join('\n')).slice(0, 16);
   return { build, files: files.map((f) => (f === 'index.html' ? './' : f)) };
 }

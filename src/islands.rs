@@ -1,5 +1,5 @@
-//! A lesson page comes from the server whole (src/bin/render.rs): its header, table of contents, prose and pager
-//! are the page the learner reads. The app does not build that page a second time: it brings its interactive
+//! A lesson or a lab page comes from the server whole (src/bin/render.rs): its header, table of contents, prose and
+//! pager are the page the learner reads. The app does not build that page a second time: it brings its interactive
 //! parts to life where they stand.
 //!
 //! - Each widget, prediction and question is mounted into its empty slot, in a task of its own after the text.
@@ -8,10 +8,12 @@
 //! - Reading progress, ←/→ page turns and a deep link's section behave as on any page of the app.
 //!
 //! Links between pages stay plain links: the next page comes from the server (or the service worker) whole too.
-//! A page whose slots do not match its body is left alone, and the caller mounts the whole app instead.
+//! A page whose slots do not match its body is left alone, and the caller decides what to do instead.
 
-use crate::content::{Body, LESSONS};
-use crate::i18n::Locale;
+use crate::content::{self, Body, LESSONS};
+use crate::i18n::*;
+use crate::routes::LoadFailed;
+use crate::widgets::LABS;
 use crate::{lang, layout, prefs, routes, storage, widgets};
 use leptos::ev;
 use leptos::prelude::*;
@@ -42,9 +44,104 @@ pub fn lesson(copy: &Element, lang: Locale, index: usize, blocks: Body) -> bool 
         return true;
     }
 
+    let root = page_root(copy, lang);
+    root.with(|| {
+        if missing {
+            mount_before(&body, body.first_child(), move || widgets::missing(lang));
+        }
+        header(copy, lang, slug.to_string());
+        let mut question = 0;
+        for (block, slot) in filled.into_iter().zip(slots) {
+            question += usize::from(matches!(block, lesson_format::Block::Quiz(_)));
+            if routes::in_bundle(block) {
+                let number = question;
+                fill(&root, slot, move || routes::slot(block, lang, number));
+            } else {
+                let _ = slot.remove_attribute("data-widget-pending");
+            }
+        }
+        routes::track_reading(slug);
+        routes::page_turns(lang, index, |path| _ = window().location().assign(&crate::href(&path)));
+    });
+    alive(copy, root);
+    true
+}
+
+/// A lesson page that came without its body (a host serving an older build's page): the body is fetched first,
+/// then the page comes to life as in [`lesson`]. Meanwhile the text is there and the body is marked busy; if the
+/// body cannot load, the learner reads why above the text, in the page's language, and can try again.
+/// `mismatch` runs when the body and the page's slots disagree (see [`lesson`]).
+pub fn lesson_after_fetch(copy: Element, lang: Locale, index: usize, mismatch: fn(Element)) {
+    let slug = LESSONS[index].slug;
+    let Some(body) = copy.query_selector(".lesson__body").ok().flatten() else { return mismatch(copy) };
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    let failed = owner.with(|| RwSignal::new(None::<content::LoadError>));
+    let attempt = {
+        let body = body.clone();
+        move || {
+            let (copy, body) = (copy.clone(), body.clone());
+            let _ = body.set_attribute("aria-busy", "true");
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = content::load_body(lang, slug).await;
+                let _ = body.set_attribute("aria-busy", "false");
+                match result {
+                    Ok(blocks) => {
+                        failed.set(None);
+                        if !lesson(&copy, lang, index, blocks) {
+                            mismatch(copy);
+                        }
+                    }
+                    Err(error) => failed.set(Some(error)),
+                }
+            });
+        }
+    };
+    let retry = attempt.clone();
+    owner.with(|| {
+        mount_before(&body, body.first_child(), move || {
+            move || {
+                let retry = retry.clone();
+                failed.get().map(|error| {
+                    view! { <LoadFailed lang message=td_string!(lang, load_failed) error retry /> }
+                })
+            }
+        })
+    });
+    std::mem::forget(owner);
+    attempt();
+}
+
+/// Brings the static page of lab `index` (`copy`) to life: its widget in its slot, and the header's switches.
+/// False, with nothing changed, when the page has no slot for the widget.
+pub fn lab(copy: &Element, lang: Locale, index: usize) -> bool {
+    let lab = &LABS[index];
+    let Some(slot) = copy.query_selector(".lab > .widget-slot").ok().flatten() else { return false };
+    let Ok(slot) = slot.dyn_into::<HtmlElement>() else { return false };
+    let available = widgets::available(lab.name);
+    // As a lesson's: a bundle without the widget reloads into the one with it, once.
+    if !available && widgets::reload_for_bundle() {
+        return true;
+    }
+    let root = page_root(copy, lang);
+    root.with(|| {
+        header(copy, lang, format!("lab/{}", lab.name));
+        if available {
+            fill(&root, slot, move || widgets::mount(lab.name, &[], lang));
+        } else {
+            let _ = slot.remove_attribute("data-widget-pending");
+            mount_before(&slot, None, move || widgets::missing(lang));
+        }
+    });
+    alive(copy, root);
+    true
+}
+
+/// The app's root for a static page: what every widget reads from its context (the stored preferences, the theme,
+/// the URL's state), the storage check's notice, and the page's language remembered. It lives as long as the page.
+fn page_root(copy: &Element, lang: Locale) -> Owner {
     // Effects and tasks run on the browser's event loop (`mount_to_body` sets this up for the whole app).
     let _ = any_spawner::Executor::init_wasm_bindgen();
-    // The app's root: what every widget reads from its context. It lives as long as the page.
     let root = Owner::new();
     root.with(|| {
         storage::check_and_provide();
@@ -53,43 +150,11 @@ pub fn lesson(copy: &Element, lang: Locale, index: usize, blocks: Body) -> bool 
         widgets::url_state::provide();
         // A deep link counts as a choice of language, as on every page of the app.
         Effect::new(move |_| layout::remember_lang(lang));
-
         if let Some(main) = copy.query_selector("main").ok().flatten() {
             mount_before(&main, main.first_child(), move || view! { <storage::ResetNotice lang /> });
         }
-        if missing {
-            mount_before(&body, body.first_child(), move || widgets::missing(lang));
-        }
-        header(copy, lang, slug);
-
-        let mut question = 0;
-        for (block, slot) in filled.into_iter().zip(slots) {
-            question += usize::from(matches!(block, lesson_format::Block::Quiz(_)));
-            if !routes::in_bundle(block) {
-                let _ = slot.remove_attribute("data-widget-pending");
-                continue;
-            }
-            let number = question;
-            let owner = Owner::current();
-            // A task of its own each, as `widgets::later` builds them in the app.
-            set_timeout(
-                move || {
-                    let build = move || {
-                        slot.set_inner_html("");
-                        leptos::mount::mount_to(slot.clone(), move || routes::slot(block, lang, number)).forget();
-                        let _ = slot.remove_attribute("data-widget-pending");
-                    };
-                    match owner {
-                        Some(owner) => owner.with(build),
-                        None => build(),
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
-        }
-
         // Back or forward to an entry of the app's history that a page before this one made (the app moved to
-        // this lesson, then reloaded into its bundle): the browser changes the address only. Load that page.
+        // this page, then reloaded into its bundle): the browser changes the address only. Load that page.
         let here = window().location().pathname().unwrap_or_default();
         let _ = use_event_listener(window(), ev::popstate, move |_| {
             let location = window().location();
@@ -97,21 +162,38 @@ pub fn lesson(copy: &Element, lang: Locale, index: usize, blocks: Body) -> bool 
                 let _ = location.reload();
             }
         });
-        routes::track_reading(slug);
-        routes::page_turns(lang, index, |path| _ = window().location().assign(&crate::href(&path)));
     });
-    // The page's own from now on: no longer a copy awaiting the app.
+    root
+}
+
+/// Fills `slot` with `view` in a task of its own, under `root` (as `widgets::later` builds a slot in the app), and
+/// clears its pending mark.
+fn fill<V: IntoView + 'static>(root: &Owner, slot: HtmlElement, view: impl FnOnce() -> V + 'static) {
+    let root = root.clone();
+    set_timeout(
+        move || {
+            root.with(|| {
+                slot.set_inner_html("");
+                leptos::mount::mount_to(slot.clone(), view).forget();
+                let _ = slot.remove_attribute("data-widget-pending");
+            })
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
+/// The page is the app's from now on: no longer a copy awaiting it, its root kept for the page's life, and a deep
+/// link's section kept in view while the widgets above it build and take their size.
+fn alive(copy: &Element, root: Owner) {
     let _ = copy.remove_attribute("id");
     std::mem::forget(root);
-    // A deep link to a section: kept on it while the widgets above it build and take their size.
     request_animation_frame(routes::scroll_to_hash);
-    true
 }
 
 /// The header's switches: the theme's, which the static page shows disabled, is replaced by the app's; the
-/// language switch's address follows the query and the fragment, so the other language opens at the same state
-/// and section.
-fn header(copy: &Element, lang: Locale, slug: &'static str) {
+/// language switch's address (the same `page`, `sessions` or `lab/proxy`, in the other language) follows the query
+/// and the fragment, so the other language opens at the same state and section.
+fn header(copy: &Element, lang: Locale, page: String) {
     if let Some(button) = copy.query_selector(".site-header__theme").ok().flatten() {
         if let Some(tools) = button.parent_element() {
             button.remove();
@@ -125,7 +207,7 @@ fn header(copy: &Element, lang: Locale, slug: &'static str) {
         let location = window().location();
         let search = location.search().unwrap_or_default();
         let hash = location.hash().unwrap_or_default();
-        let _ = switch.set_attribute("href", &crate::href(&format!("/{other}/{slug}{search}{hash}")));
+        let _ = switch.set_attribute("href", &crate::href(&format!("/{other}/{page}{search}{hash}")));
     };
     let version = widgets::url_state::version();
     let on_write = point.clone();

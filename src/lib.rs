@@ -13,6 +13,7 @@ mod locales {
     leptos_i18n::load_locales!();
 }
 pub use locales::i18n;
+pub use widgets::LABS;
 
 mod anchor;
 pub mod content;

@@ -1,6 +1,6 @@
-//! Writes the static pages of a build (the home pages, the glossary, the challenges page and every lesson) from the
+//! Writes the static pages of a build (the home pages, the glossary, the challenges page, every lesson and lab) from the
 //! app's own components, rendered natively (the `ssr` feature): the page a first-time reader sees, readable before
-//! the app has loaded and without JavaScript. The app brings a lesson's widgets to life in it, and replaces the other
+//! the app has loaded and without JavaScript. The app brings a lesson's or a lab's widgets to life in it, and replaces the other
 //! pages when it starts (src/main.rs). Run by
 //! scripts/post-build.mjs in the staging folder, after index.html has its boot script and stylesheet:
 //!
@@ -11,7 +11,7 @@
 //! It reads the page shell (index.html), the site manifest (each page's bundle and each bundle's stylesheet link,
 //! as the post-build step wrote them) and the lesson bodies and glossaries (lessons/<lang>/*.txt), and writes
 //! `<lang>.html` (and `<lang>/index.html`), `<lang>/glossary.html`, `<lang>/challenges.html` and
-//! `<lang>/<slug>.html`. Hosts serve /en/sessions from en/sessions.html (nginx: try_files $uri $uri.html ...).
+//! `<lang>/<slug>.html` and `<lang>/lab/<name>.html`. Hosts serve /en/sessions from en/sessions.html (nginx: try_files $uri $uri.html ...).
 
 use any_spawner::{CustomExecutor, Executor, PinnedFuture, PinnedLocalFuture};
 use futures::StreamExt;
@@ -56,6 +56,7 @@ enum Kind {
     Glossary,
     Challenges,
     Lesson(&'static str),
+    Lab(&'static str),
 }
 
 fn run(staging: &Path) -> Result<usize, String> {
@@ -106,9 +107,17 @@ fn run(staging: &Path) -> Result<usize, String> {
                 vec![format!("{code}/{}.html", lesson.slug)],
             ));
         }
+        for lab in msa_lab::LABS {
+            pages.push((
+                format!("/{code}/lab/{}", lab.name),
+                Kind::Lab(lab.name),
+                vec![format!("{code}/lab/{}.html", lab.name)],
+            ));
+        }
         for (path, kind, files) in pages {
             let bundle = match kind {
                 Kind::Lesson(slug) => output["pages"][slug].as_str().unwrap_or("core"),
+                Kind::Lab(name) => output["pages"][format!("lab/{name}")].as_str().unwrap_or("core"),
                 _ => "core",
             };
             let sheet = sheets[bundle].as_str().ok_or_else(|| format!("no stylesheet for bundle {bundle}"))?;
@@ -145,6 +154,7 @@ fn page(shell: &str, base: &str, path: &str, code: &str, kind: &Kind) -> String 
             Kind::Home | Kind::Challenges => String::new(),
             Kind::Glossary => " data-glossary=\"\"".to_string(),
             Kind::Lesson(slug) => format!(" data-lesson=\"{slug}\""),
+            Kind::Lab(name) => format!(" data-lab=\"{name}\""),
         };
         let body =
             format!("<body>\n<div id=\"prerendered\" class=\"prerendered\" data-lang=\"{code}\"{what}>{app}</div>");

@@ -43,7 +43,13 @@ fn Lab(lang: Locale, index: usize) -> impl IntoView {
                     <h1>{title}</h1>
                     <p class="lesson__summary lab__summary">{summary}</p>
                 </header>
-                {if widgets::available(lab.name) { widgets::mount(lab.name, &[], lang) } else { widgets::elsewhere(lang) }}
+                // In a task of its own after the header, as in a lesson; a static page leaves the slot empty for
+                // the widget's bundle to fill (src/islands.rs).
+                {if widgets::available(lab.name) {
+                    widgets::later(move || widgets::mount(lab.name, &[], lang))
+                } else {
+                    widgets::elsewhere(lang)
+                }}
             </article>
         </Shell>
     }

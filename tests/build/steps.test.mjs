@@ -71,17 +71,19 @@ test("one stylesheet a page: index.html links all of it, a bundle's pages the sh
   rmSync(dir, { recursive: true });
 });
 
-test('the service worker lists every file but itself, the manifest, other pages and twins; its build id follows the files', () => {
+test('the service worker lists every file but itself, the manifest, 404.html and twins; its build id follows the files', () => {
   const dir = staging();
   mkdirSync(join(dir, 'en'));
-  for (const f of ['index.html', 'en.html', 'en/sessions.html', 'site-manifest.json', 'a.js', 'a.js.gz']) writeFileSync(join(dir, f), f);
+  for (const f of ['index.html', '404.html', 'en.html', 'en/sessions.html', 'site-manifest.json', 'a.js', 'a.js.gz']) writeFileSync(join(dir, f), f);
   const template = readFileSync(join(root, 'public/sw.js'), 'utf8');
   const [build, n] = step.writeServiceWorker(dir, template);
   const sw = readFileSync(join(dir, 'sw.js'), 'utf8');
-  assert.equal(n, 2);
-  assert.ok(sw.includes(`const BUILD = "${build}";`) && sw.includes('const FILES = ["a.js","./"];'), sw.slice(0, 900));
+  // The static pages too: offline, a lesson is its own page (a family's bundle starts only on it).
+  const files = ['a.js', 'en.html', 'en/sessions.html', './'];
+  assert.equal(n, files.length);
+  assert.ok(sw.includes(`const BUILD = "${build}";`) && sw.includes(`const FILES = ${JSON.stringify(files)};`), sw.slice(0, 900));
   // What the browser suite expects the worker to cache (offlineFiles) is what sw.js lists.
-  assert.deepEqual(step.offlineFiles(dir), { build, files: ['a.js', './'] });
+  assert.deepEqual(step.offlineFiles(dir), { build, files });
   writeFileSync(join(dir, 'a.js'), 'changed');
   assert.notEqual(step.writeServiceWorker(dir, template)[0], build);
   rmSync(dir, { recursive: true });

@@ -166,7 +166,11 @@ test('a lesson opened at its address reads its body from the page; a body or the
   // The title, the summary and the table of contents are there all the same.
   assert.equal((await page.locator('main h1').textContent()).trim(), lesson.texts.ko.title);
   assert.equal(await page.locator('.toc a').count(), lesson.texts.ko.ids.length);
-  await retryThroughFallback('not a lesson', '.prose h2');
+  // The text stays on screen throughout; once the body is there, the questions come to life in it.
+  assert.ok((await page.locator('.prose p').count()) > 5, 'the prose of the page is readable meanwhile');
+  await retryThroughFallback('not a lesson', '.lesson__body [data-quiz]');
+  assert.equal(await page.locator('.lesson__error').count(), 0);
+  assert.equal(await page.locator('[data-quiz]').count(), lesson.texts.ko.quizzes.length);
   assert.equal(await page.locator('.prose :is(h2, h3)[id]').count(), lesson.texts.ko.ids.length);
 
   // The glossary's terms are a file of their own too: offline it says so, in Korean, and recovers.

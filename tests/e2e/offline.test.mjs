@@ -16,6 +16,8 @@ import { offlineFiles, writeServiceWorker } from '../../scripts/build-steps.mjs'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(root, 'dist');
 const COURSE = course();
+/** Each page's bundle, other than the core's (the manifest's `pages`: a lesson's slug, or `lab/<name>`). */
+const PAGES = JSON.parse(readFileSync(join(dist, 'site-manifest.json'), 'utf8')).pages;
 let site, dir, server, port;
 
 async function up() {
@@ -69,11 +71,16 @@ test('after one visit the course works offline, and a new release replaces the c
       await ready(page);
       assert.equal((await page.locator('main h1').textContent()).trim(), lesson.texts[lang].title, `offline: ${lang}/${lesson.slug}`);
       assert.ok((await page.locator('main p').count()) > 3, `offline: the body of ${lang}/${lesson.slug} arrived`);
+      // The page is its own static copy, in its own bundle, with its questions live (a family's bundle starts
+      // only on a lesson's static page).
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), PAGES[lesson.slug] ?? 'core');
+      assert.equal(await page.locator('.lesson__body [data-quiz]').count(), lesson.texts[lang].quizzes.length, `offline: ${lang}/${lesson.slug}`);
     }
   }
   // A lab never opened before, by deep link: the simulation runs (the clock moves, requests are served).
   await page.goto(`${base}/ko/lab/proxy`);
   await ready(page);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), PAGES['lab/proxy']);
   await page.waitForFunction(() => {
     const t = document.querySelector('.proxy table tbody');
     return t && /[1-9]/.test(t.textContent);

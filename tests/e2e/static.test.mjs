@@ -3,6 +3,7 @@
 // the copy without a layout shift and without two copies on screen; the app's files wait for the text's paint.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startSite, newPage, ready, course, glossary, LANGS, UI } from './lib.mjs';
 
 const COURSE = course();
@@ -16,7 +17,7 @@ after(async () => {
   await site?.close();
 });
 
-test('without JavaScript every lesson and home page is readable, in its language', async () => {
+test('without JavaScript every lesson, lab and home page is readable, in its language', async () => {
   const context = await site.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   for (const lang of LANGS) {
@@ -45,6 +46,18 @@ test('without JavaScript every lesson and home page is readable, in its language
     assert.deepEqual((await page.$$eval('.glossary__entry', (es) => es.map((e) => e.id))).sort(), TERMS.map((t) => t.id).sort());
     assert.equal(await page.locator('.glossary__definition p:first-child').count(), TERMS.length);
     assert.ok((await page.locator('.glossary__lesson').count()) >= TERMS.length, 'each term links to a lesson that teaches it');
+  }
+  // The labs: their title and summary in the page's language, and the widget's empty slot (the widget is the app's).
+  const locales = Object.fromEntries(LANGS.map((l) => [l, JSON.parse(readFileSync(new URL(`../../locales/${l}.json`, import.meta.url), 'utf8'))]));
+  for (const lang of LANGS) {
+    for (const [name, title] of [['proxy', 'lab_title'], ['race', 'title'], ['arch', 'lab_title']]) {
+      const response = await page.goto(`${site.base}/${lang}/lab/${name}`);
+      assert.equal(response.status(), 200);
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      assert.equal((await page.locator('main h1').textContent()).trim(), locales[lang][name][title]);
+      assert.equal((await page.locator('.lab__summary').textContent()).trim(), locales[lang][name].lab_summary);
+      assert.equal(await page.locator('.lab > .widget-slot').count(), 1, `${lang}/lab/${name}`);
+    }
   }
   // Under a sub-path the static pages link inside it.
   await page.goto(`${site.subBase}/en/${COURSE[1].slug}`);
@@ -111,7 +124,7 @@ test('the static page and the app show the same text: the copy is rendered from 
     parent.replaceChild(root, copy);
     return text;
   };
-  for (const path of ['/en', '/ko/glossary', '/en/challenges', '/ko/sessions']) {
+  for (const path of ['/en', '/ko/glossary', '/en/challenges', '/ko/sessions', '/en/lab/arch']) {
     const context = await site.browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
     const plain = await context.newPage();
     await plain.goto(`${site.base}${path}`);
