@@ -39,7 +39,8 @@ if (prerendered && !document.hidden) {
 // reloads the page, which the host (or the service worker) then answers with its static copy.
 const BUNDLES = '__BUNDLES__';
 const PAGES = '__PAGES__';
-const path = location.pathname.slice(new URL(document.baseURI).pathname.length).split('/').filter((part) => part);
+// A host that serves pages only by their file name has the app ask for `/en/sessions.html` (widgets::reload_for_bundle).
+const path = location.pathname.slice(new URL(document.baseURI).pathname.length).replace(/\.html$/, '').split('/').filter((part) => part);
 const bundle = (prerendered && PAGES[path.slice(1).join('/')]) || 'core';
 document.documentElement.dataset.bundle = bundle;
 const [glue, wasmUrl] = BUNDLES[bundle];

@@ -13,7 +13,7 @@ mod locales {
     leptos_i18n::load_locales!();
 }
 pub use locales::i18n;
-pub use widgets::LABS;
+pub use widgets::{started_on_shell, LABS};
 
 mod anchor;
 pub mod content;

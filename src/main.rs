@@ -45,7 +45,10 @@ fn main() {
 /// The whole app, in place of the static copy of the page if there is one.
 #[cfg(not(family_bundle))]
 fn whole_app(copy: Option<Element>) {
-    let Some(copy) = copy else { return leptos::mount::mount_to_body(msa_lab::App) };
+    let Some(copy) = copy else {
+        msa_lab::started_on_shell();
+        return leptos::mount::mount_to_body(msa_lab::App);
+    };
     // The glossary's copy: the app shows the same terms from lessons/<lang>/glossary.txt (the copy preloads it).
     let glossary = copy
         .get_attribute("data-lang")

@@ -128,12 +128,33 @@ pub fn available(name: &str) -> bool {
     }
 }
 
+thread_local! {
+    static ON_SHELL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Records that this document is the app's shell (index.html), not a page's static copy: the host answered its
+/// address with the shell (src/main.rs).
+pub fn started_on_shell() {
+    ON_SHELL.with(|s| s.set(true));
+}
+
 /// The router has moved to a page whose widgets another bundle carries: load the page afresh from the server (or
-/// the service worker), and the boot script starts that page's bundle. False when this address was just reloaded
-/// for the same reason (the bundles and the page disagree, a build fault): the caller shows a message, no loop.
+/// the service worker), and the boot script starts that page's bundle on its static copy. False when this address
+/// was just reloaded for the same reason (the bundles and the page disagree, a build fault): the caller shows a
+/// message, no loop.
+///
+/// A document that is the app's shell, not a static page, asks for the page's file by its name instead
+/// (`/en/sessions.html`): the host answered the page's address with the shell, as a bucket that answers every
+/// unknown path with index.html does, so the same address would bring the shell again.
 pub fn reload_for_bundle() -> bool {
     const KEY: &str = "msa-lab-bundle-reload";
     let location = window().location();
+    let path = location.pathname().unwrap_or_default();
+    if ON_SHELL.with(|s| s.get()) && !path.ends_with(".html") {
+        let search = location.search().unwrap_or_default();
+        let hash = location.hash().unwrap_or_default();
+        return location.replace(&format!("{}.html{search}{hash}", path.trim_end_matches('/'))).is_ok();
+    }
     let here = location.href().unwrap_or_default();
     // Whole milliseconds: integers keep float parsing and printing out of the core bundle.
     let now = js_sys::Date::now() as u64;

@@ -34,7 +34,11 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export function serve(dir, port, prefix = '/') {
+/**
+ * Serves `dir` at `prefix`. `pages: false` makes a host that knows files only by their names, as a storage bucket
+ * that answers every unknown path with index.html: /en/sessions gets index.html, /en/sessions.html the page.
+ */
+export function serve(dir, port, prefix = '/', { pages = true } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     let path = decodeURIComponent(url.pathname);
@@ -47,7 +51,7 @@ export function serve(dir, port, prefix = '/') {
     let target = file.startsWith(normalize(dir)) ? file : join(dir, 'index.html');
     // As the README's nginx snippet: try_files $uri $uri.html /index.html (the static pages of the course).
     const isFile = (f) => stat(f).then((s) => s.isFile(), () => false);
-    if (!(await isFile(target))) target = (await isFile(`${target}.html`)) ? `${target}.html` : join(dir, 'index.html');
+    if (!(await isFile(target))) target = pages && (await isFile(`${target}.html`)) ? `${target}.html` : join(dir, 'index.html');
     const body = await readFile(target);
     res.writeHead(200, { ...HEADERS, 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' }).end(body);
   });

@@ -2,7 +2,10 @@
 // switch, the keyboard, reloads, progress, themes, the 404 page, a narrow phone screen and a sub-path deploy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startSite, newPage, ready, assertAccessible, course, siteManifest, builtFile, LANGS, UI } from './lib.mjs';
+import { serve } from './server.mjs';
 
 const COURSE = course();
 let site;
@@ -237,6 +240,40 @@ test('a page whose widgets its bundle lacks reloads once, then says so in its la
   // The app says what went wrong for developers too, and nothing else failed.
   assert.ok(page.problems.length > 0 && page.problems.every((p) => /in no bundle the boot script loads/.test(p)), page.problems.join('\n'));
   await page.context().close();
+});
+
+test('on a host that answers every unknown address with index.html, a lesson and a lab still start in their bundles', async () => {
+  // A storage bucket, say: /en/sessions is answered with the app's shell, /en/sessions.html with the page. The
+  // shell's core bundle asks for the page's file by its name, once, and the page starts there in its bundle.
+  const bucket = await serve(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist'), 0, '/', { pages: false });
+  const base = `http://127.0.0.1:${bucket.address().port}`;
+  try {
+    const page = await newPage(site, { serviceWorkers: 'block' });
+    let loads = 0;
+    page.on('load', () => { loads += 1; });
+    for (const [path, bundle, widget] of [['/ko/race-conditions', 'race', '.lesson__body .widget--race'], ['/en/lab/proxy', 'proxy', '.widget--proxy']]) {
+      loads = 0;
+      await page.goto(`${base}${path}?x=1#top`);
+      await page.waitForURL(`**${path}.html?x=1#top`);
+      await ready(page);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), bundle, path);
+      assert.ok((await page.locator(widget).count()) > 0, `${path}: the widgets mounted`);
+      assert.equal(loads, 2, `${path}: the shell, then the page by its file name`);
+    }
+    // A link from there to another lesson goes the same way.
+    await page.goto(`${base}/en/sessions`);
+    await page.waitForURL('**/en/sessions.html');
+    await ready(page);
+    await page.click('.pager__link--next');
+    await page.waitForURL(/\/en\/[a-z-]+\.html$/);
+    await ready(page);
+    assert.ok((await page.locator('.lesson__body .widget').count()) > 0, 'the next lesson has its widgets');
+    page.assertClean();
+    await page.context().close();
+  } finally {
+    bucket.closeAllConnections();
+    await new Promise((resolve) => bucket.close(resolve));
+  }
 });
 
 test('unknown addresses show a real 404 page in the right language', async () => {
