@@ -67,7 +67,7 @@ test('without JavaScript every lesson, lab and home page is readable, in its lan
 });
 
 test('the app replaces the static copy: one page, the same text, no layout shift', async () => {
-  for (const path of ['/ko/load-balancing', '/en/sessions', '/en', '/ko/glossary']) {
+  for (const path of ['/ko/load-balancing', '/en/sessions', '/en', '/ko/glossary', '/en/lab/race']) {
     for (const width of [1280, 360]) {
       const page = await newPage(site, { width });
       await page.addInitScript(() => {
@@ -95,6 +95,9 @@ test('the app replaces the static copy: one page, the same text, no layout shift
         const staticTerms = [...html.matchAll(/<div\b[^>]*\bclass="glossary__entry"[^>]*>/g)].map((m) => m[0].match(/\bid="([^"]+)"/)[1]);
         assert.ok(staticTerms.length > 10);
         assert.deepEqual(await page.$$eval('.glossary__entry', (es) => es.map((e) => e.id)), staticTerms);
+      } else if (path.includes('/lab/')) {
+        // The lab's widget fills its slot, under the same header.
+        assert.ok((await page.locator('.lab > .widget-slot .widget').count()) > 0);
       } else if (path !== '/en') {
         // The app shows the same sections in the same order (and the widgets' own headings between them).
         const ids = await page.$$eval('.lesson__body h2[id], .lesson__body h3[id]', (hs) => hs.map((h) => h.id));
