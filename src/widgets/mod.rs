@@ -129,13 +129,14 @@ pub fn available(name: &str) -> bool {
 }
 
 thread_local! {
-    static ON_SHELL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static SHELL_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Records that this document is the app's shell (index.html), not a page's static copy: the host answered its
-/// address with the shell (src/main.rs).
+/// Records that this document is the app's shell (index.html), not a page's static copy: the host answered the
+/// address it opened at with the shell (src/main.rs).
 pub fn started_on_shell() {
-    ON_SHELL.with(|s| s.set(true));
+    let path = window().location().pathname().unwrap_or_default();
+    SHELL_AT.with(|s| *s.borrow_mut() = Some(path));
 }
 
 /// The router has moved to a page whose widgets another bundle carries: load the page afresh from the server (or
@@ -143,14 +144,15 @@ pub fn started_on_shell() {
 /// was just reloaded for the same reason (the bundles and the page disagree, a build fault): the caller shows a
 /// message, no loop.
 ///
-/// A document that is the app's shell, not a static page, asks for the page's file by its name instead
-/// (`/en/sessions.html`): the host answered the page's address with the shell, as a bucket that answers every
-/// unknown path with index.html does, so the same address would bring the shell again.
+/// When the host has answered this very address with the app's shell, the page's file is asked for by its name
+/// instead (`/en/sessions.html`): the host is one that answers every unknown path with index.html (a bucket), so
+/// the same address would bring the shell again. (A shell that the router left for this address, the site's root
+/// say, has not asked the host for it yet: it reloads as any page does.)
 pub fn reload_for_bundle() -> bool {
     const KEY: &str = "msa-lab-bundle-reload";
     let location = window().location();
     let path = location.pathname().unwrap_or_default();
-    if ON_SHELL.with(|s| s.get()) && !path.ends_with(".html") {
+    if SHELL_AT.with(|s| s.borrow().as_deref() == Some(path.as_str())) && !path.ends_with(".html") {
         let search = location.search().unwrap_or_default();
         let hash = location.hash().unwrap_or_default();
         return location.replace(&format!("{}.html{search}{hash}", path.trim_end_matches('/'))).is_ok();

@@ -198,6 +198,18 @@ test('each page downloads only its own wasm bundle; crossing to another family l
   await page.waitForURL('**/en');
   await ready(page);
   assert.equal((await page.locator('#course-heading').count()), 1);
+  // From the site's root, which every host answers with the app's shell: the lesson loads at its own address,
+  // whole, in its bundle (not at its file's name, which is for hosts without static pages by address).
+  await page.goto(`${site.base}/`);
+  await ready(page);
+  await page.click('.course__item a[href$="/en/ddd"]');
+  await page.waitForURL('**/en/ddd');
+  await ready(page);
+  assert.equal(new URL(page.url()).pathname, '/en/ddd');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'ddd');
+  assert.ok((await page.locator('.lesson__body .widget').count()) > 0, 'the DDD widgets mounted');
+  await page.goto(`${site.base}/en`);
+  await ready(page);
   // A lab from the course map: the lab page loads in its widget's bundle too.
   await page.click('.labs__item a[href$="/en/lab/proxy"]');
   await page.waitForURL('**/en/lab/proxy');
