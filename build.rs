@@ -3,8 +3,9 @@
 
 fn main() {
     // A debug build of the web app (`trunk serve`, scripts/serve.sh) is one wasm bundle with every widget family,
-    // so that a rebuild compiles the app once; a release build is the core bundle plus one bundle a family (each a
-    // cargo feature, see msa_content::BUNDLES), as `--no-default-features --features <family>` says.
+    // so that a rebuild compiles the app once; a release build is the `app` bundle (the whole app, for the shell),
+    // the `core` bundle (the static core pages) and one bundle a family (each a cargo feature, see
+    // msa_content::BUNDLES), as `--no-default-features [--features <app or family>]` says.
     let wasm = std::env::var("TARGET").is_ok_and(|t| t.starts_with("wasm32"));
     let debug = wasm && std::env::var("PROFILE").as_deref() == Ok("debug");
     if debug {
@@ -12,15 +13,22 @@ fn main() {
             println!("cargo:rustc-cfg=feature=\"{family}\"");
         }
     }
-    // `family_bundle`: a release bundle of one widget family. Every page it is loaded for has a static copy that
-    // it brings to life (src/islands.rs), so it leaves the whole app (the router, the course map, the glossary)
-    // out of its wasm; the core bundle, a debug build and the native builds keep it.
-    let families = std::env::vars().filter(|(k, _)| k.starts_with("CARGO_FEATURE_")).filter(|(k, _)| {
-        msa_content::BUNDLES.iter().any(|b| k.trim_start_matches("CARGO_FEATURE_") == b.to_uppercase())
-    });
+    // `islands_only`: a release bundle without the `app` feature (the core, or a widget family). Every page it is
+    // loaded for has a static copy that it brings to life (src/islands.rs), so it leaves the whole app (the router
+    // and every page's view) out of its wasm; the app bundle, a debug build and the native builds keep it.
+    println!("cargo:rustc-check-cfg=cfg(islands_only)");
     println!("cargo:rustc-check-cfg=cfg(family_bundle)");
-    if wasm && !debug && families.count() == 1 {
-        println!("cargo:rustc-cfg=family_bundle");
+    if wasm && !debug && std::env::var_os("CARGO_FEATURE_APP").is_none() {
+        println!("cargo:rustc-cfg=islands_only");
+        // `family_bundle`: a widget family's, loaded only on a lesson's or a lab's static page, so without the core
+        // pages' islands (the course map, the challenges page).
+        let families = msa_content::BUNDLES
+            .iter()
+            .filter(|b| std::env::var_os(format!("CARGO_FEATURE_{}", b.to_uppercase())).is_some())
+            .count();
+        if families > 0 {
+            println!("cargo:rustc-cfg=family_bundle");
+        }
     }
     println!("cargo:rerun-if-changed=content");
     println!("cargo:rerun-if-changed=locales");

@@ -33,15 +33,16 @@ if (prerendered && !document.hidden) {
     }
   });
 }
-// The page's wasm bundle: a lesson or lab whose widgets a bundle carries gets that one, on its static page (a
-// family's bundle brings that page to life and has nothing else: src/main.rs). Any other page, or an address the
-// host answered with the app's shell (index.html), gets the core, which has the whole app; on a lesson it
-// reloads the page, which the host (or the service worker) then answers with its static copy.
+// The page's wasm bundle: a static page (the text is in the HTML) gets the one that brings it to life, its widget
+// family's for a lesson or lab with widgets (PAGES), else the core; a bundle that brings static pages to life has
+// nothing else (src/main.rs). An address the host answered with the app's shell (index.html: the site's root, any
+// page without a static copy) gets the app, which has the whole app; on a lesson it reloads the page, which the
+// host (or the service worker) then answers with its static copy.
 const BUNDLES = '__BUNDLES__';
 const PAGES = '__PAGES__';
 // A host that serves pages only by their file name has the app ask for `/en/sessions.html` (widgets::reload_for_bundle).
 const path = location.pathname.slice(new URL(document.baseURI).pathname.length).replace(/\.html$/, '').split('/').filter((part) => part);
-const bundle = (prerendered && PAGES[path.slice(1).join('/')]) || 'core';
+const bundle = prerendered ? PAGES[path.slice(1).join('/')] ?? 'core' : 'app';
 document.documentElement.dataset.bundle = bundle;
 const [glue, wasmUrl] = BUNDLES[bundle];
 const wasmSource = prerendered ? fetch(wasmUrl) : wasmUrl;

@@ -1,9 +1,9 @@
 // Prints the gzip -9 size of everything each page's first load fetches from a release build, and fails when a
-// page is over the budget. A page fetches its HTML (a home page or lesson: its static copy, <lang>.html or
-// <lang>/<slug>.html; any other page: index.html), the stylesheet, the icon, the boot script, the JS glue and
-// wasm of its bundle (the site manifest's page map: a lesson or lab with widgets gets their family's bundle, any
-// other page the core). A lesson's static copy carries its body; a lesson without one fetches it,
-// lessons/<lang>/<slug>.txt, and the glossary always fetches its terms, lessons/<lang>/glossary.txt.
+// page is over the budget. A page fetches its HTML (its static copy, <lang>.html or <lang>/<slug>.html; the site's
+// root and a page without a copy: index.html), the stylesheet, the icon, the boot script, the JS glue and wasm of
+// its bundle (a static page: the site manifest's page map, a lesson or lab with widgets gets their family's
+// bundle, any other page the core; index.html: the app). A static copy carries the page's text; a page without one
+// fetches it (lessons/<lang>/<slug>.txt, lessons/<lang>/glossary.txt).
 //   node scripts/budget.mjs [dist] [budget in KB, default 350]      (scripts/budget.sh is the same)
 // The last lines are `FIGURE bundle_kb <bundle> <KB>`, one a bundle, and `FIGURE page_kb <page> <KB>`, one a page,
 // for scripts/bench-report.mjs.
@@ -31,7 +31,7 @@ const manifestFile = join(dist, 'site-manifest.json');
 const manifest = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, 'utf8')) : null;
 const BUNDLES = manifest?.output?.bundles;
 const PAGES = manifest?.output?.pages;
-if (!BUNDLES?.core || !PAGES) {
+if (!BUNDLES?.core || !BUNDLES?.app || !PAGES) {
   console.error(`budget: ${dist} has no site-manifest.json with the bundles it wrote (run a release build first)`);
   process.exit(2);
 }
@@ -47,20 +47,23 @@ if (!shared.includes(manifest.output.boot)) {
   process.exit(2);
 }
 
-const pages = [{ page: '/', html: 'index.html', bundle: 'core' }];
+// A page with a static copy starts in its own bundle (the core's, or its widget family's); any other address in
+// the app's shell, which has the whole app and fetches the page's text file.
+const staticOrShell = (html, bundle) => (existsSync(join(dist, html)) ? { html, bundle } : { html: 'index.html', bundle: 'app' });
+const pages = [{ page: '/', html: 'index.html', bundle: 'app' }];
 for (const lang of [...manifest.langs].sort()) {
-  pages.push({ page: `/${lang}`, html: existsSync(join(dist, `${lang}.html`)) ? `${lang}.html` : 'index.html', bundle: 'core' });
+  pages.push({ page: `/${lang}`, ...staticOrShell(`${lang}.html`, 'core') });
   const file = (name, slug) => manifest.files[name].replace('{lang}', lang).replace('{slug}', slug);
   const bodies = [...manifest.lessons.map((l) => [l.slug, file('bodies', l.slug)]), ['glossary', file('glossary')]]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [slug, body] of bodies) {
-    const html = existsSync(join(dist, lang, `${slug}.html`)) ? `${lang}/${slug}.html` : 'index.html';
-    // A lesson's static copy carries its body; the glossary's copy has the app fetch the terms all the same.
-    const fetched = html === 'index.html' || slug === 'glossary';
-    pages.push({ page: `/${lang}/${slug}`, html, bundle: PAGES[slug] ?? 'core', body: fetched ? body : null });
+    const p = staticOrShell(`${lang}/${slug}.html`, PAGES[slug] ?? 'core');
+    // A static copy carries the page's text (a lesson's body, the glossary's terms); the shell fetches it.
+    pages.push({ page: `/${lang}/${slug}`, ...p, body: p.html === 'index.html' ? body : null });
   }
+  pages.push({ page: `/${lang}/challenges`, ...staticOrShell(`${lang}/challenges.html`, 'core') });
   for (const [key, bundle] of Object.entries(PAGES)) {
-    if (key.startsWith('lab/')) pages.push({ page: `/${lang}/${key}`, html: 'index.html', bundle });
+    if (key.startsWith('lab/')) pages.push({ page: `/${lang}/${key}`, ...staticOrShell(`${lang}/${key}.html`, bundle) });
   }
 }
 

@@ -65,11 +65,11 @@ export function adoptTrunkBundle(staging, base, name, release) {
   return urls;
 }
 
-/// Builds bundle `name` as Trunk builds the core: cargo (the app with only the `name` feature), wasm-bindgen
-/// (--target web), and in release wasm-opt -Oz. Returns [glue url, wasm url].
+/// Builds bundle `name` as Trunk builds the app: cargo (the app with only the `name` feature, or none for the core),
+/// wasm-bindgen (--target web), and in release wasm-opt -Oz. Returns [glue url, wasm url].
 export function buildBundle(staging, source, base, name, release) {
   const args = ['build', '--locked', '--target', 'wasm32-unknown-unknown', '--bin', 'msa-lab', '--no-default-features',
-    '--features', name, '--message-format', 'json-render-diagnostics', ...(release ? ['--release'] : [])];
+    ...(name === 'core' ? [] : ['--features', name]), '--message-format', 'json-render-diagnostics', ...(release ? ['--release'] : [])];
   const out = execFileSync('cargo', args, { cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
   // cargo's own report of what it built (JSON lines, one a message), not generated code.
   const wasm = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))
@@ -98,7 +98,7 @@ export function writeBoot(staging, template, bundles, pages) {
   return name;
 }
 
-/// index.html with Trunk's inline loader replaced by the boot script and its preloads of the core bundle gone
+/// index.html with Trunk's inline loader replaced by the boot script and its preloads of the app bundle gone
 /// (index.html answers every address; the boot script picks the bundle). Fails if an inline script is left.
 export function loadBootScript(html, bootUrl) {
   const inline = /<script type="module">[\s\S]*?<\/script>/;

@@ -1,8 +1,9 @@
 // Trunk's last step (a post_build hook, run in the staging folder after the lesson-bodies tool has written the
 // lesson bodies and the site manifest). Each step is a function of scripts/build-steps.mjs:
-//  1. bundles     Trunk has built the `core` bundle. In release each widget family is a bundle of its own (the core
-//                 plus that family's cargo feature), built here, so that a page downloads only the widgets it
-//                 shows; a debug build (scripts/serve.sh) is one bundle with every family (see build.rs).
+//  1. bundles     Trunk has built the `app` bundle (the whole app, for the shell). In release the `core` (the static
+//                 core pages) and each widget family (that family's cargo feature) are bundles of their own, built
+//                 here, so that a page downloads only what it shows; a debug build (scripts/serve.sh) is one
+//                 bundle with every family (see build.rs).
 //  2. boot        public/boot.js, with the bundles' files and the manifest's page map, replaces Trunk's inline
 //                 loader (the Content-Security-Policy allows no inline script).
 //  3. styles      the stylesheets become one file a page (one render-blocking request instead of six).
@@ -35,9 +36,9 @@ if (!base?.endsWith('/')) {
 }
 
 // 1. bundles (a debug build: every page in Trunk's one bundle).
-const bundles = { core: step.adoptTrunkBundle(staging, base, 'core', release) };
+const bundles = { app: step.adoptTrunkBundle(staging, base, 'app', release) };
 const pages = release ? manifest.pages : {};
-if (release) for (const name of manifest.bundles.filter((b) => b !== 'core')) bundles[name] = step.buildBundle(staging, source, base, name, release);
+if (release) for (const name of manifest.bundles.filter((b) => b !== 'app')) bundles[name] = step.buildBundle(staging, source, base, name, release);
 for (const [page, name] of Object.entries(pages)) if (!bundles[name]) throw new Error(`post-build: page ${page} needs bundle ${name}, which was not built`);
 
 // 2. boot

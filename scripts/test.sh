@@ -62,10 +62,10 @@ step "release build under a sub-path (target/dist-sub, served at /msa-lab/)"
 trunk build --release --public-url /msa-lab/ --dist target/dist-sub
 
 step "first-load size budget"
-# The goal is 350 KB a page; the DDD and arch pages are within it, the others over it (the reverse-proxy pages
-# most, 489-505 KB, README "Size"), so this ceiling only catches regressions until the size work brings the
-# pages down. budget.sh prints every page.
-scripts/budget.sh dist 505
+# The goal is 350 KB a page; the root and the core, DDD and arch pages are within it, the race and proxy pages
+# over it (the reverse-proxy pages most, 482-500 KB, README "Size"), so this ceiling only catches regressions
+# until the size work brings those down. budget.sh prints every page.
+scripts/budget.sh dist 500
 
 step "browser suite (Playwright + axe in Debian's Chromium)"
 node --test --test-concurrency=1 tests/e2e/

@@ -24,7 +24,6 @@ pub struct LessonText {
     pub title: &'static str,
     pub minutes: u32,
     pub summary: &'static str,
-    pub toc: &'static [TocItem],
 }
 
 pub struct TocItem {
@@ -39,6 +38,11 @@ impl LessonData {
     pub fn text(&self, lang: Locale) -> &LessonText {
         &self.texts[lang_index(lang)]
     }
+}
+
+/// The sections of lesson `index` (of [`LESSONS`]) in `lang`, for its table of contents.
+pub fn toc(index: usize, lang: Locale) -> &'static [TocItem] {
+    TOCS[index][lang_index(lang)]
 }
 
 pub fn lang_index(lang: Locale) -> usize {

@@ -1,11 +1,13 @@
-//! A lesson or a lab page comes from the server whole (src/bin/render.rs): its header, table of contents, prose and
-//! pager are the page the learner reads. The app does not build that page a second time: it brings its interactive
-//! parts to life where they stand.
+//! A static page comes from the server whole (src/bin/render.rs): a lesson's header, table of contents, prose and
+//! pager, a lab's introduction, the course map, the glossary, the challenges page are the page the learner reads.
+//! The app does not build that page a second time: it brings its interactive parts to life where they stand.
 //!
 //! - Each widget, prediction and question is mounted into its empty slot, in a task of its own after the text.
 //! - The theme switch is mounted into the header; the stored preferences and the storage check are the app's own.
 //! - The language switch follows the widgets' state (the query) and the section (the fragment).
 //! - Reading progress, ←/→ page turns and a deep link's section behave as on any page of the app.
+//! - The course map and the challenges page show what the learner has done (stored in the browser): their
+//!   content is built again in place, in the same task, so nothing is painted in between.
 //!
 //! Links between pages stay plain links: the next page comes from the server (or the service worker) whole too.
 //! A page whose slots do not match its body is left alone, and the caller decides what to do instead.
@@ -137,6 +139,59 @@ pub fn lab(copy: &Element, lang: Locale, index: usize) -> bool {
     true
 }
 
+/// Brings a home page's static copy to life: the course map and the button to start or go on show what the
+/// learner has done. Its content is built again in place of the copy's (every child of `<main>` but the notices
+/// the app puts there), in this same task, so nothing is painted in between. False, with nothing changed, when the
+/// page has no course map.
+pub fn home(copy: &Element, lang: Locale) -> bool {
+    let Some(main) = copy.query_selector("main > section.course").ok().flatten().and_then(|c| c.parent_element())
+    else {
+        return false;
+    };
+    let root = page_root(copy, lang);
+    root.with(|| {
+        header(copy, lang, String::new());
+        for old in elements::<Element>(&main, ":scope > :not(.island)") {
+            old.remove();
+        }
+        mount_before(&main, None, move || routes::course_sections(Signal::stored(lang)));
+    });
+    alive(copy, root);
+    true
+}
+
+/// Brings the challenges page's static copy to life: how many challenges, and which, the learner has solved. Only
+/// the count and each state change (the titles and goals stay as the page has them). False, with nothing changed,
+/// when the page has no count.
+pub fn challenges(copy: &Element, lang: Locale) -> bool {
+    let Some(count) = copy.query_selector(".challenges-page__count").ok().flatten() else { return false };
+    let cells = elements::<HtmlElement>(copy, "tr[data-challenge] > .challenges-page__state");
+    let root = page_root(copy, lang);
+    root.with(|| {
+        header(copy, lang, "challenges".to_string());
+        let solved = prefs::use_solved().solved;
+        replace_children(&count, move || move || solved.with(|s| routes::count_text(lang, s)));
+        for cell in cells {
+            let id = cell.parent_element().and_then(|row| row.get_attribute("data-challenge")).unwrap_or_default();
+            let Some(challenge) = msa_sim::challenge::CHALLENGES.iter().find(|c| c.id == id) else { continue };
+            let done = Memo::new(move |_| solved.with(|s| s.is_solved(challenge.id)));
+            let classes = cell.class_list();
+            Effect::new(move |_| _ = classes.toggle_with_force("challenges-page__state--solved", done.get()));
+            replace_children(&cell, move || move || routes::state_text(lang, done.get()));
+        }
+    });
+    alive(copy, root);
+    true
+}
+
+/// Brings the glossary's static copy, which is the glossary whole, to life: its header's switches.
+pub fn glossary(copy: &Element, lang: Locale) -> bool {
+    let root = page_root(copy, lang);
+    root.with(|| header(copy, lang, "glossary".to_string()));
+    alive(copy, root);
+    true
+}
+
 /// The app's root for a static page: what every widget reads from its context (the stored preferences, the theme,
 /// the URL's state), the storage check's notice, and the page's language remembered. It lives as long as the page.
 fn page_root(copy: &Element, lang: Locale) -> Owner {
@@ -191,8 +246,8 @@ fn alive(copy: &Element, root: Owner) {
 }
 
 /// The header's switches: the theme's, which the static page shows disabled, is replaced by the app's; the
-/// language switch's address (the same `page`, `sessions` or `lab/proxy`, in the other language) follows the query
-/// and the fragment, so the other language opens at the same state and section.
+/// language switch's address (the same `page`, `sessions` or `lab/proxy`, or empty for the home page, in the other
+/// language) follows the query and the fragment, so the other language opens at the same state and section.
 fn header(copy: &Element, lang: Locale, page: String) {
     if let Some(button) = copy.query_selector(".site-header__theme").ok().flatten() {
         if let Some(tools) = button.parent_element() {
@@ -207,7 +262,8 @@ fn header(copy: &Element, lang: Locale, page: String) {
         let location = window().location();
         let search = location.search().unwrap_or_default();
         let hash = location.hash().unwrap_or_default();
-        let _ = switch.set_attribute("href", &crate::href(&format!("/{other}/{page}{search}{hash}")));
+        let path = if page.is_empty() { format!("/{other}") } else { format!("/{other}/{page}") };
+        let _ = switch.set_attribute("href", &crate::href(&format!("{path}{search}{hash}")));
     };
     let version = widgets::url_state::version();
     let on_write = point.clone();
@@ -219,6 +275,14 @@ fn header(copy: &Element, lang: Locale, page: String) {
     let _ = use_event_listener(window(), ev::hashchange, move |_| on_hash());
     // A fragment set without a `hashchange` (the anchor keeper's `replaceState`) is caught as the switch is used.
     let _ = use_event_listener(clicked, ev::click, move |_| point());
+}
+
+/// Replaces what `element` holds with `view`, for the page's life.
+fn replace_children<V: IntoView + 'static>(element: &Element, view: impl FnOnce() -> V + 'static) {
+    element.set_inner_html("");
+    if let Ok(element) = element.clone().dyn_into::<HtmlElement>() {
+        leptos::mount::mount_to(element, view).forget();
+    }
 }
 
 /// Mounts `view` into a new wrapper (`.island`, which takes no part in the layout) inserted into `parent` before `next` (at the end when

@@ -1,16 +1,15 @@
 //! Entry point: the panic hook first (without it a wasm panic shows only "unreachable executed"), then start.
-//! A lesson or a lab served from its static copy (src/bin/render.rs: the page's text in the HTML, readable before
-//! the app loads) keeps it: its widgets, questions and switches come to life where they stand (`islands`), and the
-//! page is never built a second time. A lesson's copy carries its body for that (its prose, and the rest in a
-//! script block); a copy without it fetches it first. Any other page with a static copy (a home page, the glossary,
-//! the challenges page) keeps the copy until what it needs is at hand, then drops it and mounts the whole app in
-//! the same task: the live page appears with its text, never a "Loading" in between. The glossary's copy waits for
-//! its terms.
+//! A page served from its static copy (src/bin/render.rs: the page's text in the HTML, readable before the app
+//! loads) keeps it: its interactive parts come to life where they stand (`islands`), and the page is never built
+//! a second time. A lesson's copy carries its body for that (its prose, and the rest in a script block); a copy
+//! without it fetches it first. The home pages, the glossary and the challenges page come to life the same way.
 //!
-//! A widget family's bundle (`family_bundle`, see build.rs) is loaded only on a lesson's or a lab's static page
-//! (public/boot.js), so it leaves the whole app out: no router, course map or glossary in its wasm.
+//! Only the app's shell (`index.html`: the site's root, and any address without a static page) mounts the whole
+//! app with its router. That is the `app` bundle; every other release bundle (`islands_only`, see build.rs) is
+//! loaded only on a static page (public/boot.js), so it leaves the whole app out: no router in its wasm.
 
 use leptos::prelude::document;
+use msa_lab::i18n::Locale;
 use msa_lab::{content, islands, lang};
 use web_sys::Element;
 
@@ -39,35 +38,42 @@ fn main() {
         }
         return;
     }
-    whole_app(Some(copy));
+    if !core_page(&copy, lang) {
+        whole_app(Some(copy));
+    }
 }
 
-/// The whole app, in place of the static copy of the page if there is one.
+/// A home page, the glossary or the challenges page, brought to life; false if `copy` is none of them. A widget
+/// family's bundle is loaded only on lessons and labs (public/boot.js): it leaves these out.
 #[cfg(not(family_bundle))]
-fn whole_app(copy: Option<Element>) {
-    let Some(copy) = copy else {
-        msa_lab::started_on_shell();
-        return leptos::mount::mount_to_body(msa_lab::App);
-    };
-    // The glossary's copy: the app shows the same terms from lessons/<lang>/glossary.txt (the copy preloads it).
-    let glossary = copy
-        .get_attribute("data-lang")
-        .and_then(|code| lang::parse(&code))
-        .filter(|_| copy.has_attribute("data-glossary"));
-    // In a microtask of this same task when nothing is fetched: nothing is painted between the copy and the app.
-    wasm_bindgen_futures::spawn_local(async move {
-        // What is fetched is kept for the page (see `content`); a failure is the page's to show.
-        if let Some(lang) = glossary {
-            _ = content::load_glossary(lang).await;
-        }
-        copy.remove();
-        leptos::mount::mount_to_body(msa_lab::App);
-    });
+fn core_page(copy: &Element, lang: Locale) -> bool {
+    match copy.get_attribute("data-page").as_deref() {
+        Some("home") => islands::home(copy, lang),
+        Some("glossary") => islands::glossary(copy, lang),
+        Some("challenges") => islands::challenges(copy, lang),
+        _ => false,
+    }
 }
 
-/// A widget family's bundle has no whole app: the boot script loads it only on a lesson's or a lab's static page.
-/// A page it cannot bring to life (its copy and its body disagree, a deployment's fault) keeps its text.
 #[cfg(family_bundle)]
+fn core_page(_: &Element, _: Locale) -> bool {
+    false
+}
+
+/// The whole app, in place of the static copy of the page if there is one (a copy that the islands could not
+/// bring to life: the deployment's files disagree).
+#[cfg(not(islands_only))]
+fn whole_app(copy: Option<Element>) {
+    match copy {
+        Some(copy) => copy.remove(),
+        None => msa_lab::started_on_shell(),
+    }
+    leptos::mount::mount_to_body(msa_lab::App);
+}
+
+/// A bundle of the static pages has no whole app: the boot script loads it only on a static page. A page it
+/// cannot bring to life (its copy and its body disagree, a deployment's fault) keeps its text.
+#[cfg(islands_only)]
 fn whole_app(_: Option<Element>) {
-    leptos::logging::error!("this page is not one this bundle brings to life (a lesson's or a lab's static page)");
+    leptos::logging::error!("this page is not one this bundle brings to life (a static page of this build)");
 }

@@ -151,8 +151,9 @@ fn page(shell: &str, base: &str, path: &str, code: &str, kind: &Kind) -> String 
             view! { <msa_lab::App /> }.to_html()
         };
         let what = match kind {
-            Kind::Home | Kind::Challenges => String::new(),
-            Kind::Glossary => " data-glossary=\"\"".to_string(),
+            Kind::Home => " data-page=\"home\"".to_string(),
+            Kind::Glossary => " data-page=\"glossary\"".to_string(),
+            Kind::Challenges => " data-page=\"challenges\"".to_string(),
             Kind::Lesson(slug) => format!(" data-lesson=\"{slug}\""),
             Kind::Lab(name) => format!(" data-lab=\"{name}\""),
         };

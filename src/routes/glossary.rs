@@ -4,7 +4,7 @@ use crate::lang;
 use crate::layout::Shell;
 use crate::routes::LoadFailed;
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
@@ -14,25 +14,19 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn Glossary(lang: Locale) -> impl IntoView {
     let other = lang::other(lang);
-    let code = lang::code(lang);
     let location = use_location();
     // A static page has no fragment: the server never sees it.
     let hash = move || if crate::RENDERING { String::new() } else { location.hash.get() };
     let switch_href = Signal::derive(move || format!("/{}/glossary{}", lang::code(other), hash()));
-    // A static page renders the terms it was given (`content::keep_glossary`), and has the browser start the
-    // download of the same file the app then reads, before the app asks for it.
-    let (list, preload) = if crate::RENDERING {
+    // A static page renders the terms it was given (`content::keep_glossary`): it is the glossary whole, and its
+    // app only brings the header to life (islands::glossary). The app's glossary (at the shell) reads the file.
+    let list = if crate::RENDERING {
         let terms = content::kept_glossary(lang).expect("the renderer keeps the glossary before rendering it");
-        let href = format!("{}/lessons/{code}/glossary.txt", crate::base());
-        let preload = view! { <Link rel="preload" href as_="fetch" crossorigin="anonymous" /> };
-        (
-            view! { <section class="glossary" aria-busy="false">{heading(lang)}{terms_view(lang, terms)}</section> }
-                .into_any(),
-            Some(preload),
-        )
+        view! { <section class="glossary" aria-busy="false">{heading(lang)}{terms_view(lang, terms)}</section> }
+            .into_any()
     } else {
         let terms = LocalResource::new(move || content::load_glossary(lang));
-        let list = view! {
+        view! {
             <section class="glossary" aria-busy=move || terms.get().is_none().to_string()>
                 {heading(lang)}
                 {move || match terms.get() {
@@ -47,13 +41,12 @@ pub fn Glossary(lang: Locale) -> impl IntoView {
                     }
                 }}
             </section>
-        };
-        (list.into_any(), None)
+        }
+        .into_any()
     };
     view! {
         <Title text=format!("{} · {}", td_string!(lang, glossary), td_string!(lang, site_name)) />
         <Meta name="description" content=td_string!(lang, glossary_intro) />
-        {preload}
         <Shell lang=Signal::stored(lang) switch_href>{list}</Shell>
     }
 }

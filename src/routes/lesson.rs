@@ -90,8 +90,7 @@ fn Lesson(lang: Locale, index: usize) -> impl IntoView {
                         <summary>{td_string!(lang, contents)}</summary>
                         <nav aria-label=td_string!(lang, contents)>
                             <ul class="toc">
-                                {text
-                                    .toc
+                                {crate::content::toc(index, lang)
                                     .iter()
                                     .map(|t| {
                                         view! {

@@ -173,9 +173,13 @@ test('a lesson opened at its address reads its body from the page; a body or the
   assert.equal(await page.locator('[data-quiz]').count(), lesson.texts.ko.quizzes.length);
   assert.equal(await page.locator('.prose :is(h2, h3)[id]').count(), lesson.texts.ko.ids.length);
 
-  // The glossary's terms are a file of their own too: offline it says so, in Korean, and recovers.
+  // The glossary's static page carries its terms; the app's glossary (from the site's root, the shell, the router
+  // moves to it) reads them from a file of their own: offline it says so, in Korean, and recovers.
+  await page.goto(`${site.base}/`);
+  await ready(page);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'app');
   mode = 'offline';
-  await page.locator('.prose a[href*="/glossary#"]').first().click();
+  await page.locator('.course__glossary a[href$="/ko/glossary"]').click();
   await page.waitForSelector('.lesson__error');
   assert.match(await page.locator('.lesson__error').textContent(), /용어집을 불러오지 못했습니다/);
   assert.equal((await page.locator('main h1').textContent()).trim(), UI.ko.glossary);

@@ -171,9 +171,10 @@ test('a deep link survives a reload, and a sidebar link opens the other lesson w
   await page.context().close();
 });
 
-// The wasm comes in bundles (msa_content::BUNDLES): the core (home page, course map, glossary, quizzes) and one a
-// widget family. A page downloads its own bundle only, and moving to a lesson of another family loads that
-// lesson afresh in its bundle, with working widgets, and Back returns.
+// The wasm comes in bundles: the app (the whole app with its router, for the shell: the site's root and any address
+// without a static page), the core (the static home pages, glossary and challenges page) and one a widget family
+// (msa_content::BUNDLES). A page downloads its own bundle only, and moving to a lesson of another family loads
+// that lesson afresh in its bundle, with working widgets, and Back returns.
 test('each page downloads only its own wasm bundle; crossing to another family loads that one', async () => {
   const page = await newPage(site);
   const wasm = [];
@@ -193,11 +194,37 @@ test('each page downloads only its own wasm bundle; crossing to another family l
   assert.deepEqual(wasm.map((w) => w.replace(/-[0-9a-f]{16}_bg\.wasm$/, '')), ['msa-lab-race']);
   assert.ok((await page.locator('.widget--race').count()) > 0, 'the race widgets mounted');
   await page.locator('.widget--race button').first().click();
-  // Back to the home page: the core pages are in every bundle.
+  // Back to the home page, in the core bundle again.
   await page.goBack();
   await page.waitForURL('**/en');
   await ready(page);
   assert.equal((await page.locator('#course-heading').count()), 1);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'core');
+  // The glossary and the challenges page are static pages that the core brings to life too.
+  for (const path of ['/ko/glossary', '/en/challenges']) {
+    wasm.length = 0;
+    await page.goto(`${site.base}${path}`);
+    await ready(page);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'core', path);
+    assert.deepEqual(wasm.map((w) => w.replace(/-[0-9a-f]{16}_bg\.wasm$/, '')), ['msa-lab-core'], path);
+  }
+  // Their language switch keeps the fragment, and the home page's leads to the other home page.
+  for (const [path, other] of [['/en#course-heading', '/ko#course-heading'], ['/en/glossary#aggregate', '/ko/glossary#aggregate']]) {
+    await page.goto(`${site.base}${path}`);
+    await ready(page);
+    assert.equal(await page.getAttribute('.site-header__lang', 'href'), other, path);
+  }
+  // The site's root is the app's shell on every host: the whole app, which the router moves within.
+  wasm.length = 0;
+  await page.goto(`${site.base}/`);
+  await ready(page);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.bundle), 'app');
+  assert.deepEqual(wasm.map((w) => w.replace(/-[0-9a-f]{16}_bg\.wasm$/, '')), ['msa-lab-app']);
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.click('.course__glossary a[href$="/glossary"]');
+  await page.waitForURL('**/en/glossary');
+  await page.locator('.glossary__entry').first().waitFor();
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the router moved to the glossary');
   // From the site's root, which every host answers with the app's shell: the lesson loads at its own address,
   // whole, in its bundle (not at its file's name, which is for hosts without static pages by address).
   await page.goto(`${site.base}/`);
@@ -256,7 +283,7 @@ test('a page whose widgets its bundle lacks reloads once, then says so in its la
 
 test('on a host that answers every unknown address with index.html, a lesson and a lab still start in their bundles', async () => {
   // A storage bucket, say: /en/sessions is answered with the app's shell, /en/sessions.html with the page. The
-  // shell's core bundle asks for the page's file by its name, once, and the page starts there in its bundle.
+  // shell's app bundle asks for the page's file by its name, once, and the page starts there in its bundle.
   const bucket = await serve(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist'), 0, '/', { pages: false });
   const base = `http://127.0.0.1:${bucket.address().port}`;
   try {

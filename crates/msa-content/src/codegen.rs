@@ -7,7 +7,7 @@ use crate::{Block, Site};
 use std::fmt::Write;
 
 /// Rust source for `pub static LESSONS: &[LessonData]` (lessons in course order, texts in [`crate::LANGS`]
-/// order). Only what every page needs is compiled in: titles, summaries, sections and the questions' ids and
+/// order) and `pub static TOCS: &[&[&[TocItem]]]` (each lesson's sections, in the same orders). Only what every page needs is compiled in: titles, summaries, sections and the questions' ids and
 /// right answers (for the course map's scores). Lesson bodies and the glossary go to files of their own
 /// ([`bodies`], [`glossaries`]), fetched when a lesson or the glossary opens.
 pub fn to_rust(site: &Site) -> String {
@@ -37,16 +37,26 @@ pub fn to_rust(site: &Site) -> String {
         for l in &set.langs {
             let _ = writeln!(
                 out,
-                "            LessonText {{ title: {:?}, minutes: {}, summary: {:?},",
+                "            LessonText {{ title: {:?}, minutes: {}, summary: {:?} }},",
                 l.title, l.minutes, l.summary
             );
-            out.push_str("                toc: &[");
+        }
+        out.push_str("        ],\n    },\n");
+    }
+    out.push_str("];\n");
+    // The sections apart from LESSONS: only the app's lesson page lists them, so a bundle without it (one that
+    // brings static pages to life) leaves them out.
+    out.push_str("pub static TOCS: &[&[&[TocItem]]] = &[\n");
+    for set in &site.lessons {
+        out.push_str("    &[\n");
+        for l in &set.langs {
+            out.push_str("        &[");
             for t in &l.toc {
                 let _ = write!(out, "TocItem {{ level: {}, id: {:?}, text: {:?} }}, ", t.level, t.id, t.text);
             }
-            out.push_str("] },\n");
+            out.push_str("],\n");
         }
-        out.push_str("        ],\n    },\n");
+        out.push_str("    ],\n");
     }
     out.push_str("];\n");
     out

@@ -6,7 +6,8 @@
 //!
 //! ```text
 //! { "langs": ["ko", "en"],
-//!   "bundles": ["core", "proxy", ...],          core first: Trunk builds it, the post-build step the others
+//!   "bundles": ["app", "core", "proxy", ...],   app first (the whole app, for the shell): Trunk builds it, the
+//!                                               post-build step the others (the core's static pages, the families)
 //!   "pages": { "<slug>": "<bundle>", "lab/<name>": "<bundle>" },   pages whose bundle is not core
 //!   "labs": [ { "name": "proxy", "bundle": "proxy" } ],
 //!   "lessons": [ { "slug", "bundle",
@@ -43,7 +44,7 @@ pub fn manifest(site: &Site, widgets: &[WidgetSpec]) -> Result<Value, String> {
     for w in widgets.iter().filter(|w| w.lab) {
         pages.insert(format!("lab/{}", w.name), w.bundle.into());
     }
-    let bundles: Vec<&str> = std::iter::once("core").chain(BUNDLES.iter().copied()).collect();
+    let bundles: Vec<&str> = ["app", "core"].into_iter().chain(BUNDLES.iter().copied()).collect();
     Ok(json!({
         "langs": LANGS,
         "bundles": bundles,

@@ -71,6 +71,7 @@ fn a_good_course_parses_into_html_and_widgets_with_toc() {
     let code = msa_content::to_rust(&site);
     assert!(code.contains("pub static LESSONS: &[LessonData]"));
     assert!(code.contains(r#"TocItem { level: 2, id: "a", text: "First" }"#), "{code}");
+    assert!(code.contains("pub static TOCS: &[&[&[TocItem]]]"), "the sections apart from LESSONS: {code}");
     // The body travels as its own file, and reads back as the same blocks.
     let bodies = msa_content::bodies(&site).unwrap();
     assert_eq!(bodies.iter().map(|(l, s, _)| format!("{l}/{s}")).collect::<Vec<_>>(), ["ko/one", "en/one"]);
