@@ -74,20 +74,22 @@ test('a crashed backend fails attempts, is taken out, and a link replays the sam
   await page.waitForFunction(() => (document.querySelectorAll('td[data-col="attempts"]')[1]?.textContent ?? 0) > 20);
   await w.locator('.proxy__play').click(); // pause
   const row = w.locator('tr[data-row="1"]');
+  // Where the pause lands depends on the device's speed; what follows from it does not. A request open on s2 when
+  // it crashes is reset (a failed attempt) unless its answer was already on the way back; with none open, the next
+  // attempt is refused instead. The first failure reaches max_fails=1, which takes s2 out for fail_timeout=10s.
+  const open = (await column(w, 'conns'))[1];
   await row.locator('.proxy__act--crash').click();
   assert.equal((await row.locator('.proxy__state').textContent()).trim(), 'crashed');
   const before = (await column(w, 'attempts'))[1];
   await w.locator('.proxy__play').click();
-  // One attempt fails at s2 (a request reset by the crash, or the next one refused and retried elsewhere), then
-  // max_fails=1 takes it out for fail_timeout=10s: no attempt reaches it meanwhile.
-  await page.waitForFunction(() => document.querySelectorAll('td[data-col="failed"]')[1]?.textContent === '1', null, { timeout: 20000 });
   await page.waitForFunction(() => document.querySelector('.proxy__announce')?.textContent.includes('max_fails reached'), null, { timeout: 20000 });
   const out = (await column(w, 'attempts'))[1];
   assert.ok(out - before <= 1, `at most one attempt reached the dead server (${before} -> ${out})`);
   await page.waitForTimeout(800);
   await w.locator('.proxy__play').click(); // pause at some time < 10 s after the crash
   assert.equal((await column(w, 'attempts'))[1], out, 'no attempt while it is out');
-  assert.equal((await column(w, 'failed'))[1], 1);
+  const failed = (await column(w, 'failed'))[1];
+  assert.ok(failed >= 1 && failed <= Math.max(1, open), `${failed} failed attempts with ${open} open at the crash`);
   const figures = async (p) => ({
     totals: await p.locator('.proxy__totals').textContent(),
     attempts: await column(p.locator('.proxy').first(), 'attempts'),
