@@ -189,3 +189,26 @@ test('a lesson opened at its address reads its body from the page; a body or the
   await assertAccessible(page, 'glossary after a failed load');
   await page.context().close();
 });
+
+test("no form control of a lesson sits where the browser skips layout (an off-screen part, a closed panel)", async () => {
+  // Chromium's autofill looks at every control of a page soon after it changes; for one inside a skipped part
+  // (content-visibility) or a closed <details>, it lays out the whole page, once per such part: on a phone, a
+  // third of a second of blocked page on the lessons with the most widgets. Measured by scripts/boot-bench.mjs.
+  const page = await newPage(site, { width: 412, height: 823 });
+  let checked = 0;
+  for (const lesson of COURSE) {
+    await page.goto(`${site.base}/en/${lesson.slug}`);
+    await ready(page);
+    const hidden = await page.evaluate(() => [...document.querySelectorAll('main input, main select, main textarea')].flatMap((control) => {
+      for (let a = control.parentElement; a; a = a.parentElement) {
+        const skip = getComputedStyle(a).contentVisibility !== 'visible' || (a.tagName === 'DETAILS' && !a.open);
+        if (skip) return [`${control.tagName.toLowerCase()} in ${a.tagName.toLowerCase()}.${[...a.classList].join('.')}`];
+      }
+      return [];
+    }));
+    assert.ok(hidden.length === 0, `${lesson.slug}: ${hidden.length} controls where layout is skipped, e.g. ${hidden.slice(0, 3).join(', ')}`);
+    checked += await page.locator('main input, main select, main textarea').count();
+  }
+  assert.ok(checked > 100, `${checked} controls checked`);
+  page.assertClean();
+});

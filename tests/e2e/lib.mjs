@@ -151,9 +151,9 @@ export async function ready(page) {
 }
 
 /**
- * Runs axe's target-size rule on the page exactly as the browser has it, off-screen widgets still skipped
- * (content-visibility: auto), as Lighthouse does: a skipped widget's contents are laid out past its guessed box,
- * and unless that overflow is cut off, its buttons count as crowding the next question's.
+ * Runs axe's target-size rule on the page exactly as the browser has it, off-screen parts of widgets still skipped
+ * (content-visibility: auto), as Lighthouse does: a skipped part's contents are laid out past its guessed box,
+ * and unless that overflow is cut off, its buttons count as crowding the next part's.
  */
 export async function assertTargetsApartAsRendered(page, label) {
   await page.evaluate(AXE_SOURCE);
@@ -168,9 +168,9 @@ export async function assertAccessible(page, label) {
   // Evaluated through the DevTools protocol: an injected <script> would be refused by the site's CSP.
   await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
-    // Off-screen widgets and questions are not rendered until they come near the screen (content-visibility:
-    // auto), and axe cannot tell the colours of what is not painted: check every part as it looks on screen.
-    const deferred = [...document.querySelectorAll('.widget, .quiz')].filter((el) => getComputedStyle(el).contentVisibility === 'auto');
+    // Off-screen parts of widgets are not rendered until they come near the screen (content-visibility: auto),
+    // and axe cannot tell the colours of what is not painted: check every part as it looks on screen.
+    const deferred = [...document.querySelectorAll('main *')].filter((el) => getComputedStyle(el).contentVisibility === 'auto');
     for (const el of deferred) el.style.contentVisibility = 'visible';
     // What was not rendered did not follow a theme change yet: let its colour transitions end first.
     // Entrance animations (a widget's boxes fading in) too: axe reads the colours they end on.

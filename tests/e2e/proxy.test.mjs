@@ -314,3 +314,23 @@ test('with reduced motion the dots are hidden and the text twin still runs', asy
   await page.waitForFunction(() => document.querySelectorAll('.proxy__log li').length > 3);
   page.assertClean();
 });
+
+test("a lesson's closed settings panel builds its controls when first opened, and they change the run", async () => {
+  const page = await newPage(site);
+  await page.goto(`${site.base}/en/load-balancing`);
+  await ready(page);
+  const w = page.locator('.proxy').first();
+  const settings = w.locator('.proxy__settings');
+  assert.equal(await settings.getAttribute('open'), null);
+  assert.equal(await settings.locator('select, input').count(), 0, 'no control is built while the panel is closed');
+  await settings.locator('summary').click();
+  const algo = settings.locator('select').first();
+  await algo.selectOption('least-conn');
+  await page.waitForFunction(() => location.search.includes('algo%3Dleast-conn'));
+  const built = await algo.elementHandle();
+  await settings.locator('summary').click(); // closed
+  await settings.locator('summary').click(); // open again: the same controls, with what was chosen
+  assert.ok(await built.evaluate((el) => el.isConnected), 'the controls are not built a second time');
+  assert.equal(await algo.inputValue(), 'least-conn');
+  page.assertClean();
+});

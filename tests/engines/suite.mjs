@@ -114,9 +114,9 @@ export function defineSuite(engine) {
           await b.screenshot(join(shots, `${lang}-${lesson.slug}.png`));
         }
         await b.viewport(360, 740);
-        // Widgets off the screen are not laid out (content-visibility: auto): lay them all out to measure.
+        // Parts of widgets off the screen are not laid out (content-visibility: auto): lay them all out to measure.
         const wide = await b.eval(() => {
-          const deferred = [...document.querySelectorAll('.widget, .quiz, .proxy__charts, .proxy__settings, .proxy__compare, .proxy__export')];
+          const deferred = [...document.querySelectorAll('main *')].filter((el) => getComputedStyle(el).contentVisibility === 'auto');
           for (const el of deferred) el.style.contentVisibility = 'visible';
           const over = [...document.querySelectorAll('main *')]
             .filter((el) => el.getBoundingClientRect().right > innerWidth + 1 && !el.closest('[class*="scroll"], .table-wrap, pre, .prose table'))
