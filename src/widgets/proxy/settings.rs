@@ -74,9 +74,10 @@ pub(super) fn Settings(
     // Chromium's autofill, which looks at every control of the page soon after it changes, lays out the whole page
     // once more for each group of controls a closed panel hides (about 100 ms at a phone's speed per lesson).
     let opened = RwSignal::new(open);
-    let on_toggle = move |ev: leptos::ev::Event| {
-        // Once: built, they stay (a second build would lose what has focus).
-        if !opened.get_untracked() && event_target::<web_sys::Element>(&ev).has_attribute("open") {
+    // A closed panel's first toggle is its opening. Built once, the controls stay (a second build would lose
+    // what has focus).
+    let on_toggle = move |_| {
+        if !opened.get_untracked() {
             opened.set(true);
         }
     };
