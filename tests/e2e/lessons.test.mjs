@@ -193,7 +193,7 @@ test('a lesson opened at its address reads its body from the page; a body or the
 test("no form control of a lesson sits where the browser skips layout (an off-screen part, a closed panel)", async () => {
   // Chromium's autofill looks at every control of a page soon after it changes; for one inside a skipped part
   // (content-visibility) or a closed <details>, it lays out the whole page, once per such part: on a phone, a
-  // third of a second of blocked page on the lessons with the most widgets. Measured by scripts/boot-bench.mjs.
+  // third of a second of blocked page on the lessons with the most widgets (a trace of Chromium shows it).
   const page = await newPage(site, { width: 412, height: 823 });
   let checked = 0;
   for (const lesson of COURSE) {
